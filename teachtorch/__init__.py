@@ -1,0 +1,62 @@
+"""teachtorch: PyTorch's API in readable NumPy, for learning how PyTorch works inside.
+
+``import teachtorch as torch`` and the code in the course notes runs unchanged.
+Chapter 00 (start here) opens this file.
+"""
+from teachtorch import dtypes as _dtypes
+from teachtorch._tensor_str import set_printoptions  # noqa: F401
+from teachtorch.device import device  # noqa: F401
+from teachtorch.dtypes import (bool_ as bool, dtype, float16, float32, float64,  # noqa: F401
+                               get_default_dtype, int8, int16, int32, int64,
+                               promote_types, result_type as _result_type,
+                               set_default_dtype, uint8)
+from teachtorch.size import Size  # noqa: F401
+from teachtorch.tensor import Tensor  # noqa: F401
+from teachtorch.storage import TypedStorage, UntypedStorage  # noqa: F401
+from teachtorch.creation import (BoolTensor, ByteTensor, CharTensor, DoubleTensor,  # noqa: F401
+                                 FloatTensor, HalfTensor, IntTensor, LongTensor,
+                                 ShortTensor, arange, as_tensor, asarray, bernoulli,
+                                 empty, empty_like, eye, from_numpy, full, full_like,
+                                 linspace, logspace, multinomial, normal, ones,
+                                 ones_like, rand, rand_like, randint, randint_like,
+                                 randn, randn_like, randperm, tensor, zeros,
+                                 zeros_like)
+from teachtorch.random import (Generator, default_generator, get_rng_state,  # noqa: F401
+                               initial_seed, manual_seed, seed, set_rng_state)
+from teachtorch.autograd.grad_mode import (enable_grad, inference_mode,  # noqa: F401
+                                           is_grad_enabled, no_grad, set_grad_enabled)
+from teachtorch import autograd  # noqa: F401
+from teachtorch.ops import *  # noqa: F401,F403
+from teachtorch.ops import abs, pow, sum  # noqa: F401,A004
+
+float = float32  # noqa: A001 - PyTorch's aliases
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001
+short = int16
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    return input.numel()
+
+
+def result_type(tensor1, tensor2):
+    return _result_type(tensor1, tensor2)
+
+
+def is_floating_point(input):
+    return input.dtype.is_floating_point
+
+
+def typename(obj):
+    return obj.type() if isinstance(obj, Tensor) else type(obj).__name__
+
+
+del _dtypes

@@ -1,0 +1,181 @@
+"""Every user-facing error message: PyTorch's wording first, then a ``hint:`` line.
+
+Chapters and tests point here, so a learner who meets an error in teachtorch meets the
+same words they will later meet in PyTorch, plus one line on what to do about it.
+Each function returns the message text; the caller raises PyTorch's exception type.
+"""
+
+
+def _type_name(t):
+    """PyTorch's legacy name for a tensor type, e.g. 'torch.FloatTensor'."""
+    return "torch." + t.dtype.legacy_name
+
+
+def hint(message, text):
+    return f"{message}\nhint: {text}"
+
+
+def backward_twice():
+    return hint(
+        "Trying to backward through the graph a second time (or directly access saved "
+        "tensors after they have already been freed). Saved intermediate values of the "
+        "graph are freed when you call .backward() or autograd.grad(). Specify "
+        "retain_graph=True if you need to backward through the graph a second time or if "
+        "you need to access saved tensors after calling backward.",
+        "the first backward() freed the values this graph saved. Pass "
+        "retain_graph=True to the first call, or run the forward pass again.")
+
+
+def modified_saved_tensor(t, version, node):
+    shape = list(t.shape)
+    owner = f"output {t._output_nr} of {t.grad_fn.name()}" if t.grad_fn is not None \
+        else "a leaf or a tensor outside the graph"
+    return hint(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [{_type_name(t)} {shape}], which is {owner}, is at version "
+        f"{t._version}; expected version {version} instead. Hint: enable anomaly "
+        "detection to find the operation that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True).",
+        f"{node.name()} saved this tensor for backward, and an in-place op (a name "
+        "ending in _ , or x[...] = ...) changed it afterwards. Use the out-of-place "
+        "form (x = x.relu() instead of x.relu_()) or .clone() before changing it.")
+
+
+def no_grad_fn(index=0):
+    return hint(
+        f"element {index} of tensors does not require grad and does not have a grad_fn",
+        "nothing in this computation requires grad. Create the leaf with "
+        "requires_grad=True (or call .requires_grad_()) before computing with it, "
+        "and do not compute it inside torch.no_grad().")
+
+
+def unused_input():
+    return hint(
+        "One of the differentiated Tensors appears to not have been used in the graph. "
+        "Set allow_unused=True if this is the desired behavior.",
+        "an input you asked the gradient for does not reach the output; pass "
+        "allow_unused=True to get None for it.")
+
+
+def wrong_grad_count(node, expected, got):
+    return hint(
+        f"function {node.name()} returned an incorrect number of gradients (expected "
+        f"{expected}, got {got})",
+        "backward must return one value per argument of forward (None for arguments "
+        "that are not tensors or need no gradient).")
+
+
+def bad_grad_shape(node, index, got, expected):
+    return hint(
+        f"Function {node.name()} returned an invalid gradient at index {index} - got "
+        f"{list(got)} but expected shape compatible with {list(expected)}",
+        "a backward must return a gradient with the same shape as its input.")
+
+
+def grad_not_scalar():
+    return hint(
+        "grad can be implicitly created only for scalar outputs",
+        "this output has more than one element. Reduce it first (y.sum().backward()), "
+        "or pass a gradient of the same shape: y.backward(torch.ones_like(y)).")
+
+
+def leaf_inplace():
+    return hint(
+        "a leaf Variable that requires grad is being used in an in-place operation.",
+        "change a parameter's values without recording it: inside "
+        "`with torch.no_grad():`, or through w.data.")
+
+
+def numpy_requires_grad():
+    return hint(
+        "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+        "instead.",
+        "numpy() shares memory and autograd cannot follow it there; .detach() gives a "
+        "tensor with the same memory and no graph.")
+
+
+def view_not_contiguous(t):
+    return hint(
+        "view size is not compatible with input tensor's size and stride (at least one "
+        "dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
+        f"this tensor has shape {tuple(t.shape)}, stride {t.stride()}, "
+        "is_contiguous() False (it came from a transpose, permute, or slice). view never "
+        "copies; call .contiguous() first or use .reshape().")
+
+
+def view_bad_size(shape, numel):
+    return hint(
+        f"shape '{list(shape)}' is invalid for input of size {numel}",
+        f"the new shape must have exactly {numel} elements; use -1 for one dimension to "
+        "let it be computed.")
+
+
+def expanded_write():
+    return hint(
+        "unsupported operation: more than one element of the written-to tensor refers "
+        "to a single memory location. Please clone() the tensor before performing the "
+        "operation.",
+        "this tensor came from expand() (a stride of 0 reuses one element); writing to "
+        "it would change all copies at once. Use .clone() or .repeat() to get real "
+        "copies.")
+
+
+def zero_dim_index():
+    return hint(
+        "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+        "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number",
+        "old code wrote loss.data[0]; a loss is 0-dim now, so write loss.item().")
+
+
+def dtype_mismatch(op, a, b):
+    return hint(
+        f"expected m1 and m2 to have the same dtype, but got: {a.name if hasattr(a, 'name') else a} "
+        f"!= {b.name if hasattr(b, 'name') else b}",
+        f"{op} needs both operands in one dtype. Convert one side, e.g. x.float() "
+        "(float32) or x.double(); data from NumPy is often float64.")
+
+
+def matmul_shapes(a, b):
+    sa = "x".join(str(n) for n in a)
+    sb = "x".join(str(n) for n in b)
+    return hint(
+        f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})",
+        f"the inner sizes must agree: {a[-1]} (columns of the left) vs "
+        f"{b[-2] if len(b) > 1 else b[0]} (rows of the right). Check the layer's "
+        "in_features or transpose one side.")
+
+
+def broadcast_shapes(a, b):
+    """Message for shapes that do not broadcast; names the first clashing dim."""
+    a, b = tuple(a), tuple(b)
+    n = max(len(a), len(b))
+    pa = (1,) * (n - len(a)) + a
+    pb = (1,) * (n - len(b)) + b
+    dim = next(i for i in reversed(range(n)) if pa[i] != pb[i] and 1 not in (pa[i], pb[i]))
+    return hint(
+        f"The size of tensor a ({pa[dim]}) must match the size of tensor b ({pb[dim]}) "
+        f"at non-singleton dimension {dim}",
+        f"shapes {a} and {b} are lined up from the right; each pair of sizes must be "
+        "equal or one of them 1. Use unsqueeze/view to add a size-1 dimension where "
+        "you mean to broadcast.")
+
+
+def cuda_unavailable():
+    return hint(
+        "Torch not compiled with CUDA enabled",
+        "no GPU is visible here (torch.cuda.is_available() is False). Write "
+        "device = torch.device('cuda' if torch.cuda.is_available() else 'cpu') and "
+        "use .to(device), so the same code runs on both.")
+
+
+def different_devices(a, b):
+    return hint(
+        "Expected all tensors to be on the same device, but found at least two devices, "
+        f"{a} and {b}!",
+        "move every input and the model to one device with .to(device).")
+
+
+def requires_grad_non_float(dtype):
+    return hint(
+        "only Tensors of floating point and complex dtype can require gradients",
+        f"this tensor is {dtype}; make it float first: x.float().requires_grad_().")

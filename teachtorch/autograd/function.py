@@ -1,0 +1,304 @@
+"""Function and its ctx: one forward, one backward, side by side.
+
+``Function.apply`` runs ``forward`` and, when a gradient is needed, records a node of
+the backward graph. That node is ``ctx`` inside forward/backward and ``grad_fn`` on
+the output: ``MulBackward0``, ``MyReLUBackward`` ... with ``next_functions`` pointing
+at the nodes of the inputs (``AccumulateGrad`` for leaves).
+
+Built-in ops (``teachtorch/ops``) set ``_raw = True``: their forward receives and
+returns plain arrays, which keeps each op cheap; ``save_for_backward`` may then be given
+an input or output *array* and gets back the matching *Tensor* in backward, so
+``create_graph=True`` still differentiates through it.
+
+Chapter 05 (backprop by hand, custom autograd.Function) opens this file.
+"""
+import itertools
+
+from teachtorch import _errors
+from teachtorch.autograd import grad_mode
+
+_seq = itertools.count()
+_FREED = object()
+
+
+class RemovableHandle:
+    """Returned by every register_*hook; ``handle.remove()`` takes the hook out."""
+
+    _ids = itertools.count()
+
+    def __init__(self, hooks_dict):
+        self.hooks_dict = hooks_dict
+        self.id = next(RemovableHandle._ids)
+
+    def remove(self):
+        self.hooks_dict.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+class Node:
+    """A node of the backward graph (what ``tensor.grad_fn`` points at)."""
+
+    __slots__ = ("next_functions", "needs_input_grad", "_saved", "_input_meta",
+                 "_pre_hooks", "_tensor_pre_hooks", "_hooks", "_seq", "_n_outputs",
+                 "_arg_pos", "_to_save", "_materialize", "_non_diff", "_dirty",
+                 "__dict__", "__weakref__")
+
+    def __init__(self):
+        self.next_functions = ()
+        self._saved = None
+        self._pre_hooks = None
+        self._tensor_pre_hooks = None
+        self._hooks = None
+        self._seq = next(_seq)
+        self._n_outputs = 1
+        self._to_save = None
+        self._materialize = True
+        self._non_diff = None
+        self._dirty = None
+
+    def name(self):
+        """The node's name, e.g. 'MulBackward0'."""
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+    @property
+    def metadata(self):
+        return self.__dict__.setdefault("_metadata", {})
+
+    # ----- what forward may call on ctx -------------------------------------------
+    def save_for_backward(self, *tensors):
+        """Keep tensors for backward; read them back with ``ctx.saved_tensors``."""
+        self._to_save = tensors
+
+    @property
+    def saved_tensors(self):
+        """The tensors given to save_for_backward, checked for in-place changes."""
+        saved = self._saved
+        if saved is _FREED:
+            raise RuntimeError(_errors.backward_twice())
+        if saved is None:
+            return ()
+        out = []
+        for t, version in saved:
+            if t is not None and t._vc[0] != version:
+                raise RuntimeError(_errors.modified_saved_tensor(t, version, self))
+            out.append(t)
+        return tuple(out)
+
+    def mark_dirty(self, *tensors):
+        """Declare that forward changed these inputs in place."""
+        self._dirty = tensors
+
+    def mark_non_differentiable(self, *tensors):
+        self._non_diff = tensors
+
+    def set_materialize_grads(self, value):
+        """With False, backward may receive None instead of a zero gradient."""
+        self._materialize = value
+
+    # ----- hooks --------------------------------------------------------------------
+    def register_hook(self, fn):
+        """fn(grad_inputs, grad_outputs) runs after this node's backward."""
+        if self._hooks is None:
+            self._hooks = {}
+        handle = RemovableHandle(self._hooks)
+        self._hooks[handle.id] = fn
+        return handle
+
+    def register_prehook(self, fn):
+        """fn(grad_outputs) runs before this node's backward; may return new grads."""
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        handle = RemovableHandle(self._pre_hooks)
+        self._pre_hooks[handle.id] = fn
+        return handle
+
+    def _add_tensor_hook(self, output_nr, fn):
+        if self._tensor_pre_hooks is None:
+            self._tensor_pre_hooks = {}
+        handle = RemovableHandle(self._tensor_pre_hooks)
+        self._tensor_pre_hooks[handle.id] = (output_nr, fn)
+        return handle
+
+    # ----- called by the engine -----------------------------------------------------
+    def _run_backward(self, grads):
+        return self._forward_cls.backward(self, *grads)
+
+
+class AccumulateGrad(Node):
+    """The node for a leaf tensor: it adds the incoming gradient into ``.grad``."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        Node.__init__(self)
+        self.variable = variable
+        self._seq = float("inf")  # run as soon as it is ready, as PyTorch does
+
+
+class FunctionMeta(type):
+    """Gives every Function subclass its own node class, named like PyTorch's."""
+
+    def __init__(cls, name, bases, attrs):
+        super().__init__(name, bases, attrs)
+        node_name = attrs.get("node_name") or name + "Backward"
+        cls._backward_cls = type(node_name, (Node,), {"__slots__": (),
+                                                      "_forward_cls": cls})
+
+
+class Function(metaclass=FunctionMeta):
+    """Base class for operations with a hand-written backward.
+
+    Subclass it, write ``forward(ctx, *inputs)`` and ``backward(ctx, *grad_outputs)``
+    as static methods, and call ``MyFunction.apply(...)``.
+
+    Mirrors: torch.autograd.Function
+    """
+
+    _raw = False        # built-in ops: forward works on arrays
+    n_tensor_slots = 0  # built-in ops: the first n args get an edge even if scalars
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom "
+                                  "autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method "
+                                  "for your custom autograd.Function to use it with "
+                                  "backward mode AD.")
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        from teachtorch.tensor import Tensor
+
+        ctx = cls._backward_cls()
+        record = grad_mode._state["enabled"] and any(
+            type(a) is not bool and isinstance(a, Tensor) and a.requires_grad
+            for a in args)
+        if cls._raw:
+            arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+            out = cls.forward(ctx, *arrays, **kwargs)
+            single = not isinstance(out, tuple)
+            outs = (Tensor._make(out),) if single else tuple(
+                Tensor._make(o) if o is not None else None for o in out)
+        else:
+            arrays = None
+            with grad_mode.no_grad():
+                out = cls.forward(ctx, *args, **kwargs)
+            single = not isinstance(out, tuple)
+            outs = _wrap_custom_outputs(args, (out,) if single else out, ctx)
+        if record:
+            _connect(cls, ctx, args, arrays, outs)
+        elif ctx._dirty:
+            for t in ctx._dirty:
+                t._vc[0] += 1
+        return outs[0] if single else outs
+
+
+def _wrap_custom_outputs(args, outs, ctx):
+    """A custom forward that returns an input unchanged gets a new alias of it."""
+    from teachtorch.tensor import Tensor
+
+    result = []
+    dirty = ctx._dirty or ()
+    for o in outs:
+        if isinstance(o, Tensor) and any(o is a for a in args) and not any(
+                o is d for d in dirty):
+            o = Tensor._make(o._data)
+        result.append(o)
+    return tuple(result)
+
+
+def _connect(cls, ctx, args, arrays, outs):
+    """Record ctx as the grad_fn of the outputs and link it to the inputs."""
+    from teachtorch.tensor import Tensor
+
+    edges = []
+    needs = []
+    meta = []
+    positions = []
+    n_slots = cls.n_tensor_slots
+    for i, a in enumerate(args):
+        is_t = isinstance(a, Tensor)
+        if not is_t and i >= n_slots:
+            continue
+        positions.append(i)
+        if is_t and a.requires_grad:
+            edges.append((a.grad_fn or a._grad_accumulator(), a._output_nr))
+            needs.append(True)
+            meta.append(a)
+        else:
+            edges.append((None, 0))
+            needs.append(False)
+            meta.append(None)
+    ctx.next_functions = tuple(edges)
+    ctx.needs_input_grad = tuple(needs)
+    ctx._arg_pos = positions
+    ctx._input_meta = [(m.shape, m.dtype) if m is not None else None for m in meta]
+    ctx._n_outputs = len(outs)
+    if len(outs) > 1:
+        ctx._out_meta = [(o.shape, o.dtype) if o is not None else ((), None)
+                         for o in outs]
+    non_diff = ctx._non_diff or ()
+    for nr, o in enumerate(outs):
+        if o is None or any(o is n for n in non_diff):
+            continue
+        if not o.dtype.is_floating_point:
+            continue
+        o.requires_grad = True
+        o.grad_fn = ctx
+        o._output_nr = nr
+    if ctx._dirty:
+        for t in ctx._dirty:
+            t._vc[0] += 1
+    to_save = ctx._to_save
+    if to_save is not None:
+        ctx._to_save = None
+        saved = []
+        for item in to_save:
+            t = _as_saved_tensor(item, args, arrays, outs)
+            saved.append((t, t._vc[0] if t is not None else 0))
+        ctx._saved = saved
+
+
+def _as_saved_tensor(item, args, arrays, outs):
+    """Map an array saved by a raw forward back to the Tensor it belongs to."""
+    from teachtorch.tensor import Tensor
+
+    if item is None or isinstance(item, Tensor):
+        return item
+    for o in outs:
+        if o is not None and o._data is item:
+            return o
+    if arrays is not None:
+        for a, arr in zip(args, arrays):
+            if arr is item and isinstance(a, Tensor):
+                return a
+    return Tensor._make(item)
+
+
+class BackwardCFunction(Node):
+    """Kept for code that checks ``isinstance(grad_fn, BackwardCFunction)``."""
+
+    __slots__ = ()
+
+
+class once_differentiable:  # noqa: N801 - PyTorch's name
+    """Decorator accepted for compatibility: backward runs without recording."""
+
+    def __new__(cls, fn):
+        def wrapper(ctx, *grads):
+            with grad_mode.no_grad():
+                return fn(ctx, *grads)
+        wrapper.__name__ = fn.__name__
+        wrapper.__doc__ = fn.__doc__
+        return wrapper

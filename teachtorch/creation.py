@@ -1,0 +1,315 @@
+"""Making tensors: tensor, from_numpy, zeros, ones, arange, rand, randn ...
+
+``torch.tensor(data)`` always copies and infers the dtype (ints -> int64, floats ->
+float32, bools -> bool). ``torch.from_numpy(a)`` shares a's memory and keeps its
+dtype. ``torch.Tensor(2, 3)`` is the old constructor: float32, uninitialised (zeros
+here, so results are reproducible).
+Chapter 01 (tensors and the NumPy bridge) opens this file.
+"""
+import builtins
+
+import numpy as np
+
+from teachtorch import _backend, dtypes
+from teachtorch import random as _random
+from teachtorch.tensor import Tensor
+
+_make = Tensor._make
+
+
+def _finish(data, dtype=None, device=None, requires_grad=False):
+    if dtype is not None:
+        np_dtype = dtypes.to_dtype(dtype).np
+        if data.dtype != np_dtype:
+            data = data.astype(np_dtype)
+    t = _make(data)
+    if device is not None:
+        from teachtorch.device import device as Device
+
+        dev = Device(device) if not isinstance(device, Device) else device
+        if dev.type == "cuda":
+            t = t.to(dev)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _infer(data):
+    """Convert nested lists / numbers / arrays / tensors into an array, torch-style."""
+    if isinstance(data, Tensor):
+        return _backend.to_numpy(data._data).copy()
+    if isinstance(data, np.ndarray):
+        a = data.copy()
+        if a.dtype == np.float64 and False:
+            pass
+        dtypes.from_numpy_dtype(a.dtype)
+        return a
+    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
+        data = _unwrap(data)
+    a = np.array(data)
+    if a.dtype == object:
+        raise TypeError("Could not infer dtype of object\nhint: torch.tensor takes numbers, "
+                        "nested lists of numbers, NumPy arrays or tensors.")
+    if a.dtype.kind == "f":
+        a = a.astype(dtypes.get_default_dtype().np)
+    elif a.dtype.kind in "iu":
+        a = a.astype(np.int64)
+    elif a.dtype.kind == "b":
+        pass
+    elif a.dtype.kind in "US":
+        raise TypeError("new(): invalid data type 'str'\nhint: tensors hold numbers; map "
+                        "strings to indices first (e.g. ord(ch) or a vocabulary dict).")
+    return a
+
+
+def _flat(data):
+    for x in data:
+        if isinstance(x, (list, tuple)):
+            yield from _flat(x)
+        else:
+            yield x
+
+
+def _unwrap(data):
+    if isinstance(data, Tensor):
+        return data.tolist()
+    if isinstance(data, (list, tuple)):
+        return [_unwrap(x) for x in data]
+    return data
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor holding a copy of data. Mirrors: torch.tensor"""
+    return _finish(_infer(data), dtype, device, requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Like tensor, but shares memory with a NumPy array or tensor when it can."""
+    if isinstance(data, Tensor):
+        return data.to(dtype) if dtype is not None else data
+    if isinstance(data, np.ndarray):
+        return _finish(data, dtype, device)
+    return tensor(data, dtype, device)
+
+
+asarray = as_tensor
+
+
+def from_numpy(ndarray):
+    """A tensor sharing ndarray's memory (change one, the other changes).
+
+    Mirrors: torch.from_numpy
+    """
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})\nhint: "
+                        "use torch.tensor(data) for lists and numbers.")
+    dtypes.from_numpy_dtype(ndarray.dtype)
+    return _make(ndarray)
+
+
+def _size(size):
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    for s in size:
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(
+                f"zeros(): argument 'size' (position 1) must be tuple of ints, but found "
+                f"element of type {type(s).__name__} at pos 0\nhint: sizes are whole "
+                "numbers, e.g. torch.zeros(2, 3) or torch.zeros((2, 3)).")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
+                               f"{list(size)}\nhint: every size must be >= 0.")
+    return tuple(int(s) for s in size)
+
+
+def _float_dtype(dtype):
+    return dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+    return _finish(np.zeros(_size(size), _float_dtype(dtype).np), None, device,
+                   requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+    return _finish(np.ones(_size(size), _float_dtype(dtype).np), None, device,
+                   requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False, **kwargs):
+    """Uninitialised in PyTorch; zero-filled here so runs are reproducible."""
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    if dtype is None:
+        dtype = dtypes.scalar_dtype(fill_value)
+    return _finish(np.full(_size((size,)), fill_value, dtypes.to_dtype(dtype).np), None,
+                   device, requires_grad)
+
+
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
+    return _finish(np.eye(n, m, dtype=_float_dtype(dtype).np), None, device,
+                   requires_grad)
+
+
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+    """Values from start (inclusive) to end (exclusive). Mirrors: torch.arange"""
+    if end is None:
+        start, end = 0, start
+    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    if dtype is None:
+        is_float = any(isinstance(v, float) for v in vals)
+        dtype = dtypes.get_default_dtype() if is_float else dtypes.int64
+    dt = dtypes.to_dtype(dtype)
+    n = int(np.ceil((vals[1] - vals[0]) / vals[2]))
+    data = (vals[0] + np.arange(max(n, 0), dtype=np.float64) * vals[2]).astype(dt.np)
+    return _finish(data, None, device, requires_grad)
+
+
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
+    return _finish(np.linspace(start, end, steps).astype(_float_dtype(dtype).np), None,
+                   device, requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None,
+             requires_grad=False):
+    return _finish(np.logspace(start, end, steps, base=base).astype(
+        _float_dtype(dtype).np), None, device, requires_grad)
+
+
+def zeros_like(input, *, dtype=None, device=None, requires_grad=False):
+    return zeros(input.shape, dtype=dtype or input.dtype, device=device or input.device,
+                 requires_grad=requires_grad)
+
+
+def ones_like(input, *, dtype=None, device=None, requires_grad=False):
+    return ones(input.shape, dtype=dtype or input.dtype, device=device or input.device,
+                requires_grad=requires_grad)
+
+
+def empty_like(input, *, dtype=None, device=None, requires_grad=False):
+    return zeros_like(input, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False):
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device,
+                requires_grad=requires_grad)
+
+
+# ----- random ------------------------------------------------------------------------
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    """Uniform on [0, 1). Mirrors: torch.rand"""
+    data = _random.rng(generator).random(_size(size), dtype=np.float64)
+    return _finish(data.astype(_float_dtype(dtype).np), None, device, requires_grad)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    """Standard normal. Mirrors: torch.randn"""
+    data = _random.rng(generator).standard_normal(_size(size))
+    return _finish(data.astype(_float_dtype(dtype).np), None, device, requires_grad)
+
+
+def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
+            requires_grad=False):
+    """Integers in [low, high). Mirrors: torch.randint"""
+    if size is None:
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    data = _random.rng(generator).integers(low, high, size=_size((size,)))
+    return _finish(data.astype((dtypes.to_dtype(dtype) if dtype else dtypes.int64).np),
+                   None, device, requires_grad)
+
+
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    data = _random.rng(generator).permutation(n)
+    return _finish(data.astype((dtypes.to_dtype(dtype) if dtype else dtypes.int64).np),
+                   None, device, requires_grad)
+
+
+def rand_like(input, *, dtype=None, device=None, requires_grad=False):
+    return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randn_like(input, *, dtype=None, device=None, requires_grad=False):
+    return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randint_like(input, low, high=None, *, dtype=None):
+    return randint(low, high, input.shape, dtype=dtype or input.dtype)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None):
+    """Normal samples; mean/std may be tensors (element-wise) or numbers."""
+    m = mean._data if isinstance(mean, Tensor) else mean
+    s = std._data if isinstance(std, Tensor) else std
+    shape = _size((size,)) if size is not None else np.broadcast_shapes(
+        np.shape(m), np.shape(s))
+    data = _random.rng(generator).normal(m, s, shape)
+    ref = mean if isinstance(mean, Tensor) else std if isinstance(std, Tensor) else None
+    np_dtype = ref._data.dtype if ref is not None else dtypes.get_default_dtype().np
+    return _make(np.asarray(data, dtype=np_dtype))
+
+
+def bernoulli(input, p=None, *, generator=None):
+    probs = input._data if p is None else np.full(input.shape, p)
+    data = _random.rng(generator).random(input.shape) < probs
+    return _make(data.astype(input._data.dtype))
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None):
+    p = np.asarray(input._data, dtype=np.float64)
+    rows = p.reshape(-1, p.shape[-1])
+    out = []
+    for row in rows:
+        out.append(_random.rng(generator).choice(len(row), size=num_samples,
+                                                   replace=replacement, p=row / row.sum()))
+    data = np.array(out, dtype=np.int64).reshape(p.shape[:-1] + (num_samples,))
+    return _make(data)
+
+
+# ----- the old constructors: torch.Tensor(...), torch.FloatTensor(...) ------------------
+def legacy_new(cls, dtype, args, kwargs):
+    """torch.Tensor(2, 3) -> uninitialised (zeros); torch.Tensor([1, 2]) -> copy."""
+    if kwargs.get("device") not in (None, "cpu"):
+        pass
+    if not args:
+        data = np.zeros((0,), dtype.np)
+    elif len(args) == 1 and isinstance(args[0], Tensor):
+        return args[0] if args[0].dtype is dtype else args[0].to(dtype)
+    elif all(isinstance(a, (int, np.integer)) and not isinstance(a, builtins.bool)
+             for a in args):
+        data = np.zeros(_size(args), dtype.np)
+    elif len(args) == 1 and type(args[0]).__name__ == "Size":
+        data = np.zeros(tuple(args[0]), dtype.np)
+    elif len(args) == 1:
+        data = np.array(_unwrap(args[0]) if isinstance(args[0], (list, tuple)) else
+                        args[0], dtype=dtype.np)
+    else:
+        raise TypeError(f"new() received an invalid combination of arguments\nhint: "
+                        "Tensor(2, 3) makes a 2x3 tensor; Tensor([1, 2]) copies a list.")
+    return _make(data)
+
+
+class _LegacyTensorType(type):
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype is cls._dtype
+
+
+def _legacy_class(name, dt):
+    def __new__(cls, *args, **kwargs):
+        return legacy_new(Tensor, dt, args, kwargs)
+    return _LegacyTensorType(name, (), {"__new__": __new__, "_dtype": dt,
+                                        "__doc__": f"Old constructor for {dt} tensors."})
+
+
+FloatTensor = _legacy_class("FloatTensor", dtypes.float32)
+DoubleTensor = _legacy_class("DoubleTensor", dtypes.float64)
+HalfTensor = _legacy_class("HalfTensor", dtypes.float16)
+LongTensor = _legacy_class("LongTensor", dtypes.int64)
+IntTensor = _legacy_class("IntTensor", dtypes.int32)
+ShortTensor = _legacy_class("ShortTensor", dtypes.int16)
+CharTensor = _legacy_class("CharTensor", dtypes.int8)
+ByteTensor = _legacy_class("ByteTensor", dtypes.uint8)
+BoolTensor = _legacy_class("BoolTensor", dtypes.bool_)

@@ -1,0 +1,85 @@
+"""Comparisons: ==, !=, <, <=, >, >= give bool tensors (no gradient flows through).
+
+Chapter 02 (indexing with masks) opens this file.
+"""
+import numpy as np
+
+from teachtorch.ops._util import binary_dtype, check_broadcast, is_tensor, make
+
+
+def _compare(ufunc, a, b):
+    bd = b._data if is_tensor(b) else b
+    if is_tensor(b) and a._data.shape != b._data.shape:
+        check_broadcast(a._data.shape, b._data.shape)
+    dtype = binary_dtype(a, b)
+    ad = a._data
+    if dtype is not None:
+        ad = ad.astype(dtype, copy=False)
+        bd = np.asarray(bd).astype(dtype, copy=False)
+    return make(np.asarray(ufunc(ad, bd)))
+
+
+def eq(input, other):
+    """Element-wise ==. Mirrors: torch.eq"""
+    return _compare(np.equal, input, other)
+
+
+def ne(input, other):
+    return _compare(np.not_equal, input, other)
+
+
+def lt(input, other):
+    return _compare(np.less, input, other)
+
+
+def le(input, other):
+    return _compare(np.less_equal, input, other)
+
+
+def gt(input, other):
+    return _compare(np.greater, input, other)
+
+
+def ge(input, other):
+    return _compare(np.greater_equal, input, other)
+
+
+def equal(input, other):
+    """True when both have the same shape and values. Mirrors: torch.equal"""
+    return input.shape == other.shape and bool(np.array_equal(input._data, other._data))
+
+
+def logical_not(input):
+    return make(np.logical_not(input._data))
+
+
+def logical_and(input, other):
+    return make(np.logical_and(input._data, other._data if is_tensor(other) else other))
+
+
+def logical_or(input, other):
+    return make(np.logical_or(input._data, other._data if is_tensor(other) else other))
+
+
+def logical_xor(input, other):
+    return make(np.logical_xor(input._data, other._data if is_tensor(other) else other))
+
+
+def _bitwise(ufunc, a, b):
+    return make(np.asarray(ufunc(a._data, b._data if is_tensor(b) else b)))
+
+
+def bitwise_and(input, other):
+    return _bitwise(np.bitwise_and, input, other)
+
+
+def bitwise_or(input, other):
+    return _bitwise(np.bitwise_or, input, other)
+
+
+def bitwise_xor(input, other):
+    return _bitwise(np.bitwise_xor, input, other)
+
+
+def bitwise_not(input):
+    return make(np.invert(input._data))

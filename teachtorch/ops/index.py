@@ -1,0 +1,217 @@
+"""Indexing: x[i], x[a:b], x[None], x[mask], x[idx_tensor], and x[...] = v.
+
+Basic indexing (ints, slices, None, ...) gives a *view*: same storage, new window.
+Advanced indexing (a tensor, list or boolean mask) gives a *copy*. That is why
+``x[0] = 1`` changes x but ``y = x[[0]]; y[0] = 1`` does not.
+Chapter 02 (views, indexing, storage) opens this file.
+"""
+import numpy as np
+
+from teachtorch import _errors
+from teachtorch.autograd import grad_mode
+from teachtorch.autograd.function import Function
+from teachtorch.ops._util import is_tensor
+from teachtorch.ops.views import ViewFunction
+
+
+def _convert_index(index):
+    """Tensors inside an index become arrays; returns (index, is_basic)."""
+    if not isinstance(index, tuple):
+        index = (index,)
+    out = []
+    basic = True
+    for i in index:
+        if is_tensor(i):
+            if i.dim() == 0 and i.dtype.category == 1:
+                out.append(int(i.item()))
+                continue
+            out.append(i._data)
+            basic = False
+        elif isinstance(i, (list, np.ndarray)):
+            arr = np.asarray(i)
+            out.append(arr)
+            basic = False
+        elif isinstance(i, bool):
+            out.append(i)
+            basic = False
+        else:
+            out.append(i)
+    return tuple(out), basic
+
+
+def _node_kind(index):
+    kinds = [type(i) for i in index if i is not Ellipsis and not (
+        isinstance(i, slice) and i == slice(None))]
+    if not kinds:
+        return "Alias"
+    last = kinds[-1]
+    if last is int:
+        return "Select"
+    if last is slice:
+        return "Slice"
+    return "Unsqueeze"
+
+
+class BasicIndex(ViewFunction):
+    """x[ints, slices, None, ...]: a view.
+
+    Math: y = x[idx];  dL/dx = zeros with dL/dy written at idx
+    Mirrors: torch.Tensor.__getitem__ (SelectBackward0 / SliceBackward0)
+    """
+    node_name = "SliceBackward0"
+
+    @staticmethod
+    def forward(ctx, x, index):
+        ctx.shape, ctx.index = x.shape, index
+        return x[index]
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return IndexGradScatter.apply(grad_output, ctx.shape, ctx.index, False)
+
+
+class SelectIndex(BasicIndex):
+    node_name = "SelectBackward0"
+
+
+class UnsqueezeIndex(BasicIndex):
+    node_name = "UnsqueezeBackward0"
+
+
+class AliasIndex(BasicIndex):
+    node_name = "AliasBackward0"
+
+
+_BASIC = {"Slice": BasicIndex, "Select": SelectIndex, "Unsqueeze": UnsqueezeIndex,
+          "Alias": AliasIndex}
+
+
+class AdvancedIndex(Function):
+    """x[tensor], x[mask], x[[0, 2]]: a copy.
+
+    Math: y = x[idx];  dL/dx = zeros with dL/dy *added* at idx (repeats add up)
+    Mirrors: torch.Tensor.__getitem__ (IndexBackward0)
+    """
+    _raw = True
+    node_name = "IndexBackward0"
+
+    @staticmethod
+    def forward(ctx, x, index):
+        ctx.shape, ctx.index = x.shape, index
+        return x[index]
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return IndexGradScatter.apply(grad_output, ctx.shape, ctx.index, True)
+
+
+class IndexGradScatter(Function):
+    """zeros(shape) with g placed (or added, for advanced indices) at index.
+
+    The backward of indexing; its own backward indexes again, so second derivatives
+    work.
+    """
+    _raw = True
+    node_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, index, accumulate):
+        ctx.index, ctx.advanced = index, accumulate
+        out = np.zeros(shape, dtype=g.dtype)
+        if accumulate:
+            np.add.at(out, index, g)
+        else:
+            out[index] = g
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        if ctx.advanced:
+            return AdvancedIndex.apply(grad_output, ctx.index)
+        return BasicIndex.apply(grad_output, ctx.index)
+
+
+def getitem(x, index):
+    if x.dim() == 0 and not (index is None or index is Ellipsis or index == () or (
+            isinstance(index, tuple) and all(i is None or i is Ellipsis for i in index))):
+        if not (is_tensor(index) and index.dtype.category == 0):
+            raise IndexError(_errors.zero_dim_index())
+    idx, basic = _convert_index(index)
+    if basic:
+        try:
+            return _BASIC[_node_kind(idx)].apply(x, idx)
+        except IndexError as e:
+            raise IndexError(_index_error(e, x)) from None
+    try:
+        return AdvancedIndex.apply(x, idx)
+    except IndexError as e:
+        raise IndexError(_index_error(e, x)) from None
+
+
+def _index_error(e, x):
+    msg = str(e)
+    if "out of bounds" in msg:
+        parts = msg.split()
+        try:
+            i = int(parts[1])
+            axis = int(parts[parts.index("axis") + 1])
+            msg = (f"index {i} is out of bounds for dimension {axis} with size "
+                   f"{x.shape[axis]}")
+        except (ValueError, IndexError):
+            pass
+    return f"{msg}\nhint: this tensor has shape {tuple(x.shape)}; valid indices along a " \
+           "dim of size n are 0..n-1 (or -n..-1)."
+
+
+class IndexPut(Function):
+    """x[index] = value, recorded for autograd (the result replaces x's history).
+
+    Math: y = x with y[idx] = v;  dL/dx = dL/dy with zeros at idx, dL/dv = dL/dy[idx]
+    Mirrors: torch.Tensor.__setitem__ (IndexPutBackward0 / CopySlices)
+    """
+    _raw = True
+    n_tensor_slots = 2
+    node_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, x, value, index, basic):
+        ctx.index, ctx.basic, ctx.vshape = index, basic, np.shape(value)
+        out = x.copy()
+        out[index] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        gx = grad_output.clone()
+        gx._data[ctx.index] = 0
+        picked = grad_output[ctx.index] if ctx.basic else AdvancedIndex.apply(
+            grad_output, ctx.index)
+        return gx, picked
+
+
+def setitem(x, index, value):
+    """Write value into x at index, in place."""
+    idx, basic = _convert_index(index)
+    x._check_inplace()
+    val = value._data if is_tensor(value) else value
+    needs_graph = grad_mode.is_grad_enabled() and (
+        x.requires_grad or (is_tensor(value) and value.requires_grad))
+    if needs_graph:
+        if x._base is not None and x._base.requires_grad:
+            raise RuntimeError(
+                "teachtorch does not record in-place writes into a view of a tensor that "
+                "requires grad\nhint: build the new tensor out of place (torch.where, "
+                "torch.cat) or clone() the base first.")
+        v = value if is_tensor(value) else np.asarray(value, dtype=x._data.dtype)
+        r = IndexPut.apply(x, v, idx, basic)
+        x._data[idx] = r._data[idx]
+        x.grad_fn, x._output_nr, x._requires_grad = r.grad_fn, 0, True
+        x.grad_fn._saved = None
+        x._vc[0] += 1
+        return
+    try:
+        x._data[idx] = val
+    except ValueError as e:
+        raise RuntimeError(f"{e}\nhint: the value must broadcast to the shape of "
+                           "x[index].") from None
+    x._vc[0] += 1

@@ -1,0 +1,285 @@
+"""View ops: view, reshape, transpose, t, permute, expand, squeeze, unsqueeze.
+
+A view is a new window (shape, stride, offset) onto the same storage: nothing is
+copied, and writing through one is seen through the other. ``is_view = True`` tells
+``Function.apply`` to link the output to its base's storage and version counter.
+Chapter 02 (views, indexing, storage and strides) opens this file.
+"""
+import numpy as np
+
+from teachtorch import _errors
+from teachtorch.autograd.function import Function
+from teachtorch.ops._util import wrap_dim
+
+
+class ViewFunction(Function):
+    """Base for ops whose output shares the input's memory."""
+    _raw = True
+    is_view = True
+
+    @classmethod
+    def apply(cls, x, *args):
+        out = super().apply(x, *args)
+        return out._as_view_of(x)
+
+
+def infer_shape(shape, numel):
+    """Replace a single -1 in shape by what makes the element count right."""
+    shape = list(shape)
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred\nhint: use -1 once.")
+    if -1 in shape:
+        rest = 1
+        for n in shape:
+            if n != -1:
+                rest *= n
+        if rest == 0 or numel % rest:
+            raise RuntimeError(_errors.view_bad_size(shape, numel))
+        shape[shape.index(-1)] = numel // rest
+    total = 1
+    for n in shape:
+        total *= n
+    if total != numel:
+        raise RuntimeError(_errors.view_bad_size(shape, numel))
+    return tuple(shape)
+
+
+def _nocopy_reshape(x, shape):
+    """NumPy's reshape without copying, or None when strides make it impossible."""
+    try:
+        return np.reshape(x, shape, copy=False)
+    except ValueError:
+        return None
+
+
+class View(ViewFunction):
+    """Same memory, new shape (needs compatible strides).
+
+    Math: y = x reshaped;  dL/dx = dL/dy reshaped back
+    Mirrors: torch.Tensor.view
+    """
+    node_name = "ViewBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        return _nocopy_reshape(x, shape)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return grad_output.reshape(ctx.in_shape)
+
+
+class Transpose(ViewFunction):
+    """Swap two dimensions (a view with swapped strides).
+
+    Math: y = x with dims d0, d1 swapped;  dL/dx = dL/dy swapped back
+    Mirrors: torch.transpose
+    """
+    node_name = "TransposeBackward0"
+
+    @staticmethod
+    def forward(ctx, x, d0, d1):
+        ctx.dims = (d0, d1)
+        return np.swapaxes(x, d0, d1)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return grad_output.transpose(*ctx.dims)
+
+
+class T(Transpose):
+    """Transpose of a matrix (TBackward0)."""
+    node_name = "TBackward0"
+
+
+class Permute(ViewFunction):
+    """Reorder all dimensions.
+
+    Math: y = x with dims in order p;  dL/dx = dL/dy with the inverse order
+    Mirrors: torch.permute
+    """
+    node_name = "PermuteBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.inverse = tuple(np.argsort(dims))
+        return np.transpose(x, dims)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return grad_output.permute(*ctx.inverse)
+
+
+class Expand(ViewFunction):
+    """Repeat size-1 dims without copying (stride 0).
+
+    Math: y = x broadcast to shape;  dL/dx = dL/dy summed over the expanded dims
+    Mirrors: torch.Tensor.expand
+    """
+    node_name = "ExpandBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return grad_output  # the engine sums it back to in_shape
+
+
+class Squeeze(ViewFunction):
+    """Drop size-1 dims.
+
+    Math: y = x without size-1 dims;  dL/dx = dL/dy reshaped back
+    Mirrors: torch.squeeze
+    """
+    node_name = "SqueezeBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.in_shape = x.shape
+        return np.squeeze(x, axis=dims) if dims else x.view()
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return grad_output.reshape(ctx.in_shape)
+
+
+class SqueezeDim(Squeeze):
+    node_name = "SqueezeBackward1"
+
+
+class Unsqueeze(ViewFunction):
+    """Insert a size-1 dim.
+
+    Math: y = x with a new axis at d;  dL/dx = dL/dy squeezed at d
+    Mirrors: torch.unsqueeze
+    """
+    node_name = "UnsqueezeBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return np.expand_dims(x, dim)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return grad_output.squeeze(ctx.dim)
+
+
+class Alias(ViewFunction):
+    """The same tensor seen again (what x[...] gives)."""
+    node_name = "AliasBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.view()
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return grad_output
+
+
+def _shape_arg(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+def view(input, *shape):
+    """Same memory with a new shape; fails when strides do not allow it."""
+    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and hasattr(
+            shape[0], "np"):
+        raise NotImplementedError("view(dtype) is not supported in teachtorch")
+    shape = infer_shape(_shape_arg(shape), input.numel())
+    if _nocopy_reshape(input._data, shape) is None:
+        raise RuntimeError(_errors.view_not_contiguous(input))
+    return View.apply(input, shape)
+
+
+def reshape(input, *shape):
+    """Like view when the memory allows it, otherwise a copy. Mirrors: torch.reshape"""
+    shape = infer_shape(_shape_arg(shape), input.numel())
+    if _nocopy_reshape(input._data, shape) is not None:
+        return View.apply(input, shape)
+    from teachtorch.ops.copy import clone
+
+    return View.apply(clone(input, memory_format="contiguous"), shape)
+
+
+def transpose(input, dim0, dim1):
+    n = input.dim()
+    return Transpose.apply(input, wrap_dim(dim0, n), wrap_dim(dim1, n))
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):
+    """Transpose a matrix (a 0-D or 1-D tensor comes back as it is)."""
+    if input.dim() > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
+                           f"{input.dim()}D\nhint: use x.transpose(d0, d1) or x.permute().")
+    if input.dim() < 2:
+        return T.apply(input, 0, 0)
+    return T.apply(input, 0, 1)
+
+
+def permute(input, *dims):
+    dims = _shape_arg(dims)
+    n = input.dim()
+    if len(dims) != n:
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match "
+            f"the length of the desired ordering of dimensions i.e. input.dim() = {n} is "
+            f"not equal to len(dims) = {len(dims)}\nhint: name every dimension once.")
+    return Permute.apply(input, tuple(wrap_dim(d, n) for d in dims))
+
+
+def expand(input, *sizes):
+    """View size-1 dims as repeated (stride 0, no copy). -1 keeps a size."""
+    sizes = _shape_arg(sizes)
+    shape = input.shape
+    lead = len(sizes) - len(shape)
+    if lead < 0:
+        raise RuntimeError(
+            f"expand({input.type()}{{{list(shape)}}}, size=[{', '.join(map(str, sizes))}]): "
+            "the number of sizes provided (%d) must be greater or equal to the number of "
+            "dimensions in the tensor (%d)\nhint: expand can add leading dims, never "
+            "remove them." % (len(sizes), len(shape)))
+    target = []
+    for i, s in enumerate(sizes):
+        if i < lead:
+            target.append(s)
+            continue
+        cur = shape[i - lead]
+        if s == -1:
+            s = cur
+        if cur != s and cur != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size "
+                f"({cur}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  "
+                f"Tensor sizes: {list(shape)}\nhint: only size-1 dimensions can be "
+                "expanded; use repeat() to copy data.")
+        target.append(s)
+    return Expand.apply(input, tuple(target))
+
+
+def expand_as(input, other):
+    return expand(input, other.shape)
+
+
+def squeeze(input, dim=None):
+    if dim is None:
+        return Squeeze.apply(input, tuple(i for i, n in enumerate(input.shape) if n == 1))
+    n = input.dim()
+    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+    dims = tuple(wrap_dim(d, n) for d in dims) if n else ()
+    dims = tuple(d for d in dims if input.shape[d] == 1)
+    return SqueezeDim.apply(input, dims)
+
+
+def unsqueeze(input, dim):
+    return Unsqueeze.apply(input, wrap_dim(dim, input.dim() + 1))
