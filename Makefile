@@ -1,0 +1,34 @@
+# The two set-up commands of the README:
+#   make lab    open the course in JupyterLab (creates .venv on first use)
+#   make test   run every test: unit, parity with PyTorch, widgets, browser, notebooks
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export TEACHTORCH_FAST ?= 1
+
+.PHONY: lab test test-lib test-notebooks bench chapters venv-lab venv-dev
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+venv-lab: $(BIN)/python
+	$(BIN)/pip install -q -e '.[lab]'
+
+venv-dev: $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev,lab]'
+
+lab: venv-lab
+	$(BIN)/teachtorch lab
+
+# Library tests run in two processes (the machines have 2 cores); notebooks run after.
+test: venv-dev
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --nbval \
+		--nbval-sanitize-with chapters/nbval_sanitize.cfg chapters/*.ipynb
+
+bench: venv-dev
+	$(BIN)/python benchmarks/run.py --lib teachtorch --lib torch
+
+chapters: venv-dev
+	$(BIN)/python tools/build_chapters.py
