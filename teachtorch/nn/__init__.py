@@ -1,1 +1,10 @@
-"""Placeholder: filled in by the issue that builds this package."""
+"""Neural-network building blocks: Module, Parameter, layers, losses.
+
+``import teachtorch.nn as nn`` then ``nn.Linear``, ``nn.Module``, ``nn.functional``.
+Chapter 14 (nn.Module internals) opens this file.
+"""
+from teachtorch.nn.parameter import Buffer, Parameter, UninitializedParameter  # noqa: F401
+from teachtorch.nn.modules import *  # noqa: F401,F403
+from teachtorch.nn.modules.module import Module  # noqa: F401
+
+# conv, pooling and recurrent layers (B2)
