@@ -33,9 +33,14 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
     Mirrors: torch.Tensor
     """
 
-    __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "_root",
-                 "_output_nr", "_acc", "_retains_grad", "_base", "_vc", "__dict__",
+    __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "_vc", "__dict__",
                  "__weakref__")
+    # set on few tensors: class-level defaults keep Tensor._make cheap
+    _root = None         # the array owning the storage (None: _data itself)
+    _base = None         # the tensor this one is a view of
+    _output_nr = 0       # which output of grad_fn this tensor is
+    _acc = None          # the AccumulateGrad node of a leaf
+    _retains_grad = False
     __array_priority__ = 1000  # ndarray + tensor calls Tensor.__radd__
 
     def __new__(cls, *args, **kwargs):
@@ -56,12 +61,7 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
         t._requires_grad = requires_grad
         t.grad = None
         t.grad_fn = None
-        t._root = None
         t._vc = [0]
-        t._output_nr = 0
-        t._acc = None
-        t._retains_grad = False
-        t._base = None
         return t
 
     def _init_from(self, data, requires_grad=False):
@@ -70,12 +70,7 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
         self._requires_grad = requires_grad
         self.grad = None
         self.grad_fn = None
-        self._root = None
         self._vc = [0]
-        self._output_nr = 0
-        self._acc = None
-        self._retains_grad = False
-        self._base = None
 
     def _as_view_of(self, base):
         """Mark self as a view of base: same storage, same version counter."""

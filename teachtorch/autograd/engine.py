@@ -11,21 +11,22 @@ import heapq
 
 import numpy as np
 
-from teachtorch import _errors
+from teachtorch import _errors, dtypes
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import _FREED, AccumulateGrad
 
 
 def sum_to(grad, shape):
     """Sum a broadcast gradient back down to ``shape`` (None if impossible)."""
-    if grad.shape == shape:
+    gshape = grad._data.shape
+    if gshape == shape:
         return grad
-    lead = grad.dim() - len(shape)
+    lead = len(gshape) - len(shape)
     if lead < 0:
         return None
     dims = list(range(lead))
     for i, n in enumerate(shape):
-        g = grad.shape[lead + i]
+        g = gshape[lead + i]
         if n == 1 and g != 1:
             dims.append(lead + i)
         elif n != g:
@@ -93,11 +94,13 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             heapq.heappush(ready, (-node._seq, id(node), node))
     queued = set(n for _, _, n in ready)
 
+    heappush, heappop = heapq.heappush, heapq.heappop
     with grad_mode.set_grad_enabled(create_graph):
         while ready:
-            _, _, node = heapq.heappop(ready)
+            node = heappop(ready)[2]
             grads = buffers.pop(node)
-            grads = _run_pre_hooks(node, grads)
+            if node._tensor_pre_hooks or node._pre_hooks:
+                grads = _run_pre_hooks(node, grads)
             if capture is not None:
                 for nr in range(node._n_outputs):
                     for i in capture.get((node, nr), ()):
@@ -105,10 +108,12 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             if type(node) is AccumulateGrad:
                 if accumulate and (capture is None or (node, 0) in capture):
                     _accumulate(node.variable, grads[0], create_graph)
-                _run_post_hooks(node, grads, grads)
+                if node._hooks:
+                    _run_post_hooks(node, grads, grads)
                 continue
             grad_inputs = _call_node(node, grads)
-            _run_post_hooks(node, grad_inputs, grads)
+            if node._hooks:
+                _run_post_hooks(node, grad_inputs, grads)
             if not retain_graph and node._saved is not None:
                 node._saved = _FREED
             for (nxt, nr), g in zip(node.next_functions, grad_inputs):
@@ -119,11 +124,12 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     if buf is None:
                         buf = buffers[nxt] = [None] * nxt._n_outputs
                     buf[nr] = g if buf[nr] is None else buf[nr] + g
-                deps[nxt] -= 1
-                if deps[nxt] == 0 and nxt not in queued:
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if left == 0 and nxt not in queued:
                     if nxt in buffers:
                         queued.add(nxt)
-                        heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
+                        heappush(ready, (-nxt._seq, id(nxt), nxt))
                     else:  # nothing arrived: its whole subgraph gets no gradient
                         _skip(nxt, deps, buffers, ready, queued)
 
@@ -182,44 +188,50 @@ def _run_post_hooks(node, grad_inputs, grad_outputs):
 
 def _call_node(node, grads):
     """Run one node's backward and check/fix what it returns."""
-    from teachtorch.tensor import Tensor
-
     if node._materialize and any(g is None for g in grads):
         grads = list(grads)
         for i, g in enumerate(grads):
             if g is None:
                 shape, dtype = node._out_meta[i]
-                grads[i] = Tensor._make(np.zeros(shape, dtype.np))
-    out = node._run_backward(grads)
-    if not isinstance(out, tuple):
-        out = (out,)
-    positions = node._arg_pos
+                grads[i] = _make(np.zeros(shape, dtype))
     forward_cls = node._forward_cls
+    out = forward_cls.backward(node, *grads)
+    if type(out) is not tuple:
+        out = (out,)
     if forward_cls._raw:
         n_expected = len(node.next_functions)
     else:
+        positions = node._arg_pos
         n_expected = (max(positions) + 1) if positions else 0
         if len(out) < n_expected or (len(out) > n_expected and any(
                 g is not None for g in out[n_expected:])):
             raise RuntimeError(_errors.wrong_grad_count(node, n_expected, len(out)))
         out = tuple(out[p] for p in positions)
+        n_expected = len(positions)
     result = []
     for i, (g, meta) in enumerate(zip(out, node._input_meta)):
         if g is None or meta is None:
             result.append(None)
             continue
         shape, dtype = meta
-        if g.shape != shape:
+        data = g._data
+        if data.shape != shape:
             fixed = sum_to(g, shape)
             if fixed is None:
-                raise RuntimeError(_errors.bad_grad_shape(node, i, g.shape, shape))
+                raise RuntimeError(_errors.bad_grad_shape(node, i, data.shape, shape))
             g = fixed
-        if g.dtype is not dtype:
-            g = g.to(dtype)
+        if g._data.dtype != dtype:
+            g = g.to(dtypes._FROM_NP[dtype])
         result.append(g)
     if len(result) < n_expected:
         result.extend([None] * (n_expected - len(result)))
     return result
+
+
+def _make(data):
+    from teachtorch.tensor import Tensor
+
+    return Tensor._make(data)
 
 
 def _accumulate(leaf, grad, create_graph):

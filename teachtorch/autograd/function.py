@@ -44,22 +44,23 @@ class Node:
     """A node of the backward graph (what ``tensor.grad_fn`` points at)."""
 
     __slots__ = ("next_functions", "needs_input_grad", "_saved", "_input_meta",
-                 "_pre_hooks", "_tensor_pre_hooks", "_hooks", "_seq", "_n_outputs",
-                 "_arg_pos", "_to_save", "_materialize", "_non_diff", "_dirty",
-                 "__dict__", "__weakref__")
+                 "_seq", "__dict__", "__weakref__")
+
+    # rarely-set attributes live on the class until an instance sets its own
+    _pre_hooks = None
+    _tensor_pre_hooks = None
+    _hooks = None
+    _n_outputs = 1
+    _arg_pos = None
+    _to_save = None
+    _materialize = True
+    _non_diff = None
+    _dirty = None
 
     def __init__(self):
         self.next_functions = ()
         self._saved = None
-        self._pre_hooks = None
-        self._tensor_pre_hooks = None
-        self._hooks = None
         self._seq = next(_seq)
-        self._n_outputs = 1
-        self._to_save = None
-        self._materialize = True
-        self._non_diff = None
-        self._dirty = None
 
     def name(self):
         """The node's name, e.g. 'MulBackward0'."""
@@ -164,6 +165,7 @@ class Function(metaclass=FunctionMeta):
 
     _raw = False        # built-in ops: forward works on arrays
     n_tensor_slots = 0  # built-in ops: the first n args get an edge even if scalars
+    is_view = False     # the output shares the first input's memory
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -178,18 +180,25 @@ class Function(metaclass=FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        from teachtorch.tensor import Tensor
-
-        ctx = cls._backward_cls()
-        record = grad_mode._state["enabled"] and any(
-            type(a) is not bool and isinstance(a, Tensor) and a.requires_grad
-            for a in args)
+        Tensor = _TENSOR[0] if _TENSOR else _tensor_class()
+        record = False
+        if _grad_state["enabled"]:
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    record = True
+                    break
+        if record:
+            ctx = cls._backward_cls()
+        else:  # nothing will read this node later: skip its bookkeeping
+            ctx = _new_node(cls._backward_cls)
         if cls._raw:
             arrays = [a._data if isinstance(a, Tensor) else a for a in args]
             out = cls.forward(ctx, *arrays, **kwargs)
             single = not isinstance(out, tuple)
-            outs = (Tensor._make(out),) if single else tuple(
-                Tensor._make(o) if o is not None else None for o in out)
+            if single:
+                outs = (_make(out),)
+            else:
+                outs = tuple(_make(o) if o is not None else None for o in out)
         else:
             arrays = None
             with grad_mode.no_grad():
@@ -198,16 +207,38 @@ class Function(metaclass=FunctionMeta):
             outs = _wrap_custom_outputs(args, (out,) if single else out, ctx)
         if record:
             _connect(cls, ctx, args, arrays, outs)
+            if cls.is_view:
+                outs[0]._as_view_of(args[0])
         elif ctx._dirty:
             for t in ctx._dirty:
                 t._vc[0] += 1
+        elif cls.is_view:
+            outs[0]._as_view_of(args[0])
         return outs[0] if single else outs
+
+
+_grad_state = grad_mode._state
+_new_node = object.__new__
+_TENSOR = []
+
+
+def _tensor_class():
+    """Tensor, imported once (tensor.py imports this module, so not at the top)."""
+    if _TENSOR:
+        return _TENSOR[0]
+    from teachtorch.tensor import Tensor
+
+    _TENSOR.append(Tensor)
+    return Tensor
+
+
+def _make(data):
+    return (_TENSOR[0] if _TENSOR else _tensor_class())._make(data)
 
 
 def _wrap_custom_outputs(args, outs, ctx):
     """A custom forward that returns an input unchanged gets a new alias of it."""
-    from teachtorch.tensor import Tensor
-
+    Tensor = _tensor_class()
     result = []
     dirty = ctx._dirty or ()
     for o in outs:
@@ -220,41 +251,45 @@ def _wrap_custom_outputs(args, outs, ctx):
 
 def _connect(cls, ctx, args, arrays, outs):
     """Record ctx as the grad_fn of the outputs and link it to the inputs."""
-    from teachtorch.tensor import Tensor
-
+    Tensor = _TENSOR[0]
     edges = []
     needs = []
     meta = []
-    positions = []
+    positions = None if cls._raw else []
     n_slots = cls.n_tensor_slots
     for i, a in enumerate(args):
-        is_t = isinstance(a, Tensor)
-        if not is_t and i >= n_slots:
-            continue
-        positions.append(i)
-        if is_t and a.requires_grad:
+        if not isinstance(a, Tensor):
+            if i >= n_slots:
+                continue
+            edges.append((None, 0))
+            needs.append(False)
+            meta.append(None)
+        elif a._requires_grad:
             edges.append((a.grad_fn or a._grad_accumulator(), a._output_nr))
             needs.append(True)
-            meta.append(a)
+            meta.append((a._data.shape, a._data.dtype))
         else:
             edges.append((None, 0))
             needs.append(False)
             meta.append(None)
+        if positions is not None:
+            positions.append(i)
     ctx.next_functions = tuple(edges)
     ctx.needs_input_grad = tuple(needs)
-    ctx._arg_pos = positions
-    ctx._input_meta = [(m.shape, m.dtype) if m is not None else None for m in meta]
+    ctx._input_meta = meta
+    if positions is not None:
+        ctx._arg_pos = positions
     ctx._n_outputs = len(outs)
     if len(outs) > 1:
-        ctx._out_meta = [(o.shape, o.dtype) if o is not None else ((), None)
+        ctx._out_meta = [(o._data.shape, o._data.dtype) if o is not None else ((), None)
                          for o in outs]
     non_diff = ctx._non_diff or ()
     for nr, o in enumerate(outs):
         if o is None or any(o is n for n in non_diff):
             continue
-        if not o.dtype.is_floating_point:
+        if o._data.dtype.kind != "f":
             continue
-        o.requires_grad = True
+        o._requires_grad = True
         o.grad_fn = ctx
         o._output_nr = nr
     if ctx._dirty:
@@ -272,8 +307,7 @@ def _connect(cls, ctx, args, arrays, outs):
 
 def _as_saved_tensor(item, args, arrays, outs):
     """Map an array saved by a raw forward back to the Tensor it belongs to."""
-    from teachtorch.tensor import Tensor
-
+    Tensor = _tensor_class()
     if item is None or isinstance(item, Tensor):
         return item
     for o in outs:
