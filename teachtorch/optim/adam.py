@@ -1,0 +1,102 @@
+"""Adam and AdamW: momentum plus a per-element step size from the squared gradients.
+
+Chapter 15 (optimizers) opens this file; the notes train every classifier with Adam.
+"""
+import numpy as np
+
+from teachtorch.optim.optimizer import (Optimizer, _no_grad_step, _to_scalar, grad_of,
+                                        lerp_, step_counter, updated, zeros_state)
+
+
+def _check_adam_args(lr, betas, eps, weight_decay):
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}\nhint: lr must be >= 0.")
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {eps}\nhint: eps must be >= 0.")
+    for i in (0, 1):
+        if not 0.0 <= betas[i] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}\nhint: "
+                             "each beta must be in [0, 1); the default is (0.9, 0.999).")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}\nhint: "
+                         "weight_decay must be >= 0.")
+
+
+class Adam(Optimizer):
+    """Adaptive moment estimation (Kingma and Ba, 2014).
+
+    Math: g = grad (+ weight_decay * p, or p *= 1 - lr * weight_decay if decoupled)
+          m = beta1 * m + (1 - beta1) * g          (exp_avg)
+          v = beta2 * v + (1 - beta2) * g * g      (exp_avg_sq; amsgrad keeps max(v))
+          p = p - lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)
+    Mirrors: torch.optim.Adam
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 amsgrad=False, *, foreach=None, maximize=False, capturable=False,
+                 differentiable=False, fused=None, decoupled_weight_decay=False):
+        betas = tuple(_to_scalar(b) for b in betas)
+        _check_adam_args(lr, betas, eps, weight_decay)
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                        amsgrad=amsgrad, maximize=maximize, foreach=foreach,
+                        capturable=capturable, differentiable=differentiable,
+                        fused=fused, decoupled_weight_decay=decoupled_weight_decay)
+        super().__init__(params, defaults)
+
+    def _init_state(self, p, group):
+        state = self.state[p]
+        if len(state) == 0:
+            state["step"] = step_counter()
+            state["exp_avg"] = zeros_state(p)
+            state["exp_avg_sq"] = zeros_state(p)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = zeros_state(p)
+        return state
+
+    @_no_grad_step
+    def step(self, closure=None):
+        """One Adam update of every parameter that has a gradient; returns closure()."""
+        loss = self._call_closure(closure)
+        for group in self.param_groups:
+            lr = _to_scalar(group["lr"])
+            beta1, beta2 = group["betas"]
+            wd, decoupled = group["weight_decay"], group["decoupled_weight_decay"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self._init_state(p, group)
+                state["step"]._data += 1
+                t = float(state["step"]._data)
+                if decoupled and wd != 0:
+                    p._data *= 1 - lr * wd
+                g = grad_of(p, group, weight_decay=0 if decoupled else wd)
+                m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
+                lerp_(m, g, 1 - beta1)
+                v *= beta2
+                v += (1 - beta2) * g * g
+                if group["amsgrad"]:
+                    v_max = state["max_exp_avg_sq"]._data
+                    np.maximum(v_max, v, out=v_max)
+                    v = v_max
+                step_size = lr / (1 - beta1 ** t)
+                denom = np.sqrt(v) / (1 - beta2 ** t) ** 0.5
+                denom += group["eps"]
+                p._data -= step_size * (m / denom)
+                updated(p)
+        return loss
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov and Hutter, 2019).
+
+    Math: p = p * (1 - lr * weight_decay), then the Adam step without decay in g.
+    Mirrors: torch.optim.AdamW
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
+                 amsgrad=False, *, maximize=False, foreach=None, capturable=False,
+                 differentiable=False, fused=None):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                         amsgrad=amsgrad, foreach=foreach, maximize=maximize,
+                         capturable=capturable, differentiable=differentiable,
+                         fused=fused, decoupled_weight_decay=True)

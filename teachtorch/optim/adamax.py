@@ -1,0 +1,54 @@
+"""Adamax: Adam with the infinity norm in place of the squared-gradient average.
+
+Chapter 15 (optimizers) opens this file.
+"""
+import numpy as np
+
+from teachtorch.optim.adam import _check_adam_args
+from teachtorch.optim.optimizer import (Optimizer, _no_grad_step, _to_scalar, grad_of,
+                                        lerp_, step_counter, updated, zeros_state)
+
+
+class Adamax(Optimizer):
+    """Adam's first moment divided by a decaying maximum of |g|.
+
+    Math: m = beta1 * m + (1 - beta1) * g                     (exp_avg)
+          u = max(beta2 * u, |g| + eps)                        (exp_inf)
+          p = p - lr / (1 - beta1**t) * m / u
+    Mirrors: torch.optim.Adamax
+    """
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 foreach=None, *, maximize=False, differentiable=False, capturable=False):
+        _check_adam_args(lr, betas, eps, weight_decay)
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                        foreach=foreach, maximize=maximize,
+                        differentiable=differentiable, capturable=capturable)
+        super().__init__(params, defaults)
+
+    @_no_grad_step
+    def step(self, closure=None):
+        """One Adamax update of every parameter with a gradient; returns closure()."""
+        loss = self._call_closure(closure)
+        for group in self.param_groups:
+            lr = _to_scalar(group["lr"])
+            beta1, beta2 = group["betas"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if len(state) == 0:
+                    state["step"] = step_counter()
+                    state["exp_avg"] = zeros_state(p)
+                    state["exp_inf"] = zeros_state(p)
+                state["step"]._data += 1
+                t = float(state["step"]._data)
+                g = grad_of(p, group)
+                m, u = state["exp_avg"]._data, state["exp_inf"]._data
+                lerp_(m, g, 1 - beta1)
+                u *= beta2
+                np.maximum(u, np.abs(g) + group["eps"], out=u)
+                clr = lr / (1 - beta1 ** t)
+                p._data -= clr * (m / u)
+                updated(p)
+        return loss

@@ -1,0 +1,61 @@
+"""SGD: stochastic gradient descent, with optional momentum and Nesterov momentum.
+
+Chapter 06 (gradient descent, linear regression) opens this file.
+"""
+from teachtorch.tensor import Tensor
+from teachtorch.optim.optimizer import Optimizer, _no_grad_step, grad_of, updated
+
+
+class SGD(Optimizer):
+    """Step against the gradient; momentum keeps a running direction.
+
+    Math: g = grad + weight_decay * p
+          buf = g (first step);  buf = momentum * buf + (1 - dampening) * g
+          d = g + momentum * buf (nesterov)  or  d = buf  (or g without momentum)
+          p = p - lr * d
+    Mirrors: torch.optim.SGD
+    """
+
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
+                 nesterov=False, *, maximize=False, foreach=None, differentiable=False,
+                 fused=None):
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}\nhint: lr must be >= 0.")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}\nhint: use a "
+                             "momentum in [0, 1), 0.9 is common.")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}\nhint: "
+                             "weight_decay must be >= 0.")
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
+                        weight_decay=weight_decay, nesterov=nesterov, maximize=maximize,
+                        foreach=foreach, differentiable=differentiable, fused=fused)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening"
+                             "\nhint: pass momentum=0.9 (and dampening=0) with "
+                             "nesterov=True.")
+        super().__init__(params, defaults)
+
+    @_no_grad_step
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient; returns closure()."""
+        loss = self._call_closure(closure)
+        for group in self.param_groups:
+            lr, momentum = group["lr"], group["momentum"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                d = grad_of(p, group)
+                if momentum != 0:
+                    state = self.state[p]
+                    buf = state.get("momentum_buffer")
+                    if buf is None:
+                        buf = Tensor._make(d.copy())
+                        state["momentum_buffer"] = buf
+                    else:
+                        buf._data *= momentum
+                        buf._data += (1 - group["dampening"]) * d
+                    d = d + momentum * buf._data if group["nesterov"] else buf._data
+                p._data -= lr * d
+                updated(p)
+        return loss
