@@ -65,3 +65,4 @@ del _dtypes
 from teachtorch import nn  # noqa: E402,F401
 from teachtorch import optim  # noqa: E402,F401
 from teachtorch import utils  # noqa: E402,F401
+from teachtorch.serialization import load, save  # noqa: E402,F401
