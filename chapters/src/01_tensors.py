@@ -1,0 +1,201 @@
+# %% [markdown]
+# # 第 1 章　张量与 NumPy 桥
+#
+# **本章教什么**：张量（tensor）是什么；怎样创建张量；`x + y`、`torch.add(x, y, out=...)`、
+# `y.add_(x)` 三种加法的区别；张量和 NumPy 数组如何共享内存。
+#
+# **对应笔记**：`004_da74339464c3dc3a.txt`（"Tensors"、"Numpy桥"）、
+# `000_31b0c36760745ae4.txt`（chaper3 一、Tensor）、`001_006c858c5f14514d.txt`（2.4 tensor 数据类型）、
+# `003_72661a104065fcb5.txt`（张量的理解）。
+#
+# 张量可以看成多维数组：标量是 0 维张量，向量是 1 维，矩阵是 2 维，三维以上就是一般的张量。
+# 一个张量里所有元素的类型（dtype）相同。
+
+# %%
+import numpy as np
+
+import teachtorch as torch
+
+torch.manual_seed(0)
+
+# %% [markdown]
+# ## 1. 创建张量
+#
+# 笔记 004 的第一段代码。`torch.Tensor(5, 3)` 是旧式构造函数，只给出形状，
+# 在 PyTorch 里内容是"未初始化"的垃圾值；teachtorch 用 0 填充，以便每次运行结果相同。
+
+# %%
+x = torch.Tensor(5, 3)  # 构造一个未初始化的5*3的矩阵
+print(x)
+x = torch.rand(5, 3)  # 构造一个随机初始化的矩阵
+y = torch.rand(5, 3)
+print(x.shape, x.dtype)
+
+# %% [markdown]
+# 笔记 000 强调了 `t.tensor()` 与 `t.Tensor()` 的区别：
+#
+# * `torch.tensor(data)` 是函数，必须给出具体数据，并**推断** dtype（整数 → int64，小数 → float32）；
+# * `torch.Tensor(...)` 是类，给数字就是形状，给列表就是数据，结果总是 float32。
+
+# %%
+a = torch.tensor([[1, 2], [3, 4]])
+b = torch.Tensor([[1, 2], [3, 4]])
+c = torch.Tensor(2, 3)
+print(a, a.dtype)
+print(b, b.dtype)
+print(c.shape)
+print(torch.tensor(3.5), torch.tensor(True), torch.tensor([1.0, 2.0], dtype=torch.float64))
+
+# %% [markdown]
+# 笔记 001 中的几种创建方式（`device='mps'` 是苹果芯片的设备，这里换成 CPU）：
+
+# %%
+print(torch.tensor([[1, 2, 3], [4, 5, 6]]))
+print(torch.zeros([2, 4], dtype=torch.int32))
+print(torch.ones([2, 4], dtype=torch.float64))
+z = torch.arange(12)
+print(torch.reshape(z, (3, 4)))
+print(torch.flatten(torch.ones(2, 3, 4), start_dim=1).shape)
+
+# %% [markdown]
+# ## 2. 三种加法
+#
+# 笔记 004：`x + y` 与 `torch.add(x, y)` 返回新张量；`torch.add(x, y, out=result)`
+# 把结果写进已有的 `result`；`y.add_(x)` 直接修改 `y`。
+# **名字以下划线 `_` 结尾的方法都会修改张量本身。**
+
+# %%
+x = torch.ones(2, 3)
+y = torch.full((2, 3), 2.0)
+print(x + y)  # 语法一
+print(torch.add(x, y))  # 语法二
+result = torch.Tensor(2, 3)
+torch.add(x, y, out=result)  # 写进 result
+print(result)
+y.add_(x)  # 将y与x相加，y 被修改
+print(y)
+
+# %% [markdown]
+# ## 3. 切片
+#
+# `x[:, 1]` 取出第二列。切片得到的结果与原张量**共享内存**（第 2 章会仔细看为什么）。
+
+# %%
+x = torch.arange(15).view(5, 3)
+print(x[:, 1])
+col = x[:, 1]
+col[0] = 100
+print(x[0])
+
+# %% [markdown]
+# ## 4. NumPy 桥：共享内存
+#
+# `a.numpy()` 返回的数组和张量共享同一块内存，改一个，另一个也变；
+# `torch.from_numpy(a)` 也一样。
+
+# %%
+a = torch.ones(5)
+b = a.numpy()
+a.add_(1)
+print(a)
+print(b)
+
+# %%
+a = np.ones(5)
+b = torch.from_numpy(a)
+np.add(a, 1, out=a)
+print(a)
+print(b)
+
+# %% [markdown]
+# 笔记 000 第 6 条：`torch.Tensor(a)` 和 `torch.tensor(a)` 一律**复制**，不共享内存；
+# `torch.from_numpy(a)` 共享内存，并保留 NumPy 的 dtype（这里是 float64）。
+
+# %%
+a = np.zeros(3)
+c1, c2, c3 = torch.Tensor(a), torch.tensor(a), torch.from_numpy(a)
+a[0] = 7
+print(c1, c2, c3)
+print(c1.dtype, c2.dtype, c3.dtype)
+
+# %% [markdown]
+# ## 5. 只有一个元素时才能用 `item()`
+#
+# 笔记 000 的补充第 5 条。
+
+# %%
+a = torch.tensor(200)
+print(a.item())
+b = torch.tensor([200])
+print(b[0], b[0].item())
+c = torch.tensor([20, 30])
+print(c.size(0), c.size()[0])
+
+# %% [markdown]
+# ## 6. 试一试：经典错误
+#
+# 对一个需要梯度的张量调用 `.numpy()` 会报错，因为 NumPy 数组和张量共享内存，
+# autograd 无法追踪 NumPy 里的修改。按提示先 `.detach()`。
+
+# %%
+w = torch.ones(3, requires_grad=True)
+try:
+    w.numpy()
+except RuntimeError as err:
+    print(err)
+print(w.detach().numpy())
+
+# %% [markdown]
+# 老代码里常见 `loss.data[0]`，但现在的 loss 是 0 维张量：
+
+# %%
+loss = torch.tensor(0.25)
+try:
+    loss.data[0]
+except IndexError as err:
+    print(err)
+print(loss.item())
+
+# %% [markdown]
+# ## 7. GPU（如果有的话）
+#
+# 笔记 004 的最后一段。没有 GPU 时 `torch.cuda.is_available()` 为 False，这段代码什么也不做。
+
+# %%
+x, y = torch.rand(5, 3), torch.rand(5, 3)
+if torch.cuda.is_available():
+    x = x.cuda()
+    y = y.cuda()
+    x + y
+print(torch.cuda.is_available())
+
+# %% [markdown]
+# ## 8. 小项目：用张量实现"温度换算表"
+#
+# 用 `torch.arange` 生成 -10 到 40 摄氏度（步长 10），换算成华氏度 `F = C * 9 / 5 + 32`，
+# 再用 `torch.stack` 拼成两列的表。
+
+# %%
+celsius = torch.arange(-10, 41, 10).float()
+fahrenheit = celsius * 9 / 5 + 32
+table = torch.stack([celsius, fahrenheit], dim=1)
+print(table)
+
+# %% [markdown]
+# ## 9. 练习
+#
+# 1. `torch.tensor([1, 2, 3]) / 2` 的 dtype 是什么？`torch.tensor([1, 2, 3]) // 2` 呢？
+# 2. 写出三种方法，把 NumPy 数组 `a = np.arange(4.0)` 变成张量，并说明哪一种与 `a` 共享内存。
+# 3. 不用循环，构造一个 5×5 的张量，对角线为 1、其余为 0。
+
+# %% [markdown] tags=["hide-input"]
+# **答案**（展开查看）
+
+# %% tags=["hide-input"]
+print((torch.tensor([1, 2, 3]) / 2).dtype, (torch.tensor([1, 2, 3]) // 2).dtype)
+a = np.arange(4.0)
+shared = torch.from_numpy(a)
+copied1, copied2 = torch.tensor(a), torch.Tensor(a)
+a[0] = -1
+print(shared, copied1, copied2)
+print(torch.eye(5))
