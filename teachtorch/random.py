@@ -81,3 +81,42 @@ def set_rng_state(state):
 def rng(generator=None):
     """The NumPy Generator to draw from."""
     return (generator or default_generator).rng
+
+
+def fill_(array, kind, a, b, generator=None):
+    """Overwrite array with random numbers (what x.uniform_(), x.normal_() ... call).
+
+    kind: 'uniform' on [a, b), 'normal' with mean a and std b, 'random' integers in
+    [a, b) (b=None: [0, a) or, with a=0, the dtype's exactly representable range),
+    'bernoulli' 1 with probability a, 'exponential' with rate a.
+    """
+    from teachtorch import _backend
+
+    g = rng(generator)
+    shape = array.shape
+    if kind == "uniform":
+        vals = g.random(shape) * (b - a) + a
+    elif kind == "normal":
+        vals = g.normal(a, b, shape)
+    elif kind == "random":
+        if b is None:
+            a, b = (0, a) if a else (0, _random_top(array.dtype))
+        vals = g.integers(a, b, size=shape)
+    elif kind == "bernoulli":
+        p = _backend.to_numpy(a._data) if hasattr(a, "_data") else a
+        vals = g.random(shape) < p
+    elif kind == "exponential":
+        vals = g.exponential(1.0 / a, shape)
+    else:
+        raise ValueError(f"unknown random fill {kind!r}")
+    array[...] = _backend.to_cupy(vals) if _backend.is_cupy_array(array) else vals
+
+
+def _random_top(np_dtype):
+    """random_() with no range: [0, 2**mantissa] for floats, the max for ints."""
+    np_dtype = np.dtype(np_dtype)
+    if np_dtype.kind == "f":
+        return 2 ** (np.finfo(np_dtype).nmant + 1) + 1
+    if np_dtype.kind == "b":
+        return 2
+    return int(np.iinfo(np_dtype).max) + 1 if np_dtype.itemsize < 8 else 2 ** 63 - 1

@@ -23,14 +23,72 @@ class TensorShapeMixin:
     def unsqueeze(self, dim): return ops.unsqueeze(self, dim)
     swapaxes = transpose
     swapdims = transpose
+    def flatten(self, start_dim=0, end_dim=-1): return ops.flatten(self, start_dim, end_dim)
+    def unflatten(self, dim, sizes): return ops.unflatten(self, dim, sizes)
+    def narrow(self, dim, start, length): return ops.narrow(self, dim, start, length)
+    def movedim(self, source, destination): return ops.movedim(self, source, destination)
+    moveaxis = movedim
+    def diagonal(self, offset=0, dim1=0, dim2=1): return ops.diagonal(self, offset, dim1, dim2)
+    def broadcast_to(self, *size): return ops.broadcast_to(self, size[0] if len(size) == 1 and not isinstance(size[0], int) else size)
+    def split(self, split_size, dim=0): return ops.split(self, split_size, dim)
+    def chunk(self, chunks, dim=0): return ops.chunk(self, chunks, dim)
+    def unbind(self, dim=0): return ops.unbind(self, dim)
+    def select(self, dim, index): return self[(slice(None),) * (dim % max(self.dim(), 1)) + (index,)]
+
+    # ----- views that replace self's shape (in place) --------------------------------
+    def t_(self): return _become(self, ops.t(self))
+    def transpose_(self, dim0, dim1): return _become(self, ops.transpose(self, dim0, dim1))
+    def unsqueeze_(self, dim): return _become(self, ops.unsqueeze(self, dim))
+    def squeeze_(self, dim=None): return _become(self, ops.squeeze(self, dim))
+    def resize_(self, *sizes): return ops.resize_(self, *sizes)
+    def resize_as_(self, other): return ops.resize_(self, other.shape)
 
     # ----- copies ------------------------------------------------------------------
     def clone(self, *, memory_format=None): return ops.clone(self, memory_format=memory_format)
     def contiguous(self, memory_format=None): return ops.contiguous(self)
 
+    # ----- copies in a new arrangement -----------------------------------------------
+    def repeat(self, *sizes): return ops.copy.repeat(self, *sizes)
+    def tile(self, dims): return ops.tile(self, dims)
+    def repeat_interleave(self, repeats, dim=None, *, output_size=None): return ops.repeat_interleave(self, repeats, dim)
+    def flip(self, *dims): return ops.flip(self, dims[0] if len(dims) == 1 else dims)
+    def fliplr(self): return ops.fliplr(self)
+    def flipud(self): return ops.flipud(self)
+    def roll(self, shifts, dims=None): return ops.roll(self, shifts, dims)
+    def tril(self, diagonal=0): return ops.tril(self, diagonal)
+    def triu(self, diagonal=0): return ops.triu(self, diagonal)
+    def tril_(self, diagonal=0): return ops.apply_inplace(self, ops.tril, diagonal)
+    def triu_(self, diagonal=0): return ops.apply_inplace(self, ops.triu, diagonal)
+    def diag(self, diagonal=0): return ops.diag(self, diagonal)
+    def trace(self): return ops.trace(self)
+
     # ----- indexing ----------------------------------------------------------------
     def __getitem__(self, index): return ops.getitem(self, index)
     def __setitem__(self, index, value): return ops.setitem(self, index, value)
+    def gather(self, dim, index): return ops.gather(self, dim, index)
+    def scatter(self, dim, index, src=None, *, value=None, reduce=None): return ops.scatter(self, dim, index, src, value=value, reduce=reduce)
+    def scatter_(self, dim, index, src=None, *, value=None, reduce=None): return ops.apply_inplace(self, ops.scatter, dim, index, src, value=value, reduce=reduce)
+    def scatter_add(self, dim, index, src): return ops.scatter_add(self, dim, index, src)
+    def scatter_add_(self, dim, index, src): return ops.apply_inplace(self, ops.scatter_add, dim, index, src)
+    def index_select(self, dim, index): return ops.index_select(self, dim, index)
+    def index_add(self, dim, index, source, *, alpha=1): return ops.index_add(self, dim, index, source, alpha=alpha)
+    def index_add_(self, dim, index, source, *, alpha=1): return ops.apply_inplace(self, ops.index_add, dim, index, source, alpha=alpha)
+    def index_fill(self, dim, index, value): return ops.index_fill(self, dim, index, value)
+    def index_fill_(self, dim, index, value): return ops.apply_inplace(self, ops.index_fill, dim, index, value)
+    def masked_fill(self, mask, value): return ops.masked_fill(self, mask, value)
+    def masked_fill_(self, mask, value): return ops.apply_inplace(self, ops.masked_fill, mask, value)
+    def masked_select(self, mask): return ops.masked_select(self, mask)
+    def take_along_dim(self, indices, dim=None): return ops.take_along_dim(self, indices, dim)
+    def nonzero(self, *, as_tuple=False): return ops.nonzero(self, as_tuple=as_tuple)
+    def argwhere(self): return ops.argwhere(self)
+
+    # ----- ordering ------------------------------------------------------------------
+    def sort(self, dim=-1, descending=False, stable=False): return ops.sort(self, dim, descending, stable)
+    def argsort(self, dim=-1, descending=False, stable=False): return ops.argsort(self, dim, descending, stable)
+    def msort(self): return ops.msort(self)
+    def topk(self, k, dim=-1, largest=True, sorted=True): return ops.topk(self, k, dim, largest, sorted)
+    def kthvalue(self, k, dim=-1, keepdim=False): return ops.kthvalue(self, k, dim, keepdim)
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None): return ops.unique(self, sorted, return_inverse, return_counts, dim)
 
     # ----- dtype and device --------------------------------------------------------
     def to(self, *args, **kwargs): return ops.to(self, *args, **kwargs)
@@ -46,3 +104,27 @@ class TensorShapeMixin:
     def cpu(self, memory_format=None): return ops.to(self, "cpu")
     def cuda(self, device=None, non_blocking=False): return ops.to(self, "cuda" if device is None else device)
     def type_as(self, other): return ops.to_dtype(self, other.dtype)
+
+    # ----- filling with random numbers (in place) ------------------------------------
+    def uniform_(self, a=0, b=1, *, generator=None): return _random_fill(self, "uniform", a, b, generator)
+    def normal_(self, mean=0, std=1, *, generator=None): return _random_fill(self, "normal", mean, std, generator)
+    def random_(self, from_=0, to=None, *, generator=None): return _random_fill(self, "random", from_, to, generator)
+    def bernoulli_(self, p=0.5, *, generator=None): return _random_fill(self, "bernoulli", p, None, generator)
+    def exponential_(self, lambd=1.0, *, generator=None): return _random_fill(self, "exponential", lambd, None, generator)
+
+
+def _become(t, view):
+    """Make t itself look like view (same memory, new shape): the *_ shape ops."""
+    t._data = view._data
+    if view.grad_fn is not None:
+        t.grad_fn, t._output_nr = view.grad_fn, view._output_nr
+    return t
+
+
+def _random_fill(t, kind, a, b, generator):
+    from teachtorch import random as _random
+
+    t._check_inplace()
+    _random.fill_(t._data, kind, a, b, generator)
+    t._bump()
+    return t

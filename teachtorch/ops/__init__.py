@@ -17,3 +17,15 @@ from teachtorch.ops.views import (expand, permute, reshape, squeeze, t, transpos
 from teachtorch.ops.compare import (bitwise_and, bitwise_not, bitwise_or, bitwise_xor,  # noqa: F401
                                     eq, equal, ge, gt, le, logical_and, logical_not,
                                     logical_or, logical_xor, lt, ne)
+from teachtorch.ops.views import (broadcast_to, diagonal, flatten, moveaxis,  # noqa: F401,E402
+                                  movedim, swapaxes, swapdims, unflatten)
+from teachtorch.ops.join import (broadcast_tensors, cat, chunk, concat,  # noqa: F401,E402
+                                 concatenate, hstack, meshgrid, narrow, row_stack, split,
+                                 stack, unbind, vstack)
+from teachtorch.ops.gather import (argwhere, gather, index_add, index_fill,  # noqa: F401,E402
+                                   index_select, masked_fill, masked_select, nonzero,
+                                   one_hot, scatter, scatter_add, take_along_dim)
+from teachtorch.ops.sort import argsort, kthvalue, msort, sort, topk, unique  # noqa: F401,E402
+from teachtorch.ops.copy import (diag, flip, fliplr, flipud,  # noqa: F401,E402
+                                 repeat_interleave, roll, tile, trace, tril, triu)
+from teachtorch.ops.copy import resize_  # noqa: F401,E402

@@ -84,3 +84,281 @@ class CopyFrom(Function):
     @staticmethod
     def backward(ctx, grad_output):
         return grad_output * 0, grad_output
+
+
+# ----- ops that copy data into a new arrangement ------------------------------------
+class Flip(Function):
+    """Reverse the order along dims (a copy: PyTorch has no negative strides).
+
+    Math: y = x reversed along dims;  dL/dx = dL/dy reversed the same way
+    Mirrors: torch.flip
+    """
+    _raw = True
+    node_name = "FlipBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return np.ascontiguousarray(np.flip(x, dims)) if dims else x.copy()
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return Flip.apply(grad_output, ctx.dims)
+
+
+class Roll(Function):
+    """Shift elements along dims, wrapping around the end.
+
+    Math: y[i] = x[i - shift];  dL/dx = dL/dy rolled by -shift
+    Mirrors: torch.roll
+    """
+    _raw = True
+    node_name = "RollBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shifts, dims):
+        ctx.shifts, ctx.dims = shifts, dims
+        if dims is None:
+            return np.roll(x.reshape(-1), shifts).reshape(x.shape)
+        return np.roll(x, shifts, dims)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        neg = tuple(-s for s in ctx.shifts) if isinstance(ctx.shifts, tuple) else \
+            -ctx.shifts
+        return Roll.apply(grad_output, neg, ctx.dims)
+
+
+class Repeat(Function):
+    """Tile the whole tensor: a real copy of the data (compare expand, note 000).
+
+    Math: y = x repeated r_i times along dim i;  dL/dx = sum of dL/dy over the copies
+    Mirrors: torch.Tensor.repeat
+    """
+    _raw = True
+    node_name = "RepeatBackward0"
+
+    @staticmethod
+    def forward(ctx, x, repeats):
+        ctx.in_shape = x.shape
+        lead = len(repeats) - x.ndim
+        return np.tile(x.reshape((1,) * lead + x.shape), repeats)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        # view as (r0, n0, r1, n1, ...) and sum the r axes
+        shape = (1,) * (grad_output.dim() - len(ctx.in_shape)) + tuple(ctx.in_shape)
+        split = []
+        for g, n in zip(grad_output.shape, shape):
+            split += [g // n if n else 0, n]
+        g = grad_output.reshape(*split).sum(tuple(range(0, len(split), 2)))
+        return g.reshape(ctx.in_shape)
+
+
+def flip(input, dims):
+    from teachtorch.ops._util import normalize_dims
+
+    dims = dims if isinstance(dims, (tuple, list)) else (dims,)
+    return Flip.apply(input, normalize_dims(tuple(dims), max(input.dim(), 1)))
+
+
+def fliplr(input):
+    return flip(input, (1,))
+
+
+def flipud(input):
+    return flip(input, (0,))
+
+
+def roll(input, shifts, dims=None):
+    """Mirrors: torch.roll (dims=None rolls the flattened tensor)."""
+    if isinstance(shifts, (list, tuple)):
+        shifts = tuple(int(s) for s in shifts)
+    if dims is not None:
+        dims = tuple(dims) if isinstance(dims, (list, tuple)) else (dims,)
+        if not isinstance(shifts, tuple):
+            shifts = (shifts,)
+        if len(shifts) != len(dims):
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                               f"dims:{len(dims)}\nhint: give one shift per dim.")
+    return Roll.apply(input, shifts, dims)
+
+
+def repeat(input, *sizes):
+    """Copy the data r times along each dim. Mirrors: torch.Tensor.repeat"""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    sizes = tuple(int(s) for s in sizes)
+    if len(sizes) < input.dim():
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of "
+            "dimensions of tensor\nhint: give one count per dim (1 keeps a dim as it is).")
+    return Repeat.apply(input, sizes)
+
+
+def tile(input, dims):
+    """Like repeat, but missing leading counts mean 1. Mirrors: torch.tile"""
+    dims = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+    dims = (1,) * (input.dim() - len(dims)) + dims
+    return repeat(input, dims)
+
+
+def repeat_interleave(input, repeats, dim=None, *, output_size=None):
+    """Repeat each element (not the whole tensor) repeats times.
+
+    Mirrors: torch.repeat_interleave (built from index_select, so gradients flow)
+    """
+    from teachtorch.ops._util import is_tensor, make
+    from teachtorch.ops.gather import index_select
+
+    if dim is None:
+        input, dim = input.reshape(-1), 0
+    n = input.shape[dim]
+    reps = repeats._data if is_tensor(repeats) else np.asarray(repeats)
+    index = np.repeat(np.arange(n), np.broadcast_to(reps, (n,)) if reps.ndim == 0 or
+                      reps.size == 1 else reps)
+    return index_select(input, dim, make(index.astype(np.int64)))
+
+
+class Tril(Function):
+    """Keep the lower triangle (on and below diagonal k), zeros above.
+
+    Math: y = x * [j - i <= k];  dL/dx = tril(dL/dy, k)
+    Mirrors: torch.tril
+    """
+    _raw = True
+    node_name = "TrilBackward0"
+
+    @staticmethod
+    def forward(ctx, x, k):
+        ctx.k = k
+        return np.tril(x, k)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return Tril.apply(grad_output, ctx.k)
+
+
+class Triu(Function):
+    """Keep the upper triangle (on and above diagonal k), zeros below.
+
+    Math: y = x * [j - i >= k];  dL/dx = triu(dL/dy, k)
+    Mirrors: torch.triu
+    """
+    _raw = True
+    node_name = "TriuBackward0"
+
+    @staticmethod
+    def forward(ctx, x, k):
+        ctx.k = k
+        return np.triu(x, k)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return Triu.apply(grad_output, ctx.k)
+
+
+def _check_matrix(fn, input):
+    if input.dim() < 2:
+        raise RuntimeError(f"{fn}: input tensor must have at least 2 dimensions.\nhint: "
+                           "tril/triu work on matrices (the last two dims).")
+
+
+def tril(input, diagonal=0):
+    _check_matrix("tril", input)
+    return Tril.apply(input, int(diagonal))
+
+
+def triu(input, diagonal=0):
+    _check_matrix("triu", input)
+    return Triu.apply(input, int(diagonal))
+
+
+class DiagEmbed(Function):
+    """A square matrix with v on diagonal k and zeros elsewhere.
+
+    Math: Y[i, i+k] = v[i];  dL/dv = the diagonal k of dL/dY
+    Mirrors: torch.diag (1-D input)
+    """
+    _raw = True
+    node_name = "DiagEmbedBackward0"
+
+    @staticmethod
+    def forward(ctx, v, k):
+        ctx.k = k
+        return np.diag(v, k)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return grad_output.diagonal(ctx.k)
+
+
+def diag(input, diagonal=0):
+    """1-D -> a diagonal matrix; 2-D -> its diagonal as a new 1-D tensor.
+
+    Mirrors: torch.diag
+    """
+    if input.dim() == 1:
+        return DiagEmbed.apply(input, int(diagonal))
+    if input.dim() != 2:
+        raise RuntimeError("diag(): Supports 1D or 2D tensors. Got "
+                           f"{input.dim()}D\nhint: use torch.diagonal for more dims.")
+    return clone(input.diagonal(int(diagonal)))
+
+
+class Trace(Function):
+    """Sum of the main diagonal of a matrix.
+
+    Math: y = sum_i x[i, i];  dL/dx = dL/dy * I
+    Mirrors: torch.trace
+    """
+    _raw = True
+    node_name = "TraceBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.shape = x.shape
+        return np.asarray(np.trace(x), dtype=x.dtype if x.dtype.kind == "f" else np.int64)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        from teachtorch.ops._util import make
+
+        eye = make(np.eye(*ctx.shape, dtype=grad_output._data.dtype))
+        return eye * grad_output
+
+
+def trace(input):
+    if input.dim() != 2:
+        raise RuntimeError("trace: expected a matrix, but got tensor with dim "
+                           f"{input.dim()}\nhint: trace is for 2-D tensors.")
+    return Trace.apply(input)
+
+
+def resize_(x, *sizes):
+    """Give x a new shape in place, reusing its storage when it is big enough.
+
+    New elements (beyond the old storage) are zeros here; PyTorch leaves them
+    uninitialised. Mirrors: torch.Tensor.resize_
+    """
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    sizes = tuple(int(s) for s in sizes)
+    if x.requires_grad:
+        raise RuntimeError("cannot resize variables that require grad\nhint: resize "
+                           "x.detach() or x.data instead.")
+    n = int(np.prod(sizes))
+    root = x._root if x._root is not None else x._data
+    offset = x.storage_offset()
+    if root.flags.c_contiguous and offset + n <= root.size:
+        x._data = root.reshape(-1)[offset:offset + n].reshape(sizes)
+        x._root = root
+    else:
+        new = np.zeros(offset + n, x._data.dtype)
+        old = root.reshape(-1) if root.flags.c_contiguous else np.ravel(root)
+        k = min(old.size, offset + n)
+        new[:k] = old[:k]
+        x._data = new[offset:].reshape(sizes)
+        x._root = new
+    x._bump()
+    return x

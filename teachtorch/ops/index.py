@@ -11,7 +11,7 @@ from teachtorch import _errors
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import is_tensor
-from teachtorch.ops.views import ViewFunction
+from teachtorch.ops.views import ViewFunction, strided
 
 
 def _convert_index(index):
@@ -34,8 +34,18 @@ def _convert_index(index):
         elif isinstance(i, bool):
             out.append(i)
             basic = False
-        else:
+        elif isinstance(i, slice):
+            if i.step is not None and int(i.step) <= 0:
+                raise ValueError("step must be greater than zero\nhint: PyTorch slices "
+                                 "cannot go backwards; use x.flip(dim) to reverse.")
             out.append(i)
+        elif i is None or i is Ellipsis or isinstance(i, (int, np.integer)):
+            out.append(i)
+        else:
+            raise IndexError(
+                "only integers, slices (`:`), ellipsis (`...`), None and long or byte "
+                f"Variables are valid indices (got {type(i).__name__})\nhint: index "
+                "with ints, slices, None, ..., lists or integer/bool tensors.")
     return tuple(out), basic
 
 
@@ -63,11 +73,43 @@ class BasicIndex(ViewFunction):
     @staticmethod
     def forward(ctx, x, index):
         ctx.shape, ctx.index = x.shape, index
-        return x[index]
+        return basic_view(x, index)
 
     @staticmethod
     def backward(ctx, grad_output):
         return IndexGradScatter.apply(grad_output, ctx.shape, ctx.index, False)
+
+
+def basic_view(x, index):
+    """x[index] for ints/slices/None/...: always an array view with PyTorch's strides.
+
+    NumPy returns a scalar copy for x[1, 2] and gives a new None axis stride 0; PyTorch
+    returns a 0-d view and gives the new axis stride size*stride of the dim after it.
+    """
+    plain = tuple(i for i in index if i is not None)
+    if Ellipsis not in plain:
+        plain = plain + (Ellipsis,)  # keeps a full integer index a 0-d view
+    r = x[plain]
+    if len(plain) == len(index) + (Ellipsis not in index):
+        return r
+    # where each None lands in the output, and the original dim that follows it
+    n_used = sum(1 for i in index if i is not None and i is not Ellipsis)
+    out_pos, in_dim, nones = 0, 0, []
+    for i in index:
+        if i is None:
+            nones.append((out_pos, in_dim))
+            out_pos += 1
+        elif i is Ellipsis:
+            span = x.ndim - n_used
+            out_pos, in_dim = out_pos + span, in_dim + span
+        else:
+            out_pos += 0 if isinstance(i, (int, np.integer)) else 1
+            in_dim += 1
+    shape, strides = list(r.shape), [s // r.itemsize for s in r.strides]
+    for pos, d in nones:
+        shape.insert(pos, 1)
+        strides.insert(pos, 1 if d >= x.ndim else x.shape[d] * x.strides[d] // x.itemsize)
+    return strided(r, shape, strides)
 
 
 class SelectIndex(BasicIndex):
@@ -98,7 +140,7 @@ class AdvancedIndex(Function):
     @staticmethod
     def forward(ctx, x, index):
         ctx.shape, ctx.index = x.shape, index
-        return x[index]
+        return np.ascontiguousarray(x[index])
 
     @staticmethod
     def backward(ctx, grad_output):

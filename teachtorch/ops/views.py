@@ -1,4 +1,4 @@
-"""View ops: view, reshape, transpose, t, permute, expand, squeeze, unsqueeze.
+"""View ops: view, reshape, transpose, permute, expand, squeeze, unsqueeze, diagonal ...
 
 A view is a new window (shape, stride, offset) onto the same storage: nothing is
 copied, and writing through one is seen through the other. ``is_view = True`` tells
@@ -7,9 +7,25 @@ Chapter 02 (views, indexing, storage and strides) opens this file.
 """
 import numpy as np
 
-from teachtorch import _errors
+from teachtorch import _backend, _errors
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import wrap_dim
+
+
+def strided(a, shape, strides):
+    """A view of a's memory with the given shape and strides (in elements).
+
+    NumPy gives size-1 dims stride 0 where PyTorch computes a real stride; this is how
+    we set PyTorch's numbers so that ``stride()`` reports what torch reports.
+    """
+    xp = _backend.get_array_module(a)
+    item = a.itemsize
+    return xp.lib.stride_tricks.as_strided(
+        a, tuple(shape), tuple(int(s) * item for s in strides))
+
+
+def elem_strides(a):
+    return [s // a.itemsize for s in a.strides]
 
 
 class ViewFunction(Function):
@@ -68,6 +84,11 @@ class View(ViewFunction):
     @staticmethod
     def backward(ctx, grad_output):
         return grad_output.reshape(ctx.in_shape)
+
+
+class UnsafeView(View):
+    """reshape of a fresh copy (what reshape does when a view is impossible)."""
+    node_name = "UnsafeViewBackward0"
 
 
 class Transpose(ViewFunction):
@@ -162,7 +183,11 @@ class Unsqueeze(ViewFunction):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        return np.expand_dims(x, dim)
+        shape, strides = list(x.shape), elem_strides(x)
+        new = 1 if dim >= x.ndim else shape[dim] * strides[dim]  # PyTorch's rule
+        shape.insert(dim, 1)
+        strides.insert(dim, new)
+        return strided(x, shape, strides)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -206,7 +231,7 @@ def reshape(input, *shape):
         return View.apply(input, shape)
     from teachtorch.ops.copy import clone
 
-    return View.apply(clone(input, memory_format="contiguous"), shape)
+    return UnsafeView.apply(clone(input, memory_format="contiguous"), shape)
 
 
 def transpose(input, dim0, dim1):
@@ -283,3 +308,125 @@ def squeeze(input, dim=None):
 
 def unsqueeze(input, dim):
     return Unsqueeze.apply(input, wrap_dim(dim, input.dim() + 1))
+
+
+class Diagonal(ViewFunction):
+    """A diagonal seen in place: one step along both dims at once.
+
+    Math: y[..., k] = x[..., i0+k, j0+k];  dL/dx = zeros with dL/dy on that diagonal
+    Mirrors: torch.diagonal
+    """
+    node_name = "DiagonalBackward0"
+
+    @staticmethod
+    def forward(ctx, x, offset, d1, d2):
+        ctx.in_shape, ctx.args = x.shape, (offset, d1, d2)
+        return _diagonal_view(x, offset, d1, d2)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return DiagonalScatter.apply(grad_output, ctx.in_shape, *ctx.args)
+
+
+def _diagonal_view(x, offset, d1, d2):
+    """The diagonal of dims d1, d2 as a (writable) view, diagonal last."""
+    i0, j0 = max(-offset, 0), max(offset, 0)
+    n = max(0, min(x.shape[d1] - i0, x.shape[d2] - j0))
+    start = x
+    if n > 0:  # move the first element to (i0, j0)
+        idx = [slice(None)] * x.ndim
+        idx[d1], idx[d2] = slice(i0, None), slice(j0, None)
+        start = x[tuple(idx)]
+    strides = elem_strides(x)
+    keep = [i for i in range(x.ndim) if i not in (d1, d2)]
+    return strided(start, [x.shape[i] for i in keep] + [n],
+                   [strides[i] for i in keep] + [strides[d1] + strides[d2]])
+
+
+class DiagonalScatter(Function):
+    """zeros(shape) with g written on a diagonal (the backward of diagonal)."""
+    _raw = True
+    node_name = "DiagonalBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, offset, d1, d2):
+        ctx.args = (offset, d1, d2)
+        out = np.zeros(shape, g.dtype) if isinstance(g, np.ndarray) else \
+            _backend.get_array_module(g).zeros(shape, g.dtype)
+        _diagonal_view(out, offset, d1, d2)[...] = g
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return Diagonal.apply(grad_output, *ctx.args)
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The diagonal as a view (shares memory). Mirrors: torch.diagonal"""
+    n = input.dim()
+    d1, d2 = wrap_dim(dim1, n), wrap_dim(dim2, n)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}\n"
+                           "hint: pick two different dims, e.g. dim1=0, dim2=1.")
+    return Diagonal.apply(input, int(offset), d1, d2)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    """Merge dims start_dim..end_dim into one (a view when memory allows).
+
+    Mirrors: torch.flatten
+    """
+    n = input.dim()
+    if n == 0:
+        return reshape(input, 1)
+    s, e = wrap_dim(start_dim, n), wrap_dim(end_dim, n)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after "
+                           "end_dim\nhint: start_dim <= end_dim.")
+    if s == e:
+        return input
+    shape = input.shape
+    return reshape(input, tuple(shape[:s]) + (-1,) + tuple(shape[e + 1:]))
+
+
+def unflatten(input, dim, sizes):
+    """Split one dim into several (the inverse of flatten). Mirrors: torch.unflatten"""
+    d = wrap_dim(dim, input.dim())
+    sizes = tuple(sizes)
+    if -1 in sizes:
+        known = 1
+        for n in sizes:
+            known *= n if n != -1 else 1
+        sizes = tuple(input.shape[d] // known if n == -1 else n for n in sizes)
+    total = 1
+    for n in sizes:
+        total *= n
+    if total != input.shape[d]:
+        raise RuntimeError(
+            f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of "
+            f"dim {dim} ({input.shape[d]}) in the input tensor\nhint: the product of "
+            "sizes must equal that dim's length.")
+    shape = tuple(input.shape)
+    return view(input, shape[:d] + sizes + shape[d + 1:])
+
+
+def movedim(input, source, destination):
+    """Move dims to new positions, keeping the others' order. Mirrors: torch.movedim"""
+    n = input.dim()
+    src = [wrap_dim(d, n) for d in (source if isinstance(source, (tuple, list))
+                                    else (source,))]
+    dst = [wrap_dim(d, n) for d in (destination if isinstance(destination, (tuple, list))
+                                    else (destination,))]
+    order = [None] * n
+    for s_, d_ in zip(src, dst):
+        order[d_] = s_
+    rest = iter(i for i in range(n) if i not in src)
+    order = [o if o is not None else next(rest) for o in order]
+    return Permute.apply(input, tuple(order))
+
+
+moveaxis = movedim
+
+
+def broadcast_to(input, size):
+    return expand(input, *size)

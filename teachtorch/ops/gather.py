@@ -1,0 +1,407 @@
+"""Picking and placing by index: gather, scatter, index_select, masked_fill ...
+
+``gather`` reads ``x[..., index[...], ...]`` along one dim; ``scatter_`` writes values
+back to those places (note 000: "gather takes data out by index, scatter_ puts it
+back"). Each op's backward is the other one, so gradients flow both ways.
+Chapter 02 (indexing) opens this file.
+"""
+import numpy as np
+
+from teachtorch import _backend
+from teachtorch.autograd.function import Function
+from teachtorch.ops._util import is_tensor, make, wrap_dim
+
+
+def _full_index(index, dim):
+    """Index arrays that address out[i][j][k] -> i, index[i][j][k], k (for dim=1).
+
+    Turns "index along one dim" into a plain NumPy fancy index.
+    """
+    xp = _backend.get_array_module(index)
+    parts = []
+    for d, n in enumerate(index.shape):
+        if d == dim:
+            parts.append(index)
+        else:
+            shape = [1] * index.ndim
+            shape[d] = n
+            parts.append(xp.arange(n).reshape(shape))
+    return tuple(parts)
+
+
+def _check_index(fn, x, dim, index):
+    if not is_tensor(index) or index.dtype.name != "int64":
+        got = index.dtype.name.capitalize() if is_tensor(index) else type(index).__name__
+        raise RuntimeError(f"{fn}(): Expected dtype int64 for index, got {got}\nhint: "
+                           "indices must be a LongTensor: index.long().")
+    if index.dim() != x.dim() and index.numel() > 0 and x.dim() > 0:
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as "
+                           f"{'input' if fn == 'gather' else 'self'} tensor\nhint: index "
+                           f"has {index.dim()} dims, the tensor {x.dim()}.")
+    n = x.shape[dim] if x.dim() else 1
+    data = index._data
+    if data.size and (data.min() < -n or data.max() >= n):
+        bad = int(data.max() if data.max() >= n else data.min())
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size "
+                           f"{n}\nhint: every index along dim {dim} must be in 0..{n - 1}.")
+
+
+class Gather(Function):
+    """out[i][j] = x[i][index[i][j]] (for dim=1).
+
+    Math: y = x at index along dim;  dL/dx = zeros with dL/dy *added* at index
+    Mirrors: torch.gather
+    """
+    _raw = True
+    node_name = "GatherBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.shape, ctx.dim, ctx.index = x.shape, dim, index
+        return x[_full_index(index, dim)]
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        zeros = make(_backend.get_array_module(grad_output._data).zeros(
+            ctx.shape, grad_output._data.dtype))
+        return ScatterAdd.apply(zeros, ctx.dim, ctx.index, grad_output)
+
+
+def gather(input, dim, index, *, sparse_grad=False, out=None):
+    d = wrap_dim(dim, max(input.dim(), 1)) if input.dim() else 0
+    _check_index("gather", input, d, index)
+    return Gather.apply(input, d, index._data)
+
+
+class Scatter(Function):
+    """A copy of x with src's values written at index along dim.
+
+    Math: y = x, then y[..index..] = src;  dL/dx = dL/dy with zeros at index,
+    dL/dsrc = dL/dy gathered at index
+    Mirrors: torch.scatter
+    """
+    _raw = True
+    node_name = "ScatterBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src):
+        ctx.dim, ctx.index = dim, index
+        out = x.copy()
+        where = _full_index(index, dim)
+        out[where] = src[tuple(slice(0, n) for n in index.shape)]
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        gx = gsrc = None
+        if ctx.needs_input_grad[0]:
+            gx = ScatterValue.apply(grad_output, ctx.dim, ctx.index, 0.0)
+        if ctx.needs_input_grad[-1]:
+            gsrc = Gather.apply(grad_output, ctx.dim, ctx.index)
+        return gx, gsrc
+
+
+class ScatterValue(Function):
+    """A copy of x with one value written at index along dim.
+
+    Math: y = x, then y[..index..] = v;  dL/dx = dL/dy with zeros at index
+    Mirrors: torch.scatter (value=)
+    """
+    _raw = True
+    node_name = "ScatterBackward1"
+
+    @staticmethod
+    def forward(ctx, x, dim, index, value):
+        ctx.dim, ctx.index = dim, index
+        out = x.copy()
+        out[_full_index(index, dim)] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return ScatterValue.apply(grad_output, ctx.dim, ctx.index, 0.0)
+
+
+class ScatterAdd(Function):
+    """A copy of x with src's values *added* at index along dim (repeats add up).
+
+    Math: y = x, then y[..index..] += src;  dL/dx = dL/dy, dL/dsrc = dL/dy gathered
+    Mirrors: torch.scatter_add
+    """
+    _raw = True
+    node_name = "ScatterAddBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src):
+        ctx.dim, ctx.index = dim, index
+        out = x.copy()
+        xp = _backend.get_array_module(x)
+        xp.add.at(out, _full_index(index, dim), src[tuple(slice(0, n) for n in index.shape)])
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        gsrc = None
+        if ctx.needs_input_grad[-1]:
+            gsrc = Gather.apply(grad_output, ctx.dim, ctx.index)
+        return grad_output, gsrc
+
+
+class ScatterMultiply(Function):
+    """scatter with reduce='multiply' (no gradient, like PyTorch)."""
+    _raw = True
+    node_name = "ScatterReduceBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src):
+        out = x.copy()
+        xp = _backend.get_array_module(x)
+        src = src[tuple(slice(0, n) for n in index.shape)] if np.ndim(src) else src
+        xp.multiply.at(out, _full_index(index, dim), src)
+        return out
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    """A copy of input with src (or value) written at index along dim.
+
+    Mirrors: torch.scatter
+    """
+    d = wrap_dim(dim, max(input.dim(), 1)) if input.dim() else 0
+    _check_index("scatter", input, d, index)
+    if src is not None and not is_tensor(src):
+        src, value = None, src
+    if reduce is not None:
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError(f"reduce argument must be either add or multiply, got "
+                               f"{reduce}\nhint: reduce='add' or reduce='multiply'.")
+        s = src if src is not None else make(
+            np.full(index.shape, value, input._data.dtype))
+        if reduce == "add":
+            return ScatterAdd.apply(input, d, index._data, s)
+        return ScatterMultiply.apply(input, d, index._data, s)
+    if src is not None:
+        if src.dtype is not input.dtype:
+            raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype"
+                               f"\nhint: self is {input.dtype}, src is {src.dtype}; "
+                               "convert one of them.")
+        return Scatter.apply(input, d, index._data, src)
+    return ScatterValue.apply(input, d, index._data, value)
+
+
+def scatter_add(input, dim, index, src):
+    """A copy of input with src added at index along dim. Mirrors: torch.scatter_add"""
+    d = wrap_dim(dim, max(input.dim(), 1)) if input.dim() else 0
+    _check_index("scatter_add", input, d, index)
+    return ScatterAdd.apply(input, d, index._data, src)
+
+
+class IndexSelect(Function):
+    """Whole slices picked along dim by a 1-D index.
+
+    Math: y = x.take(index, dim);  dL/dx = zeros with dL/dy added at index
+    Mirrors: torch.index_select
+    """
+    _raw = True
+    node_name = "IndexSelectBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.shape, ctx.dim, ctx.index = x.shape, dim, index
+        return x.take(index, axis=dim) if x.ndim else x.reshape(1)[index].reshape(())
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        zeros = make(_backend.get_array_module(grad_output._data).zeros(
+            ctx.shape, grad_output._data.dtype))
+        return IndexAdd.apply(zeros, ctx.dim, ctx.index, grad_output, 1)
+
+
+class IndexAdd(Function):
+    """A copy of x with src's slices added at index along dim (repeats add up).
+
+    Math: y = x; y[index[i]] += alpha * src[i];  dL/dx = dL/dy,
+    dL/dsrc = alpha * dL/dy picked at index
+    Mirrors: torch.index_add
+    """
+    _raw = True
+    node_name = "IndexAddBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src, alpha):
+        ctx.dim, ctx.index, ctx.alpha = dim, index, alpha
+        out = x.copy()
+        xp = _backend.get_array_module(x)
+        xp.add.at(out, (slice(None),) * dim + (index,), src * alpha if alpha != 1 else src)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        gsrc = IndexSelect.apply(grad_output, ctx.dim, ctx.index)
+        return grad_output, gsrc * ctx.alpha if ctx.alpha != 1 else gsrc
+
+
+class IndexFill(Function):
+    """A copy of x with whole slices at index (along dim) set to value.
+
+    Math: y = x; y[index] = v;  dL/dx = dL/dy with zeros at index
+    Mirrors: torch.index_fill
+    """
+    _raw = True
+    node_name = "IndexFillBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, index, value):
+        ctx.dim, ctx.index = dim, index
+        out = x.copy()
+        out[(slice(None),) * dim + (index,)] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return IndexFill.apply(grad_output, ctx.dim, ctx.index, 0)
+
+
+def _check_1d_index(fn, index):
+    if not is_tensor(index) or index.dtype.category != 1:
+        raise IndexError(f"{fn}(): Expected dtype int32/int64 for index\nhint: use a "
+                         "LongTensor of positions, e.g. torch.tensor([0, 2]).")
+    if index.dim() > 1:
+        raise IndexError(f"{fn}(): Index is supposed to be a vector\nhint: flatten the "
+                         "index first: index.view(-1).")
+    return index._data.reshape(-1)
+
+
+def index_select(input, dim, index, *, out=None):
+    d = wrap_dim(dim, max(input.dim(), 1)) if input.dim() else 0
+    idx = _check_1d_index("index_select", index)
+    n = input.shape[d] if input.dim() else 1
+    if idx.size and (idx.max() >= n or idx.min() < -n):
+        raise IndexError(f"index out of range in self\nhint: indices along dim {d} must "
+                         f"be in 0..{n - 1}.")
+    return IndexSelect.apply(input, d, idx)
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    d = wrap_dim(dim, max(input.dim(), 1))
+    return IndexAdd.apply(input, d, _check_1d_index("index_add", index), source, alpha)
+
+
+def index_fill(input, dim, index, value):
+    d = wrap_dim(dim, max(input.dim(), 1))
+    v = value.item() if is_tensor(value) else value
+    return IndexFill.apply(input, d, _check_1d_index("index_fill", index), v)
+
+
+class MaskedFill(Function):
+    """value where mask is True, x elsewhere.
+
+    Math: y = where(mask, v, x);  dL/dx = dL/dy with zeros where mask
+    Mirrors: torch.masked_fill
+    """
+    _raw = True
+    node_name = "MaskedFillBackward0"
+
+    @staticmethod
+    def forward(ctx, x, mask, value):
+        ctx.mask = mask
+        xp = _backend.get_array_module(x)
+        return xp.where(mask, xp.asarray(value, dtype=x.dtype), x)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return MaskedFill.apply(grad_output, ctx.mask, 0)
+
+
+def masked_fill(input, mask, value):
+    """Mirrors: torch.masked_fill (mask must be bool and broadcast to input)."""
+    if not is_tensor(mask) or mask.dtype.name != "bool":
+        got = mask.dtype if is_tensor(mask) else type(mask).__name__
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with "
+                           f"dtype {got}\nhint: build the mask with a comparison "
+                           "(x > 0) or call mask.bool().")
+    if is_tensor(value):
+        if value.dim() != 0:
+            raise RuntimeError(
+                "masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
+                f"with {value.dim()} dimension(s).\nhint: pass a number or a 0-d tensor.")
+        value = value.item()
+    return MaskedFill.apply(input, mask._data, value)
+
+
+class MaskedSelect(Function):
+    """The elements where mask is True, as a 1-D copy.
+
+    Math: y = x[mask];  dL/dx = zeros with dL/dy written where mask
+    Mirrors: torch.masked_select
+    """
+    _raw = True
+    node_name = "MaskedSelectBackward0"
+
+    @staticmethod
+    def forward(ctx, x, mask):
+        shape = np.broadcast_shapes(x.shape, mask.shape)
+        xp = _backend.get_array_module(x)
+        ctx.shape, ctx.mask = x.shape, xp.broadcast_to(mask, shape)
+        return xp.broadcast_to(x, shape)[ctx.mask]
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        from teachtorch.ops.index import IndexGradScatter
+
+        return IndexGradScatter.apply(grad_output, ctx.mask.shape, ctx.mask, True)
+
+
+def masked_select(input, mask):
+    return MaskedSelect.apply(input, mask._data)
+
+
+def take_along_dim(input, indices, dim=None):
+    """gather that broadcasts input and indices first (dim=None: flat). Mirrors: torch"""
+    if dim is None:
+        return gather(input.reshape(-1), 0, indices.reshape(-1))
+    d = wrap_dim(dim, input.dim())
+    shape_x, shape_i = list(input.shape), list(indices.shape)
+    shape_x[d] = shape_i[d] = 1
+    common = list(np.broadcast_shapes(tuple(shape_x), tuple(shape_i)))
+    tx, ti = common.copy(), common.copy()
+    tx[d], ti[d] = input.shape[d], indices.shape[d]
+    return gather(input.expand(*tx), d, indices.expand(*ti).contiguous())
+
+
+def nonzero(input, *, as_tuple=False):
+    """Indices of the non-zero elements: (n, dims) int64, or a tuple of 1-D tensors.
+
+    Mirrors: torch.nonzero
+    """
+    xp = _backend.get_array_module(input._data)
+    found = xp.nonzero(input._data.reshape(1) if input.dim() == 0 else input._data)
+    if as_tuple:
+        return tuple(make(i.astype(np.int64)) for i in found)
+    return make(xp.stack(found, axis=1).astype(np.int64) if found else
+                xp.zeros((0, 0), np.int64))
+
+
+def argwhere(input):
+    return nonzero(input)
+
+
+def one_hot(tensor, num_classes=-1):
+    """Class indices -> rows of 0/1 with a 1 at each index (int64).
+
+    Mirrors: torch.nn.functional.one_hot
+    """
+    if not is_tensor(tensor) or tensor.dtype.name != "int64":
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor."
+                           "\nhint: convert the labels first: labels.long().")
+    data = _backend.to_numpy(tensor._data)
+    if data.size and data.min() < 0:
+        raise RuntimeError("Class values must be non-negative.\nhint: labels are class "
+                           "numbers 0..C-1.")
+    if num_classes == -1:
+        num_classes = int(data.max()) + 1 if data.size else 0
+    elif data.size and data.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.\nhint: the "
+                           f"largest label is {int(data.max())}; num_classes must be "
+                           "larger than it.")
+    out = (data[..., None] == np.arange(num_classes)).astype(np.int64)
+    return make(out)

@@ -1,0 +1,295 @@
+"""Joining and splitting: cat, stack, hstack, vstack, split, chunk, unbind, narrow.
+
+``cat`` and ``stack`` copy their inputs into a new storage. ``split``, ``chunk``,
+``unbind`` and ``narrow`` go the other way *without* copying: each piece is a view
+that shares memory with the tensor it came from.
+Chapter 02 (views, indexing, storage) opens this file.
+"""
+import numpy as np
+
+from teachtorch import _backend, dtypes
+from teachtorch.autograd.function import Function
+from teachtorch.ops._util import wrap_dim
+
+
+def _dtype_of(tensors):
+    dt = tensors[0].dtype
+    for t in tensors[1:]:
+        dt = dtypes.promote_types(dt, t.dtype)
+    return dt
+
+
+class Cat(Function):
+    """Glue tensors end to end along an existing dim.
+
+    Math: y = [x1; x2; ...] along dim;  dL/dxi = the slice of dL/dy where xi went
+    Mirrors: torch.cat
+    """
+    _raw = True
+    node_name = "CatBackward0"
+
+    @staticmethod
+    def forward(ctx, *args):
+        *arrays, dim, np_dtype = args
+        ctx.dim, ctx.sizes = dim, [a.shape[dim] for a in arrays]
+        xp = _backend.get_array_module(arrays[0])
+        return xp.concatenate([a.astype(np_dtype, copy=False) for a in arrays], axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        pieces = grad_output.split(ctx.sizes, ctx.dim)
+        return tuple(pieces)
+
+
+class Stack(Function):
+    """Put same-shaped tensors side by side along a *new* dim.
+
+    Math: y[..., i, ...] = xi;  dL/dxi = dL/dy selected at i along dim
+    Mirrors: torch.stack
+    """
+    _raw = True
+    node_name = "StackBackward0"
+
+    @staticmethod
+    def forward(ctx, *args):
+        *arrays, dim, np_dtype = args
+        ctx.dim = dim
+        xp = _backend.get_array_module(arrays[0])
+        return xp.stack([a.astype(np_dtype, copy=False) for a in arrays], axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return tuple(grad_output.unbind(ctx.dim))
+
+
+def _check_list(fn, tensors):
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(
+            f"{fn}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+            f"{type(tensors).__name__}\nhint: pass a list: torch.{fn}([a, b], dim=0).")
+    if len(tensors) == 0:
+        raise RuntimeError(f"{fn}(): expected a non-empty list of Tensors\nhint: "
+                           "there is nothing to join.")
+    return list(tensors)
+
+
+def cat(tensors, dim=0, *, out=None):
+    """Concatenate along dim; every other dim must match. Mirrors: torch.cat"""
+    tensors = _check_list("cat", tensors)
+    ref = next((t for t in tensors if t.dim() > 0), None)
+    if ref is None:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be "
+                           "concatenated\nhint: use torch.stack for 0-d tensors, or "
+                           "unsqueeze(0) them first.")
+    tensors = [t for t in tensors if not (t.dim() == 1 and t.shape[0] == 0)] or [ref]
+    d = wrap_dim(dim, ref.dim())
+    for i, t in enumerate(tensors):
+        if t.dim() != ref.dim():
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {ref.dim()} and "
+                f"{t.dim()}\nhint: unsqueeze or view them to the same number of dims.")
+        for k in range(ref.dim()):
+            if k != d and t.shape[k] != ref.shape[k]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size "
+                    f"{ref.shape[k]} but got size {t.shape[k]} for tensor number {i} in "
+                    f"the list.\nhint: shapes {[tuple(x.shape) for x in tensors]}; only "
+                    f"dim {d} may differ.")
+    result = Cat.apply(*tensors, d, _dtype_of(tensors).np)
+    if out is not None:
+        from teachtorch.ops._util import write_out
+
+        return write_out(out, result)
+    return result
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0, *, out=None):
+    """Join same-shaped tensors along a new dim. Mirrors: torch.stack"""
+    tensors = _check_list("stack", tensors)
+    shape = tensors[0].shape
+    for i, t in enumerate(tensors):
+        if t.shape != shape:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(shape)} at "
+                f"entry 0 and {list(t.shape)} at entry {i}\nhint: stack adds a new dim; "
+                "use torch.cat to join tensors of different lengths.")
+    d = wrap_dim(dim, len(shape) + 1)
+    result = Stack.apply(*tensors, d, _dtype_of(tensors).np)
+    if out is not None:
+        from teachtorch.ops._util import write_out
+
+        return write_out(out, result)
+    return result
+
+
+def hstack(tensors):
+    """cat along dim 1 (dim 0 for 1-D tensors). Mirrors: torch.hstack"""
+    tensors = [t if t.dim() else t.reshape(1) for t in _check_list("hstack", tensors)]
+    return cat(tensors, 0 if tensors[0].dim() == 1 else 1)
+
+
+def vstack(tensors):
+    """cat along dim 0, making 1-D tensors rows first. Mirrors: torch.vstack"""
+    tensors = [t.reshape(1, -1) if t.dim() < 2 else t
+               for t in _check_list("vstack", tensors)]
+    return cat(tensors, 0)
+
+
+row_stack = vstack
+
+
+class Split(Function):
+    """Cut a tensor into pieces along dim; every piece is a view.
+
+    Math: yi = x[..., a_i:b_i, ...];  dL/dx = cat of the dL/dyi (zeros where missing)
+    Mirrors: torch.split
+    """
+    _raw = True
+    node_name = "SplitWithSizesBackward0"
+
+    @staticmethod
+    def forward(ctx, x, sizes, dim):
+        ctx.dim = dim
+        starts = np.cumsum([0] + list(sizes))
+        pre = (slice(None),) * dim
+        return tuple(x[pre + (slice(int(a), int(b)),)] for a, b in zip(starts, starts[1:]))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        from teachtorch.ops.join import cat as _cat
+
+        return _cat(list(grads), ctx.dim)
+
+
+class SplitEqual(Split):
+    node_name = "SplitBackward0"
+
+
+class Unbind(Function):
+    """All slices along dim, each a view with that dim removed.
+
+    Math: yi = x.select(dim, i);  dL/dx = stack of the dL/dyi
+    Mirrors: torch.unbind
+    """
+    _raw = True
+    node_name = "UnbindBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        pre = (slice(None),) * dim
+        return tuple(x[pre + (i, Ellipsis)] for i in range(x.shape[dim]))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return stack(list(grads), ctx.dim)
+
+
+def _views_of(x, outs):
+    for o in outs:
+        o._as_view_of(x)
+    return outs
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces of split_size (the last may be shorter), or of the listed sizes.
+
+    Mirrors: torch.split
+    """
+    d = wrap_dim(dim, tensor.dim())
+    n = tensor.shape[d]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = [int(s) for s in split_size_or_sections]
+        if sum(sizes) != n:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {n} (input "
+                f"tensor's size at dimension {d}), but got split_sizes={sizes}\nhint: "
+                "the sizes must add up to the length of that dim.")
+        return _views_of(tensor, Split.apply(tensor, sizes, d))
+    size = int(split_size_or_sections)
+    if size <= 0 and n > 0:
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                           f"dimension size of {n}\nhint: split_size must be >= 1.")
+    sizes = [size] * (n // size) + ([n % size] if n % size else []) if n else [0]
+    out = SplitEqual.apply(tensor, sizes, d)
+    return _views_of(tensor, out)
+
+
+def chunk(input, chunks, dim=0):
+    """About equal pieces: ceil(n / chunks) each (so maybe fewer than chunks).
+
+    Mirrors: torch.chunk
+    """
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: "
+                           f"{chunks}\nhint: ask for at least one chunk.")
+    d = wrap_dim(dim, input.dim())
+    n = input.shape[d]
+    return split(input, max(1, -(-n // chunks)), d)
+
+
+def unbind(input, dim=0):
+    """A tuple of the slices along dim (views). Mirrors: torch.unbind"""
+    d = wrap_dim(dim, input.dim())
+    out = Unbind.apply(input, d)
+    return _views_of(input, out if isinstance(out, tuple) else (out,))
+
+
+def narrow(input, dim, start, length):
+    """Elements start..start+length-1 along dim, as a view. Mirrors: torch.narrow"""
+    d = wrap_dim(dim, input.dim())
+    size = input.shape[d]
+    start = int(start)
+    if not -size <= start <= size:
+        raise IndexError(
+            f"start out of range (expected to be in range of [{-size}, {size}], but got "
+            f"{start})\nhint: start counts from 0 along a dim of size {size}.")
+    start = start + size if start < 0 else start
+    if start + length > size or length < 0:
+        raise RuntimeError(
+            f"start ({start}) + length ({length}) exceeds dimension size ({size}).\n"
+            "hint: narrow(dim, start, length) takes length elements from start.")
+    return input[(slice(None),) * d + (slice(start, start + length),)]
+
+
+def broadcast_tensors(*tensors):
+    """Expand every tensor to their common broadcast shape (views, stride 0).
+
+    Mirrors: torch.broadcast_tensors
+    """
+    from teachtorch.ops._util import check_broadcast
+
+    shape = ()
+    for t in tensors:
+        check_broadcast(shape, tuple(t.shape))
+        shape = np.broadcast_shapes(shape, tuple(t.shape))
+    return tuple(t.expand(*shape) for t in tensors)
+
+
+def meshgrid(*tensors, indexing=None):
+    """Coordinate grids from 1-D tensors (views, stride 0). Mirrors: torch.meshgrid
+
+    indexing='ij' (PyTorch's default): output i varies along dim i;
+    indexing='xy': the first two dims are swapped, as in NumPy.
+    """
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    indexing = indexing or "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError('torch.meshgrid: indexing must be one of "xy" or "ij", but '
+                           f'received: {indexing}\nhint: use indexing="ij" or "xy".')
+    swap = indexing == "xy" and len(tensors) >= 2
+    ts = list(tensors)
+    if swap:
+        ts[0], ts[1] = ts[1], ts[0]
+    shape = tuple(t.numel() for t in ts)
+    n = len(ts)
+    grids = [t.reshape(*[-1 if i == k else 1 for i in range(n)]).expand(*shape)
+             for k, t in enumerate(ts)]
+    if swap:
+        grids[0], grids[1] = grids[1], grids[0]
+        grids = [g.transpose(0, 1) for g in grids]
+    return tuple(grids)
