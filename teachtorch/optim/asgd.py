@@ -63,6 +63,8 @@ class ASGD(Optimizer):
                     ax += (p._data - ax) * mu
                 else:
                     ax[...] = p._data
-                state["eta"]._data[...] = lr / ((1 + lambd * lr * t) ** group["alpha"])
-                state["mu"]._data[...] = 1 / max(1, t - group["t0"])
+                # PyTorch rounds the new values to float32 (its default dtype)
+                eta = np.float32(lr / ((1 + lambd * lr * t) ** group["alpha"]))
+                state["eta"]._data[...] = eta
+                state["mu"]._data[...] = np.float32(1 / max(1, t - group["t0"]))
         return loss
