@@ -179,3 +179,60 @@ def requires_grad_non_float(dtype):
     return hint(
         "only Tensors of floating point and complex dtype can require gradients",
         f"this tensor is {dtype}; make it float first: x.float().requires_grad_().")
+
+
+# ----- matrix products (A1): PyTorch's words differ by kernel, so one function each ----
+def _cpp(d):
+    return d.cpp_name
+
+
+def _scalar(d):
+    return d.legacy_name[:-6]
+
+
+_MATMUL_DTYPE_HINT = ("both operands of a matrix product need one dtype. Convert one "
+                      "side, e.g. x.float() (float32) or x.double(); data from NumPy is "
+                      "often float64.")
+
+
+def mm_dtype(a, b):
+    return hint(f"expected m1 and m2 to have the same dtype, but got: {_cpp(a)} != "
+                f"{_cpp(b)}", _MATMUL_DTYPE_HINT)
+
+
+def bmm_dtype(a, b):
+    return hint(f"expected scalar type {_scalar(a)} but found {_scalar(b)}",
+                _MATMUL_DTYPE_HINT)
+
+
+def mv_dtype(vec, mat):
+    return hint("addmv input tensors must have the same dtype, but got "
+                f"{_scalar(vec)}, {_scalar(mat)}, and {_scalar(vec)}", _MATMUL_DTYPE_HINT)
+
+
+def dot_dtype(a, b):
+    return hint("dot : expected both vectors to have same dtype, but found "
+                f"{_scalar(a)} and {_scalar(b)}", _MATMUL_DTYPE_HINT)
+
+
+def mv_size(rows, mat_shape, vec_len):
+    mat = "x".join(str(n) for n in mat_shape)
+    return hint(
+        f"size mismatch, got input ({rows}), mat ({mat}), vec ({vec_len})",
+        f"the matrix has {mat_shape[-1]} columns but the vector has {vec_len} elements; "
+        "they must agree.")
+
+
+def bmm_size(expected, got):
+    return hint(
+        "Expected size for first two dimensions of batch2 tensor to be: "
+        f"[{expected[0]}, {expected[1]}] but got: [{got[0]}, {got[1]}].",
+        "in a batched product (B, n, k) @ (B, k, m) the batch sizes must agree and the "
+        "inner sizes k must match.")
+
+
+def dot_size(n, m):
+    return hint(
+        f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same "
+        f"number of elements, but got {n} and {m} elements respectively",
+        "dot multiplies two vectors element by element, so they need the same length.")

@@ -17,9 +17,9 @@ class dtype:
     """
 
     __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_rank",
-                 "is_complex", "legacy_name")
+                 "is_complex", "legacy_name", "cpp_name")
 
-    def __init__(self, name, np_type, rank, legacy_name):
+    def __init__(self, name, np_type, rank, legacy_name, cpp_name):
         self.name = name
         self.np = np.dtype(np_type)
         self.is_floating_point = self.np.kind == "f"
@@ -28,6 +28,7 @@ class dtype:
         self.itemsize = self.np.itemsize
         self._rank = rank
         self.legacy_name = legacy_name
+        self.cpp_name = cpp_name  # the C++ type name some PyTorch errors print
 
     def __repr__(self):
         return "torch." + self.name
@@ -48,15 +49,15 @@ class dtype:
         return 2
 
 
-bool_ = dtype("bool", np.bool_, 0, "BoolTensor")
-uint8 = dtype("uint8", np.uint8, 1, "ByteTensor")
-int8 = dtype("int8", np.int8, 2, "CharTensor")
-int16 = dtype("int16", np.int16, 3, "ShortTensor")
-int32 = dtype("int32", np.int32, 4, "IntTensor")
-int64 = dtype("int64", np.int64, 5, "LongTensor")
-float16 = dtype("float16", np.float16, 6, "HalfTensor")
-float32 = dtype("float32", np.float32, 7, "FloatTensor")
-float64 = dtype("float64", np.float64, 8, "DoubleTensor")
+bool_ = dtype("bool", np.bool_, 0, "BoolTensor", "bool")
+uint8 = dtype("uint8", np.uint8, 1, "ByteTensor", "unsigned char")
+int8 = dtype("int8", np.int8, 2, "CharTensor", "signed char")
+int16 = dtype("int16", np.int16, 3, "ShortTensor", "short int")
+int32 = dtype("int32", np.int32, 4, "IntTensor", "int")
+int64 = dtype("int64", np.int64, 5, "LongTensor", "long int")
+float16 = dtype("float16", np.float16, 6, "HalfTensor", "c10::Half")
+float32 = dtype("float32", np.float32, 7, "FloatTensor", "float")
+float64 = dtype("float64", np.float64, 8, "DoubleTensor", "double")
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
 _NAMES = {d.name: d for d in ALL}

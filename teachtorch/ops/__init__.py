@@ -3,14 +3,14 @@
 ``teachtorch.ops.add`` is the same function as ``teachtorch.add`` and ``x.add``.
 """
 from teachtorch import dtypes  # noqa: F401  (tensor_shape uses ops.dtypes)
-from teachtorch.ops.arith import add, div, mul, neg, negative, pow, rsub, sub, true_divide  # noqa: F401
+from teachtorch.ops.arith import add, div, mul, neg, negative, rsub, sub, true_divide  # noqa: F401
+from teachtorch.ops.arith_more import pow  # noqa: F401,A004
 from teachtorch.ops.copy import clone, contiguous, to_dtype  # noqa: F401
 from teachtorch.ops.device_ops import to  # noqa: F401
 from teachtorch.ops.index import getitem, setitem  # noqa: F401
 from teachtorch.ops.inplace import apply_inplace, copy_, fill_, zero_  # noqa: F401
 from teachtorch.ops.linalg import addmm, matmul, mm  # noqa: F401
-from teachtorch.ops.pointwise import (abs, clamp, clip, exp, floor_divide, log, relu,  # noqa: F401
-                                      sigmoid, sign, sqrt, tanh, trunc)
+from teachtorch.ops.pointwise import abs, exp, log, sqrt  # noqa: F401,A004
 from teachtorch.ops.reduce import mean, sum  # noqa: F401
 from teachtorch.ops.views import (expand, permute, reshape, squeeze, t, transpose,  # noqa: F401
                                   unsqueeze, view)
@@ -29,3 +29,24 @@ from teachtorch.ops.sort import argsort, kthvalue, msort, sort, topk, unique  # 
 from teachtorch.ops.copy import (diag, flip, fliplr, flipud,  # noqa: F401,E402
                                  repeat_interleave, roll, tile, trace, tril, triu)
 from teachtorch.ops.copy import resize_  # noqa: F401,E402
+# ----- A1: arithmetic, element-wise math, reductions, softmax, matmul family -----------
+from teachtorch.ops.arith import (divide, floor_divide, multiply, reciprocal,  # noqa: F401,E402
+                                  subtract)
+from teachtorch.ops.arith_more import (addcdiv, addcmul, float_power, fmod, lerp,  # noqa: F401,E402
+                                       remainder, square)
+from teachtorch.ops.pointwise import (absolute, cos, erf, exp2, expm1, log1p, log2,  # noqa: F401,E402
+                                      log10, rsqrt, sin, tan)
+from teachtorch.ops.activation import hardtanh, relu, relu6, sigmoid, tanh  # noqa: F401,E402
+from teachtorch.ops.rounding import (ceil, fix, floor, frac, isfinite, isinf, isnan,  # noqa: F401,E402
+                                     isneginf, isposinf, nan_to_num, round, sign, trunc)
+from teachtorch.ops.select import (clamp, clamp_max, clamp_min, clip, maximum,  # noqa: F401,E402
+                                   minimum, where)
+from teachtorch.ops.reduce import (all, any, count_nonzero, prod, std, var)  # noqa: F401,E402,A004
+from teachtorch.ops.minmax import (amax, amin, argmax, argmin, max, median, min,  # noqa: F401,E402,A004
+                                   return_types)
+from teachtorch.ops.scan import cumprod, cumsum  # noqa: F401,E402
+from teachtorch.ops.norm import norm, vector_norm  # noqa: F401,E402
+from teachtorch.ops.softmax import log_softmax, logsumexp, softmax, softmax_naive  # noqa: F401,E402
+from teachtorch.ops.linalg import bmm, dot, ger, inner, mv, outer, vdot  # noqa: F401,E402
+from teachtorch.ops.compare import (allclose, greater, greater_equal, isclose, less,  # noqa: F401,E402
+                                    less_equal, not_equal)

@@ -1,11 +1,13 @@
-"""Arithmetic with broadcasting: add, sub, mul, div, neg, pow.
+"""Arithmetic with broadcasting: add, sub, mul, div, neg, reciprocal.
 
 Each backward returns the gradient in the *output's* shape; the engine sums it back
-to each input's shape (undoing broadcasting once, centrally).
+to each input's shape (undoing broadcasting once, centrally). Powers, remainders and
+the fused add-multiply ops live in ``arith_more.py``.
 Chapter 03 (broadcasting) and chapter 05 (backprop by hand) open this file.
 """
 import numpy as np
 
+from teachtorch import dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import binary_dtype, check_broadcast, is_tensor, write_out
 
@@ -18,10 +20,17 @@ def _cast(a, b, dtype):
 
 
 def _prep(a, b):
+    """PyTorch's result dtype for a op b (None: NumPy agrees), after a shape check."""
     dtype = binary_dtype(a, b)
     if is_tensor(b) and is_tensor(a) and a._data.shape != b._data.shape:
         check_broadcast(a._data.shape, b._data.shape)
     return dtype
+
+
+def _float_dtype(a, b):
+    """The dtype of a true division: the promoted type, or the default float."""
+    d = dtypes.result_type(a, b)
+    return d.np if d.is_floating_point else dtypes.get_default_dtype().np
 
 
 class Add(Function):
@@ -68,19 +77,25 @@ class Sub(Function):
         return grad_output, -grad_output if ctx.alpha == 1 else grad_output * -ctx.alpha
 
 
-class RSub(Sub):
-    """other - a, for ``2 - x`` (PyTorch names this node RsubBackward1)."""
+class RSub(Function):
+    """other - alpha * a, for ``2 - x`` (PyTorch names this node RsubBackward1).
+
+    Math: y = b - alpha*a;  dy/da = -alpha, dy/db = 1
+    Mirrors: torch.rsub
+    """
+    _raw = True
+    n_tensor_slots = 2
     node_name = "RsubBackward1"
 
     @staticmethod
     def forward(ctx, a, b, alpha=1, dtype=None):
         a, b = _cast(a, b, dtype) if dtype is not None else (a, b)
         ctx.alpha = alpha
-        return b - a
+        return b - a if alpha == 1 else b - alpha * a
 
     @staticmethod
     def backward(ctx, grad_output):
-        return -grad_output, grad_output
+        return -grad_output if ctx.alpha == 1 else grad_output * -ctx.alpha, grad_output
 
 
 class Mul(Function):
@@ -95,7 +110,8 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, a, b, dtype=None):
-        a, b = _cast(a, b, dtype) if dtype is not None else (a, b)
+        if dtype is not None:
+            a, b = _cast(a, b, dtype)
         if hasattr(b, "shape"):
             ctx.save_for_backward(a, b)
             ctx.b_scalar = None
@@ -108,7 +124,9 @@ class Mul(Function):
         if ctx.b_scalar is not None:
             return grad_output * ctx.b_scalar, None
         a, b = ctx.saved_tensors
-        return grad_output * b, grad_output * a
+        ga = grad_output * b if ctx.needs_input_grad[0] else None
+        gb = grad_output * a if ctx.needs_input_grad[1] else None
+        return ga, gb
 
 
 class Div(Function):
@@ -123,20 +141,65 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx, a, b, dtype=None):
-        a, b = _cast(a, b, dtype) if dtype is not None else (a, b)
+        if dtype is not None:
+            a, b = _cast(a, b, dtype)
         if hasattr(b, "shape"):
             ctx.save_for_backward(a, b)
             ctx.b_scalar = None
         else:
             ctx.b_scalar = b
-        return np.true_divide(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.true_divide(a, b)
 
     @staticmethod
     def backward(ctx, grad_output):
         if ctx.b_scalar is not None:
             return grad_output / ctx.b_scalar, None
         a, b = ctx.saved_tensors
-        return grad_output / b, -grad_output * a / (b * b)
+        ga = grad_output / b if ctx.needs_input_grad[0] else None
+        gb = -grad_output * a / (b * b) if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+class DivRounding(Function):
+    """a / b rounded toward -inf ('floor') or toward zero ('trunc'); zero gradient.
+
+    Math: y = floor(a/b) or trunc(a/b);  dy/da = dy/db = 0 (almost everywhere)
+    Mirrors: torch.div(rounding_mode=...)
+    """
+    _raw = True
+    n_tensor_slots = 2
+    node_name = "DivBackward2"
+
+    @staticmethod
+    def forward(ctx, a, b, mode, dtype=None):
+        if dtype is not None:
+            a, b = _cast(a, b, dtype)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if mode == "floor":
+                if np.result_type(a, b).kind == "f":
+                    return np.floor(np.true_divide(a, b)).astype(
+                        np.result_type(a, b), copy=False)
+                return np.floor_divide(a, b)
+            q = np.true_divide(a, b)
+            if q.dtype.kind == "f" and np.result_type(a, b).kind != "f":
+                return np.fix(q).astype(np.result_type(a, b))  # integer trunc
+            return np.trunc(q)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return grad_output * 0, grad_output * 0
+
+
+class FloorDivide(DivRounding):
+    """``a // b``: PyTorch records no derivative for it (grad_fn NotImplemented)."""
+    node_name = "NotImplemented"
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        raise RuntimeError(
+            "the derivative for 'floor_divide' is not implemented.\nhint: use "
+            "torch.div(a, b, rounding_mode='floor') if you need a (zero) gradient.")
 
 
 class Neg(Function):
@@ -150,6 +213,11 @@ class Neg(Function):
 
     @staticmethod
     def forward(ctx, x):
+        if x.dtype == np.bool_:
+            raise RuntimeError(
+                "Negation, the `-` operator, on a bool tensor is not supported. If you "
+                "are trying to invert a mask, use the `~` or `logical_not()` operator "
+                "instead.\nhint: ~mask flips True and False.")
         return np.negative(x)
 
     @staticmethod
@@ -157,80 +225,62 @@ class Neg(Function):
         return -grad_output
 
 
-class Pow(Function):
-    """x ** exponent with a number exponent.
+class Reciprocal(Function):
+    """1 / x (integers give float).
 
-    Math: y = x**p;  dy/dx = p * x**(p-1)
-    Mirrors: torch.pow
+    Math: y = 1/x;  dy/dx = -1/x**2 = -y**2
+    Mirrors: torch.reciprocal
     """
     _raw = True
-    node_name = "PowBackward0"
+    node_name = "ReciprocalBackward0"
 
     @staticmethod
-    def forward(ctx, x, exponent):
-        ctx.save_for_backward(x)
-        ctx.exponent = exponent
-        if exponent == 2:
-            return x * x
-        out = np.power(x, exponent)
-        if out.dtype != x.dtype and x.dtype.kind == "f":
-            out = out.astype(x.dtype)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        (x,) = ctx.saved_tensors
-        p = ctx.exponent
-        if p == 0:
-            return grad_output * 0
-        if p == 2:
-            return grad_output * (x * 2)
-        return grad_output * (x ** (p - 1) * p)
-
-
-class PowTensor(Function):
-    """base ** exponent with both tensors.
-
-    Math: y = a**b;  dy/da = b * a**(b-1), dy/db = y * log(a)
-    Mirrors: torch.pow
-    """
-    _raw = True
-    n_tensor_slots = 2
-    node_name = "PowBackward1"
-
-    @staticmethod
-    def forward(ctx, a, b, dtype=None):
-        a, b = _cast(a, b, dtype) if dtype is not None else (a, b)
-        y = np.power(a, b)
-        ctx.save_for_backward(a, b, y)
+    def forward(ctx, x):
+        if x.dtype.kind in "biu":
+            x = x.astype(dtypes.get_default_dtype().np)
+        with np.errstate(divide="ignore"):
+            y = np.reciprocal(x)
+        ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, grad_output):
-        a, b, y = ctx.saved_tensors
-        ga = grad_output * b * a ** (b - 1)
-        gb = grad_output * y * a.log()
-        return ga, gb
+        (y,) = ctx.saved_tensors
+        return grad_output * -(y * y)
+
+
+def _finish(r, out):
+    return write_out(out, r) if out is not None else r
 
 
 def add(input, other, *, alpha=1, out=None):
     """input + alpha * other, broadcasting. Mirrors: torch.add"""
     if not is_tensor(input):
+        if alpha != 1:
+            return _finish(RSub.apply(other, input, -alpha,
+                                      dtype=_prep(other, input)), out)
         input, other = other, input
-    r = Add.apply(input, other, alpha, dtype=_prep(input, other))
-    return write_out(out, r) if out is not None else r
+    return _finish(Add.apply(input, other, alpha, dtype=_prep(input, other)), out)
 
 
 def sub(input, other, *, alpha=1, out=None):
     """input - alpha * other. Mirrors: torch.sub"""
     if not is_tensor(input):
-        return rsub(other, input)
-    r = Sub.apply(input, other, alpha, dtype=_prep(input, other))
-    return write_out(out, r) if out is not None else r
+        return _finish(rsub(other, input, alpha=alpha), out)
+    if input._data.dtype == np.bool_ and (
+            not is_tensor(other) or other._data.dtype == np.bool_):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use "
+            "the `^` or `logical_xor()` operator instead.\nhint: for masks, a ^ b is "
+            "True where exactly one is True.")
+    return _finish(Sub.apply(input, other, alpha, dtype=_prep(input, other)), out)
+
+
+subtract = sub
 
 
 def rsub(input, other, alpha=1):
-    """other - input (what ``2 - x`` runs). Mirrors: torch.rsub"""
+    """other - alpha * input (what ``2 - x`` runs). Mirrors: torch.rsub"""
     return RSub.apply(input, other, alpha, dtype=_prep(input, other))
 
 
@@ -238,56 +288,59 @@ def mul(input, other, *, out=None):
     """input * other, element-wise. Mirrors: torch.mul"""
     if not is_tensor(input):
         input, other = other, input
-    r = Mul.apply(input, other, dtype=_prep(input, other))
-    return write_out(out, r) if out is not None else r
+    return _finish(Mul.apply(input, other, dtype=_prep(input, other)), out)
+
+
+multiply = mul
 
 
 def div(input, other, *, rounding_mode=None, out=None):
-    """input / other; rounding_mode 'floor' or 'trunc' for integer-style division."""
-    if rounding_mode is not None:
-        from teachtorch.ops import pointwise
+    """input / other (true division); rounding_mode 'floor' or 'trunc' rounds.
 
-        q = pointwise.floor_divide(input, other) if rounding_mode == "floor" else \
-            pointwise.trunc(div(input, other))
-        return write_out(out, q) if out is not None else q
+    Mirrors: torch.div
+    """
+    if not is_tensor(input):
+        if rounding_mode is None and not is_tensor(input):
+            return _finish(reciprocal(other) * input, out)  # torch: MulBackward0
+        from teachtorch.ops._util import as_tensor
+
+        input = as_tensor(input, like=other)
+    if rounding_mode is None:
+        dtype = _prep(input, other)
+        if (dtype is not None and dtype.kind != "f") or (
+                dtype is None and input._data.dtype.kind != "f"):
+            dtype = _float_dtype(input, other)
+        return _finish(Div.apply(input, other, dtype=dtype), out)
+    if rounding_mode not in ("floor", "trunc"):
+        raise ValueError(
+            "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+            f"'{rounding_mode}'\nhint: None is true division; 'floor' is Python's //.")
+    r = DivRounding.apply(input, other, rounding_mode, dtype=_prep(input, other))
+    return _finish(r, out)
+
+
+true_divide = div
+divide = div
+
+
+def floor_divide(input, other, *, out=None):
+    """input // other, rounding toward -inf. Mirrors: torch.floor_divide"""
     if not is_tensor(input):
         from teachtorch.ops._util import as_tensor
 
         input = as_tensor(input, like=other)
-    dtype = _prep(input, other)
-    if dtype is None and input._data.dtype.kind in "biu" and (
-            not is_tensor(other) or other._data.dtype.kind in "biu"):
-        from teachtorch import dtypes
-
-        dtype = dtypes.get_default_dtype().np
-    elif dtype is not None and np.dtype(dtype).kind in "biu":
-        from teachtorch import dtypes
-
-        dtype = dtypes.get_default_dtype().np
-    r = Div.apply(input, other, dtype=dtype)
-    return write_out(out, r) if out is not None else r
+    r = FloorDivide.apply(input, other, "floor", dtype=_prep(input, other))
+    return _finish(r, out)
 
 
-true_divide = div
-
-
-def neg(input):
-    return Neg.apply(input)
+def neg(input, *, out=None):
+    """-input. Mirrors: torch.neg"""
+    return _finish(Neg.apply(input), out)
 
 
 negative = neg
 
 
-def pow(input, exponent, *, out=None):  # noqa: A001 - PyTorch's name
-    """input ** exponent. Mirrors: torch.pow"""
-    if is_tensor(exponent):
-        if not is_tensor(input):
-            from teachtorch.ops._util import as_tensor
-
-            input = as_tensor(input, like=exponent)
-        r = PowTensor.apply(input, exponent, dtype=_prep(input, exponent))
-    else:
-        if input._data.dtype.kind in "biu" and isinstance(exponent, float):
-            input = input.float()
-        r = Pow.apply(input, exponent)
-    return write_out(out, r) if out is not None else r
+def reciprocal(input, *, out=None):
+    """1 / input. Mirrors: torch.reciprocal"""
+    return _finish(Reciprocal.apply(input), out)

@@ -8,6 +8,10 @@ from teachtorch.ops._util import binary_dtype, check_broadcast, is_tensor, make
 
 
 def _compare(ufunc, a, b):
+    if not is_tensor(a):
+        from teachtorch.ops._util import as_tensor
+
+        a = as_tensor(a, like=b)
     bd = b._data if is_tensor(b) else b
     if is_tensor(b) and a._data.shape != b._data.shape:
         check_broadcast(a._data.shape, b._data.shape)
@@ -83,3 +87,24 @@ def bitwise_xor(input, other):
 
 def bitwise_not(input):
     return make(np.invert(input._data))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """|input - other| <= atol + rtol * |other|, element-wise. Mirrors: torch.isclose"""
+    if input.dtype is not other.dtype:
+        raise RuntimeError(
+            f"{input.dtype} did not match {other.dtype}\nhint: isclose compares tensors "
+            "of one dtype; convert one side first, e.g. other.to(input.dtype).")
+    return make(np.asarray(np.isclose(input._data, other._data, rtol, atol, equal_nan)))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True when isclose holds everywhere. Mirrors: torch.allclose"""
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+greater = gt
+greater_equal = ge
+less = lt
+less_equal = le
+not_equal = ne

@@ -1,19 +1,23 @@
-"""Element-wise math: exp, log, sqrt, sigmoid, tanh, relu, clamp, abs ...
+"""Element-wise math: exp and log families, sqrt, trigonometry, erf, abs.
 
 Each op is a Function with forward and backward side by side; the lowercase
-function below it is what ``torch.exp(x)`` and ``x.exp()`` call.
+function below it is what ``torch.exp(x)`` and ``x.exp()`` call. Integer inputs give
+float results (as in PyTorch). Activations (sigmoid, tanh, relu) are in
+``activation.py``; rounding in ``rounding.py``; clamp/where/maximum in ``select.py``.
 Chapter 04 (autograd) opens this file.
 """
+import math
+
 import numpy as np
 
+from teachtorch import dtypes
 from teachtorch.autograd.function import Function
+from teachtorch.ops._util import write_out
 
 
 def _float(x):
-    """Integer inputs give float results for the transcendental ops (like torch)."""
+    """Integer and bool inputs give float results for these ops (like torch)."""
     if x.dtype.kind in "biu":
-        from teachtorch import dtypes
-
         return x.astype(dtypes.get_default_dtype().np)
     return x
 
@@ -29,7 +33,8 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx, x):
-        y = np.exp(_float(x))
+        with np.errstate(over="ignore"):
+            y = np.exp(_float(x))
         ctx.save_for_backward(y)      # saved as a Tensor, so create_graph works
         return y
 
@@ -37,6 +42,50 @@ class Exp(Function):
     def backward(ctx, grad_output):
         (y,) = ctx.saved_tensors
         return grad_output * y
+
+
+class Exp2(Function):
+    """2**x.
+
+    Math: y = 2**x;  dy/dx = y * log(2)
+    Mirrors: torch.exp2
+    """
+    _raw = True
+    node_name = "Exp2Backward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(over="ignore"):
+            y = np.exp2(_float(x))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (y,) = ctx.saved_tensors
+        return grad_output * y * math.log(2.0)
+
+
+class Expm1(Function):
+    """e**x - 1, accurate for small x.
+
+    Math: y = exp(x) - 1;  dy/dx = y + 1
+    Mirrors: torch.expm1
+    """
+    _raw = True
+    node_name = "Expm1Backward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(over="ignore"):
+            y = np.expm1(_float(x))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (y,) = ctx.saved_tensors
+        return grad_output * (y + 1)
 
 
 class Log(Function):
@@ -58,6 +107,69 @@ class Log(Function):
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
         return grad_output / x
+
+
+class Log2(Function):
+    """Base-2 logarithm.
+
+    Math: y = log2(x);  dy/dx = 1 / (x * log(2))
+    Mirrors: torch.log2
+    """
+    _raw = True
+    node_name = "Log2Backward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log2(_float(x))
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output / (x * math.log(2.0))
+
+
+class Log10(Function):
+    """Base-10 logarithm.
+
+    Math: y = log10(x);  dy/dx = 1 / (x * log(10))
+    Mirrors: torch.log10
+    """
+    _raw = True
+    node_name = "Log10Backward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log10(_float(x))
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output / (x * math.log(10.0))
+
+
+class Log1p(Function):
+    """log(1 + x), accurate for small x.
+
+    Math: y = log(1 + x);  dy/dx = 1 / (1 + x)
+    Mirrors: torch.log1p
+    """
+    _raw = True
+    node_name = "Log1PBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log1p(_float(x))
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output / (x + 1)
 
 
 class Sqrt(Function):
@@ -82,70 +194,135 @@ class Sqrt(Function):
         return grad_output / (y * 2)
 
 
-class Sigmoid(Function):
-    """The logistic function 1 / (1 + e**-x).
+class Rsqrt(Function):
+    """1 / sqrt(x).
 
-    Math: y = 1/(1+exp(-x));  dy/dx = y * (1 - y)
-    Mirrors: torch.sigmoid
+    Math: y = x**-0.5;  dy/dx = -0.5 * y**3
+    Mirrors: torch.rsqrt
     """
     _raw = True
-    node_name = "SigmoidBackward0"
+    node_name = "RsqrtBackward0"
 
     @staticmethod
     def forward(ctx, x):
         x = _float(x)
-        with np.errstate(over="ignore"):
-            y = 1 / (1 + np.exp(-x))
-        y = y.astype(x.dtype, copy=False)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = np.reciprocal(np.sqrt(x))
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, grad_output):
         (y,) = ctx.saved_tensors
-        return grad_output * y * (1 - y)
+        return grad_output * (y * y * y) * -0.5
 
 
-class Tanh(Function):
-    """Hyperbolic tangent.
+class Sin(Function):
+    """Sine (radians).
 
-    Math: y = tanh(x);  dy/dx = 1 - y**2
-    Mirrors: torch.tanh
+    Math: y = sin(x);  dy/dx = cos(x)
+    Mirrors: torch.sin
     """
     _raw = True
-    node_name = "TanhBackward0"
+    node_name = "SinBackward0"
 
     @staticmethod
     def forward(ctx, x):
-        y = np.tanh(_float(x))
-        ctx.save_for_backward(y)
-        return y
+        ctx.save_for_backward(x)
+        return np.sin(_float(x))
 
     @staticmethod
     def backward(ctx, grad_output):
-        (y,) = ctx.saved_tensors
-        return grad_output * (1 - y * y)
+        (x,) = ctx.saved_tensors
+        return grad_output * x.cos()
 
 
-class Relu(Function):
-    """max(x, 0).
+class Cos(Function):
+    """Cosine (radians).
 
-    Math: y = max(x, 0);  dy/dx = 1 where x > 0, else 0
-    Mirrors: torch.relu
+    Math: y = cos(x);  dy/dx = -sin(x)
+    Mirrors: torch.cos
     """
     _raw = True
-    node_name = "ReluBackward0"
+    node_name = "CosBackward0"
 
     @staticmethod
     def forward(ctx, x):
-        y = np.maximum(x, 0)
+        ctx.save_for_backward(x)
+        return np.cos(_float(x))
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output * -x.sin()
+
+
+class Tan(Function):
+    """Tangent (radians).
+
+    Math: y = tan(x);  dy/dx = 1 + y**2
+    Mirrors: torch.tan
+    """
+    _raw = True
+    node_name = "TanBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        y = np.tan(_float(x))
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, grad_output):
         (y,) = ctx.saved_tensors
-        return grad_output * (y > 0)
+        return grad_output * (y * y + 1)
+
+
+def _erf_array(x):
+    """erf in float64 without SciPy: a series near 0, a continued fraction far out.
+
+    |x| < 3:  erf(x) = 2/sqrt(pi) * x * exp(-x**2) * sum_n (2x**2)**n / (1*3*...*(2n+1))
+    |x| >= 3: erfc(x) = exp(-x**2) / sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...))))
+    Both loops run over terms (a fixed count), never over elements.
+    """
+    x = np.asarray(x, np.float64)
+    a = np.abs(x)
+    small = np.minimum(a, 3.0)
+    term = np.ones_like(small)
+    total = np.ones_like(small)
+    two_x2 = 2.0 * small * small
+    for n in range(1, 90):
+        term = term * two_x2 / (2 * n + 1)
+        total = total + term
+    near = 2.0 / math.sqrt(math.pi) * small * np.exp(-small * small) * total
+    big = np.maximum(a, 3.0)
+    f = big.copy()
+    for k in range(80, 0, -1):
+        f = big + (k / 2.0) / f
+    with np.errstate(under="ignore"):
+        far = 1.0 - np.exp(-big * big) / (math.sqrt(math.pi) * f)
+    return np.where(np.isnan(x), np.nan, np.sign(x) * np.where(a < 3.0, near, far))
+
+
+class Erf(Function):
+    """The error function (the Gaussian's cumulative shape; GELU uses it).
+
+    Math: y = 2/sqrt(pi) * integral_0^x exp(-t**2) dt;  dy/dx = 2/sqrt(pi) * exp(-x**2)
+    Mirrors: torch.erf
+    """
+    _raw = True
+    node_name = "ErfBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        x = _float(x)
+        ctx.save_for_backward(x)
+        return _erf_array(x).astype(x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output * (-(x * x)).exp() * (2.0 / math.sqrt(math.pi))
 
 
 class Abs(Function):
@@ -168,149 +345,48 @@ class Abs(Function):
         return grad_output * x.sign()
 
 
-class Sign(Function):
-    """-1, 0 or 1 by the sign of x (gradient zero).
-
-    Math: y = sign(x);  dy/dx = 0
-    Mirrors: torch.sign
-    """
-    _raw = True
-    node_name = "SignBackward0"
-
-    @staticmethod
-    def forward(ctx, x):
-        return np.sign(x)
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        return grad_output * 0
+def _unary(cls, name):
+    """The lowercase function for a one-input op: ``name(input, *, out=None)``."""
+    def op(input, *, out=None):
+        r = cls.apply(input)
+        return write_out(out, r) if out is not None else r
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"{cls.__doc__.splitlines()[0]} Mirrors: torch.{name}"
+    return op
 
 
-class Clamp(Function):
-    """Limit values to [min, max] (either may be None).
-
-    Math: y = min(max(x, lo), hi);  dy/dx = 1 inside the range, else 0
-    Mirrors: torch.clamp
-    """
-    _raw = True
-    node_name = "ClampBackward1"
-
-    @staticmethod
-    def forward(ctx, x, min=None, max=None):  # noqa: A002 - PyTorch's names
-        ctx.save_for_backward(x)
-        ctx.lo, ctx.hi = min, max
-        if min is not None and max is not None:
-            return np.clip(x, min, max).astype(x.dtype, copy=False)
-        if min is not None:
-            return np.maximum(x, min).astype(x.dtype, copy=False)
-        return np.minimum(x, max).astype(x.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        (x,) = ctx.saved_tensors
-        mask = None
-        if ctx.lo is not None:
-            mask = x >= ctx.lo
-        if ctx.hi is not None:
-            m = x <= ctx.hi
-            mask = m if mask is None else mask & m
-        return grad_output * mask
+def exp(input, *, out=None):
+    """e**input. Mirrors: torch.exp"""
+    r = Exp.apply(input)
+    return write_out(out, r) if out is not None else r
 
 
-class ClampMin(Clamp):
-    """clamp(min=...) alone (PyTorch's node is ClampMinBackward0)."""
-    node_name = "ClampMinBackward0"
+def log(input, *, out=None):
+    """Natural log. Mirrors: torch.log"""
+    r = Log.apply(input)
+    return write_out(out, r) if out is not None else r
 
 
-def exp(input):
-    return Exp.apply(input)
+def sqrt(input, *, out=None):
+    """Square root. Mirrors: torch.sqrt"""
+    r = Sqrt.apply(input)
+    return write_out(out, r) if out is not None else r
 
 
-def log(input):
-    return Log.apply(input)
+def abs(input, *, out=None):  # noqa: A001 - PyTorch's name
+    """|input|. Mirrors: torch.abs"""
+    r = Abs.apply(input)
+    return write_out(out, r) if out is not None else r
 
 
-def sqrt(input):
-    return Sqrt.apply(input)
-
-
-def sigmoid(input):
-    return Sigmoid.apply(input)
-
-
-def tanh(input):
-    return Tanh.apply(input)
-
-
-def relu(input):
-    return Relu.apply(input)
-
-
-def abs(input):  # noqa: A001 - PyTorch's name
-    return Abs.apply(input)
-
-
-def sign(input):
-    return Sign.apply(input)
-
-
-def clamp(input, min=None, max=None):  # noqa: A002
-    """Limit every element to [min, max]. Mirrors: torch.clamp"""
-    if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None"
-                           "\nhint: clamp(x, min=0) or clamp(x, max=1) or both.")
-    if max is None:
-        return ClampMin.apply(input, min, None)
-    return Clamp.apply(input, min, max)
-
-
-clip = clamp
-
-
-class FloorDivide(Function):
-    """floor(a / b) (no gradient).
-
-    Math: y = floor(a/b);  dy/da = 0
-    Mirrors: torch.floor_divide
-    """
-    _raw = True
-    n_tensor_slots = 2
-    node_name = "FloorDivideBackward0"
-
-    @staticmethod
-    def forward(ctx, a, b):
-        return np.floor_divide(a, b)
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        return grad_output * 0, None
-
-
-def floor_divide(input, other):
-    from teachtorch.ops._util import as_tensor, is_tensor
-
-    if not is_tensor(input):
-        input = as_tensor(input, like=other)
-    return FloorDivide.apply(input, other)
-
-
-class Trunc(Function):
-    """Round toward zero (gradient zero).
-
-    Math: y = trunc(x);  dy/dx = 0
-    Mirrors: torch.trunc
-    """
-    _raw = True
-    node_name = "TruncBackward0"
-
-    @staticmethod
-    def forward(ctx, x):
-        return np.trunc(x)
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        return grad_output * 0
-
-
-def trunc(input):
-    return Trunc.apply(input)
+absolute = abs
+exp2 = _unary(Exp2, "exp2")
+expm1 = _unary(Expm1, "expm1")
+log2 = _unary(Log2, "log2")
+log10 = _unary(Log10, "log10")
+log1p = _unary(Log1p, "log1p")
+rsqrt = _unary(Rsqrt, "rsqrt")
+sin = _unary(Sin, "sin")
+cos = _unary(Cos, "cos")
+tan = _unary(Tan, "tan")
+erf = _unary(Erf, "erf")

@@ -1,20 +1,30 @@
-"""Reductions: sum and mean over all elements or along dims, with keepdim.
+"""Reductions: sum, mean, prod, var, std, all, any, count_nonzero, with dim and keepdim.
 
+``dim`` may be None (every element), an int or a tuple; ``keepdim=True`` leaves the
+reduced dims as size 1 so the result still broadcasts against the input. max/min are
+in ``minmax.py``, cumsum/cumprod in ``scan.py``, norm in ``norm.py``.
 Chapter 03 (broadcasting, reductions) opens this file.
 """
 import numpy as np
 
 from teachtorch import dtypes
 from teachtorch.autograd.function import Function
-from teachtorch.ops._util import normalize_dims
+from teachtorch.ops._util import make, normalize_dims, write_out
 
 
-def _expand_back(grad_output, shape, dims, keepdim):
+def expand_back(grad_output, shape, dims, keepdim):
     """Put reduced dims back as size 1, then broadcast to the input's shape."""
     if not keepdim and dims:
         for d in sorted(dims):
             grad_output = grad_output.unsqueeze(d)
     return grad_output.expand(shape)
+
+
+def _count(shape, dims):
+    n = 1
+    for d in dims if dims is not None else range(len(shape)):
+        n *= shape[d]
+    return n
 
 
 class Sum(Function):
@@ -31,11 +41,11 @@ class Sum(Function):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         if dtype is None and x.dtype.kind in "biu":
             dtype = np.int64  # integer sums do not overflow int8/uint8 (as in torch)
-        return np.sum(x, axis=dims, keepdims=keepdim, dtype=dtype)
+        return np.asarray(np.sum(x, axis=dims, keepdims=keepdim, dtype=dtype))
 
     @staticmethod
     def backward(ctx, grad_output):
-        return _expand_back(grad_output, ctx.shape, ctx.dims, ctx.keepdim)
+        return expand_back(grad_output, ctx.shape, ctx.dims, ctx.keepdim)
 
 
 class SumDim(Sum):
@@ -54,29 +64,128 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, x, dims=None, keepdim=False):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
-        n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
-        ctx.n = n
-        return np.mean(x, axis=dims, keepdims=keepdim).astype(x.dtype, copy=False)
+        ctx.n = _count(x.shape, dims)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(np.mean(x, axis=dims, keepdims=keepdim)).astype(
+                x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad_output):
-        return _expand_back(grad_output / ctx.n, ctx.shape, ctx.dims, ctx.keepdim)
+        return expand_back(grad_output / ctx.n, ctx.shape, ctx.dims, ctx.keepdim)
 
 
 class MeanDim(Mean):
     node_name = "MeanBackward1"
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
+def _product_of_others(x, axis):
+    """prod_{j != i} x_j along axis for every i, exact even where x has zeros."""
+    x = np.moveaxis(x, axis, -1)
+    ones = np.ones(x.shape[:-1] + (1,), x.dtype)
+    left = np.cumprod(np.concatenate([ones, x[..., :-1]], -1), -1)
+    right = np.cumprod(np.concatenate([ones, x[..., :0:-1]], -1), -1)[..., ::-1]
+    return np.moveaxis(left * right, -1, axis)
+
+
+class Prod(Function):
+    """Product of all elements (ProdBackward0) or along one dim (ProdBackward1).
+
+    Math: y = prod_i x_i;  dy/dx_i = prod_{j != i} x_j  (= y / x_i when x_i != 0)
+    Mirrors: torch.prod
+    """
+    _raw = True
+    node_name = "ProdBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim=None, keepdim=False, dtype=None):
+        if dtype is None and x.dtype.kind in "biu":
+            dtype = np.int64
+        ctx.shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
+        y = np.asarray(np.prod(x, axis=dim, keepdims=keepdim, dtype=dtype))
+        ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, y = ctx.saved_tensors
+        dims = (ctx.dim,) if ctx.dim is not None else None
+        g = expand_back(grad_output, ctx.shape, dims, ctx.keepdim)
+        if not (x._data == 0).any():
+            return g * expand_back(y, ctx.shape, dims, ctx.keepdim) / x
+        # zeros: y / x is 0/0; use the product of the other elements (a constant here)
+        flat = x._data.reshape(-1) if ctx.dim is None else x._data
+        others = _product_of_others(flat, 0 if ctx.dim is None else ctx.dim)
+        return g * make(others.reshape(x.shape))
+
+
+class ProdDim(Prod):
+    node_name = "ProdBackward1"
+
+
+class Var(Function):
+    """Variance with a correction (1: the unbiased sample variance).
+
+    Math: y = sum_i (x_i - mean)**2 / (n - c);  dy/dx_i = 2 (x_i - mean) / (n - c)
+    Mirrors: torch.var
+    """
+    _raw = True
+    node_name = "VarBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims, correction, keepdim):
+        ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
+        ctx.denom = max(0, _count(x.shape, dims) - correction)
+        ctx.save_for_backward(x)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(np.var(x, axis=dims, ddof=correction, keepdims=keepdim)
+                              ).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        centred = x - x.mean(ctx.dims, keepdim=True)
+        g = expand_back(grad_output, ctx.shape, ctx.dims, ctx.keepdim)
+        return g * centred * (2.0 / ctx.denom)
+
+
+class Std(Function):
+    """Standard deviation: the square root of var.
+
+    Math: y = sqrt(var(x));  dy/dx_i = (x_i - mean) / ((n - c) * y)
+    Mirrors: torch.std
+    """
+    _raw = True
+    node_name = "StdBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims, correction, keepdim):
+        ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
+        ctx.denom = max(0, _count(x.shape, dims) - correction)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            y = np.asarray(np.std(x, axis=dims, ddof=correction, keepdims=keepdim)
+                           ).astype(x.dtype, copy=False)
+        ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, y = ctx.saved_tensors
+        centred = x - x.mean(ctx.dims, keepdim=True)
+        g = expand_back(grad_output / y, ctx.shape, ctx.dims, ctx.keepdim)
+        return g * centred / ctx.denom
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001
     """Sum over all elements, or along ``dim`` (an int or a tuple). Mirrors: torch.sum"""
     np_dtype = dtypes.to_dtype(dtype).np if dtype is not None else None
     if dim is None:
-        return Sum.apply(input, None, False, np_dtype)
-    dims = normalize_dims(dim, input.dim())
-    return SumDim.apply(input, dims, keepdim, np_dtype)
+        r = Sum.apply(input, None, False, np_dtype)
+    else:
+        r = SumDim.apply(input, normalize_dims(dim, input.dim()), keepdim, np_dtype)
+    return write_out(out, r) if out is not None else r
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Average over all elements, or along ``dim``. Mirrors: torch.mean"""
     if dtype is not None:
         input = input.to(dtype)
@@ -86,5 +195,67 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
             f"point or complex dtype. Got: {input.dtype.legacy_name[:-6]}\n"
             "hint: convert first: x.float().mean().")
     if dim is None:
-        return Mean.apply(input, None, False)
-    return MeanDim.apply(input, normalize_dims(dim, input.dim()), keepdim)
+        r = Mean.apply(input, None, False)
+    else:
+        r = MeanDim.apply(input, normalize_dims(dim, input.dim()), keepdim)
+    return write_out(out, r) if out is not None else r
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """Product over all elements, or along one ``dim``. Mirrors: torch.prod"""
+    np_dtype = dtypes.to_dtype(dtype).np if dtype is not None else None
+    if dim is None:
+        return Prod.apply(input, None, False, np_dtype)
+    (d,) = normalize_dims(dim, input.dim())
+    return ProdDim.apply(input, d, keepdim, np_dtype)
+
+
+def _var_args(input, dim, unbiased, correction, name):
+    if isinstance(dim, bool):  # var(x, True): the old unbiased-only form
+        dim, unbiased = None, dim
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(
+            f"{name}(): could not infer output dtype. Input dtype must be either a "
+            f"floating point or complex dtype. Got: {input.dtype.legacy_name[:-6]}\n"
+            f"hint: convert first: x.float().{name}().")
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    dims = None if dim is None else normalize_dims(dim, input.dim())
+    return dims, correction
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Variance; correction=1 (default) divides by n-1, correction=0 by n.
+
+    Mirrors: torch.var
+    """
+    dims, c = _var_args(input, dim, unbiased, correction, "var")
+    return Var.apply(input, dims, c, keepdim)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Standard deviation; correction as in var. Mirrors: torch.std"""
+    dims, c = _var_args(input, dim, unbiased, correction, "std")
+    return Std.apply(input, dims, c, keepdim)
+
+
+def _logical_reduce(fn, input, dim, keepdim):
+    axis = None if dim is None else normalize_dims(dim, input.dim())
+    r = np.asarray(fn(input._data, axis=axis, keepdims=keepdim if dim is not None else False))
+    return make(r.astype(np.uint8) if input._data.dtype == np.uint8 else r)
+
+
+def all(input, dim=None, keepdim=False):  # noqa: A001 - PyTorch's name
+    """True when every element (along dim) is nonzero. Mirrors: torch.all"""
+    return _logical_reduce(np.all, input, dim, keepdim)
+
+
+def any(input, dim=None, keepdim=False):  # noqa: A001 - PyTorch's name
+    """True when some element (along dim) is nonzero. Mirrors: torch.any"""
+    return _logical_reduce(np.any, input, dim, keepdim)
+
+
+def count_nonzero(input, dim=None):
+    """How many elements (along dim) are not zero, as int64. Mirrors: torch.count_nonzero"""
+    axis = None if dim is None else normalize_dims(dim, input.dim())
+    return make(np.asarray(np.count_nonzero(input._data, axis=axis), np.int64))

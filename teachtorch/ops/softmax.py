@@ -1,0 +1,139 @@
+"""softmax, log_softmax and logsumexp: fused, numerically stable, and a naive twin.
+
+The fused versions subtract the row maximum before exponentiating, so large logits
+do not overflow: softmax(x) = softmax(x - max(x)). ``softmax_naive`` is the formula as
+the chapter first writes it, exp(x) / sum(exp(x)), built from other ops; a test checks
+the two agree where the naive one does not overflow.
+Chapter 09 (softmax and the MNIST classifier) opens this file.
+"""
+import numpy as np
+
+from teachtorch import dtypes
+from teachtorch.autograd.function import Function
+from teachtorch.ops._util import normalize_dims, wrap_dim
+from teachtorch.ops.reduce import expand_back
+
+
+def _shifted_exp(x, dim):
+    """exp(x - max) along dim, and the max (with the dim kept)."""
+    m = np.max(x, axis=dim, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    return np.exp(x - m), m
+
+
+class Softmax(Function):
+    """exp(x_i) / sum_j exp(x_j) along dim.
+
+    Math: y_i = exp(x_i) / sum_j exp(x_j);  dL/dx = y * (g - sum(g * y))
+    Mirrors: torch.softmax
+    """
+    _raw = True
+    node_name = "SoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        e, _ = _shifted_exp(x, dim)
+        y = e / np.sum(e, axis=dim, keepdims=True)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (y,) = ctx.saved_tensors
+        gy = grad_output * y
+        return gy - y * gy.sum(ctx.dim, keepdim=True)
+
+
+class LogSoftmax(Function):
+    """log(softmax(x)) along dim, computed as x - logsumexp(x).
+
+    Math: y_i = x_i - log sum_j exp(x_j);  dL/dx = g - exp(y) * sum(g)
+    Mirrors: torch.log_softmax
+    """
+    _raw = True
+    node_name = "LogSoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        e, m = _shifted_exp(x, dim)
+        y = x - m - np.log(np.sum(e, axis=dim, keepdims=True))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (y,) = ctx.saved_tensors
+        return grad_output - y.exp() * grad_output.sum(ctx.dim, keepdim=True)
+
+
+class Logsumexp(Function):
+    """log(sum(exp(x))) over dims, without overflow.
+
+    Math: y = log sum_i exp(x_i);  dy/dx_i = exp(x_i - y) = softmax(x)_i
+    Mirrors: torch.logsumexp
+    """
+    _raw = True
+    node_name = "LogsumexpBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
+        m = np.max(x, axis=dims, keepdims=True) if x.size else np.zeros(
+            [1] * x.ndim, x.dtype)
+        m = np.where(np.isfinite(m), m, 0)
+        with np.errstate(divide="ignore"):
+            y = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
+        if not keepdim:
+            y = y.squeeze(axis=dims)
+        y = np.asarray(y)
+        ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, y = ctx.saved_tensors
+        g = expand_back(grad_output, ctx.shape, ctx.dims, ctx.keepdim)
+        return g * (x - expand_back(y, ctx.shape, ctx.dims, ctx.keepdim)).exp()
+
+
+def _prepare(input, dim, dtype, name):
+    if dim is None:
+        raise TypeError(
+            f"{name}() missing required argument 'dim' (pos 2)\nhint: say which dim "
+            "holds the classes, usually dim=1 for a batch of logits (N, C).")
+    if dtype is not None:
+        input = input.to(dtype)
+    elif not input.dtype.is_floating_point:
+        raise RuntimeError(
+            f'"{name}_lastdim_kernel_impl" not implemented for '
+            f"'{input.dtype.legacy_name[:-6]}'\nhint: convert the logits to float: "
+            "x.float().")
+    return input, wrap_dim(dim, input.dim()) if input.dim() else None
+
+
+def softmax(input, dim=None, dtype=None):
+    """Turn scores into probabilities along dim (they sum to 1). Mirrors: torch.softmax"""
+    input, d = _prepare(input, dim, dtype, "softmax")
+    return Softmax.apply(input, d)
+
+
+def log_softmax(input, dim=None, dtype=None):
+    """log(softmax(input)) in one stable step. Mirrors: torch.log_softmax"""
+    input, d = _prepare(input, dim, dtype, "log_softmax")
+    return LogSoftmax.apply(input, d)
+
+
+def softmax_naive(input, dim):
+    """The textbook formula exp(x) / sum(exp(x)); overflows for large x (see softmax)."""
+    e = input.exp()
+    return e / e.sum(dim, keepdim=True)
+
+
+def logsumexp(input, dim, keepdim=False):
+    """log(sum(exp(input))) over dim, stable for large values. Mirrors: torch.logsumexp"""
+    if not input.dtype.is_floating_point:
+        input = input.to(dtypes.get_default_dtype())
+    dims = normalize_dims(dim, input.dim()) if input.dim() else ()
+    return Logsumexp.apply(input, dims, keepdim)
