@@ -11,6 +11,8 @@ code ``y.backward()`` runs), so what the widget shows is what the engine does.
 
 Chapter 05 (backprop by hand) opens this file.
 """
+import re
+
 import numpy as np
 
 from teachtorch.autograd.function import _FREED
@@ -36,7 +38,7 @@ def _arr(t):
 def _label(n):
     if n["kind"] == "leaf":
         return n["name"] or n["id"]
-    return n.get("tensor") or f'{n["id"]}:{n["name"].replace("Backward", "")}'
+    return n.get("tensor") or f'{n["id"]}:{re.sub(r"Backward\d*$", "", n["name"])}'
 
 
 def backprop_model(root, names=None, max_paths=200):
