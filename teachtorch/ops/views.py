@@ -87,8 +87,16 @@ class View(ViewFunction):
 
 
 class UnsafeView(View):
-    """reshape of a fresh copy (what reshape does when a view is impossible)."""
+    """reshape of a fresh copy (what reshape does when a view is impossible).
+
+    The result owns its new memory, so it is not marked as a view.
+    """
     node_name = "UnsafeViewBackward0"
+    is_view = False
+
+    @classmethod
+    def apply(cls, x, *args):
+        return super(ViewFunction, cls).apply(x, *args)
 
 
 class Transpose(ViewFunction):
@@ -260,7 +268,11 @@ def permute(input, *dims):
             "permute(sparse_coo): number of dimensions in the tensor input does not match "
             f"the length of the desired ordering of dimensions i.e. input.dim() = {n} is "
             f"not equal to len(dims) = {len(dims)}\nhint: name every dimension once.")
-    return Permute.apply(input, tuple(wrap_dim(d, n) for d in dims))
+    dims = tuple(wrap_dim(d, n) for d in dims)
+    if len(set(dims)) != n:
+        raise RuntimeError("permute(): duplicate dims are not allowed.\nhint: name "
+                           "every dimension exactly once, e.g. permute(2, 0, 1).")
+    return Permute.apply(input, dims)
 
 
 def expand(input, *sizes):
