@@ -239,13 +239,16 @@ def arithmetic(mode, data, cells, in_input, out_cell):
     """The line a learner reads: '(-4)×(-1) + 2×0 + ... + 1 = 7' for conv2d,
     'max(...) = 5' / 'mean over 9 = ...' for pooling."""
     x, wgt = data["x"], data["weight"]
+
+    def n(v):
+        return f"({v:g})" if v < 0 else f"{v:g}"
     value = float(data["output"][out_cell])
     if mode == "conv2d":
-        terms = [f"{x[r, c]:g}×{wgt[a, b]:g}" for (r, c, a, b), ok in
+        terms = [f"{n(x[r, c])}×{n(wgt[a, b])}" for (r, c, a, b), ok in
                  zip(cells, in_input) if ok]
         return " + ".join(terms + ["bias 1"]) + f" = {value:g}"
     if mode == "conv_transpose2d":
-        terms = [f"{x[r, c]:g}×{wgt[a, b]:g}" for r, c, a, b in cells]
+        terms = [f"{n(x[r, c])}×{n(wgt[a, b])}" for r, c, a, b in cells]
         return " + ".join(terms + ["bias 1"]) + f" = {value:g}"
     vals = [f"{x[r, c]:g}" for (r, c, _, _), ok in zip(cells, in_input) if ok]
     if mode == "max_pool2d":
