@@ -4,9 +4,9 @@ import pickle
 
 import numpy as np
 import pytest
+from helpers import assert_close, torch
 
 import teachtorch
-from helpers import assert_close, torch
 
 
 def roundtrip(obj):
