@@ -1,1 +1,8 @@
-"""Placeholder: filled in by the issue that builds this package."""
+"""teachtorch.vision: torchvision's API (datasets, transforms, utils, models).
+
+``from teachtorch.vision import datasets, transforms`` reads like the notes'
+``from torchvision import datasets, transforms``. Nothing downloads: see
+``assets/DATA.md`` for the shipped files. Chapter 16 (vision tools) opens this file.
+"""
+from teachtorch.vision import datasets, transforms, utils  # noqa: F401
+from teachtorch.vision import models  # noqa: F401

@@ -1,0 +1,88 @@
+"""CIFAR-10 and CIFAR-100: 32x32 colour images in python-pickle batches.
+
+The real files (``cifar-10-batches-py/data_batch_1`` ... ``test_batch``,
+``batches.meta``; ``cifar-100-python/train``, ``test``, ``meta``) are pickled dicts:
+``data`` is a uint8 array (N, 3072) holding each image's R plane, then G, then B
+(32 rows of 32 each), ``labels`` (CIFAR-100: ``fine_labels``) a list of ints.
+They are read with ``_files.load_pickle``, which refuses any pickle that would call
+code other than NumPy's array rebuilder. Not shipped: put the folder under ``root``.
+Chapter 10 (CNN basics) opens this file.
+"""
+import os
+
+import numpy as np
+from PIL import Image
+
+from teachtorch.vision.datasets._files import load_pickle
+from teachtorch.vision.datasets.vision import VisionDataset
+
+
+class CIFAR10(VisionDataset):
+    """CIFAR-10: items are ``(PIL RGB image, int label)``.
+
+    ``data`` is a uint8 NumPy array (N, 32, 32, 3) and ``targets`` a list of ints,
+    as in torchvision. Unlike torchvision, the files' MD5 sums are not checked (so
+    batches you write yourself in the same format load too).
+
+    Mirrors: torchvision.datasets.CIFAR10
+    """
+
+    base_folder = "cifar-10-batches-py"
+    train_list = [f"data_batch_{i}" for i in range(1, 6)]
+    test_list = ["test_batch"]
+    meta = {"filename": "batches.meta", "key": "label_names"}
+    labels_key = "labels"
+
+    def __init__(self, root, train=True, transform=None, target_transform=None,
+                 download=False):
+        super().__init__(root, transform=transform, target_transform=target_transform)
+        self.train = train
+        folder = os.path.join(self.root, self.base_folder)
+        names = self.train_list if train else self.test_list
+        missing = [n for n in names + [self.meta["filename"]]
+                   if not os.path.isfile(os.path.join(folder, n))]
+        if missing:
+            what = "Error downloading" if download else "Dataset not found or corrupted."
+            raise RuntimeError(
+                f"{what} You can use download=True to download it\nhint: missing "
+                f"{', '.join(missing)} in {folder}/; nothing downloads here, so copy "
+                f"the extracted {self.base_folder} folder into {self.root}/.")
+        data, targets = [], []
+        for name in names:
+            batch = load_pickle(os.path.join(folder, name))
+            data.append(np.asarray(batch["data"], dtype=np.uint8).reshape(-1, 3, 32, 32))
+            targets.extend(int(t) for t in batch[self.labels_key])
+        # CHW planes -> HWC, the layout PIL and torchvision's .data use
+        self.data = np.ascontiguousarray(np.concatenate(data).transpose(0, 2, 3, 1))
+        self.targets = targets
+        meta = load_pickle(os.path.join(folder, self.meta["filename"]))
+        self.classes = [c.decode() if isinstance(c, bytes) else c
+                        for c in meta[self.meta["key"]]]
+        self.class_to_idx = {c: i for i, c in enumerate(self.classes)}
+
+    def __getitem__(self, index):
+        img, target = Image.fromarray(self.data[index]), self.targets[index]
+        if self.transform is not None:
+            img = self.transform(img)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return img, target
+
+    def __len__(self):
+        return len(self.data)
+
+    def extra_repr(self):
+        return f"Split: {'Train' if self.train is True else 'Test'}"
+
+
+class CIFAR100(CIFAR10):
+    """CIFAR-100: 100 fine classes (labels from ``fine_labels``).
+
+    Mirrors: torchvision.datasets.CIFAR100
+    """
+
+    base_folder = "cifar-100-python"
+    train_list = ["train"]
+    test_list = ["test"]
+    meta = {"filename": "meta", "key": "fine_label_names"}
+    labels_key = "fine_labels"

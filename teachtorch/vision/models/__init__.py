@@ -1,0 +1,1 @@
+"""teachtorch.vision.models: torchvision's architectures with its state_dict keys."""
