@@ -187,6 +187,6 @@ def connectivity(cell, x, weights):
 def stage_values(cell, result, stage):
     """The (T, H) values of one stage (e.g. 'forget' -> the f gate over time)."""
     if stage not in STAGES[cell]:
-        raise ValueError(f"stage {stage!r} is not part of a {cell.upper()} cell\n"
+        raise ValueError(f"stage {stage!r} is not part of {'a GRU' if cell == 'gru' else 'an ' + cell.upper()} cell\n"
                          f"hint: choose one of {STAGES[cell]}")
     return result[STAGE_KEY[stage]]

@@ -1,1 +1,9 @@
-"""Placeholder: filled in by the issue that builds this package."""
+"""Live ipywidgets views over the models in teachtorch.viz.
+
+Every view has ``.controls`` (name -> ipywidget), ``.state`` (what it shows, as plain
+data), ``.widget`` (the VBox), a deterministic repr and a static SVG fallback.
+"""
+from teachtorch.widgets.backprop_view import BackpropView  # noqa: F401
+from teachtorch.widgets.conv_window_view import ConvWindowView  # noqa: F401
+from teachtorch.widgets.graph_view import GraphView  # noqa: F401
+from teachtorch.widgets.rnn_unroll_view import RNNUnrollView  # noqa: F401
