@@ -38,7 +38,8 @@ def _arr(t):
 def _label(n):
     if n["kind"] == "leaf":
         return n["name"] or n["id"]
-    return n.get("tensor") or f'{n["id"]}:{re.sub(r"Backward\d*$", "", n["name"])}'
+    op = re.sub(r"Backward\d*$", "", n["name"])
+    return n.get("tensor") or f'{n["id"]}:{op}'
 
 
 def backprop_model(root, names=None, max_paths=200):

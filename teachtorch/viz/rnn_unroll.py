@@ -187,6 +187,7 @@ def connectivity(cell, x, weights):
 def stage_values(cell, result, stage):
     """The (T, H) values of one stage (e.g. 'forget' -> the f gate over time)."""
     if stage not in STAGES[cell]:
-        raise ValueError(f"stage {stage!r} is not part of {'a GRU' if cell == 'gru' else 'an ' + cell.upper()} cell\n"
+        article = "a" if cell == "gru" else "an"
+        raise ValueError(f"stage {stage!r} is not part of {article} {cell.upper()} cell\n"
                          f"hint: choose one of {STAGES[cell]}")
     return result[STAGE_KEY[stage]]

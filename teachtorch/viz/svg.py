@@ -55,7 +55,7 @@ def heat_colour(v, vmax):
     if vmax <= 0 or not np.isfinite(v):
         return "#ffffff"
     a = min(abs(float(v)) / vmax, 1.0)
-    lo = int(round(255 * (1 - a)))
+    lo = round(255 * (1 - a))
     return f"#{lo:02x}{lo:02x}ff" if v >= 0 else f"#ff{lo:02x}{lo:02x}"
 
 

@@ -12,8 +12,7 @@ Chapter 05 (backprop by hand) uses it.
 import ipywidgets as W
 import numpy as np
 
-from teachtorch.viz.backprop import (backprop_model, edge_text, path_text,
-                                     running_sums)
+from teachtorch.viz.backprop import backprop_model, edge_text, path_text, running_sums
 from teachtorch.viz.graph import fmt_array
 from teachtorch.viz.svg import esc
 from teachtorch.widgets._base import View, dot_html

@@ -77,10 +77,10 @@ class ConvWindowView(View):
 
     def settings(self):
         c = {k: v.value for k, v in self.controls.items()}
-        return dict(mode=c["mode"], input_size=(c["in_h"], c["in_w"]),
-                    kernel_size=c["kernel_size"], stride=c["stride"],
-                    padding=c["padding"], dilation=c["dilation"],
-                    ceil_mode=c["ceil_mode"], output_padding=c["output_padding"])
+        return {"mode": c["mode"], "input_size": (c["in_h"], c["in_w"]),
+                "kernel_size": c["kernel_size"], "stride": c["stride"],
+                "padding": c["padding"], "dilation": c["dilation"],
+                "ceil_mode": c["ceil_mode"], "output_padding": c["output_padding"]}
 
     def _update(self):
         st = self.settings()

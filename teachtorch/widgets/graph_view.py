@@ -9,8 +9,14 @@ Chapter 04 (autograd) uses it.
 """
 import ipywidgets as W
 
-from teachtorch.viz.graph import (DIRECTIONS, SHOW_ALL, graph_model, model_to_dot,
-                                   related, visible_ids)
+from teachtorch.viz.graph import (
+    DIRECTIONS,
+    SHOW_ALL,
+    graph_model,
+    model_to_dot,
+    related,
+    visible_ids,
+)
 from teachtorch.widgets._base import View, dot_html
 
 

@@ -89,7 +89,9 @@ class RNNUnrollView(View):
                           f"{t_len}\nhint: pick a time step from 0 to {t_len - 1}, or "
                           "make seq_len longer")
         if c["stage"] not in ru.STAGES[cell]:
-            errors.append(f"stage {c['stage']!r} is not part of {'a GRU' if cell == 'gru' else 'an ' + cell.upper()} cell\n"
+            article = "a" if cell == "gru" else "an"
+            errors.append(f"stage {c['stage']!r} is not part of {article} "
+                          f"{cell.upper()} cell\n"
                           f"hint: choose one of {', '.join(ru.STAGES[cell])}")
         else:
             self.state["equation"] = ru.EQUATIONS[(cell, c["stage"])]
