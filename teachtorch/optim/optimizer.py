@@ -98,6 +98,7 @@ def _no_grad_step(step):
         with grad_mode.no_grad():
             out = step(self, *args, **kwargs)
         self._step_count = getattr(self, "_step_count", 0) + 1
+        self._opt_called = True  # lr schedulers check that step() came first
         return out
 
     return wrapper
