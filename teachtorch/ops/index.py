@@ -183,16 +183,29 @@ def getitem(x, index):
         try:
             return _BASIC[_node_kind(idx)].apply(x, idx)
         except IndexError as e:
-            raise IndexError(_index_error(e, x)) from None
+            raise IndexError(_index_error(e, x, idx)) from None
     try:
         return AdvancedIndex.apply(x, idx)
     except IndexError as e:
-        raise IndexError(_index_error(e, x)) from None
+        raise IndexError(_index_error(e, x, idx)) from None
 
 
-def _index_error(e, x):
+def _index_error(e, x, idx=()):
+    """NumPy's index error in PyTorch's words."""
     msg = str(e)
-    if "out of bounds" in msg:
+    if msg.startswith("too many indices"):
+        msg = f"too many indices for tensor of dimension {x.dim()}"
+    elif msg.startswith("boolean index did not match"):
+        dim = 0
+        for i in idx:
+            if isinstance(i, np.ndarray) and i.dtype == np.bool_:
+                j = next((k for k, n in enumerate(i.shape) if n != x.shape[dim + k]), 0)
+                msg = (f"The shape of the mask {list(i.shape)} at index {j} does not "
+                       f"match the shape of the indexed tensor {list(x.shape)} at index "
+                       f"{dim + j}")
+                break
+            dim += 0 if i is None else 1
+    elif "out of bounds" in msg:
         parts = msg.split()
         try:
             i = int(parts[1])
@@ -206,10 +219,10 @@ def _index_error(e, x):
 
 
 class IndexPut(Function):
-    """x[index] = value, recorded for autograd (the result replaces x's history).
+    """x[index] = value, recorded for autograd: x's history continues from this node.
 
     Math: y = x with y[idx] = v;  dL/dx = dL/dy with zeros at idx, dL/dv = dL/dy[idx]
-    Mirrors: torch.Tensor.__setitem__ (IndexPutBackward0 / CopySlices)
+    Mirrors: torch.Tensor.__setitem__ with a tensor/list/mask index (IndexPutBackward0)
     """
     _raw = True
     n_tensor_slots = 2
@@ -217,40 +230,123 @@ class IndexPut(Function):
 
     @staticmethod
     def forward(ctx, x, value, index, basic):
-        ctx.index, ctx.basic, ctx.vshape = index, basic, np.shape(value)
-        out = x.copy()
-        out[index] = value
+        ctx.index, ctx.basic = index, basic
+        x[index] = value  # in place: no copy of the whole tensor
+        return x
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        gx = ZeroAt.apply(grad_output, ctx.index) if ctx.needs_input_grad[0] else None
+        gv = None
+        if ctx.needs_input_grad[1]:
+            gv = BasicIndex.apply(grad_output, ctx.index) if ctx.basic else \
+                AdvancedIndex.apply(grad_output, ctx.index)
+        return gx, gv
+
+
+class CopySlices(IndexPut):
+    """x[ints/slices] = value (PyTorch names this node CopySlices)."""
+    node_name = "CopySlices"
+
+
+class ZeroAt(Function):
+    """A copy of g with zeros at index (what the overwritten elements pass back)."""
+    _raw = True
+    node_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, g, index):
+        ctx.index = index
+        out = g.copy()
+        out[index] = 0
         return out
 
     @staticmethod
     def backward(ctx, grad_output):
-        gx = grad_output.clone()
-        gx._data[ctx.index] = 0
-        picked = grad_output[ctx.index] if ctx.basic else AdvancedIndex.apply(
-            grad_output, ctx.index)
-        return gx, picked
+        return ZeroAt.apply(grad_output, ctx.index)
+
+
+def _storage_positions(t):
+    """For each element of t, its position in the shared storage (an int array)."""
+    pos = np.asarray(t.storage_offset(), dtype=np.int64)
+    for k, (n, st) in enumerate(zip(t.shape, t.stride())):
+        shape = [1] * t.dim()
+        shape[k] = n
+        pos = pos + (np.arange(n, dtype=np.int64) * st).reshape(shape)
+    return np.broadcast_to(pos, tuple(t.shape))
+
+
+class ViewOfBase(ViewFunction):
+    """The history a view gets after its base was written through it.
+
+    Math: y = the elements of base at flat positions p;  dL/dbase = dL/dy added at p
+    Mirrors: AsStridedBackward0 (the node PyTorch gives such a view)
+    """
+    node_name = "AsStridedBackward0"
+
+    @staticmethod
+    def forward(ctx, base, view_array, where):
+        ctx.shape, ctx.where = base.shape, where
+        return view_array
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return IndexGradScatter.apply(grad_output, ctx.shape, ctx.where, True)
+
+
+def _write_through_view(x, idx, value):
+    """x is a view of a tensor that requires grad: record the write on the base."""
+    base = x._base
+    base_pos = _storage_positions(base).reshape(-1)
+    order = np.argsort(base_pos, kind="stable")
+    flat = order[np.searchsorted(base_pos[order], _storage_positions(x))]
+    where = np.unravel_index(flat, tuple(base.shape))
+    target = tuple(w[idx] for w in where)
+    v = value if is_tensor(value) else np.asarray(value, dtype=x._data.dtype)
+    r = CopySlices.apply(base, v, target, False)
+    base.grad_fn, base._output_nr, base._requires_grad = r.grad_fn, 0, True
+    base._vc[0] += 1
+    y = ViewOfBase.apply(base, x._data, where)
+    x.grad_fn, x._output_nr, x._requires_grad = y.grad_fn, 0, True
 
 
 def setitem(x, index, value):
     """Write value into x at index, in place."""
     idx, basic = _convert_index(index)
+    enabled = grad_mode.is_grad_enabled()
+    if enabled and x._requires_grad and x.grad_fn is None:
+        if x._base is not None or (basic and _node_kind(idx) != "Alias"):
+            raise RuntimeError(_errors.hint(
+                "a view of a leaf Variable that requires grad is being used in an "
+                "in-place operation.", "change a parameter's values inside `with "
+                "torch.no_grad():` or through w.data[...] = value."))
     x._check_inplace()
-    val = value._data if is_tensor(value) else value
-    needs_graph = grad_mode.is_grad_enabled() and (
-        x.requires_grad or (is_tensor(value) and value.requires_grad))
+    if is_tensor(value) and value.dim() > len(x._data[idx].shape if basic else
+                                              np.shape(x._data[idx])):
+        extra = value.shape[:value.dim() - np.ndim(x._data[idx])]
+        if any(n != 1 for n in extra):
+            raise RuntimeError(
+                f"expand({value.type()}{{{list(value.shape)}}}, size="
+                f"{list(np.shape(x._data[idx]))}): the number of sizes provided "
+                f"({np.ndim(x._data[idx])}) must be greater or equal to the number of "
+                f"dimensions in the tensor ({value.dim()})\nhint: the value must "
+                "broadcast to the shape of x[index].")
+    needs_graph = enabled and (x.requires_grad or (is_tensor(value) and
+                                                   value.requires_grad))
     if needs_graph:
         if x._base is not None and x._base.requires_grad:
-            raise RuntimeError(
-                "teachtorch does not record in-place writes into a view of a tensor that "
-                "requires grad\nhint: build the new tensor out of place (torch.where, "
-                "torch.cat) or clone() the base first.")
+            _write_through_view(x, idx, value)
+            return
         v = value if is_tensor(value) else np.asarray(value, dtype=x._data.dtype)
-        r = IndexPut.apply(x, v, idx, basic)
-        x._data[idx] = r._data[idx]
+        try:
+            r = (CopySlices if basic else IndexPut).apply(x, v, idx, basic)
+        except ValueError as e:
+            raise RuntimeError(f"{e}\nhint: the value must broadcast to the shape of "
+                               "x[index].") from None
         x.grad_fn, x._output_nr, x._requires_grad = r.grad_fn, 0, True
-        x.grad_fn._saved = None
         x._vc[0] += 1
         return
+    val = value._data if is_tensor(value) else value
     try:
         x._data[idx] = val
     except ValueError as e:
