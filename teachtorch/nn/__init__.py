@@ -6,5 +6,7 @@ Chapter 14 (nn.Module internals) opens this file.
 from teachtorch.nn.parameter import Buffer, Parameter, UninitializedParameter  # noqa: F401
 from teachtorch.nn.modules import *  # noqa: F401,F403
 from teachtorch.nn.modules.module import Module  # noqa: F401
+from teachtorch.nn import functional, init, utils  # noqa: F401
+from teachtorch.nn.parallel import DataParallel  # noqa: F401
 
 # conv, pooling and recurrent layers (B2)

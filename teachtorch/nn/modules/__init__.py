@@ -1,4 +1,22 @@
 """Every layer, one family per file; ``teachtorch.nn`` re-exports them."""
 from teachtorch.nn.modules.module import Module  # noqa: F401
+from teachtorch.nn.modules.container import (ModuleDict, ModuleList,  # noqa: F401
+                                             ParameterDict, ParameterList, Sequential)
+from teachtorch.nn.modules.linear import Bilinear, Identity, Linear  # noqa: F401
+from teachtorch.nn.modules.flatten import Flatten, Unflatten  # noqa: F401
+from teachtorch.nn.modules.activation import (CELU, ELU, GELU, SELU,  # noqa: F401
+                                              Hardtanh, LeakyReLU, LogSigmoid,
+                                              LogSoftmax, Mish, PReLU, ReLU, ReLU6,
+                                              Sigmoid, SiLU, Softmax, Softmin,
+                                              Softplus, Tanh, Threshold)
+from teachtorch.nn.modules.loss import (BCELoss, BCEWithLogitsLoss,  # noqa: F401
+                                        CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss,
+                                        MSELoss, NLLLoss, SmoothL1Loss)
+from teachtorch.nn.modules.normalization import (BatchNorm1d, BatchNorm2d,  # noqa: F401
+                                                 BatchNorm3d, GroupNorm, LayerNorm)
+from teachtorch.nn.modules.dropout import (Dropout, Dropout1d, Dropout2d,  # noqa: F401
+                                           Dropout3d)
+from teachtorch.nn.modules.sparse import Embedding  # noqa: F401
+from teachtorch.nn.modules.distance import CosineSimilarity, PairwiseDistance  # noqa: F401
 
 # conv, pooling and recurrent layers (B2)

@@ -1,0 +1,243 @@
+"""The loss functions of nn.functional: cross_entropy, nll_loss, mse_loss, BCE ...
+
+Each checks its inputs the way PyTorch does (same exception, same words, then a hint)
+and calls a kernel from ``teachtorch/ops/loss.py``.
+Chapter 09 (softmax and the MNIST MLP) opens this file.
+"""
+import warnings
+
+import numpy as np
+
+from teachtorch.ops import loss as K
+from teachtorch.ops.nn_ops import log_softmax
+from teachtorch.tensor import Tensor
+
+_CE_HINT = ("\nhint: cross_entropy wants input (N, C) raw logits (no softmax) and "
+            "target (N,) int64 class indices in [0, C), e.g. torch.tensor([2, 0, 1]); "
+            "or a float target of the same shape (N, C) holding class probabilities.")
+
+
+def legacy_reduction(size_average, reduce, reduction):
+    """Map the old size_average/reduce flags to reduction=, warning like PyTorch."""
+    if size_average is None and reduce is None:
+        if reduction not in ("none", "mean", "sum", "batchmean"):
+            raise ValueError(f"{reduction} is not a valid value for reduction\nhint: "
+                             "use 'mean', 'sum' or 'none'.")
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    ret = "mean" if (size_average and reduce) else ("sum" if reduce else "none")
+    warnings.warn("size_average and reduce args will be deprecated, please use "
+                  f"reduction='{ret}' instead.", stacklevel=3)
+    return ret
+
+
+def _array(t):
+    return None if t is None else t._data
+
+
+def _check_same_size_warning(input, target):
+    if tuple(target.shape) != tuple(input.shape):
+        warnings.warn(
+            f"Using a target size ({target.size()}) that is different to the input size "
+            f"({input.size()}). This will likely lead to incorrect results due to "
+            "broadcasting. Please ensure they have the same size.\nhint: a model with "
+            "one output gives (N, 1); squeeze it (out.squeeze(1)) or view the target "
+            "as (N, 1).", stacklevel=3)
+
+
+def _check_class_target(input, target, weight, hint):
+    if target.dim() > 1 and input.dim() <= 2:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported"
+                           + hint)
+    if target.dtype.name not in ("int64", "uint8"):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{target.dtype.legacy_name.replace('Tensor', '')}" + hint)
+    if input.dim() == 1:
+        if target.dim() == 1 and target.shape[0] != 1:
+            raise ValueError("For 1D input, 1D target must have size 1, but got target "
+                             f"size: {target.shape[0]}" + hint)
+    elif input.shape[0] != (target.shape[0] if target.dim() else 1):
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+                         f"batch_size ({target.shape[0] if target.dim() else 1})." + hint)
+    elif input.dim() > 2 and tuple(target.shape[1:]) != tuple(input.shape[2:]):
+        want = [input.shape[0]] + list(input.shape[2:])
+        raise RuntimeError(f"Expected target size {want}, got {list(target.shape)}"
+                           + hint)
+    c = input.shape[1] if input.dim() > 1 else input.shape[0]
+    if weight is not None and weight.numel() != c:
+        raise RuntimeError(
+            f"weight tensor should be defined either for all {c} classes or no classes "
+            f"but got weight tensor of shape: {list(weight.shape)}")
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,
+             reduce=None, reduction="mean"):
+    """Negative log-likelihood of the target class (input holds log-probabilities).
+
+    Mirrors: torch.nn.functional.nll_loss
+    """
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_class_target(input, target, weight, _CE_HINT.replace(
+        "cross_entropy wants input (N, C) raw logits (no softmax)",
+        "nll_loss wants input (N, C) log-probabilities (log_softmax output)"))
+    return K.NllLoss.apply(input, target._data, _array(weight), reduction,
+                           ignore_index)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
+    """log_softmax over dim 1, then nll_loss: the classification loss.
+
+    Math: l_i = -log(exp(x[i, t_i]) / sum_c exp(x[i, c]))
+    Mirrors: torch.nn.functional.cross_entropy
+    """
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(
+            f"\"log_softmax_lastdim_kernel_impl\" not implemented for "
+            f"'{input.dtype.legacy_name.replace('Tensor', '')}'" + _CE_HINT)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
+                           f"{label_smoothing}")
+    class_dim = 0 if input.dim() == 1 else 1
+    logp = log_softmax(input, class_dim)
+    n_classes = input.shape[class_dim]
+    if tuple(input.shape) == tuple(target.shape):
+        return _cross_entropy_probs(logp, target, weight, reduction, label_smoothing,
+                                    class_dim, n_classes)
+    _check_class_target(input, target, weight, _CE_HINT)
+    nll = K.NllLoss.apply(logp, target._data, _array(weight), reduction, ignore_index)
+    if label_smoothing == 0.0:
+        return nll
+    keep = Tensor._make((target._data != ignore_index).astype(logp._data.dtype))
+    wshape = [1] * logp.dim()
+    wshape[class_dim] = n_classes
+    if weight is not None:
+        smooth = -(logp * weight.view(*wshape)).sum(class_dim)
+    else:
+        smooth = -logp.sum(class_dim)
+    smooth = smooth * keep
+    if reduction == "mean":
+        if weight is not None:
+            t = target._data[target._data != ignore_index]
+            ret = smooth.sum() / float(weight._data[t].sum())
+        else:
+            ret = smooth.sum() / float(keep._data.sum())
+    elif reduction == "sum":
+        ret = smooth.sum()
+    else:
+        ret = smooth
+    return nll * (1 - label_smoothing) + ret * (label_smoothing / n_classes)
+
+
+def _cross_entropy_probs(logp, target, weight, reduction, label_smoothing, class_dim,
+                         n_classes):
+    if not target.dtype.is_floating_point:
+        raise RuntimeError("Expected floating point type for target with class "
+                           f"probabilities, got "
+                           f"{target.dtype.legacy_name.replace('Tensor', '')}" + _CE_HINT)
+    if label_smoothing > 0:
+        target = target * (1 - label_smoothing) + label_smoothing / n_classes
+    prod = logp * target
+    if weight is not None:
+        wshape = [1] * logp.dim()
+        wshape[class_dim] = n_classes
+        prod = prod * weight.view(*wshape)
+    if reduction == "none":
+        return -prod.sum(class_dim)
+    if reduction == "sum":
+        return -prod.sum()
+    return -prod.sum() / (logp.numel() / n_classes)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean",
+             weight=None):
+    """Mean squared error. Mirrors: torch.nn.functional.mse_loss"""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_same_size_warning(input, target)
+    return K.MseLoss.apply(input, target, reduction)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean",
+            weight=None):
+    """Mean absolute error. Mirrors: torch.nn.functional.l1_loss"""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_same_size_warning(input, target)
+    loss = (input - target).abs()
+    return loss.mean() if reduction == "mean" else (
+        loss.sum() if reduction == "sum" else loss)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean",
+                   beta=1.0):
+    """Mirrors: torch.nn.functional.smooth_l1_loss"""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_same_size_warning(input, target)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    return K.SmoothL1Loss.apply(input, target, reduction, float(beta), False)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """Mirrors: torch.nn.functional.huber_loss"""
+    reduction = legacy_reduction(None, None, reduction)
+    _check_same_size_warning(input, target)
+    return K.HuberLoss.apply(input, target, reduction, float(delta), True)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    """BCE on probabilities in [0, 1]. Mirrors: torch.nn.functional.binary_cross_entropy
+    """
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(
+            f"Using a target size ({target.size()}) that is different to the input size "
+            f"({input.size()}) is deprecated. Please ensure they have the same size."
+            "\nhint: a one-output model gives (N, 1); make the target (N, 1) too: "
+            "y.view(-1, 1).float().")
+    return K.BinaryCrossEntropy.apply(input, target, _array(weight), reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
+                                     reduce=None, reduction="mean", pos_weight=None):
+    """Sigmoid + BCE, numerically stable.
+
+    Mirrors: torch.nn.functional.binary_cross_entropy_with_logits
+    """
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Target size ({target.size()}) must be the same as input size "
+                         f"({input.size()})\nhint: a one-output model gives (N, 1); make "
+                         "the target (N, 1) too: y.view(-1, 1).float().")
+    return K.BinaryCrossEntropyWithLogits.apply(input, target, _array(weight),
+                                                _array(pos_weight), reduction)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean",
+           log_target=False):
+    """KL(target || exp(input)); input holds log-probabilities.
+
+    Math: l = target * (log(target) - input)
+    Mirrors: torch.nn.functional.kl_div
+    """
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if reduction == "mean":
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the "
+            "support size.'batchmean' divides only by the batch size, and aligns with "
+            "the KL div math definition.'mean' will be changed to behave the same as "
+            "'batchmean' in the next major release.", stacklevel=2)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        t = target._data
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xlogx = np.where(t > 0, t * np.log(np.where(t > 0, t, 1)), 0).astype(t.dtype)
+        loss = Tensor._make(xlogx) - target * input
+    if reduction == "batchmean":
+        return loss.sum() / (input.shape[0] if input.dim() else 1)
+    if reduction == "mean":
+        return loss.mean()
+    return loss.sum() if reduction == "sum" else loss

@@ -1,0 +1,303 @@
+"""nn.functional: the stateless functions behind every layer (``import ... as F``).
+
+A layer object (``nn.Linear``) holds parameters and calls the function here
+(``F.linear``); call the function directly when you hold the tensors yourself.
+The kernels live in ``teachtorch/ops`` (nn_ops.py, nn_layers.py, loss.py).
+Chapter 09 (softmax and the MNIST MLP) opens this file.
+"""
+import math
+
+import numpy as np
+
+from teachtorch import ops
+from teachtorch.ops import nn_layers
+from teachtorch.ops.nn_ops import (celu, elu, gelu, leaky_relu, log_softmax, mish,  # noqa: F401
+                                   prelu, selu, silu, softmax, softplus, threshold)
+from teachtorch.random import rng
+from teachtorch.tensor import Tensor
+from teachtorch.nn._loss_functions import (binary_cross_entropy,  # noqa: F401,E402
+                                           binary_cross_entropy_with_logits,
+                                           cross_entropy, huber_loss, kl_div, l1_loss,
+                                           mse_loss, nll_loss, smooth_l1_loss)
+
+
+# ----- linear layers ------------------------------------------------------------------
+def linear(input, weight, bias=None):
+    """y = x W^T + b. A 2-D input takes the one-GEMM addmm path (AddmmBackward0).
+
+    Math: y = x @ W.T + b;  dy/dx = W, dy/dW = x, dy/db = 1
+    Mirrors: torch.nn.functional.linear
+    """
+    if input.dim() == 2:
+        if bias is None:
+            return ops.mm(input, weight.t())
+        return ops.addmm(bias, input, weight.t())
+    if input.dim() > 2:
+        lead = tuple(input.shape[:-1])
+        flat = input.reshape(-1, input.shape[-1])
+        out = linear(flat, weight, bias)
+        return out.view(*lead, out.shape[-1])
+    out = ops.matmul(input, weight.t())
+    return out + bias if bias is not None else out
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y_k = x1^T W_k x2 + b_k.
+
+    Math: y[n, k] = sum_ij x1[n, i] W[k, i, j] x2[n, j] + b[k]
+    Mirrors: torch.nn.functional.bilinear
+    """
+    # (N, i) @ (k, i, j) -> (k, N, j); times x2 and summed over j -> (k, N)
+    tmp = ops.matmul(input1.unsqueeze(0), weight)
+    out = (tmp * input2.unsqueeze(0)).sum(-1).t()
+    return out + bias if bias is not None else out
+
+
+# ----- activations --------------------------------------------------------------------
+def relu(input, inplace=False):
+    return input.relu_() if inplace else input.relu()
+
+
+def relu_(input):
+    return input.relu_()
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    from teachtorch.ops import activation
+
+    return activation.hardtanh(input, min_val, max_val)
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0)
+
+
+def sigmoid(input):
+    return input.sigmoid()
+
+
+def tanh(input):
+    return input.tanh()
+
+
+def softmin(input, dim=None, dtype=None):
+    return softmax(-input, dim, dtype)
+
+
+def logsigmoid(input):
+    return -softplus(-input)
+
+
+# ----- dropout ------------------------------------------------------------------------
+def _check_p(p):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}"
+                         "\nhint: p is the fraction of values zeroed, e.g. 0.5.")
+
+
+def _dropout_mask(input, p, shape):
+    """Keep each entry with probability 1-p and scale kept ones by 1/(1-p)."""
+    keep = rng().random(shape) >= p
+    scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
+    return Tensor._make((keep * scale).astype(input._data.dtype))
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zero each element with probability p during training; identity otherwise.
+
+    Math: y = x * m / (1 - p), m ~ Bernoulli(1 - p);  dy/dx = m / (1 - p)
+    Mirrors: torch.nn.functional.dropout
+    """
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    mask = _dropout_mask(input, p, input.shape)
+    if inplace:
+        return input.mul_(mask)
+    return input * mask
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels (feature maps) with probability p.
+
+    Math: y[n, c] = x[n, c] * m[n, c] / (1 - p)
+    Mirrors: torch.nn.functional.dropout2d
+    """
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    if input.dim() == 3:  # unbatched (C, H, W)
+        shape = (input.shape[0], 1, 1)
+    else:
+        shape = tuple(input.shape[:2]) + (1,) * (input.dim() - 2)
+    mask = _dropout_mask(input, p, shape)
+    return input.mul_(mask) if inplace else input * mask
+
+
+dropout1d = dropout2d
+dropout3d = dropout2d
+
+
+# ----- embedding, one_hot -------------------------------------------------------------
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
+    """Look up rows of weight: out[...] = weight[input[...]].
+
+    Mirrors: torch.nn.functional.embedding
+    """
+    if input.dtype.is_floating_point:
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following "
+            f"scalar types: Long, Int; but got {input.type()} instead (while checking "
+            "arguments for embedding)\nhint: indices must be integers: "
+            "x.long()")
+    idx = input._data
+    n = weight.shape[0]
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        raise IndexError("index out of range in self\nhint: every index must be in "
+                         f"[0, {n - 1}] (num_embeddings={n}).")
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += n
+    if max_norm is not None:
+        _embedding_renorm_(weight, idx, max_norm, norm_type)
+    return nn_layers.Embedding.apply(weight, idx.astype(np.int64), padding_idx)
+
+
+def _embedding_renorm_(weight, idx, max_norm, norm_type):
+    """Rescale, in place, the looked-up rows whose norm exceeds max_norm."""
+    rows = np.unique(idx)
+    w = weight._data
+    norms = (np.abs(w[rows]) ** norm_type).sum(1) ** (1.0 / norm_type)
+    scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+    w[rows] *= scale[:, None].astype(w.dtype)
+    weight._vc[0] += 1
+
+
+def one_hot(tensor, num_classes=-1):
+    from teachtorch.ops import gather
+
+    return gather.one_hot(tensor, num_classes)
+
+
+# ----- normalisation ------------------------------------------------------------------
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalise over the last len(normalized_shape) dims.
+
+    Mirrors: torch.nn.functional.layer_norm
+    """
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(
+        normalized_shape)
+    k = len(shape)
+    if tuple(input.shape[input.dim() - k:]) != shape or input.dim() < k:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*, {', '.join(str(s) for s in shape)}], but got input of size"
+            f"{list(input.shape)}\nhint: normalized_shape must equal the input's last "
+            "dims (LayerNorm(d) for inputs (..., d)).")
+    return nn_layers.NativeLayerNorm.apply(input, weight, bias, k, eps)
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None,
+               training=False, momentum=0.1, eps=1e-5):
+    """Normalise each channel (dim 1) with batch statistics (training) or running ones.
+
+    Mirrors: torch.nn.functional.batch_norm
+    """
+    if training:
+        size = input.numel() // input.shape[1] if input.dim() > 1 else 1
+        if size == 1:
+            raise ValueError(
+                f"Expected more than 1 value per channel when training, got input size "
+                f"{input.shape}\nhint: a batch of one sample has no variance; use a "
+                "batch size > 1, or call model.eval() to use the running statistics.")
+    rm = running_mean._data if running_mean is not None else None
+    rv = running_var._data if running_var is not None else None
+    if training:
+        for buf in (running_mean, running_var):
+            if buf is not None:
+                buf._vc[0] += 1
+    elif rm is None or rv is None:
+        raise ValueError("running_mean and running_var must be defined in evaluation "
+                         "mode")
+    return nn_layers.NativeBatchNorm.apply(input, weight, bias, rm, rv, training,
+                                           momentum, eps)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Mirrors: torch.nn.functional.group_norm"""
+    c = input.shape[1]
+    if c % num_groups:
+        raise RuntimeError(
+            "Expected number of channels in input to be divisible by num_groups, but "
+            f"got input of shape {list(input.shape)} and num_groups={num_groups}")
+    return nn_layers.NativeGroupNorm.apply(input, weight, bias, num_groups, eps)
+
+
+# ----- padding ------------------------------------------------------------------------
+def pad(input, pad, mode="constant", value=None):
+    """Pad the last dims: pad = (left, right, top, bottom, ...), last dim first.
+
+    Mirrors: torch.nn.functional.pad
+    """
+    pad = tuple(int(p) for p in pad)
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2\nhint: give a "
+                           "(before, after) pair per padded dim, last dim first.")
+    if len(pad) // 2 > input.dim():
+        raise RuntimeError(
+            "Padding length should be less than or equal to two times the input "
+            f"dimension but got padding length {len(pad)} and input of dimension "
+            f"{input.dim()}")
+    if mode == "constant":
+        widths = [(0, 0)] * input.dim()
+        for i in range(len(pad) // 2):
+            widths[input.dim() - 1 - i] = (pad[2 * i], pad[2 * i + 1])
+        return nn_layers.ConstantPadNd.apply(input, widths, 0.0 if value is None
+                                             else value)
+    if mode in ("reflect", "replicate"):
+        return nn_layers.index_pad(input, pad, mode)
+    if mode == "circular":
+        raise NotImplementedError("teachtorch's pad supports mode 'constant', 'reflect' "
+                                  "and 'replicate'")
+    raise NotImplementedError(f"Unrecognised padding mode {mode}")
+
+
+# ----- distances ----------------------------------------------------------------------
+def _norm(x, p, dim, keepdim):
+    if p == 2:
+        return (x * x).sum(dim, keepdim=keepdim).sqrt()
+    if p == 1:
+        return x.abs().sum(dim, keepdim=keepdim)
+    if p == math.inf:
+        return x.abs().amax(dim, keepdim=keepdim)
+    return (x.abs() ** p).sum(dim, keepdim=keepdim) ** (1.0 / p)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """x / max(||x||_p, eps) along dim.
+
+    Mirrors: torch.nn.functional.normalize
+    """
+    return input / _norm(input, p, dim, True).clamp(min=eps)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """cos of the angle between x1 and x2 along dim.
+
+    Math: cos = sum((x1/|x1|) * (x2/|x2|)), norms clamped at eps
+    Mirrors: torch.nn.functional.cosine_similarity
+    """
+    n1 = _norm(x1, 2, dim, True).clamp(min=eps)
+    n2 = _norm(x2, 2, dim, True).clamp(min=eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """||x1 - x2 + eps||_p along the last dim.
+
+    Mirrors: torch.nn.functional.pairwise_distance
+    """
+    return _norm(x1 - x2 + eps, p, -1, keepdim)
+
+
+# conv, pooling and recurrent layers (B2)
