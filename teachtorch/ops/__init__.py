@@ -50,3 +50,4 @@ from teachtorch.ops.softmax import log_softmax, logsumexp, softmax, softmax_naiv
 from teachtorch.ops.linalg import bmm, dot, ger, inner, mv, outer, vdot  # noqa: F401,E402
 from teachtorch.ops.compare import (allclose, greater, greater_equal, isclose, less,  # noqa: F401,E402
                                     less_equal, not_equal)
+from teachtorch.ops.einsum import einsum  # noqa: F401,E402

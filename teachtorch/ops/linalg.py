@@ -198,6 +198,16 @@ class Matmul(Function):
         return ga, gb
 
 
+class VecMat(Matmul):
+    """A vector times a matrix, (k,) @ (k, m) -> (m,).
+
+    PyTorch runs it as a (1, k) @ (k, m) product and squeezes the 1 away, so its node
+    prints as SqueezeBackward4; the maths is Matmul's.
+    Mirrors: torch.matmul(vector, matrix)
+    """
+    node_name = "SqueezeBackward4"
+
+
 class Addmm(Function):
     """beta * bias + alpha * (A @ B) in one op (what nn.Linear runs on 2-D input).
 
@@ -302,7 +312,7 @@ def matmul(input, other, *, out=None):
     elif na == 2 and nb == 1:
         r = Mv.apply(input, other)
     elif na == 1 and nb == 2:
-        r = Mm.apply(input.unsqueeze(0), other).squeeze(0)
+        r = VecMat.apply(input, other)
     else:
         r = Matmul.apply(input, other)
     return _out(r, out)
