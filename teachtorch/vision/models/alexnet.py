@@ -1,0 +1,43 @@
+"""AlexNet (Krizhevsky et al., 2012), in torchvision's one-GPU variant.
+
+Module names and ``state_dict`` keys match torchvision's (``features.0.weight``,
+``classifier.6.bias`` ...). Chapter 10 (CNN basics) opens this file.
+"""
+from teachtorch import nn
+from teachtorch.vision.models._utils import check_no_weights
+
+
+class AlexNet(nn.Module):
+    """5 conv layers, 3 max-pools, AdaptiveAvgPool2d((6, 6)), 3 Linear layers.
+
+    Mirrors: torchvision.models.AlexNet
+    """
+
+    def __init__(self, num_classes=1000, dropout=0.5):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 64, kernel_size=11, stride=4, padding=2), nn.ReLU(inplace=True),
+            nn.MaxPool2d(kernel_size=3, stride=2),
+            nn.Conv2d(64, 192, kernel_size=5, padding=2), nn.ReLU(inplace=True),
+            nn.MaxPool2d(kernel_size=3, stride=2),
+            nn.Conv2d(192, 384, kernel_size=3, padding=1), nn.ReLU(inplace=True),
+            nn.Conv2d(384, 256, kernel_size=3, padding=1), nn.ReLU(inplace=True),
+            nn.Conv2d(256, 256, kernel_size=3, padding=1), nn.ReLU(inplace=True),
+            nn.MaxPool2d(kernel_size=3, stride=2))
+        self.avgpool = nn.AdaptiveAvgPool2d((6, 6))
+        self.classifier = nn.Sequential(
+            nn.Dropout(p=dropout), nn.Linear(256 * 6 * 6, 4096), nn.ReLU(inplace=True),
+            nn.Dropout(p=dropout), nn.Linear(4096, 4096), nn.ReLU(inplace=True),
+            nn.Linear(4096, num_classes))
+
+    def forward(self, x):
+        x = self.features(x)
+        x = self.avgpool(x)
+        x = x.flatten(1)
+        return self.classifier(x)
+
+
+def alexnet(*, weights=None, progress=True, **kwargs):
+    """AlexNet with random weights. Mirrors: torchvision.models.alexnet"""
+    check_no_weights("alexnet", weights, kwargs)
+    return AlexNet(**kwargs)
