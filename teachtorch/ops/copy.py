@@ -213,10 +213,18 @@ def repeat_interleave(input, repeats, dim=None, *, output_size=None):
 
     if dim is None:
         input, dim = input.reshape(-1), 0
-    n = input.shape[dim]
+    from teachtorch.ops._util import wrap_dim
+
+    dim = wrap_dim(dim, max(input.dim(), 1))
     reps = repeats._data if is_tensor(repeats) else np.asarray(repeats)
-    index = np.repeat(np.arange(n), np.broadcast_to(reps, (n,)) if reps.ndim == 0 or
-                      reps.size == 1 else reps)
+    if reps.size == 1 and not is_tensor(repeats):
+        r = int(reps)  # every element r times: expand a new axis, then copy
+        shape = list(input.shape)
+        wide = input.unsqueeze(dim + 1).expand(*shape[:dim + 1], r, *shape[dim + 1:])
+        shape[dim] *= r
+        return wide.clone(memory_format="contiguous").view(*shape)
+    n = input.shape[dim]
+    index = np.repeat(np.arange(n), np.broadcast_to(reps, (n,)))
     return index_select(input, dim, make(index.astype(np.int64)))
 
 
@@ -303,7 +311,28 @@ def diag(input, diagonal=0):
     if input.dim() != 2:
         raise RuntimeError("diag(): Supports 1D or 2D tensors. Got "
                            f"{input.dim()}D\nhint: use torch.diagonal for more dims.")
-    return clone(input.diagonal(int(diagonal)))
+    return DiagonalCopy.apply(input, int(diagonal))
+
+
+class DiagonalCopy(Function):
+    """The diagonal of a matrix as a new 1-D tensor (diag of a 2-D input).
+
+    Math: y[i] = x[i, i+k];  dL/dx = zeros with dL/dy on diagonal k
+    Mirrors: torch.diag (2-D input)
+    """
+    _raw = True
+    node_name = "DiagonalBackward0_copy"
+
+    @staticmethod
+    def forward(ctx, x, k):
+        ctx.shape, ctx.k = x.shape, k
+        return np.diagonal(x, k).copy()
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        from teachtorch.ops.views import DiagonalScatter
+
+        return DiagonalScatter.apply(grad_output, ctx.shape, ctx.k, 0, 1)
 
 
 class Trace(Function):

@@ -30,10 +30,9 @@ def _full_index(index, dim):
 
 
 def _check_index(fn, x, dim, index):
-    if not is_tensor(index) or index.dtype.name != "int64":
-        got = index.dtype.name.capitalize() if is_tensor(index) else type(index).__name__
-        raise RuntimeError(f"{fn}(): Expected dtype int64 for index, got {got}\nhint: "
-                           "indices must be a LongTensor: index.long().")
+    if not is_tensor(index) or index.dtype.name not in ("int64", "int32"):
+        raise RuntimeError(f"{fn}(): Expected dtype int32/int64 for index\nhint: "
+                           "indices must be integers: index.long().")
     if index.dim() != x.dim() and index.numel() > 0 and x.dim() > 0:
         raise RuntimeError(f"Index tensor must have the same number of dimensions as "
                            f"{'input' if fn == 'gather' else 'self'} tensor\nhint: index "
@@ -147,10 +146,18 @@ class ScatterAdd(Function):
         return grad_output, gsrc
 
 
-class ScatterMultiply(Function):
+class ScatterReduceAdd(ScatterAdd):
+    """scatter(..., reduce='add'): PyTorch records no derivative for it."""
+    node_name = "NotImplemented"
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        raise RuntimeError("derivative for aten::scatter is not implemented\nhint: use "
+                           "scatter_add(dim, index, src), which has a gradient.")
+
+
+class ScatterMultiply(ScatterReduceAdd):
     """scatter with reduce='multiply' (no gradient, like PyTorch)."""
-    _raw = True
-    node_name = "ScatterReduceBackward0"
 
     @staticmethod
     def forward(ctx, x, dim, index, src):
@@ -177,7 +184,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         s = src if src is not None else make(
             np.full(index.shape, value, input._data.dtype))
         if reduce == "add":
-            return ScatterAdd.apply(input, d, index._data, s)
+            return ScatterReduceAdd.apply(input, d, index._data, s)
         return ScatterMultiply.apply(input, d, index._data, s)
     if src is not None:
         if src.dtype is not input.dtype:
@@ -292,6 +299,11 @@ def index_fill(input, dim, index, value):
     return IndexFill.apply(input, d, _check_1d_index("index_fill", index), v)
 
 
+_C_NAMES = {"int64": "long int", "int32": "int", "int16": "short int",
+            "int8": "signed char", "uint8": "unsigned char", "float32": "float",
+            "float64": "double", "float16": "c10::Half"}  # how PyTorch's C++ says it
+
+
 class MaskedFill(Function):
     """value where mask is True, x elsewhere.
 
@@ -315,7 +327,8 @@ class MaskedFill(Function):
 def masked_fill(input, mask, value):
     """Mirrors: torch.masked_fill (mask must be bool and broadcast to input)."""
     if not is_tensor(mask) or mask.dtype.name != "bool":
-        got = mask.dtype if is_tensor(mask) else type(mask).__name__
+        got = _C_NAMES.get(mask.dtype.name, mask.dtype.name) if is_tensor(mask) else \
+            type(mask).__name__
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with "
                            f"dtype {got}\nhint: build the mask with a comparison "
                            "(x > 0) or call mask.bool().")
@@ -374,7 +387,12 @@ def nonzero(input, *, as_tuple=False):
     Mirrors: torch.nonzero
     """
     xp = _backend.get_array_module(input._data)
-    found = xp.nonzero(input._data.reshape(1) if input.dim() == 0 else input._data)
+    if input.dim() == 0:  # a 0-d tensor has one element and no dims to index
+        n = int(bool(input._data))
+        if as_tuple:
+            return (make(xp.zeros(n, np.int64)),)
+        return make(xp.zeros((n, 0), np.int64))
+    found = xp.nonzero(input._data)
     if as_tuple:
         return tuple(make(i.astype(np.int64)) for i in found)
     return make(xp.stack(found, axis=1).astype(np.int64) if found else

@@ -173,11 +173,17 @@ class IndexGradScatter(Function):
         return BasicIndex.apply(grad_output, ctx.index)
 
 
+def _ok_for_zero_dim(index):
+    """A 0-d tensor can only be indexed by None, ..., () or a bool (mask)."""
+    if is_tensor(index):
+        return index.dtype.category == 0
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(i is None or i is Ellipsis or isinstance(i, bool) for i in parts)
+
+
 def getitem(x, index):
-    if x.dim() == 0 and not (index is None or index is Ellipsis or index == () or (
-            isinstance(index, tuple) and all(i is None or i is Ellipsis for i in index))):
-        if not (is_tensor(index) and index.dtype.category == 0):
-            raise IndexError(_errors.zero_dim_index())
+    if x.dim() == 0 and not _ok_for_zero_dim(index):
+        raise IndexError(_errors.zero_dim_index())
     idx, basic = _convert_index(index)
     if basic:
         try:
@@ -314,12 +320,12 @@ def setitem(x, index, value):
     """Write value into x at index, in place."""
     idx, basic = _convert_index(index)
     enabled = grad_mode.is_grad_enabled()
-    if enabled and x._requires_grad and x.grad_fn is None:
-        if x._base is not None or (basic and _node_kind(idx) != "Alias"):
-            raise RuntimeError(_errors.hint(
-                "a view of a leaf Variable that requires grad is being used in an "
-                "in-place operation.", "change a parameter's values inside `with "
-                "torch.no_grad():` or through w.data[...] = value."))
+    leaf = enabled and x._requires_grad and x.grad_fn is None
+    if leaf and (x._base is not None or (basic and _node_kind(idx) != "Alias")):
+        raise RuntimeError(_errors.hint(
+            "a view of a leaf Variable that requires grad is being used in an "
+            "in-place operation.", "change a parameter's values inside `with "
+            "torch.no_grad():` or through w.data[...] = value."))
     x._check_inplace()
     if is_tensor(value) and value.dim() > len(x._data[idx].shape if basic else
                                               np.shape(x._data[idx])):

@@ -5,6 +5,8 @@
 that shares memory with the tensor it came from.
 Chapter 02 (views, indexing, storage) opens this file.
 """
+import itertools
+
 import numpy as np
 
 from teachtorch import _backend, dtypes
@@ -68,8 +70,8 @@ def _check_list(fn, tensors):
             f"{fn}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
             f"{type(tensors).__name__}\nhint: pass a list: torch.{fn}([a, b], dim=0).")
     if len(tensors) == 0:
-        raise RuntimeError(f"{fn}(): expected a non-empty list of Tensors\nhint: "
-                           "there is nothing to join.")
+        raise ValueError(f"torch.{fn}(): expected a non-empty list of Tensors\nhint: "
+                         "there is nothing to join.")
     return list(tensors)
 
 
@@ -81,6 +83,7 @@ def cat(tensors, dim=0, *, out=None):
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be "
                            "concatenated\nhint: use torch.stack for 0-d tensors, or "
                            "unsqueeze(0) them first.")
+    dtype = _dtype_of(tensors)  # empty 1-D tensors still take part in promotion
     tensors = [t for t in tensors if not (t.dim() == 1 and t.shape[0] == 0)] or [ref]
     d = wrap_dim(dim, ref.dim())
     for i, t in enumerate(tensors):
@@ -95,7 +98,7 @@ def cat(tensors, dim=0, *, out=None):
                     f"{ref.shape[k]} but got size {t.shape[k]} for tensor number {i} in "
                     f"the list.\nhint: shapes {[tuple(x.shape) for x in tensors]}; only "
                     f"dim {d} may differ.")
-    result = Cat.apply(*tensors, d, _dtype_of(tensors).np)
+    result = Cat.apply(*tensors, d, dtype.np)
     if out is not None:
         from teachtorch.ops._util import write_out
 
@@ -155,7 +158,8 @@ class Split(Function):
         ctx.dim = dim
         starts = np.cumsum([0] + list(sizes))
         pre = (slice(None),) * dim
-        return tuple(x[pre + (slice(int(a), int(b)),)] for a, b in zip(starts, starts[1:]))
+        return tuple(x[pre + (slice(int(a), int(b)),)]
+                     for a, b in itertools.pairwise(starts))
 
     @staticmethod
     def backward(ctx, *grads):
@@ -291,5 +295,4 @@ def meshgrid(*tensors, indexing=None):
              for k, t in enumerate(ts)]
     if swap:
         grids[0], grids[1] = grids[1], grids[0]
-        grids = [g.transpose(0, 1) for g in grids]
     return tuple(grids)
