@@ -1,0 +1,226 @@
+# %% [markdown]
+# # 第 9 章　softmax、交叉熵与 MNIST 全连接网络
+#
+# **本章教什么**：多分类时，网络输出 10 个"分数"（logits）；softmax 把它们变成概率；
+# `CrossEntropyLoss` = `log_softmax` + `NLLLoss`，所以网络最后一层**不要**再加激活。
+# 然后在真实的 MNIST 手写数字上训练笔记中的 784-512-256-128-64-10 网络。
+#
+# **对应笔记**：`002_0b1e019c38618b4a.txt`（多分类问题、代码示例）、
+# `000_31b0c36760745ae4.txt`（5. 交叉熵损失函数、2. 数据集加载、3. torch.max()）。
+#
+# 数据说明：离线环境里只有 MNIST 的 t10k（10000 张测试集图片）。本章用固定种子把它分成
+# 8000 张训练、2000 张测试（`teachtorch.vision.datasets.mnist_t10k_split`）。
+
+# %%
+import teachtorch as torch
+import teachtorch.nn.functional as F
+import teachtorch.vision as torchvision
+from teachtorch.utils.data import DataLoader
+from teachtorch.vision.datasets import mnist_t10k_split
+
+torch.manual_seed(0)
+FAST = True  # 测试时训练 2 轮；改成 False 训练笔记中的 10 轮
+
+# %% [markdown]
+# ## 1. softmax：从分数到概率
+#
+# $\mathrm{softmax}(z)_i = e^{z_i} / \sum_j e^{z_j}$。直接这样算，遇到大数会溢出；
+# 实际实现先减去最大值（结果不变）。teachtorch 里两种写法都有：`softmax_naive` 是按公式写的，
+# `F.softmax` 是数值稳定的版本。
+
+# %%
+from teachtorch.ops.softmax import softmax_naive
+
+z = torch.tensor([[2.0, 1.0, 0.1]])
+print(F.softmax(z, dim=1))
+print(softmax_naive(z, dim=1))
+big = torch.tensor([[1000.0, 999.0, 998.0]])
+print(F.softmax(big, dim=1))
+print(softmax_naive(big, dim=1))  # e^1000 溢出：inf/inf = nan
+
+# %% [markdown]
+# ## 2. 交叉熵 = log_softmax + NLLLoss
+#
+# 笔记 000 的例子：3 个样本、2 个类别，标签必须是 LongTensor（int64 类下标）。
+
+# %%
+# batch_size=3，计算对应每个类别的分数（只有两个类别）
+score = torch.randn(3, 2)
+# 三个样本分别属于1，0，1类，label必须是LongTensor
+label = torch.Tensor([1, 0, 1]).long()
+# loss与普通的layer无差异
+criterion = torch.nn.CrossEntropyLoss()
+loss = criterion(score, label)
+print(loss)
+print(F.nll_loss(F.log_softmax(score, dim=1), label))
+print(-F.log_softmax(score, dim=1)[torch.arange(3), label].mean())
+
+# %% [markdown]
+# 笔记 001 的例子（`random_` 随机生成类下标），并反向传播：
+
+# %%
+# Example of target with class indices
+loss = torch.nn.CrossEntropyLoss()
+input = torch.randn(3, 5, requires_grad=True)
+target = torch.empty(3, dtype=torch.long).random_(5)
+output = loss(input, target)
+output.backward() #执行此方法会计算模型权重的梯度
+print(output, input.grad.sum(dim=1))  # 每行梯度之和为 0：softmax - onehot
+
+# %% [markdown]
+# ## 3. 试一试：标签的类型与形状
+#
+# 最常见的错误：标签用了 float，或者形状是 (N, 1)。读一读提示。
+
+# %%
+try:
+    criterion(score, torch.tensor([1.0, 0.0, 1.0]))
+except RuntimeError as err:
+    print(err)
+try:
+    criterion(score, torch.tensor([[1], [0], [1]]))
+except RuntimeError as err:
+    print(err)
+
+# %% [markdown]
+# ## 4. 准备数据
+#
+# `ToTensor` 把 PIL 图像（28×28，取值 0–255）变成 (1, 28, 28) 的 float 张量（0–1）；
+# `Normalize(0.1307, 0.3081)` 用整个 MNIST 的均值和标准差做标准化。
+
+# %%
+batch_size = 64
+
+# 依次执行其中的transform
+transform = torchvision.transforms.Compose([
+    torchvision.transforms.ToTensor(),
+    torchvision.transforms.Normalize(0.1307, 0.3081)
+])
+
+x_train = mnist_t10k_split(train=True, transform=transform)
+train_loader = DataLoader(x_train, shuffle=True, batch_size=batch_size)
+
+x_test = mnist_t10k_split(train=False, transform=transform)
+test_loader = DataLoader(x_test, shuffle=False, batch_size=batch_size)
+
+image, label = x_train[0]
+print(len(x_train), len(x_test), image.shape, label)
+
+# %% [markdown]
+# ## 5. 网络：笔记原文
+
+# %%
+class MyModule(torch.nn.Module):
+    def __init__(self):
+        super(MyModule, self).__init__()
+        self.l1 = torch.nn.Linear(784, 512)
+        self.l2 = torch.nn.Linear(512, 256)
+        self.l3 = torch.nn.Linear(256, 128)
+        self.l4 = torch.nn.Linear(128, 64)
+        self.l5 = torch.nn.Linear(64, 10)
+        self.activate = torch.nn.ReLU()
+
+    def forward(self, x):
+        # 类似于np.array的reshape，-1表示根据其他维数来推算这一维
+        x = x.view(-1, 784)
+        x = self.activate(self.l1(x))
+        x = self.activate(self.l2(x))
+        x = self.activate(self.l3(x))
+        x = self.activate(self.l4(x))
+        # 使用的损失函数是CrossEntropyLoss，因此最后一步不要激活
+        x = self.l5(x)
+        return x
+
+
+model = MyModule()
+print(model)
+print(sum(p.numel() for p in model.parameters()), "parameters")
+
+# %% [markdown]
+# ## 6. 训练与测试：笔记原文
+#
+# `torch.max(y_pred.data, dim=1)` 返回每行的 (最大值, 下标)，下标就是预测的类别。
+
+# %%
+criterion = torch.nn.CrossEntropyLoss()
+optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+
+
+def train():
+    cost_total = 0
+    for i, data in enumerate(train_loader):
+        inputs, labels = data
+
+        y_pred = model(inputs)
+
+        cost = criterion(y_pred, labels)
+        cost_total += cost.item()
+
+        optimizer.zero_grad()
+        cost.backward()
+        optimizer.step()
+
+    return cost_total
+
+
+def test():
+    correct = 0
+    total = 0
+
+    with torch.no_grad():
+        for i, data in enumerate(test_loader):
+            inputs, labels = data
+
+            y_pred = model(inputs)
+            _, outputs = torch.max(y_pred.data, dim=1)
+
+            # np.array用shape看各维度的维数，torch.Tensor用size看各维度的维数
+            total += labels.size(0)
+            correct += (outputs == labels).sum().item()
+
+    print("test accuracy:", correct / total)
+
+
+if __name__ == "__main__":
+    for epoch in range(2 if FAST else 10):
+        train()
+        test() # 最终的准确率大致是96%
+
+# %% [markdown]
+# 在 8000 张图片上训练 2 轮，测试准确率约 0.93；笔记用完整的 60000 张训练 10 轮，约 96%。
+# 用 `FAST = False` 训练 10 轮，在我们的 8000/2000 划分上大约能到 0.95。
+
+# %% [markdown]
+# ## 7. 小项目：看看模型错在哪里
+#
+# 找出测试集中预测错误的前 8 张图片，打印真实标签与预测。
+
+# %%
+wrong = []
+with torch.no_grad():
+    for inputs, labels in test_loader:
+        pred = model(inputs).argmax(dim=1)
+        for k in range(len(labels)):
+            if pred[k].item() != labels[k].item():
+                wrong.append((labels[k].item(), pred[k].item()))
+print(len(wrong), "wrong;", "first 8 (label, predicted):", wrong[:8])
+
+# %% [markdown]
+# ## 8. 练习
+#
+# 1. 把最后一层也加上 ReLU，会发生什么？为什么？
+# 2. 用 `F.softmax` 把 `model(inputs)` 变成概率，检查每一行的和是不是 1。
+# 3. `CrossEntropyLoss(label_smoothing=0.1)` 对损失值有何影响？
+
+# %% [markdown] tags=["hide-input"]
+# **答案**（展开查看）
+
+# %% tags=["hide-input"]
+inputs, labels = next(iter(test_loader))
+with torch.no_grad():
+    probs = F.softmax(model(inputs), dim=1)
+print(probs.sum(dim=1)[:4])
+with torch.no_grad():
+    logits = model(inputs)
+print(torch.nn.CrossEntropyLoss()(logits, labels).item() <
+      torch.nn.CrossEntropyLoss(label_smoothing=0.1)(logits, labels).item())
