@@ -67,10 +67,6 @@ def check(mode, input_size, kernel_size, stride, padding, dilation, ceil_mode,
         msg = "stride should not be zero" if is_pool else \
             "non-positive stride is not supported"
         return None, msg + "\nhint: the window must move by at least 1 cell", []
-    if mode == "max_pool2d" and (ph > kh // 2 or pw > kw // 2):
-        return None, ("pad should be smaller than or equal to half of kernel size, but "
-                      f"got padW = {pw}, padH = {ph}, kW = {kw}, kH = {kh}\nhint: use "
-                      f"padding <= {min(kh, kw) // 2} or a bigger kernel"), []
     if min(dh, dw) < 1 and not is_pool:
         return None, (f"dilation should be greater than zero, but got [{dh}, {dw}]\n"
                       "hint: dilation 1 means neighbouring cells"), []
@@ -116,6 +112,11 @@ def check(mode, input_size, kernel_size, stride, padding, dilation, ceil_mode,
                 f"pad={max(ph, pw)}, kernel_size={kh if ph > lim_h else kw} and "
                 f"dilation={dh if ph > lim_h else dw}\nhint: use padding <= "
                 f"{min(lim_h, lim_w)} or a bigger kernel"), lines
+        if mode == "max_pool2d" and (ph > kh // 2 or pw > kw // 2):
+            return None, (
+                "pad should be smaller than or equal to half of kernel size, but got "
+                f"padW = {pw}, padH = {ph}, kW = {kw}, kH = {kh}\nhint: use padding <= "
+                f"{min(kh, kw) // 2} or a bigger kernel"), lines
         if min(dh, dw) < 1:
             return None, (f"dilation should be greater than zero, but got dilationH: "
                           f"{dh} dilationW: {dw}\nhint: dilation 1 means neighbouring "
