@@ -301,3 +301,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
 
 # conv, pooling and recurrent layers (B2)
+from teachtorch.ops.conv import conv1d, conv2d, conv_transpose2d  # noqa: F401,E402
+from teachtorch.ops.pool import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # noqa: F401,E402
+                                 adaptive_max_pool2d, avg_pool1d, avg_pool2d,
+                                 max_pool1d, max_pool2d, max_unpool2d)

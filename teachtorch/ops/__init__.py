@@ -51,3 +51,7 @@ from teachtorch.ops.linalg import bmm, dot, ger, inner, mv, outer, vdot  # noqa:
 from teachtorch.ops.compare import (allclose, greater, greater_equal, isclose, less,  # noqa: F401,E402
                                     less_equal, not_equal)
 from teachtorch.ops.einsum import einsum  # noqa: F401,E402
+# conv, pooling and recurrent layers (B2)
+from teachtorch.ops.conv import conv1d, conv2d, conv_transpose2d  # noqa: F401,E402
+from teachtorch.ops.pool import (adaptive_avg_pool1d, avg_pool1d, max_pool1d,  # noqa: F401,E402
+                                 max_pool2d)

@@ -20,3 +20,9 @@ from teachtorch.nn.modules.sparse import Embedding  # noqa: F401
 from teachtorch.nn.modules.distance import CosineSimilarity, PairwiseDistance  # noqa: F401
 
 # conv, pooling and recurrent layers (B2)
+from teachtorch.nn.modules.conv import Conv1d, Conv2d, ConvTranspose2d  # noqa: F401,E402
+from teachtorch.nn.modules.pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d,  # noqa: F401,E402
+                                           AdaptiveMaxPool2d, AvgPool1d, AvgPool2d,
+                                           MaxPool1d, MaxPool2d, MaxUnpool2d)
+from teachtorch.nn.modules.rnn import (GRU, LSTM, RNN, GRUCell, LSTMCell,  # noqa: F401,E402
+                                       RNNBase, RNNCell, RNNCellBase)

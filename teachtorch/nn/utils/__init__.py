@@ -5,3 +5,4 @@ from teachtorch.nn.utils.convert_parameters import (parameters_to_vector,  # noq
                                                     vector_to_parameters)
 
 # conv, pooling and recurrent layers (B2)
+from teachtorch.nn.utils import rnn  # noqa: F401,E402
