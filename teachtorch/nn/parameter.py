@@ -29,7 +29,12 @@ class Parameter(Tensor):
         self._root = data._root
         self._vc = data._vc
         if requires_grad:
-            self.requires_grad = True  # checks the dtype (only floats can need grad)
+            if not data.dtype.is_floating_point:
+                raise RuntimeError(
+                    "Only Tensors of floating point and complex dtype can require "
+                    f"gradients\nhint: this tensor is {data.dtype}; make it float "
+                    "first (nn.Parameter(x.float())), or pass requires_grad=False.")
+            self._requires_grad = True
         return self
 
     def __init__(self, data=None, requires_grad=True):

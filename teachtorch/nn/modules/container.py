@@ -249,12 +249,13 @@ class ModuleDict(Module):
             self[pair[0]] = pair[1]
 
 
-def _param_line(key, p):
+def _param_line(key, p, type_name=None):
     if isinstance(p, Tensor):
         size = "x".join(str(s) for s in p.size())
         dev = f" ({p.device})" if p.device.type == "cuda" else ""
         kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
-        return f"  ({key}): {kind} containing: [{p.dtype} of size {size}{dev}]"
+        what = type_name or p.dtype
+        return f"  ({key}): {kind} containing: [{what} of size {size}{dev}]"
     return f"  ({key}): Object of type: {type(p).__name__}"
 
 
@@ -363,12 +364,19 @@ class ParameterDict(Module):
             del self[k]
 
     def update(self, parameters):
-        pairs = parameters.items() if hasattr(parameters, "items") else parameters
+        """Plain dicts are added in sorted key order, ordered ones in their order."""
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            pairs = parameters.items()
+        elif hasattr(parameters, "items"):
+            pairs = sorted(parameters.items())
+        else:
+            pairs = parameters
         for k, v in pairs:
             self[k] = v
 
     def extra_repr(self):
-        return "\n".join(_param_line(k, p) for k, p in self.items())
+        return "\n".join(_param_line(k, p, p.type() if isinstance(p, Tensor) else None)
+                         for k, p in self.items())
 
     def __call__(self, input):
         raise RuntimeError("ParameterDict should not be called.")
