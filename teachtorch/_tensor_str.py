@@ -65,21 +65,18 @@ class _Formatter:
         absv = np.abs(finite)
         lo, hi = absv.min(), absv.max()
         self.int_mode = bool(np.all(finite == np.ceil(finite)))
+        if PRINT_OPTS.sci_mode is None:
+            self.sci_mode = bool(hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4)
+        else:
+            self.sci_mode = PRINT_OPTS.sci_mode
         items = finite.tolist()
-        if self.int_mode:
-            if hi / lo > 1000.0 or hi > 1.0e8:
-                self.sci_mode = True
-                widths = [len(f"{v:.{p}e}") for v in items]
-            else:
-                widths = [len(f"{v:.0f}") + 1 for v in items]
-        elif hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4:
-            self.sci_mode = True
+        if self.sci_mode:
             widths = [len(f"{v:.{p}e}") for v in items]
+        elif self.int_mode:   # integer-valued floats print as "3." : one more character
+            widths = [len(f"{v:.0f}") + 1 for v in items]
         else:
             widths = [len(f"{v:.{p}f}") for v in items]
         self.max_width = max(self.max_width, max(widths))
-        if PRINT_OPTS.sci_mode is not None:
-            self.sci_mode = PRINT_OPTS.sci_mode
 
     def format(self, value):
         p = PRINT_OPTS.precision
