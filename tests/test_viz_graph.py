@@ -13,8 +13,7 @@ import torch
 
 import teachtorch
 from teachtorch.viz import to_dot
-from teachtorch.widgets import GraphView
-from teachtorch.widgets import _base
+from teachtorch.widgets import GraphView, _base
 
 
 def course_example(lib):

@@ -113,5 +113,6 @@ def test_controls_sweep_never_raise_and_invalid_settings_are_named():
         for hidden in (1, 8):
             c["hidden_size"].value = hidden
             assert np.asarray(view.state["h"]).shape == (8, hidden)
-    assert repr(view) == repr(view) and "0x" not in repr(view)
+    assert repr(view) == repr(RNNUnrollView(cell="gru", seq_len=8, hidden_size=8))
+    assert "0x" not in repr(view)
     assert view._repr_mimebundle_()["image/svg+xml"].startswith("<svg")
