@@ -113,6 +113,7 @@ def test_controls_sweep_never_raise_and_invalid_settings_are_named():
         for hidden in (1, 8):
             c["hidden_size"].value = hidden
             assert np.asarray(view.state["h"]).shape == (8, hidden)
-    assert repr(view) == repr(RNNUnrollView(cell="gru", seq_len=8, hidden_size=8))
+    assert repr(view) == ("RNNUnrollView(cell='gru', seq_len=8, hidden_size=8, time=7, "
+                          "stage='hidden', from_module=False)")
     assert "0x" not in repr(view)
     assert view._repr_mimebundle_()["image/svg+xml"].startswith("<svg")
