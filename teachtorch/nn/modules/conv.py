@@ -12,7 +12,8 @@ from teachtorch.nn.modules.module import Module
 from teachtorch.nn.parameter import Parameter
 from teachtorch.ops import conv as C
 
-_PADDING_MODES = ["zeros", "reflect", "replicate", "circular"]
+_PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}  # a set, as torch prints
+_PADDING_STRINGS = {"same", "valid"}
 
 
 def _ntuple(v, n):
@@ -43,7 +44,7 @@ class _ConvNd(Module):
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
                 raise ValueError(f"Invalid padding string '{padding}', should be one of "
-                                 "{'valid', 'same'}\nhint: use 'same', 'valid' or "
+                                 f"{_PADDING_STRINGS}\nhint: use 'same', 'valid' or "
                                  "numbers.")
             if padding == "same" and any(s != 1 for s in stride):
                 raise ValueError("padding='same' is not supported for strided "
