@@ -66,7 +66,7 @@ def default_collate(batch):
         collated = {key: default_collate([d[key] for d in batch]) for key in elem}
         return _rebuild(elem, collated)
     if _is_namedtuple(elem):
-        return type(elem)(*(default_collate(list(s)) for s in zip(*batch)))
+        return type(elem)(*(default_collate(s) for s in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         size = len(elem)
         if not all(len(e) == size for e in batch):
@@ -74,7 +74,7 @@ def default_collate(batch):
                 "each element in list of batch should be of equal size\nhint: samples "
                 "here are lists/tuples of different lengths; return the same number "
                 "of fields from every __getitem__, or write a collate_fn.")
-        transposed = [default_collate(list(s)) for s in zip(*batch)]
+        transposed = [default_collate(s) for s in zip(*batch)]
         if isinstance(elem, tuple):
             return transposed  # PyTorch returns a list for tuples too
         return _rebuild(elem, transposed)
