@@ -89,7 +89,7 @@ def path(name):
     return file
 
 
-def open(name, mode="rb"):  # noqa: A001 - the name a learner would guess
+def open(name, mode="rb"):
     """Open a shipped file after checking it; ``.gz`` files are decompressed.
 
     ``mode`` is "rb" (bytes) or "rt" (text, UTF-8).

@@ -118,7 +118,7 @@ def test_t10k_split_is_seeded_disjoint_and_complete():
     # the two parts together are exactly t10k: compare sorted pixel-row hashes
     both = np.concatenate([train.data.numpy(), test.data.numpy()]).reshape(10000, -1)
     ref = images.reshape(10000, -1)
-    key = lambda a: sorted(map(bytes, a))  # noqa: E731
+    key = lambda a: sorted(map(bytes, a))
     assert key(both) == key(ref)
     # items of the split are items of t10k with their own labels
     perm = np.random.default_rng(0).permutation(10000)

@@ -127,7 +127,7 @@ def test_uint8_tensor_resize_rounds():
 
 def test_center_crop_offsets_and_padding():
     for th, tw in [(8, 8), (7, 10), (19, 29), (20, 30)]:
-        top, left = int(round((20 - th) / 2.0)), int(round((30 - tw) / 2.0))
+        top, left = round((20 - th) / 2.0), round((30 - tw) / 2.0)
         np.testing.assert_array_equal(np.asarray(T.CenterCrop((th, tw))(IMG)),
                                       HWC[top:top + th, left:left + tw])
         np.testing.assert_array_equal(T.CenterCrop((th, tw))(tt(CHW)).numpy(),
@@ -193,7 +193,7 @@ def test_random_crop_padding_and_seed():
         T.RandomCrop((25, 32))(IMG)
     seen = set()
     for _ in range(40):
-        i, j, h, w = T.RandomCrop.get_params(IMG, (18, 28))
+        i, j, _, _ = T.RandomCrop.get_params(IMG, (18, 28))
         seen.add((i, j))
     assert seen == {(i, j) for i in range(3) for j in range(3)}
 

@@ -48,7 +48,7 @@ def reference_make_grid(t, nrow=8, padding=2, normalize=False, value_range=None,
         return t.squeeze(0)
     nmaps = t.size(0)
     xmaps = min(nrow, nmaps)
-    ymaps = int(math.ceil(float(nmaps) / xmaps))
+    ymaps = math.ceil(float(nmaps) / xmaps)
     height, width = int(t.size(2) + padding), int(t.size(3) + padding)
     grid = t.new_full((t.size(1), height * ymaps + padding, width * xmaps + padding),
                       pad_value)

@@ -4,5 +4,9 @@
 ``from torchvision import datasets, transforms``. Nothing downloads: see
 ``assets/DATA.md`` for the shipped files. Chapter 16 (vision tools) opens this file.
 """
-from teachtorch.vision import datasets, transforms, utils  # noqa: F401
-from teachtorch.vision import models  # noqa: F401
+from teachtorch.vision import (  # noqa: F401
+    datasets,
+    models,
+    transforms,
+    utils,
+)

@@ -72,7 +72,7 @@ def make_grid(tensor, nrow=8, padding=2, normalize=False, value_range=None,
         return teachtorch.from_numpy(np.ascontiguousarray(arr[0]))
     n, c, h, w = arr.shape
     cols = min(nrow, n)
-    rows = int(math.ceil(n / cols))
+    rows = math.ceil(n / cols)
     cell_h, cell_w = h + padding, w + padding
     # every cell is an image with `padding` rows/cols of pad_value above and left
     cells = np.full((rows * cols, c, cell_h, cell_w), pad_value, dtype=arr.dtype)
@@ -87,7 +87,7 @@ def make_grid(tensor, nrow=8, padding=2, normalize=False, value_range=None,
     return teachtorch.from_numpy(np.ascontiguousarray(grid))
 
 
-def save_image(tensor, fp, format=None, **kwargs):  # noqa: A002 - torchvision's name
+def save_image(tensor, fp, format=None, **kwargs):
     """make_grid(tensor, **kwargs), then write it as an 8-bit image (PNG by default).
 
     Math: pixel = clamp(x * 255 + 0.5, 0, 255) truncated to uint8 (rounds [0, 1])

@@ -4,12 +4,15 @@ Nothing downloads: MNIST t10k ships with teachtorch; other files go under ``root
 """
 from teachtorch.vision.datasets.cifar import CIFAR10, CIFAR100  # noqa: F401
 from teachtorch.vision.datasets.fakedata import FakeData  # noqa: F401
-from teachtorch.vision.datasets.folder import (IMG_EXTENSIONS,  # noqa: F401
-                                               DatasetFolder, ImageFolder,
-                                               default_loader, find_classes,
+from teachtorch.vision.datasets.folder import (  # noqa: F401
+                                               IMG_EXTENSIONS,
+                                               DatasetFolder,
+                                               ImageFolder,
+                                               default_loader,
+                                               find_classes,
                                                has_file_allowed_extension,
-                                               make_dataset, pil_loader)
-from teachtorch.vision.datasets.mnist import (MNIST, FashionMNIST,  # noqa: F401
-                                              mnist_t10k_split)
-from teachtorch.vision.datasets.vision import (StandardTransform,  # noqa: F401
-                                               VisionDataset)
+                                               make_dataset,
+                                               pil_loader,
+)
+from teachtorch.vision.datasets.mnist import MNIST, FashionMNIST, mnist_t10k_split  # noqa: F401
+from teachtorch.vision.datasets.vision import StandardTransform, VisionDataset  # noqa: F401

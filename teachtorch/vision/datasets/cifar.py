@@ -28,9 +28,9 @@ class CIFAR10(VisionDataset):
     """
 
     base_folder = "cifar-10-batches-py"
-    train_list = [f"data_batch_{i}" for i in range(1, 6)]
-    test_list = ["test_batch"]
-    meta = {"filename": "batches.meta", "key": "label_names"}
+    train_list = tuple(f"data_batch_{i}" for i in range(1, 6))
+    test_list = ("test_batch",)
+    meta = ("batches.meta", "label_names")  # file, key of the class names
     labels_key = "labels"
 
     def __init__(self, root, train=True, transform=None, target_transform=None,
@@ -39,7 +39,7 @@ class CIFAR10(VisionDataset):
         self.train = train
         folder = os.path.join(self.root, self.base_folder)
         names = self.train_list if train else self.test_list
-        missing = [n for n in names + [self.meta["filename"]]
+        missing = [n for n in (*names, self.meta[0])
                    if not os.path.isfile(os.path.join(folder, n))]
         if missing:
             what = "Error downloading" if download else "Dataset not found or corrupted."
@@ -55,9 +55,9 @@ class CIFAR10(VisionDataset):
         # CHW planes -> HWC, the layout PIL and torchvision's .data use
         self.data = np.ascontiguousarray(np.concatenate(data).transpose(0, 2, 3, 1))
         self.targets = targets
-        meta = load_pickle(os.path.join(folder, self.meta["filename"]))
+        meta = load_pickle(os.path.join(folder, self.meta[0]))
         self.classes = [c.decode() if isinstance(c, bytes) else c
-                        for c in meta[self.meta["key"]]]
+                        for c in meta[self.meta[1]]]
         self.class_to_idx = {c: i for i, c in enumerate(self.classes)}
 
     def __getitem__(self, index):
@@ -82,7 +82,7 @@ class CIFAR100(CIFAR10):
     """
 
     base_folder = "cifar-100-python"
-    train_list = ["train"]
-    test_list = ["test"]
-    meta = {"filename": "meta", "key": "fine_label_names"}
+    train_list = ("train",)
+    test_list = ("test",)
+    meta = ("meta", "fine_label_names")
     labels_key = "fine_labels"

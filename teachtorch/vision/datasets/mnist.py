@@ -30,8 +30,8 @@ class MNIST(VisionDataset):
     Mirrors: torchvision.datasets.MNIST
     """
 
-    classes = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four", "5 - five",
-               "6 - six", "7 - seven", "8 - eight", "9 - nine"]
+    classes = ("0 - zero", "1 - one", "2 - two", "3 - three", "4 - four", "5 - five",
+               "6 - six", "7 - seven", "8 - eight", "9 - nine")
     shipped = "mnist"  # subfolder of assets/data holding a t10k copy (None: no copy)
 
     def __init__(self, root, train=True, transform=None, target_transform=None,
@@ -109,8 +109,8 @@ class FashionMNIST(MNIST):
     Mirrors: torchvision.datasets.FashionMNIST
     """
 
-    classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
-               "Shirt", "Sneaker", "Bag", "Ankle boot"]
+    classes = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
+               "Shirt", "Sneaker", "Bag", "Ankle boot")
     shipped = None
 
 

@@ -4,7 +4,20 @@
 pretrained weights raises an error that says how to load a local file instead.
 """
 from teachtorch.vision.models.alexnet import AlexNet, alexnet  # noqa: F401
-from teachtorch.vision.models.resnet import (BasicBlock, Bottleneck,  # noqa: F401
-                                             ResNet, resnet18, resnet34, resnet50)
-from teachtorch.vision.models.vgg import (VGG, vgg11, vgg11_bn, vgg13,  # noqa: F401
-                                          vgg16, vgg16_bn, vgg19)
+from teachtorch.vision.models.resnet import (  # noqa: F401
+                                             BasicBlock,
+                                             Bottleneck,
+                                             ResNet,
+                                             resnet18,
+                                             resnet34,
+                                             resnet50,
+)
+from teachtorch.vision.models.vgg import (  # noqa: F401
+                                             VGG,
+                                             vgg11,
+                                             vgg11_bn,
+                                             vgg13,
+                                             vgg16,
+                                             vgg16_bn,
+                                             vgg19,
+)

@@ -8,7 +8,7 @@ Where teachtorch's numbers come from (torchvision itself cannot be installed bes
 the torch used here, so tests check these rules with hand-written NumPy/PIL code):
 
 - ``to_tensor``: ``np.asarray(img) / 255`` as float32, HWC -> CHW (torchvision's rule).
-- ``center_crop``: top = ``int(round((H - h) / 2.0))`` (torchvision's rounding).
+- ``center_crop``: top = ``round((H - h) / 2.0)`` (torchvision's rounding).
 - ``resize`` of a tensor with antialias (the default) resamples each channel with
   Pillow's float ("F") mode, the filter torchvision's antialiased kernel reproduces;
   without antialias it is the bilinear (align_corners=False) formula written below.
@@ -327,7 +327,7 @@ def crop(img, top, left, height, width):
 def center_crop(img, output_size):
     """The centred (h, w) window; a window larger than the image is zero-padded.
 
-    Math: top = int(round((H - h) / 2.0)), left = int(round((W - w) / 2.0))
+    Math: top = round((H - h) / 2.0), left = round((W - w) / 2.0)
     Mirrors: torchvision.transforms.functional.center_crop
     """
     th, tw = _setup_size(output_size)
@@ -339,7 +339,7 @@ def center_crop(img, output_size):
         _, h, w = get_dimensions(img)
         if (th, tw) == (h, w):
             return img
-    return crop(img, int(round((h - th) / 2.0)), int(round((w - tw) / 2.0)), th, tw)
+    return crop(img, round((h - th) / 2.0), round((w - tw) / 2.0), th, tw)
 
 
 def resized_crop(img, top, left, height, width, size,
@@ -440,9 +440,15 @@ def rotate(img, angle, interpolation=InterpolationMode.NEAREST, expand=False,
 
 
 # colour functions, so that F.adjust_brightness etc. work from this module too
-from teachtorch.vision.transforms.functional_color import (  # noqa: E402,F401
-    adjust_brightness, adjust_contrast, adjust_hue, adjust_saturation,
-    convert_image_dtype, rgb_to_grayscale, to_grayscale)
+from teachtorch.vision.transforms.functional_color import (
+    adjust_brightness,
+    adjust_contrast,
+    adjust_hue,
+    adjust_saturation,
+    convert_image_dtype,
+    rgb_to_grayscale,
+    to_grayscale,
+)
 
 __all__ = ["InterpolationMode", "adjust_brightness", "adjust_contrast", "adjust_hue",
            "adjust_saturation", "center_crop", "convert_image_dtype", "crop",

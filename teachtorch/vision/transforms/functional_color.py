@@ -13,8 +13,13 @@ import numpy as np
 from PIL import Image, ImageEnhance
 
 import teachtorch
-from teachtorch.vision.transforms.functional import (_array, _check_image, _is_pil,
-                                                     _tensor, get_dimensions)
+from teachtorch.vision.transforms.functional import (
+    _array,
+    _check_image,
+    _is_pil,
+    _tensor,
+    get_dimensions,
+)
 
 
 def _blend(a, b, ratio):

@@ -166,7 +166,7 @@ class Lambda(Transform):
     def __init__(self, lambd):
         if not callable(lambd):
             raise TypeError(f"Argument lambd should be callable, got "
-                            f"{repr(type(lambd).__name__)}")
+                            f"{type(lambd).__name__!r}")
         self.lambd = lambd
 
     def apply(self, img, params):
@@ -287,15 +287,15 @@ class RandomResizedCrop(Transform):
         for _ in range(10):
             target_area = area * _uniform(scale[0], scale[1])
             aspect = math.exp(_uniform(*log_ratio))
-            w = int(round(math.sqrt(target_area * aspect)))
-            h = int(round(math.sqrt(target_area / aspect)))
+            w = round(math.sqrt(target_area * aspect))
+            h = round(math.sqrt(target_area / aspect))
             if 0 < w <= width and 0 < h <= height:
                 return _randint(0, height - h + 1), _randint(0, width - w + 1), h, w
         in_ratio = width / height
         if in_ratio < min(ratio):
-            w, h = width, int(round(width / min(ratio)))
+            w, h = width, round(width / min(ratio))
         elif in_ratio > max(ratio):
-            h, w = height, int(round(height * max(ratio)))
+            h, w = height, round(height * max(ratio))
         else:
             w, h = width, height
         return (height - h) // 2, (width - w) // 2, h, w

@@ -10,10 +10,30 @@ Images are PIL images and tensors with at least 2 dimensions (teachtorch has no
 
 Chapter 16 (vision tools) opens this file.
 """
-from teachtorch.vision.transforms.v2._transforms import (  # noqa: F401
-    CenterCrop, ColorJitter, Compose, Grayscale, Lambda, Normalize, Pad, PILToTensor,
-    RandomApply, RandomChoice, RandomCrop, RandomHorizontalFlip, RandomOrder,
-    RandomResizedCrop, RandomRotation, RandomVerticalFlip, Resize, ToDtype, ToImage,
-    ToPILImage, ToPureTensor, ToTensor, Transform)
-from teachtorch.vision.transforms import functional  # noqa: F401,E402
+from teachtorch.vision.transforms import functional  # noqa: F401
 from teachtorch.vision.transforms.functional import InterpolationMode  # noqa: F401
+from teachtorch.vision.transforms.v2._transforms import (  # noqa: F401
+    CenterCrop,
+    ColorJitter,
+    Compose,
+    Grayscale,
+    Lambda,
+    Normalize,
+    Pad,
+    PILToTensor,
+    RandomApply,
+    RandomChoice,
+    RandomCrop,
+    RandomHorizontalFlip,
+    RandomOrder,
+    RandomResizedCrop,
+    RandomRotation,
+    RandomVerticalFlip,
+    Resize,
+    ToDtype,
+    ToImage,
+    ToPILImage,
+    ToPureTensor,
+    ToTensor,
+    Transform,
+)
