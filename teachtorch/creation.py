@@ -18,6 +18,11 @@ _make = Tensor._make
 
 
 def _finish(data, dtype=None, device=None, requires_grad=False):
+    if requires_grad and not (dtype is not None and dtypes.to_dtype(dtype).is_floating_point
+                              or dtype is None and data.dtype.kind == "f"):
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                           "gradients\nhint: make the data float (1. instead of 1), or "
+                           "pass dtype=torch.float32.")
     if dtype is not None:
         np_dtype = dtypes.to_dtype(dtype).np
         if data.dtype != np_dtype:
@@ -44,12 +49,28 @@ def _infer(data):
             pass
         dtypes.from_numpy_dtype(a.dtype)
         return a
-    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
-        data = _unwrap(data)
-    a = np.array(data)
+    if isinstance(data, np.generic):  # a NumPy scalar keeps its dtype, as in torch
+        dtypes.from_numpy_dtype(data.dtype)
+        return np.array(data)
+    np_scalars = []
+    if isinstance(data, (list, tuple)):
+        flat = list(_flat(data))
+        if any(isinstance(x, Tensor) for x in flat):
+            data = _unwrap(data)
+        np_scalars = [x.dtype for x in flat if isinstance(x, np.generic)]
+    try:
+        a = np.array(data)
+    except ValueError:
+        raise ValueError(_ragged(data)) from None
     if a.dtype == object:
         raise TypeError("Could not infer dtype of object\nhint: torch.tensor takes numbers, "
                         "nested lists of numbers, NumPy arrays or tensors.")
+    if np_scalars:  # Python numbers count as the default dtypes, NumPy ones as theirs
+        kind = {"b": dtypes.bool_, "i": dtypes.int64, "u": dtypes.int64}
+        dt = kind.get(a.dtype.kind, dtypes.get_default_dtype())
+        for d in np_scalars:
+            dt = dtypes.promote_types(dt, dtypes.from_numpy_dtype(d))
+        return a.astype(dt.np)
     if a.dtype.kind == "f":
         a = a.astype(dtypes.get_default_dtype().np)
     elif a.dtype.kind in "iu":
@@ -60,6 +81,21 @@ def _infer(data):
         raise TypeError("new(): invalid data type 'str'\nhint: tensors hold numbers; map "
                         "strings to indices first (e.g. ord(ch) or a vocabulary dict).")
     return a
+
+
+def _ragged(data, dim=0):
+    """PyTorch's message for nested lists of unequal length."""
+    lens = [len(x) for x in data if isinstance(x, (list, tuple))]
+    if lens and any(n != lens[0] for n in lens):
+        bad = next(n for n in lens if n != lens[0])
+        return (f"expected sequence of length {lens[0]} at dim {dim + 1} (got {bad})\n"
+                "hint: every row of a nested list must have the same length.")
+    for x in data:
+        if isinstance(x, (list, tuple)):
+            msg = _ragged(x, dim + 1)
+            if msg:
+                return msg
+    return "" if dim else "could not build a tensor from this data"
 
 
 def _flat(data):
@@ -107,15 +143,22 @@ def from_numpy(ndarray):
     return _make(ndarray)
 
 
-def _size(size):
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+def _size(size, fn="zeros"):
+    """The shape from f(2, 3), f((2, 3)) or f([2, 3]), checked like PyTorch."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)) or (
+            len(size) == 1 and type(size[0]).__name__ == "Size"):
         size = tuple(size[0])
-    for s in size:
+    elif len(size) == 1 and not isinstance(size[0], (int, np.integer)):
+        raise TypeError(
+            f"{fn}(): argument 'size' (position 1) must be tuple of ints, not "
+            f"{type(size[0]).__name__}\nhint: sizes are whole numbers, e.g. "
+            f"torch.{fn}(2, 3) or torch.{fn}((2, 3)).")
+    for pos, s in enumerate(size):
         if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
             raise TypeError(
-                f"zeros(): argument 'size' (position 1) must be tuple of ints, but found "
-                f"element of type {type(s).__name__} at pos 0\nhint: sizes are whole "
-                "numbers, e.g. torch.zeros(2, 3) or torch.zeros((2, 3)).")
+                f"{fn}(): argument 'size' (position 1) must be tuple of ints, but found "
+                f"element of type {type(s).__name__} at pos {pos}\nhint: sizes are "
+                f"whole numbers, e.g. torch.{fn}(2, 3) or torch.{fn}((2, 3)).")
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
                                f"{list(size)}\nhint: every size must be >= 0.")
@@ -127,28 +170,43 @@ def _float_dtype(dtype):
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+    """A tensor of 0s (float32 unless dtype says otherwise). Mirrors: torch.zeros"""
+    if len(size) == 1 and isinstance(size[0], (int, np.integer)) and size[0] < 0:
+        raise RuntimeError("zeros: Dimension size must be non-negative.\nhint: every "
+                           "size must be >= 0.")
     return _finish(np.zeros(_size(size), _float_dtype(dtype).np), None, device,
                    requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
-    return _finish(np.ones(_size(size), _float_dtype(dtype).np), None, device,
+    return _finish(np.ones(_size(size, "ones"), _float_dtype(dtype).np), None, device,
                    requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False, **kwargs):
     """Uninitialised in PyTorch; zero-filled here so runs are reproducible."""
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    return _finish(np.zeros(_size(size, "empty"), _float_dtype(dtype).np), None, device,
+                   requires_grad)
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    if not isinstance(fill_value, (int, float, bool, np.number, np.bool_)):
+        raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not "
+                        f"{type(fill_value).__name__}\nhint: fill with a number.")
     if dtype is None:
         dtype = dtypes.scalar_dtype(fill_value)
-    return _finish(np.full(_size((size,)), fill_value, dtypes.to_dtype(dtype).np), None,
+    return _finish(np.full(_size((size,), "full"), fill_value, dtypes.to_dtype(dtype).np), None,
                    device, requires_grad)
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
+    """The identity matrix (n x m). Mirrors: torch.eye"""
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}\nhint: "
+                               "sizes are >= 0.")
     return _finish(np.eye(n, m, dtype=_float_dtype(dtype).np), None, device,
                    requires_grad)
 
@@ -162,18 +220,41 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         is_float = any(isinstance(v, float) for v in vals)
         dtype = dtypes.get_default_dtype() if is_float else dtypes.int64
     dt = dtypes.to_dtype(dtype)
+    if dt is dtypes.int64:  # PyTorch computes int64 ranges in int64: 0.5 becomes 0
+        vals = [int(v) for v in vals]
+    if vals[2] == 0:
+        raise (ValueError if dt is dtypes.int64 and step != 0 else RuntimeError)(
+            "step must be nonzero\nhint: arange(start, end, step) needs step != 0.")
+    if (vals[1] - vals[0]) * vals[2] < 0:
+        raise RuntimeError(
+            "upper bound and lower bound inconsistent with step sign\nhint: to count "
+            "down, give a negative step: torch.arange(10, 0, -1).")
+    # PyTorch's length rule: ceil((end - start) / step), computed in double
     n = int(np.ceil((vals[1] - vals[0]) / vals[2]))
     data = (vals[0] + np.arange(max(n, 0), dtype=np.float64) * vals[2]).astype(dt.np)
     return _finish(data, None, device, requires_grad)
 
 
+def _check_steps(steps):
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative\nhint: steps is how "
+                           "many points you want, e.g. 5.")
+
+
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
+    """steps evenly spaced values from start to end (both included).
+
+    Mirrors: torch.linspace
+    """
+    _check_steps(steps)
     return _finish(np.linspace(start, end, steps).astype(_float_dtype(dtype).np), None,
                    device, requires_grad)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None,
              requires_grad=False):
+    """base ** linspace(start, end, steps). Mirrors: torch.logspace"""
+    _check_steps(steps)
     return _finish(np.logspace(start, end, steps, base=base).astype(
         _float_dtype(dtype).np), None, device, requires_grad)
 
@@ -213,10 +294,19 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
 def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
             requires_grad=False):
     """Integers in [low, high). Mirrors: torch.randint"""
-    if size is None:
+    if size is None and isinstance(high, (tuple, list)) or type(high).__name__ == "Size":
         low, high, size = 0, low, high
-    if high is None:
-        low, high = 0, low
+    if size is None:
+        raise TypeError(
+            "randint() received an invalid combination of arguments - got "
+            f"({', '.join(type(a).__name__ for a in (low, high) if a is not None)}), but "
+            "expected one of:\n * (int high, tuple of ints size, *, torch.Generator "
+            "generator, ...)\n * (int low, int high, tuple of ints size, ...)\nhint: "
+            "give the size too: torch.randint(0, 10, (3,)).")
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
+                           f"from={low} >= to={high}\nhint: high is excluded, so it must "
+                           "be larger than low.")
     data = _random.rng(generator).integers(low, high, size=_size((size,)))
     return _finish(data.astype((dtypes.to_dtype(dtype) if dtype else dtypes.int64).np),
                    None, device, requires_grad)
@@ -237,6 +327,8 @@ def randn_like(input, *, dtype=None, device=None, requires_grad=False):
 
 
 def randint_like(input, low, high=None, *, dtype=None):
+    if high is None:
+        low, high = 0, low
     return randint(low, high, input.shape, dtype=dtype or input.dtype)
 
 

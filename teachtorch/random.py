@@ -80,7 +80,13 @@ def set_rng_state(state):
 
 def rng(generator=None):
     """The NumPy Generator to draw from."""
-    return (generator or default_generator).rng
+    if generator is None:
+        return default_generator.rng
+    if not isinstance(generator, Generator):
+        raise TypeError(f"expected a torch.Generator for generator=, got "
+                        f"{type(generator).__name__}\nhint: g = torch.Generator(); "
+                        "g.manual_seed(0); torch.rand(3, generator=g).")
+    return generator.rng
 
 
 def fill_(array, kind, a, b, generator=None):
