@@ -45,9 +45,7 @@ def _infer(data):
         return _backend.to_numpy(data._data).copy()
     if isinstance(data, np.ndarray):
         a = data.copy()
-        if a.dtype == np.float64 and False:
-            pass
-        dtypes.from_numpy_dtype(a.dtype)
+        dtypes.from_numpy_dtype(a.dtype)  # raises for dtypes teachtorch lacks
         return a
     if isinstance(data, np.generic):  # a NumPy scalar keeps its dtype, as in torch
         dtypes.from_numpy_dtype(data.dtype)
@@ -379,7 +377,7 @@ def legacy_new(cls, dtype, args, kwargs):
         data = np.array(_unwrap(args[0]) if isinstance(args[0], (list, tuple)) else
                         args[0], dtype=dtype.np)
     else:
-        raise TypeError(f"new() received an invalid combination of arguments\nhint: "
+        raise TypeError("new() received an invalid combination of arguments\nhint: "
                         "Tensor(2, 3) makes a 2x3 tensor; Tensor([1, 2]) copies a list.")
     return _make(data)
 
