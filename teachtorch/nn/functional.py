@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from teachtorch import ops
-from teachtorch.ops import nn_layers
+from teachtorch.ops import nn_layers, nn_ops
 from teachtorch.ops.nn_ops import (celu, elu, gelu, leaky_relu, log_softmax, mish,  # noqa: F401
                                    prelu, selu, silu, softmax, softplus, threshold)
 from teachtorch.random import rng
@@ -33,12 +33,13 @@ def linear(input, weight, bias=None):
             return ops.mm(input, weight.t())
         return ops.addmm(bias, input, weight.t())
     if input.dim() > 2:
+        if bias is None:  # torch: matmul, whose result is an UnsafeView
+            return ops.matmul(input, weight.t())
         lead = tuple(input.shape[:-1])
-        flat = input.reshape(-1, input.shape[-1])
-        out = linear(flat, weight, bias)
+        out = linear(input.reshape(-1, input.shape[-1]), weight, bias)
         return out.view(*lead, out.shape[-1])
-    out = ops.matmul(input, weight.t())
-    return out + bias if bias is not None else out
+    out = linear(input.view(1, -1), weight, bias)  # 1-D: one row
+    return out.view(-1)
 
 
 def bilinear(input1, input2, weight, bias=None):
@@ -85,7 +86,7 @@ def softmin(input, dim=None, dtype=None):
 
 
 def logsigmoid(input):
-    return -softplus(-input)
+    return nn_ops.LogSigmoid.apply(input)
 
 
 # ----- dropout ------------------------------------------------------------------------
@@ -174,9 +175,11 @@ def _embedding_renorm_(weight, idx, max_norm, norm_type):
 
 
 def one_hot(tensor, num_classes=-1):
-    from teachtorch.ops import gather
+    """(..., ) int64 class indices -> (..., num_classes) int64 0/1 rows.
 
-    return gather.one_hot(tensor, num_classes)
+    Mirrors: torch.nn.functional.one_hot
+    """
+    return ops.one_hot(tensor, num_classes)
 
 
 # ----- normalisation ------------------------------------------------------------------
@@ -264,13 +267,7 @@ def pad(input, pad, mode="constant", value=None):
 
 # ----- distances ----------------------------------------------------------------------
 def _norm(x, p, dim, keepdim):
-    if p == 2:
-        return (x * x).sum(dim, keepdim=keepdim).sqrt()
-    if p == 1:
-        return x.abs().sum(dim, keepdim=keepdim)
-    if p == math.inf:
-        return x.abs().amax(dim, keepdim=keepdim)
-    return (x.abs() ** p).sum(dim, keepdim=keepdim) ** (1.0 / p)
+    return x.norm(p, dim, keepdim=keepdim)
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
@@ -278,7 +275,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 
     Mirrors: torch.nn.functional.normalize
     """
-    return input / _norm(input, p, dim, True).clamp(min=eps)
+    return input / _norm(input, p, dim, True).clamp(min=eps).expand_as(input)
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):

@@ -230,6 +230,36 @@ class Elu(Function):
         return grad_output * (pos * scale + (1 - pos) * neg_part)
 
 
+class Celu(Elu):
+    """ELU with the exponent scaled by 1/alpha: alpha * (exp(x/alpha) - 1) for x <= 0.
+
+    Math: y = x (x>0) | alpha*(exp(x/alpha)-1);  dy/dx = 1 | exp(x/alpha)
+    Mirrors: torch.nn.functional.celu
+    """
+    node_name = "CeluBackward0"
+
+
+class LogSigmoid(Function):
+    """log(sigmoid(x)) = -softplus(-x), computed without overflow.
+
+    Math: y = -log(1 + exp(-x));  dy/dx = sigmoid(-x)
+    Mirrors: torch.nn.functional.logsigmoid
+    """
+    _raw = True
+    node_name = "LogSigmoidBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = get_array_module(x)
+        ctx.save_for_backward(x)
+        return (-xp.logaddexp(0, -x)).astype(x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output * (-x).sigmoid()
+
+
 class LeakyRelu(Function):
     """x for x > 0, negative_slope * x otherwise.
 
@@ -361,7 +391,7 @@ def selu(input, inplace=False):
 
 
 def celu(input, alpha=1.0, inplace=False):
-    return Elu.apply(input, alpha, 1.0, 1.0 / alpha)
+    return Celu.apply(input, alpha, 1.0, 1.0 / alpha)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
