@@ -1,1 +1,10 @@
-"""Placeholder: filled in by the issue that builds this package."""
+"""TensorBoard logging: ``from teachtorch.utils.tensorboard import SummaryWriter``.
+
+This also replaces tensorboardX (``from tensorboardX import SummaryWriter`` in the
+notes): the calls are the same. The event files are written by hand (``_proto.py``,
+``record_writer.py``), so neither tensorflow nor tensorboard is needed to log; install
+``tensorboard`` only to look at the results (``tensorboard --logdir runs``).
+
+Chapter 16 (vision tools, TensorBoard, visdom) opens this package.
+"""
+from teachtorch.utils.tensorboard.writer import SummaryWriter  # noqa: F401
