@@ -44,6 +44,15 @@ def test_to_tensor_and_pil_to_tensor():
     np.testing.assert_array_equal(p.numpy(), CHW)
     with pytest.raises(TypeError, match="pic should be PIL Image or ndarray"):
         T.ToTensor()(p)
+    b = T.ToTensor()(IMG.convert("L").point(lambda v: 255 * (v > 128)).convert("1"))
+    assert b.dtype == teachtorch.float32 and set(np.unique(b.numpy())) <= {0.0, 1.0}
+    i16 = Image.fromarray(np.array([[1, 300], [4000, 7]], np.uint16))
+    assert i16.mode == "I;16"
+    t16 = T.PILToTensor()(i16)
+    assert t16.dtype == teachtorch.int16 and t16.numpy().tolist() == [[[1, 300], [4000, 7]]]
+    fimg = Image.fromarray(np.array([[0.25, 2.0]], np.float32))
+    f32 = T.ToTensor()(fimg)  # float images are not scaled
+    assert f32.dtype == teachtorch.float32 and f32.numpy().tolist() == [[[0.25, 2.0]]]
 
 
 def test_to_pil_image_truncates_like_byte():

@@ -108,6 +108,15 @@ def get_image_size(img):
 
 
 # ----- conversions -------------------------------------------------------------------
+# PIL mode -> the NumPy dtype torchvision reads it as (everything else: uint8)
+_PIL_DTYPES = {"I": np.int32, "I;16": np.int16, "F": np.float32}
+
+
+def _pil_array(pic):
+    """A PIL image's pixels as a new array, (H, W) or (H, W, C)."""
+    return np.array(pic).astype(_PIL_DTYPES.get(pic.mode, np.uint8))
+
+
 def to_tensor(pic):
     """PIL image or HWC ndarray -> CHW tensor; uint8 becomes float32 in [0, 1].
 
@@ -123,9 +132,9 @@ def to_tensor(pic):
                              "dimensions.\nhint: pass one image (H, W) or (H, W, C).")
         arr = pic[:, :, None] if pic.ndim == 2 else pic
     else:
-        arr = np.asarray(pic)
+        arr = _pil_array(pic)
         if pic.mode == "1":
-            arr = arr.astype(np.uint8) * 255
+            arr = arr * 255
         if arr.ndim == 2:
             arr = arr[:, :, None]
     arr = arr.transpose(2, 0, 1)
@@ -142,9 +151,7 @@ def pil_to_tensor(pic):
     """
     if not _is_pil(pic):
         raise TypeError(f"pic should be PIL Image. Got {type(pic)}")
-    arr = np.array(pic, copy=True)
-    if pic.mode == "1":
-        arr = arr.astype(np.uint8)  # torchvision keeps 0/1 here
+    arr = _pil_array(pic)  # mode "1" stays 0/1, as in torchvision
     return _tensor((arr[:, :, None] if arr.ndim == 2 else arr).transpose(2, 0, 1))
 
 
