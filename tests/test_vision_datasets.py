@@ -270,3 +270,20 @@ def test_fake_data_is_seeded_per_index():
         ds[4]
     grey = datasets.FakeData(size=1, image_size=(1, 5, 5))
     assert grey[0][0].mode == "L"
+
+
+def test_write_cifar10_round_trip(tmp_path):
+    rng = np.random.default_rng(5)
+    images = rng.integers(0, 256, (11, 32, 32, 3)).astype(np.uint8)
+    labels = rng.integers(0, 10, 11).tolist()
+    folder = datasets.write_cifar10(str(tmp_path), images, labels, train=True)
+    with open(os.path.join(folder, "data_batch_1"), "rb") as f:
+        raw = pickle.load(f, encoding="bytes")  # plain pickle: the real format
+    assert sorted(raw) == [b"batch_label", b"data", b"labels"]
+    assert raw[b"data"].shape == (3, 3072) and raw[b"data"].dtype == np.uint8
+    np.testing.assert_array_equal(raw[b"data"][0, :1024], images[0, :, :, 0].ravel())
+    ds = datasets.CIFAR10(str(tmp_path), train=True)
+    np.testing.assert_array_equal(ds.data, images)
+    assert ds.targets == labels and ds.classes[0] == "airplane"
+    with pytest.raises(ValueError, match=r"\(N, 32, 32, 3\)"):
+        datasets.write_cifar10(str(tmp_path), images[:, :16], labels)

@@ -2,7 +2,7 @@
 
 Nothing downloads: MNIST t10k ships with teachtorch; other files go under ``root``.
 """
-from teachtorch.vision.datasets.cifar import CIFAR10, CIFAR100  # noqa: F401
+from teachtorch.vision.datasets.cifar import CIFAR10, CIFAR100, write_cifar10  # noqa: F401
 from teachtorch.vision.datasets.fakedata import FakeData  # noqa: F401
 from teachtorch.vision.datasets.folder import (  # noqa: F401
                                                IMG_EXTENSIONS,

@@ -86,3 +86,42 @@ class CIFAR100(CIFAR10):
     test_list = ("test",)
     meta = ("meta", "fine_label_names")
     labels_key = "fine_labels"
+
+
+CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog",
+                   "horse", "ship", "truck")
+
+
+def write_cifar10(root, images, labels, train=False, classes=CIFAR10_CLASSES):
+    """Write images in the real CIFAR-10 batch format, so ``CIFAR10(root)`` reads them.
+
+    For chapters without the real download: ``images`` is uint8 (N, 32, 32, 3)
+    (HWC, as ``CIFAR10.data``), ``labels`` N ints. ``train=False`` writes
+    ``test_batch``; ``train=True`` splits the images over ``data_batch_1..5``.
+    The files are protocol-2 pickles with bytes keys, like the original python 2 ones.
+    Returns the folder written.
+    """
+    import pickle
+
+    images = np.asarray(images)
+    if images.dtype != np.uint8 or images.shape[1:] != (32, 32, 3):
+        raise ValueError(f"images must be uint8 of shape (N, 32, 32, 3), got "
+                         f"{images.dtype} {images.shape}\nhint: CIFAR-10 images are "
+                         "32x32 RGB; resize and convert with np.uint8 first.")
+    labels = [int(v) for v in labels]
+    if len(labels) != len(images):
+        raise ValueError(f"{len(images)} images but {len(labels)} labels")
+    folder = os.path.join(root, CIFAR10.base_folder)
+    os.makedirs(folder, exist_ok=True)
+    rows = images.transpose(0, 3, 1, 2).reshape(len(images), 3072)  # R, G, B planes
+    names = CIFAR10.train_list if train else CIFAR10.test_list
+    for name, part in zip(names, np.array_split(np.arange(len(images)), len(names))):
+        batch = {b"batch_label": name.encode(), b"data": rows[part],
+                 b"labels": [labels[i] for i in part]}
+        with open(os.path.join(folder, name), "wb") as f:
+            pickle.dump(batch, f, protocol=2)
+    with open(os.path.join(folder, CIFAR10.meta[0]), "wb") as f:
+        pickle.dump({b"label_names": [c.encode() for c in classes],
+                     b"num_cases_per_batch": len(images) // len(names),
+                     b"num_vis": 3072}, f, protocol=2)
+    return folder
