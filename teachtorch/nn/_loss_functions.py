@@ -81,8 +81,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,
     _check_class_target(input, target, weight, _CE_HINT.replace(
         "cross_entropy wants input (N, C) raw logits (no softmax)",
         "nll_loss wants input (N, C) log-probabilities (log_softmax output)"))
-    return K.NllLoss.apply(input, target._data, _array(weight), reduction,
-                           ignore_index)
+    return K.nll(input, target, _array(weight), reduction, ignore_index)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
@@ -107,7 +106,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         return _cross_entropy_probs(logp, target, weight, reduction, label_smoothing,
                                     class_dim, n_classes)
     _check_class_target(input, target, weight, _CE_HINT)
-    nll = K.NllLoss.apply(logp, target._data, _array(weight), reduction, ignore_index)
+    nll = K.nll(logp, target, _array(weight), reduction, ignore_index)
     if label_smoothing == 0.0:
         return nll
     keep = Tensor._make((target._data != ignore_index).astype(logp._data.dtype))

@@ -90,6 +90,27 @@ class NllLoss(Function):
         return g * Tensor._make(onehot), None, None
 
 
+class NllLoss2d(NllLoss):
+    """nll_loss for (N, C, H, W) inputs (PyTorch names this node NllLoss2DBackward0).
+
+    Math: as NllLoss, per pixel
+    Mirrors: torch.nn.functional.nll_loss on 4-D input
+    """
+    node_name = "NllLoss2DBackward0"
+
+
+def nll(logp, target, weight, reduction, ignore_index):
+    """Pick the right node: 1-D/2-D input NllLoss, otherwise NllLoss2d on 4-D views."""
+    if logp.dim() <= 2:
+        return NllLoss.apply(logp, target._data, weight, reduction, ignore_index)
+    if logp.dim() == 4:
+        return NllLoss2d.apply(logp, target._data, weight, reduction, ignore_index)
+    n, c = logp.shape[0], logp.shape[1]
+    out = NllLoss2d.apply(logp.view(n, c, -1, 1), target._data.reshape(n, -1, 1),
+                          weight, reduction, ignore_index)
+    return out.view(*target.shape) if reduction == "none" else out
+
+
 class MseLoss(Function):
     """Mean squared error.
 
