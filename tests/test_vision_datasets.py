@@ -287,3 +287,19 @@ def test_write_cifar10_round_trip(tmp_path):
     assert ds.targets == labels and ds.classes[0] == "airplane"
     with pytest.raises(ValueError, match=r"\(N, 32, 32, 3\)"):
         datasets.write_cifar10(str(tmp_path), images[:, :16], labels)
+
+
+def test_repr_like_torchvision(tmp_path):
+    tf = transforms.Compose([transforms.ToTensor(), transforms.Normalize(0.1307, 0.3081)])
+    ds = datasets.MNIST(str(tmp_path), train=False, transform=tf)
+    # torchvision indents only the first line of the transform block (sic)
+    assert repr(ds) == (
+        "Dataset MNIST\n"
+        "    Number of datapoints: 10000\n"
+        f"    Root location: {tmp_path}\n"
+        "    Split: Test\n"
+        "    StandardTransform\n"
+        "Transform: Compose(\n"
+        "               ToTensor()\n"
+        "               Normalize(mean=0.1307, std=0.3081)\n"
+        "           )")
