@@ -67,8 +67,8 @@ class Relu(Function):
     @staticmethod
     def forward(ctx, x):
         if x.dtype == np.bool_:
-            raise RuntimeError('"clamp_min_scalar_cpu" not implemented for \'Bool\'\n'
-                               "hint: relu needs numbers; convert with x.float().")
+            raise RuntimeError("Boolean inputs not supported for relu\nhint: relu needs "
+                               "numbers; convert with x.float().")
         y = np.maximum(x, x.dtype.type(0))
         ctx.save_for_backward(y)
         return y

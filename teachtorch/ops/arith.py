@@ -249,6 +249,16 @@ class Reciprocal(Function):
         return grad_output * -(y * y)
 
 
+def _wrap_int(input, other):
+    """A Python int outside the tensor's integer range wraps around, as in PyTorch
+    (uint8 tensor + -1 adds 255); NumPy would raise OverflowError instead."""
+    if type(other) is int and input._data.dtype.kind in "iu":
+        info = np.iinfo(input._data.dtype)
+        if not info.min <= other <= info.max:
+            return int(np.asarray(other).astype(input._data.dtype))
+    return other
+
+
 def _finish(r, out):
     return write_out(out, r) if out is not None else r
 
@@ -260,6 +270,7 @@ def add(input, other, *, alpha=1, out=None):
             return _finish(RSub.apply(other, input, -alpha,
                                       dtype=_prep(other, input)), out)
         input, other = other, input
+    other = _wrap_int(input, other)
     return _finish(Add.apply(input, other, alpha, dtype=_prep(input, other)), out)
 
 
@@ -267,20 +278,34 @@ def sub(input, other, *, alpha=1, out=None):
     """input - alpha * other. Mirrors: torch.sub"""
     if not is_tensor(input):
         return _finish(rsub(other, input, alpha=alpha), out)
-    if input._data.dtype == np.bool_ and (
-            not is_tensor(other) or other._data.dtype == np.bool_):
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with two bool tensors is not supported. Use "
-            "the `^` or `logical_xor()` operator instead.\nhint: for masks, a ^ b is "
-            "True where exactly one is True.")
+    _check_bool_sub(input, other)
+    other = _wrap_int(input, other)
     return _finish(Sub.apply(input, other, alpha, dtype=_prep(input, other)), out)
 
 
 subtract = sub
 
 
+def _check_bool_sub(a, b):
+    a_bool = a._data.dtype == np.bool_
+    b_bool = b._data.dtype == np.bool_ if is_tensor(b) else type(b) is bool
+    if a_bool and b_bool and is_tensor(b):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use "
+            "the `^` or `logical_xor()` operator instead.\nhint: for masks, a ^ b is "
+            "True where exactly one is True.")
+    if a_bool or b_bool:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you "
+            "are trying to invert a mask, use the `~` or `logical_not()` operator "
+            "instead.\nhint: convert first (mask.long() or mask.float()) if you mean "
+            "numbers.")
+
+
 def rsub(input, other, alpha=1):
     """other - alpha * input (what ``2 - x`` runs). Mirrors: torch.rsub"""
+    _check_bool_sub(input, other)
+    other = _wrap_int(input, other)
     return RSub.apply(input, other, alpha, dtype=_prep(input, other))
 
 
@@ -288,6 +313,7 @@ def mul(input, other, *, out=None):
     """input * other, element-wise. Mirrors: torch.mul"""
     if not is_tensor(input):
         input, other = other, input
+    other = _wrap_int(input, other)
     return _finish(Mul.apply(input, other, dtype=_prep(input, other)), out)
 
 
@@ -312,7 +338,7 @@ def div(input, other, *, rounding_mode=None, out=None):
             dtype = _float_dtype(input, other)
         return _finish(Div.apply(input, other, dtype=dtype), out)
     if rounding_mode not in ("floor", "trunc"):
-        raise ValueError(
+        raise RuntimeError(
             "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
             f"'{rounding_mode}'\nhint: None is true division; 'floor' is Python's //.")
     r = DivRounding.apply(input, other, rounding_mode, dtype=_prep(input, other))

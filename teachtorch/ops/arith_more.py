@@ -25,6 +25,8 @@ class Pow(Function):
     def forward(ctx, x, exponent):
         ctx.save_for_backward(x)
         ctx.exponent = exponent
+        if x.dtype == np.bool_:  # bool ** bool stays bool
+            return np.power(x, exponent).astype(np.bool_)
         if exponent == 2:
             return x * x
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -273,6 +275,8 @@ def pow(input, exponent, *, out=None):  # noqa: A001 - PyTorch's name
         r = PowTensor.apply(input, exponent, dtype=_prep(input, exponent))
         return _finish(r, out)
     kind = input._data.dtype.kind
+    if kind == "b" and type(exponent) is int:   # bool ** 2 is int64 in PyTorch
+        input = input.to(dtypes.int64)
     if kind in "biu":
         if isinstance(exponent, float):
             input = input.to(dtypes.get_default_dtype())
@@ -320,7 +324,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     """input + value * tensor1 / tensor2. Mirrors: torch.addcdiv"""
     if not tensor1.dtype.is_floating_point and not tensor2.dtype.is_floating_point:
         raise RuntimeError(
-            "Integer division with addcdiv is no longer supported, and in a future "
+            "Integer division with addcdiv is no longer supported, and in a future  "
             "release addcdiv will perform a true division of tensor1 and tensor2. The "
             "historic addcdiv behavior can be implemented as (input + value * "
             "torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as "

@@ -7,6 +7,7 @@ Chapter 06 (linear regression) and chapter 09 (the MNIST MLP) open this file.
 import numpy as np
 
 from teachtorch import _errors, dtypes
+from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import check_broadcast
 
@@ -19,8 +20,9 @@ def _name(a):
     return dtypes._FROM_NP[a.dtype]
 
 
-def _check_matmul(a, b):
-    """Raise PyTorch's error for a @ b with these arrays (the rules depend on ranks)."""
+def _check_matmul(a, b, grad=True):
+    """Raise PyTorch's error for a @ b with these arrays (the rules depend on ranks, and
+    for a 1-D/2-D left operand times a batch, on whether autograd is recording)."""
     na, nb = a.ndim, b.ndim
     ta, tb = _name(a), _name(b)
     if na == 0 or nb == 0:
@@ -37,7 +39,9 @@ def _check_matmul(a, b):
         if ka != kb:
             raise RuntimeError(_errors.mv_size(rows, (rows, ka), kb))
         return
-    if na == 1 and nb >= 3:             # (k,) @ (..., k, m): PyTorch folds b^T
+    if na <= 2 and nb >= 3 and not grad:  # no autograd: PyTorch runs one bmm
+        na = 3
+    elif na == 1 and nb >= 3:           # (k,) @ (..., k, m): PyTorch folds b^T
         if ta is not tb:
             raise RuntimeError(_errors.bmm_dtype(ta, tb))
         if ka != kb:
@@ -303,7 +307,8 @@ ger = outer
 def matmul(input, other, *, out=None):
     """Matrix product following NumPy/PyTorch's rules. Mirrors: torch.matmul"""
     a, b = input._data, other._data
-    _check_matmul(a, b)
+    _check_matmul(a, b, (input._requires_grad or other._requires_grad)
+                  and grad_mode._state["enabled"])
     na, nb = a.ndim, b.ndim
     if na == 2 and nb == 2:
         r = Mm.apply(input, other)

@@ -235,6 +235,9 @@ def amin(input, dim=(), keepdim=False):
 
 
 def _arg(fn, input, dim, keepdim):
+    if input._data.dtype == np.bool_:
+        raise RuntimeError(f"{fn.__name__}(): does not support bool input\nhint: use "
+                           "mask.long().argmax() or torch.nonzero(mask).")
     if dim is None:
         r = np.asarray(fn(input._data.reshape(-1)))
         return make((r.reshape((1,) * input.dim()) if keepdim else r).astype(np.int64))

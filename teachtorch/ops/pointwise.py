@@ -336,6 +336,10 @@ class Abs(Function):
 
     @staticmethod
     def forward(ctx, x):
+        if x.dtype == np.bool_:
+            raise NotImplementedError(
+                "\"abs_cpu\" not implemented for 'Bool'\nhint: a mask has no sign; "
+                "convert it first with x.long() if you mean numbers.")
         ctx.save_for_backward(x)
         return np.abs(x)
 

@@ -215,9 +215,8 @@ def _var_args(input, dim, unbiased, correction, name):
         dim, unbiased = None, dim
     if not input.dtype.is_floating_point:
         raise RuntimeError(
-            f"{name}(): could not infer output dtype. Input dtype must be either a "
-            f"floating point or complex dtype. Got: {input.dtype.legacy_name[:-6]}\n"
-            f"hint: convert first: x.float().{name}().")
+            "std and var only support floating point and complex dtypes\n"
+            f"hint: this tensor is {input.dtype}; convert first: x.float().{name}().")
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
     dims = None if dim is None else normalize_dims(dim, input.dim())

@@ -10,6 +10,13 @@ from teachtorch.autograd.function import Function
 from teachtorch.ops._util import make, write_out
 
 
+def _no_bool(x, kernel):
+    if x.dtype == np.bool_:
+        raise NotImplementedError(
+            f'"{kernel}" not implemented for \'Bool\'\nhint: rounding a mask means '
+            "nothing; convert it first with x.float() or x.long().")
+
+
 class Floor(Function):
     """Round toward -inf (gradient zero).
 
@@ -21,6 +28,7 @@ class Floor(Function):
 
     @staticmethod
     def forward(ctx, x):
+        _no_bool(x, "floor_vml_cpu")
         return np.floor(x) if x.dtype.kind == "f" else x.copy()
 
     @staticmethod
@@ -38,6 +46,7 @@ class Ceil(Floor):
 
     @staticmethod
     def forward(ctx, x):
+        _no_bool(x, "ceil_vml_cpu")
         return np.ceil(x) if x.dtype.kind == "f" else x.copy()
 
 
@@ -51,6 +60,7 @@ class Trunc(Floor):
 
     @staticmethod
     def forward(ctx, x):
+        _no_bool(x, "trunc_vml_cpu")
         return np.trunc(x) if x.dtype.kind == "f" else x.copy()
 
 
@@ -64,6 +74,7 @@ class Round(Floor):
 
     @staticmethod
     def forward(ctx, x):
+        _no_bool(x, "round_vml_cpu")
         return np.round(x) if x.dtype.kind == "f" else x.copy()
 
 

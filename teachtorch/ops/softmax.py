@@ -106,7 +106,7 @@ def _prepare(input, dim, dtype, name):
     if dtype is not None:
         input = input.to(dtype)
     elif not input.dtype.is_floating_point:
-        raise RuntimeError(
+        raise NotImplementedError(
             f'"{name}_lastdim_kernel_impl" not implemented for '
             f"'{input.dtype.legacy_name[:-6]}'\nhint: convert the logits to float: "
             "x.float().")
