@@ -22,7 +22,26 @@ import numpy as np
 from PIL import Image
 
 import teachtorch
-from teachtorch import _backend
+from teachtorch.vision.transforms._image import (
+    _array,
+    _check_image,
+    _is_pil,
+    _is_tensor,
+    _tensor,
+    get_dimensions,
+    get_image_size,
+)
+
+# the colour functions live in functional_color; F.adjust_hue etc. work from here too
+from teachtorch.vision.transforms.functional_color import (
+    adjust_brightness,
+    adjust_contrast,
+    adjust_hue,
+    adjust_saturation,
+    convert_image_dtype,
+    rgb_to_grayscale,
+    to_grayscale,
+)
 
 
 class InterpolationMode(Enum):
@@ -58,53 +77,6 @@ def _interp(mode):
                     f"corresponding Pillow integer constant, got {type(mode)}\nhint: "
                     "use transforms.InterpolationMode.BILINEAR (or NEAREST, BICUBIC).")
 
-
-# ----- telling image kinds apart -----------------------------------------------------
-def _is_pil(img):
-    return isinstance(img, Image.Image)
-
-
-def _is_tensor(img):
-    return isinstance(img, teachtorch.Tensor)
-
-
-def _array(t):
-    """The tensor's values as a NumPy array (no autograd)."""
-    return _backend.to_numpy(t.detach()._data)
-
-
-def _tensor(a):
-    return teachtorch.from_numpy(np.ascontiguousarray(a))
-
-
-def _check_image(img):
-    if _is_pil(img):
-        return
-    if not _is_tensor(img):
-        raise TypeError(f"img should be PIL Image or Tensor. Got {type(img)}\nhint: "
-                        "open files with PIL.Image.open, or convert NumPy arrays with "
-                        "transforms.ToTensor() first.")
-    if img.ndim < 2:
-        raise TypeError(f"Tensor is not a torch image.\nhint: expected shape (C, H, W) "
-                        f"or (N, C, H, W), got {tuple(img.shape)}.")
-
-
-def get_dimensions(img):
-    """[channels, height, width] of an image.
-
-    Mirrors: torchvision.transforms.functional.get_dimensions
-    """
-    _check_image(img)
-    if _is_pil(img):
-        return [len(img.getbands()), img.height, img.width]
-    shape = tuple(img.shape)
-    return [1 if len(shape) == 2 else shape[-3], shape[-2], shape[-1]]
-
-
-def get_image_size(img):
-    """[width, height] (note the order: PIL's)."""
-    _, h, w = get_dimensions(img)
-    return [w, h]
 
 
 # ----- conversions -------------------------------------------------------------------
@@ -445,17 +417,6 @@ def rotate(img, angle, interpolation=InterpolationMode.NEAREST, expand=False,
         out = np.round(out)
     return _tensor(out.astype(arr.dtype))
 
-
-# colour functions, so that F.adjust_brightness etc. work from this module too
-from teachtorch.vision.transforms.functional_color import (
-    adjust_brightness,
-    adjust_contrast,
-    adjust_hue,
-    adjust_saturation,
-    convert_image_dtype,
-    rgb_to_grayscale,
-    to_grayscale,
-)
 
 __all__ = ["InterpolationMode", "adjust_brightness", "adjust_contrast", "adjust_hue",
            "adjust_saturation", "center_crop", "convert_image_dtype", "crop",

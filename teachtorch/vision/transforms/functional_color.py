@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image, ImageEnhance
 
 import teachtorch
-from teachtorch.vision.transforms.functional import (
+from teachtorch.vision.transforms._image import (
     _array,
     _check_image,
     _is_pil,
