@@ -31,7 +31,29 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, grad_output):
         (y,) = ctx.saved_tensors
-        return grad_output * y * (1 - y)
+        return SigmoidGrad.apply(grad_output, y)   # grad_output * y * (1 - y), one op
+
+
+class SigmoidGrad(Function):
+    """Sigmoid's backward as one op (PyTorch: sigmoid_backward), so it costs one step.
+
+    Math: z = g * y * (1 - y);  dz/dg = y (1 - y), dz/dy = g (1 - 2y)
+    Mirrors: torch.ops.aten.sigmoid_backward
+    """
+    _raw = True
+    node_name = "SigmoidBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, y):
+        ctx.save_for_backward(g, y)
+        return g * (y * (1 - y))
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        g, y = ctx.saved_tensors
+        gg = grad_output * y * (1 - y) if ctx.needs_input_grad[0] else None
+        gy = grad_output * g * (1 - 2 * y) if ctx.needs_input_grad[1] else None
+        return gg, gy
 
 
 class Tanh(Function):
@@ -52,7 +74,29 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, grad_output):
         (y,) = ctx.saved_tensors
-        return grad_output * (1 - y * y)
+        return TanhGrad.apply(grad_output, y)      # grad_output * (1 - y**2), one op
+
+
+class TanhGrad(Function):
+    """Tanh's backward as one op (PyTorch: tanh_backward).
+
+    Math: z = g * (1 - y**2);  dz/dg = 1 - y**2, dz/dy = -2 g y
+    Mirrors: torch.ops.aten.tanh_backward
+    """
+    _raw = True
+    node_name = "TanhBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, y):
+        ctx.save_for_backward(g, y)
+        return g * (1 - y * y)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        g, y = ctx.saved_tensors
+        gg = grad_output * (1 - y * y) if ctx.needs_input_grad[0] else None
+        gy = grad_output * g * y * -2 if ctx.needs_input_grad[1] else None
+        return gg, gy
 
 
 class Relu(Function):

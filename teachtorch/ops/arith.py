@@ -9,6 +9,7 @@ import numpy as np
 
 from teachtorch import dtypes
 from teachtorch.autograd.function import Function
+from teachtorch.ops import _util
 from teachtorch.ops._util import binary_dtype, check_broadcast, is_tensor, write_out
 
 
@@ -25,6 +26,19 @@ def _prep(a, b):
     if is_tensor(b) and is_tensor(a) and a._data.shape != b._data.shape:
         check_broadcast(a._data.shape, b._data.shape)
     return dtype
+
+
+def _plain(a, b):
+    """True when NumPy gives PyTorch's answer for a op b as is: a float tensor with a
+    Python number, or two tensors of one dtype and shape (the common, fast case)."""
+    Tensor = _util._tm.Tensor
+    if type(a) is not Tensor:
+        return False
+    tb = type(b)
+    if tb is float or tb is int:
+        return a._data.dtype.kind == "f"
+    return tb is Tensor and a._data.shape == b._data.shape and \
+        a._data.dtype == b._data.dtype and a._data.dtype.kind != "b"
 
 
 def _float_dtype(a, b):
@@ -265,6 +279,8 @@ def _finish(r, out):
 
 def add(input, other, *, alpha=1, out=None):
     """input + alpha * other, broadcasting. Mirrors: torch.add"""
+    if out is None and _plain(input, other):
+        return Add.apply(input, other, alpha)
     if not is_tensor(input):
         if alpha != 1:
             return _finish(RSub.apply(other, input, -alpha,
@@ -276,6 +292,8 @@ def add(input, other, *, alpha=1, out=None):
 
 def sub(input, other, *, alpha=1, out=None):
     """input - alpha * other. Mirrors: torch.sub"""
+    if out is None and _plain(input, other):
+        return Sub.apply(input, other, alpha)
     if not is_tensor(input):
         return _finish(rsub(other, input, alpha=alpha), out)
     _check_bool_sub(input, other)
@@ -304,6 +322,8 @@ def _check_bool_sub(a, b):
 
 def rsub(input, other, alpha=1):
     """other - alpha * input (what ``2 - x`` runs). Mirrors: torch.rsub"""
+    if _plain(input, other):
+        return RSub.apply(input, other, alpha)
     _check_bool_sub(input, other)
     other = _wrap_int(input, other)
     return RSub.apply(input, other, alpha, dtype=_prep(input, other))
@@ -311,6 +331,8 @@ def rsub(input, other, alpha=1):
 
 def mul(input, other, *, out=None):
     """input * other, element-wise. Mirrors: torch.mul"""
+    if out is None and _plain(input, other):
+        return Mul.apply(input, other)
     if not is_tensor(input):
         input, other = other, input
     other = _wrap_int(input, other)
@@ -325,6 +347,9 @@ def div(input, other, *, rounding_mode=None, out=None):
 
     Mirrors: torch.div
     """
+    if out is None and rounding_mode is None and _plain(input, other) and \
+            input._data.dtype.kind == "f":
+        return Div.apply(input, other)
     if not is_tensor(input):
         if rounding_mode is None and not is_tensor(input):
             return _finish(reciprocal(other) * input, out)  # torch: MulBackward0
