@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from teachtorch._backend import get_array_module
+from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import wrap_dim
 from teachtorch.tensor import Tensor
@@ -53,6 +54,9 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx, grad_output):
         (y,) = ctx.saved_tensors
+        if not grad_mode.is_grad_enabled():  # plain backward: one NumPy expression
+            g, yd = grad_output._data, y._data
+            return _const(yd * (g - (g * yd).sum(axis=ctx.dim, keepdims=True)))
         return y * (grad_output - (grad_output * y).sum(ctx.dim, keepdim=True))
 
 
@@ -78,6 +82,10 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx, grad_output):
         (y,) = ctx.saved_tensors
+        if not grad_mode.is_grad_enabled():  # plain backward: one NumPy expression
+            g = grad_output._data
+            xp = get_array_module(g)
+            return _const(g - xp.exp(y._data) * g.sum(axis=ctx.dim, keepdims=True))
         return grad_output - y.exp() * grad_output.sum(ctx.dim, keepdim=True)
 
 
