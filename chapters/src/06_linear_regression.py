@@ -239,7 +239,7 @@ print(results[0] == results[1], results[0])
 # %% [markdown]
 # ## 7. 练习
 #
-# 1. 把手动更新的学习率从 0.01 改成 0.2，会发生什么？为什么？
+# 1. 把手动更新的学习率从 0.01 改成 0.3，会发生什么？为什么？
 # 2. 在第 3 节的模型上，把 `SGD` 换成 `Adam(lr=0.1)`，要多少轮才能让损失小于 1e-6？
 # 3. 为什么笔记说"更新参数时一定记得要转换成标量后再去计算"？
 
@@ -252,9 +252,9 @@ for epoch in range(5):
     for x, y in zip(x_train.view(-1).tolist(), y_train.view(-1).tolist()):
         cost = (w * x - y) ** 2
         cost.backward()
-        w.data = w.data - 0.2 * w.grad.data
+        w.data = w.data - 0.3 * w.grad.data
         w.grad.data.zero_()
-    print(epoch, w.item())  # 步长太大：越过最低点并发散
+    print(epoch, w.item())  # x=3 时每步乘以 1-2*0.3*9=-4.4：越过最低点并发散
 torch.manual_seed(0)
 model = torch.nn.Linear(1, 1)
 opt = torch.optim.Adam(model.parameters(), lr=0.1)
