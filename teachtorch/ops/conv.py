@@ -1,11 +1,15 @@
 """Convolution: conv1d, conv2d, conv_transpose2d, via im2col and one matrix product.
 
-im2col: ``as_strided`` gives a (C, kh, kw, N, OH, OW) *view* of the padded input in
-which every output position sees its own kh x kw window; copying that view into a
-(C*kh*kw, N*OH*OW) matrix turns the whole convolution into one GEMM with the weight
-matrix (O, C*kh*kw). The backward pass is two more GEMMs and col2im, which adds each
-kernel offset's slab of the column matrix back onto the input (kh*kw slice additions,
-no loop over elements). ``conv2d_naive`` is the same arithmetic as six nested loops.
+im2col: ``as_strided`` gives an (N, C, kh, kw, OH, OW) *view* of the padded input in
+which every output position sees its own kh x kw window; copying that view into
+(N, C*kh*kw, OH*OW) column matrices turns the whole convolution into one batched
+GEMM with the weight matrix (O, C*kh*kw): ``np.matmul(W, cols)`` -> (N, O, OH*OW),
+already in PyTorch's NCHW order. (One GEMM per sample rather than one huge GEMM:
+OpenBLAS runs these mid-sized products steadily, while a single (O, N*OH*OW) product
+can stall for tens of milliseconds when its threads compete for busy cores.)
+The backward pass is two more batched GEMMs and col2im, which adds each kernel
+offset's slab of the columns back onto the input (kh*kw slice additions, no loop over
+elements). ``conv2d_naive`` is the same arithmetic as six nested loops.
 Chapter 10 (CNN basics) opens this file.
 """
 import numpy as np
@@ -33,24 +37,24 @@ def out_size(size, k, stride, pad_lo, pad_hi, dilation):
 
 
 def im2col(xp, kernel, out, stride, dilation):
-    """Columns (C*kh*kw, N*OH*OW) of a padded (N, C, H, W) array: one copy.
+    """Columns (N, C*kh*kw, OH*OW) of a padded (N, C, H, W) array: one copy.
 
-    Math: cols[(c, i, j), (n, y, x)] = xp[n, c, y*s_h + i*d_h, x*s_w + j*d_w]
+    Math: cols[n, (c, i, j), (y, x)] = xp[n, c, y*s_h + i*d_h, x*s_w + j*d_w]
     """
     n, c = xp.shape[:2]
     (kh, kw), (oh, ow) = kernel, out
     sn, sc, sh, sw = xp.strides
-    view = as_strided(xp, (c, kh, kw, n, oh, ow),
-                      (sc, sh * dilation[0], sw * dilation[1], sn,
+    view = as_strided(xp, (n, c, kh, kw, oh, ow),
+                      (sn, sc, sh * dilation[0], sw * dilation[1],
                        sh * stride[0], sw * stride[1]), writeable=False)
-    return view.reshape(c * kh * kw, n * oh * ow)
+    return view.reshape(n, c * kh * kw, oh * ow)
 
 
 def col2im(cols, padded_shape, kernel, out, stride, dilation):
     """The adjoint of im2col: add every column entry back onto its input pixel."""
     n, c, hp, wp = padded_shape
     (kh, kw), (oh, ow) = kernel, out
-    cols = cols.reshape(c, kh, kw, n, oh, ow).transpose(3, 0, 1, 2, 4, 5)
+    cols = cols.reshape(n, c, kh, kw, oh, ow)
     dx = np.zeros(padded_shape, cols.dtype)
     for i in range(kh):              # one slice addition per kernel offset
         top = i * dilation[0]
@@ -112,15 +116,15 @@ class Convolution(Function):
         ow = out_size(w, kw, stride[1], *pads[1], dilation[1])
         cols = im2col(xp, (kh, kw), (oh, ow), stride, dilation)
         wg = w2.reshape(groups, o // groups, cg * kh * kw)
-        y = np.matmul(wg, cols.reshape(groups, cg * kh * kw, n * oh * ow))
-        y = y.reshape(o, n, oh, ow).transpose(1, 0, 2, 3)
+        y = np.matmul(wg, cols.reshape(n, groups, cg * kh * kw, oh * ow))
+        y = y.reshape(n, o, oh, ow)
         if bias is not None:
-            y = y + bias.reshape(1, o, 1, 1)
+            y += bias.reshape(1, o, 1, 1)
         ctx.save_for_backward(weight)
         ctx.geometry = (xp.shape, (kh, kw), (oh, ow), stride, pads, dilation, groups)
         ctx.cols = cols
         ctx.in_shape = x.shape
-        return np.ascontiguousarray(_as_input_shape(y, x.shape, weight.ndim - 2))
+        return _as_input_shape(y, x.shape, weight.ndim - 2)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -132,17 +136,18 @@ class Convolution(Function):
         g = g[None] if len(ctx.in_shape) == nd + 1 else g
         g = g[:, :, None, :] if nd == 1 else g
         w2 = weight._data.reshape(weight.shape[0], -1)
-        o, ck = w2.shape
-        gm = g.transpose(1, 0, 2, 3).reshape(groups, o // groups, -1)
+        o, ckg = w2.shape
+        n = g.shape[0]
+        wg = w2.reshape(groups, o // groups, ckg)
+        gm = g.reshape(n, groups, o // groups, -1)
         gx = gw = gb = None
         if ctx.needs_input_grad[0]:
-            wg = w2.reshape(groups, o // groups, ck)
-            cols = np.matmul(wg.transpose(0, 2, 1), gm).reshape(groups * ck, -1)
+            cols = np.matmul(wg.transpose(0, 2, 1), gm).reshape(n, groups * ckg, -1)
             dx = _crop(col2im(cols, xp_shape, kernel, out, stride, dilation), pads)
             gx = _wrap(_as_input_shape(dx, ctx.in_shape, nd))
         if ctx.needs_input_grad[1]:
-            cols = ctx.cols.reshape(groups, ck, -1)
-            gw = _wrap(np.matmul(gm, cols.transpose(0, 2, 1)).reshape(weight.shape))
+            cols = ctx.cols.reshape(n, groups, ckg, -1).transpose(0, 1, 3, 2)
+            gw = _wrap(np.matmul(gm, cols).sum(axis=0).reshape(weight.shape))
         if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
             gb = _wrap(g.sum(axis=(0, 2, 3)))
         return gx, gw, gb
@@ -174,9 +179,9 @@ class ConvTranspose(Function):
         wout = (w - 1) * stride[1] - 2 * padding[1] + dilation[1] * (kw - 1) \
             + output_padding[1] + 1
         padded = (n, og * groups, hout + 2 * padding[0], wout + 2 * padding[1])
-        xm = x.transpose(1, 0, 2, 3).reshape(groups, cin // groups, n * h * w)
+        xm = x.reshape(n, groups, cin // groups, h * w)
         wg = weight.reshape(groups, cin // groups, og * kh * kw)
-        cols = np.matmul(wg.transpose(0, 2, 1), xm).reshape(groups * og * kh * kw, -1)
+        cols = np.matmul(wg.transpose(0, 2, 1), xm).reshape(n, groups * og * kh * kw, -1)
         pads = ((padding[0], padding[0]), (padding[1], padding[1]))
         y = _crop(col2im(cols, padded, (kh, kw), (h, w), stride, dilation), pads)
         y = np.ascontiguousarray(y)
@@ -193,15 +198,16 @@ class ConvTranspose(Function):
         kernel, out, stride, pads, dilation, groups = ctx.geometry
         cin = weight.shape[0]
         gcols = im2col(_pad(grad_output._data, pads), kernel, out, stride, dilation)
-        gcols = gcols.reshape(groups, -1, gcols.shape[1])
+        n = gcols.shape[0]
+        gcols = gcols.reshape(n, groups, -1, gcols.shape[2])
         gx = gw = gb = None
         if ctx.needs_input_grad[0]:
             wg = weight._data.reshape(groups, cin // groups, -1)
-            dx = np.matmul(wg, gcols).reshape(cin, x.shape[0], *out)
-            gx = _wrap(dx.transpose(1, 0, 2, 3))
+            gx = _wrap(np.matmul(wg, gcols).reshape(x.shape))
         if ctx.needs_input_grad[1]:
-            xm = x._data.transpose(1, 0, 2, 3).reshape(groups, cin // groups, -1)
-            gw = _wrap(np.matmul(xm, gcols.transpose(0, 2, 1)).reshape(weight.shape))
+            xm = x._data.reshape(n, groups, cin // groups, -1)
+            gw = np.matmul(xm, gcols.transpose(0, 1, 3, 2)).sum(axis=0)
+            gw = _wrap(gw.reshape(weight.shape))
         if ctx.needs_input_grad[2]:
             gb = _wrap(grad_output._data.sum(axis=(0, 2, 3)))
         return gx, gw, gb

@@ -65,6 +65,25 @@ def _scatter_to_input(grad, indices, in_shape, unique):
     return dx.reshape(in_shape)
 
 
+def _running_max(win, has_nan):
+    """Max over the last two axes of win, and the first position (i*kw + j) of it.
+
+    One pass per kernel offset over the (N, C, OH, OW) slab of that offset; a NaN
+    wins and stays, as in PyTorch.
+    """
+    kh, kw = win.shape[-2:]
+    best = win[..., 0, 0].copy()
+    arg = np.zeros(best.shape, np.int64 if kh * kw > 127 else np.int8)
+    for k in range(1, kh * kw):
+        v = win[..., k // kw, k % kw]
+        better = v > best
+        if has_nan:
+            better |= np.isnan(v)
+        np.copyto(best, v, where=better)
+        np.copyto(arg, k, where=better)
+    return best, arg.astype(np.int64)
+
+
 class MaxPool2d(Function):
     """The largest value of each window, and where it was.
 
@@ -79,9 +98,7 @@ class MaxPool2d(Function):
         x4 = _as4d(x)
         fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
         win = _windows(x4, kernel, stride, pad, dilation, out, fill)
-        flat = win.reshape(*win.shape[:4], -1)
-        arg = flat.argmax(axis=-1)
-        y = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
+        y, arg = _running_max(win, x.dtype.kind == "f" and np.isnan(x).any())
         ki, kj = np.divmod(arg, kernel[1])
         rows = np.arange(out[0])[:, None] * stride[0] - pad[0] + ki * dilation[0]
         cols = np.arange(out[1])[None, :] * stride[1] - pad[1] + kj * dilation[1]
@@ -113,7 +130,9 @@ class AvgPool2d(Function):
     def forward(ctx, x, kernel, stride, pad, out, count_include_pad, divisor_override):
         x4 = _as4d(x)
         win = _windows(x4, kernel, stride, pad, (1, 1), out, 0)
-        sums = win.sum(axis=(-2, -1), dtype=x.dtype)
+        sums = win[..., 0, 0].copy()
+        for k in range(1, kernel[0] * kernel[1]):    # one slab per kernel offset
+            sums += win[..., k // kernel[1], k % kernel[1]]
         if divisor_override:
             div = np.asarray(divisor_override, x.dtype)
         else:
