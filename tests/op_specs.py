@@ -284,3 +284,29 @@ def check_like_torch(fn, arrays, *, grad=True, atol=1e-5, rtol=1e-4):
             np.testing.assert_allclose(g_ours.numpy(), g_theirs.numpy(), rtol=rtol,
                                        atol=atol)
     return ours, theirs
+
+
+def input_arrays(spec, draw, dtype=np.float64):
+    """Arrays for spec drawn with hypothesis: shapes from hypothesis.extra.numpy (main
+    shape, then shapes broadcastable with it), values from a drawn seed, and a drawn
+    choice of contiguous or non-contiguous layout. Use inside @st.composite or with
+    st.data(): ``input_arrays(spec, data.draw)``."""
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+
+    if spec.fixed_shapes is not None:
+        shapes = list(spec.fixed_shapes)
+    else:
+        lo_size = 2 if "needs2" in spec.tags else 1
+        main = draw(hnp.array_shapes(min_dims=spec.min_rank, max_dims=3,
+                                     min_side=lo_size, max_side=3))
+        shapes = [main]
+        for _ in range(spec.nargs - 1):
+            shapes.append(draw(hnp.broadcastable_shapes(main, min_dims=0,
+                                                        max_dims=len(main), max_side=3))
+                          if spec.broadcast else main)
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    arrays = values_for(spec, shapes, rng, dtype)
+    if not draw(st.booleans()):
+        arrays = [non_contiguous(a, rng) for a in arrays]
+    return arrays

@@ -10,31 +10,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import teachtorch
-from op_specs import (all_specs, check_like_torch, non_contiguous, shapes_for,
-                      values_for)
+from op_specs import all_specs, check_like_torch, input_arrays
 
 SPECS = all_specs()
 IDS = [s.name for s in SPECS]
 FEW = settings(max_examples=10, deadline=None, derandomize=True,
                suppress_health_check=[HealthCheck.too_slow])
-seeds = st.integers(0, 2**31 - 1)
-
-
-def _inputs(spec, seed, dtype=np.float64, contiguous=True):
-    rng = np.random.default_rng(seed)
-    arrays = values_for(spec, shapes_for(spec, rng), rng, dtype)
-    if not contiguous:
-        arrays = [non_contiguous(a, rng) for a in arrays]
-    return arrays
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 @FEW
-@given(seed=seeds)
-def test_forward_matches_numpy(spec, seed):
+@given(data=st.data())
+def test_forward_matches_numpy(spec, data):
     if spec.ref is None:
         pytest.skip("no NumPy reference for this op")
-    arrays = _inputs(spec, seed)
+    arrays = input_arrays(spec, data.draw)
     out = spec.fn(teachtorch, *[teachtorch.from_numpy(a) for a in arrays])
     expected = np.asarray(spec.ref(*arrays))
     assert tuple(out.shape) == expected.shape
@@ -44,18 +34,18 @@ def test_forward_matches_numpy(spec, seed):
 @pytest.mark.parametrize("spec", [s for s in SPECS if s.grad], ids=[s.name for s in SPECS
                                                                     if s.grad])
 @FEW
-@given(seed=seeds, contiguous=st.booleans())
-def test_gradcheck_every_input(spec, seed, contiguous):
-    arrays = _inputs(spec, seed, contiguous=contiguous)
+@given(data=st.data())
+def test_gradcheck_every_input(spec, data):
+    arrays = input_arrays(spec, data.draw)
     xs = [teachtorch.from_numpy(a).requires_grad_() for a in arrays]
     assert teachtorch.autograd.gradcheck(lambda *t: spec.fn(teachtorch, *t), xs)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 @FEW
-@given(seed=seeds)
-def test_float32_inputs_not_mutated_grad_shapes(spec, seed):
-    arrays = _inputs(spec, seed, np.float32, contiguous=False)
+@given(data=st.data())
+def test_float32_inputs_not_mutated_grad_shapes(spec, data):
+    arrays = input_arrays(spec, data.draw, np.float32)
     before = [a.copy() for a in arrays]
     xs = [teachtorch.from_numpy(a).requires_grad_(spec.grad) for a in arrays]
     out = spec.fn(teachtorch, *xs)
@@ -71,7 +61,7 @@ def test_float32_inputs_not_mutated_grad_shapes(spec, seed):
 
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 @FEW
-@given(seed=seeds, contiguous=st.booleans())
-def test_same_as_torch(spec, seed, contiguous):
-    arrays = _inputs(spec, seed, np.float32, contiguous=contiguous)
+@given(data=st.data())
+def test_same_as_torch(spec, data):
+    arrays = input_arrays(spec, data.draw, np.float32)
     check_like_torch(spec.fn, arrays, grad=spec.grad, atol=spec.atol, rtol=spec.rtol)
