@@ -279,14 +279,18 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 # ----- random ------------------------------------------------------------------------
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform on [0, 1). Mirrors: torch.rand"""
-    data = _random.rng(generator).random(_size(size), dtype=np.float64)
-    return _finish(data.astype(_float_dtype(dtype).np), None, device, requires_grad)
+    np_dtype = _float_dtype(dtype).np
+    fast = np_dtype if np_dtype in (np.float32, np.float64) else np.float64
+    data = _random.rng(generator).random(_size(size, "rand"), dtype=fast)
+    return _finish(data.astype(np_dtype, copy=False), None, device, requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal. Mirrors: torch.randn"""
-    data = _random.rng(generator).standard_normal(_size(size))
-    return _finish(data.astype(_float_dtype(dtype).np), None, device, requires_grad)
+    np_dtype = _float_dtype(dtype).np
+    fast = np_dtype if np_dtype in (np.float32, np.float64) else np.float64
+    data = _random.rng(generator).standard_normal(_size(size, "randn"), dtype=fast)
+    return _finish(data.astype(np_dtype, copy=False), None, device, requires_grad)
 
 
 def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,

@@ -11,7 +11,7 @@ from teachtorch import _errors
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import is_tensor
-from teachtorch.ops.views import ViewFunction, strided
+from teachtorch.ops.views import ViewFunction, insert_unit_dims
 
 
 def _convert_index(index):
@@ -109,7 +109,7 @@ def basic_view(x, index):
     for pos, d in nones:
         shape.insert(pos, 1)
         strides.insert(pos, 1 if d >= x.ndim else x.shape[d] * x.strides[d] // x.itemsize)
-    return strided(r, shape, strides)
+    return insert_unit_dims(r, shape, strides)
 
 
 class SelectIndex(BasicIndex):
@@ -182,7 +182,12 @@ def _ok_for_zero_dim(index):
 
 
 def getitem(x, index):
-    if x.dim() == 0 and not _ok_for_zero_dim(index):
+    if type(index) is int and x._data.ndim:  # fast path for the commonest case, x[i]
+        try:
+            return SelectIndex.apply(x, (index,))
+        except IndexError as e:
+            raise IndexError(_index_error(e, x)) from None
+    if x._data.ndim == 0 and not _ok_for_zero_dim(index):
         raise IndexError(_errors.zero_dim_index())
     idx, basic = _convert_index(index)
     if basic:

@@ -15,6 +15,9 @@ from teachtorch.ops._util import wrap_dim
 
 
 def _dtype_of(tensors):
+    np_dtype = tensors[0]._data.dtype
+    if all(t._data.dtype == np_dtype for t in tensors):
+        return dtypes._FROM_NP[np_dtype]
     dt = tensors[0].dtype
     for t in tensors[1:]:
         dt = dtypes.promote_types(dt, t.dtype)
@@ -35,7 +38,7 @@ class Cat(Function):
         *arrays, dim, np_dtype = args
         ctx.dim, ctx.sizes = dim, [a.shape[dim] for a in arrays]
         xp = _backend.get_array_module(arrays[0])
-        return xp.concatenate([a.astype(np_dtype, copy=False) for a in arrays], axis=dim)
+        return xp.concatenate(arrays, axis=dim, dtype=np_dtype)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -57,7 +60,7 @@ class Stack(Function):
         *arrays, dim, np_dtype = args
         ctx.dim = dim
         xp = _backend.get_array_module(arrays[0])
-        return xp.stack([a.astype(np_dtype, copy=False) for a in arrays], axis=dim)
+        return xp.stack(arrays, axis=dim, dtype=np_dtype)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -78,26 +81,28 @@ def _check_list(fn, tensors):
 def cat(tensors, dim=0, *, out=None):
     """Concatenate along dim; every other dim must match. Mirrors: torch.cat"""
     tensors = _check_list("cat", tensors)
-    ref = next((t for t in tensors if t.dim() > 0), None)
+    shapes = [t._data.shape for t in tensors]
+    ref = next((s for s in shapes if s), None)
     if ref is None:
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be "
                            "concatenated\nhint: use torch.stack for 0-d tensors, or "
                            "unsqueeze(0) them first.")
     dtype = _dtype_of(tensors)  # empty 1-D tensors still take part in promotion
-    tensors = [t for t in tensors if not (t.dim() == 1 and t.shape[0] == 0)] or [ref]
-    d = wrap_dim(dim, ref.dim())
-    for i, t in enumerate(tensors):
-        if t.dim() != ref.dim():
+    keep = [i for i, s in enumerate(shapes) if s != (0,)] or [shapes.index(ref)]
+    tensors = [tensors[i] for i in keep]
+    d = wrap_dim(dim, len(ref))
+    for i in keep:
+        s = shapes[i]
+        if len(s) != len(ref):
             raise RuntimeError(
-                f"Tensors must have same number of dimensions: got {ref.dim()} and "
-                f"{t.dim()}\nhint: unsqueeze or view them to the same number of dims.")
-        for k in range(ref.dim()):
-            if k != d and t.shape[k] != ref.shape[k]:
-                raise RuntimeError(
-                    f"Sizes of tensors must match except in dimension {d}. Expected size "
-                    f"{ref.shape[k]} but got size {t.shape[k]} for tensor number {i} in "
-                    f"the list.\nhint: shapes {[tuple(x.shape) for x in tensors]}; only "
-                    f"dim {d} may differ.")
+                f"Tensors must have same number of dimensions: got {len(ref)} and "
+                f"{len(s)}\nhint: unsqueeze or view them to the same number of dims.")
+        if s[:d] != ref[:d] or s[d + 1:] != ref[d + 1:]:
+            k = next(k for k in range(len(ref)) if k != d and s[k] != ref[k])
+            raise RuntimeError(
+                f"Sizes of tensors must match except in dimension {d}. Expected size "
+                f"{ref[k]} but got size {s[k]} for tensor number {i} in the list.\n"
+                f"hint: shapes {[tuple(x) for x in shapes]}; only dim {d} may differ.")
     result = Cat.apply(*tensors, d, dtype.np)
     if out is not None:
         from teachtorch.ops._util import write_out
@@ -112,9 +117,9 @@ concat = concatenate = cat
 def stack(tensors, dim=0, *, out=None):
     """Join same-shaped tensors along a new dim. Mirrors: torch.stack"""
     tensors = _check_list("stack", tensors)
-    shape = tensors[0].shape
+    shape = tensors[0]._data.shape
     for i, t in enumerate(tensors):
-        if t.shape != shape:
+        if t._data.shape != shape:
             raise RuntimeError(
                 f"stack expects each tensor to be equal size, but got {list(shape)} at "
                 f"entry 0 and {list(t.shape)} at entry {i}\nhint: stack adds a new dim; "
