@@ -5,12 +5,12 @@ import math
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
+from helpers import assert_close, to_np
 
 import teachtorch
 import teachtorch.nn as tnn
 import teachtorch.nn.functional as TF
-import torch.nn.functional as F
-from helpers import assert_close, to_np
 
 RNG = np.random.default_rng(0)
 
@@ -212,6 +212,27 @@ def test_activation_parity(make):
 @pytest.mark.parametrize("make", ACTIVATIONS[:16])
 def test_activation_parity_float64(make):
     check_layer(make, (3, 4), dtype=np.float64, atol=1e-6)
+
+
+@pytest.mark.parametrize("make", [
+    lambda nn: nn.LeakyReLU(0.1, inplace=True), lambda nn: nn.ELU(inplace=True),
+    lambda nn: nn.ReLU6(inplace=True), lambda nn: nn.SiLU(inplace=True),
+    lambda nn: nn.Hardtanh(inplace=True), lambda nn: nn.Threshold(0.2, 1.0, True),
+])
+def test_inplace_activations_modify_input_and_backprop(make):
+    x = RNG.standard_normal((3, 4)).astype(np.float32) * 3
+    outs = []
+    for nn, lib in ((tnn, teachtorch), (torch.nn, torch)):
+        leaf = lib.tensor(x, requires_grad=True)
+        h = leaf * 1.0
+        y = make(nn)(h)
+        assert y is h or y.data_ptr() == h.data_ptr()
+        (y * y).sum().backward()
+        outs.append((h, leaf.grad, y.grad_fn.name(), repr(make(nn))))
+    (ho, go, no, ro), (ht, gt, nt, rt) = outs
+    assert_close(ho, ht, atol=1e-6)
+    assert_close(go, gt, atol=1e-5)
+    assert no == nt and ro == rt
 
 
 def test_relu_inplace():

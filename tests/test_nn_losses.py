@@ -4,12 +4,12 @@ import warnings
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
+from helpers import assert_close
 
 import teachtorch
 import teachtorch.nn as tnn
 import teachtorch.nn.functional as TF
-import torch.nn.functional as F
-from helpers import assert_close
 
 RNG = np.random.default_rng(0)
 N, C = 6, 4

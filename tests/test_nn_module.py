@@ -6,10 +6,10 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 import torch
+from helpers import assert_close, to_np
 
 import teachtorch
 import teachtorch.nn as tnn
-from helpers import assert_close, to_np
 
 
 def copy_params(src, dst):
@@ -107,7 +107,7 @@ def test_setattr_routing_and_delattr():
     del m.w
     assert "w" not in m._parameters
     with pytest.raises(AttributeError, match="has no attribute 'w'"):
-        m.w
+        _ = m.w
 
 
 def test_assign_tensor_to_parameter_slot_errors_like_torch():
@@ -364,7 +364,7 @@ def _hook_trace(nn, lib):
 
 
 def test_forward_and_backward_hooks_match_torch():
-    (log_o, g_o, net_o), (log_t, g_t, net_t) = (_hook_trace(tnn, teachtorch),
+    (log_o, g_o, _), (log_t, g_t, _) = (_hook_trace(tnn, teachtorch),
                                                 _hook_trace(torch.nn, torch))
     assert log_o == log_t
     assert [g.shape for g in g_o["in"]] == [g.shape for g in g_t["in"]]

@@ -6,10 +6,10 @@ import os
 
 import numpy as np
 import torch
+from helpers import assert_close
 
 import teachtorch
 import teachtorch.nn as tnn
-from helpers import assert_close
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "assets", "data")
 
@@ -29,7 +29,7 @@ def compare_grads(ours, theirs, rtol=1e-4, atol=1e-6):
 def two_layer_net(torch):
     class TwoLayerNet(torch.nn.Module):
         def __init__(self, D_in, H, D_out):
-            super(TwoLayerNet, self).__init__()
+            super().__init__()
             self.linear1 = torch.nn.Linear(D_in, H)
             self.linear2 = torch.nn.Linear(H, D_out)
 
@@ -72,7 +72,7 @@ def test_two_layer_net_note_003():
 def diabetes_model(torch):
     class Model(torch.nn.Module):
         def __init__(self):
-            super(Model, self).__init__()
+            super().__init__()
             self.linear1 = torch.nn.Linear(8, 6)
             self.linear2 = torch.nn.Linear(6, 4)
             self.linear3 = torch.nn.Linear(4, 1)
@@ -106,7 +106,7 @@ def test_diabetes_network_forward_backward():
 def mnist_mlp(torch):
     class MyModule(torch.nn.Module):
         def __init__(self):
-            super(MyModule, self).__init__()
+            super().__init__()
             self.l1 = torch.nn.Linear(784, 512)
             self.l2 = torch.nn.Linear(512, 256)
             self.l3 = torch.nn.Linear(256, 128)

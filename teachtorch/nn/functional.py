@@ -5,8 +5,6 @@ A layer object (``nn.Linear``) holds parameters and calls the function here
 The kernels live in ``teachtorch/ops`` (nn_ops.py, nn_layers.py, loss.py).
 Chapter 09 (softmax and the MNIST MLP) opens this file.
 """
-import math
-
 import numpy as np
 
 from teachtorch import ops
@@ -66,11 +64,13 @@ def relu_(input):
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     from teachtorch.ops import activation
 
+    if inplace:
+        return ops.apply_inplace(input, activation.hardtanh, min_val, max_val)
     return activation.hardtanh(input, min_val, max_val)
 
 
 def relu6(input, inplace=False):
-    return hardtanh(input, 0.0, 6.0)
+    return hardtanh(input, 0.0, 6.0, inplace)
 
 
 def sigmoid(input):

@@ -215,7 +215,7 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
     r = rng(generator)
     rows, cols = tensor.shape
     values = r.normal(0.0, std, (rows, cols))
-    n_zeros = int(math.ceil(sparsity * rows))
+    n_zeros = math.ceil(sparsity * rows)
     order = np.argsort(r.random((rows, cols)), axis=0)[:n_zeros]
     values[order, np.arange(cols)[None, :]] = 0
     return _fill(tensor, values)

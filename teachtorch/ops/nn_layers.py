@@ -5,7 +5,6 @@ closed form (PyTorch's native_*_norm_backward): first derivatives are exact;
 the statistics are treated as constants if you differentiate twice.
 Chapter 10 (CNN basics: BatchNorm, padding) and chapter 13 (embeddings) open this file.
 """
-import numpy as np
 
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function

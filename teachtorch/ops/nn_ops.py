@@ -12,6 +12,7 @@ from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import wrap_dim
+from teachtorch.ops.inplace import apply_inplace
 from teachtorch.tensor import Tensor
 
 
@@ -375,6 +376,15 @@ class Prelu(Function):
         return grad_x, grad_w
 
 
+# PyTorch's in-place variants (x.leaky_relu_() ...) get nodes named ...Backward1
+EluInplace = type("EluInplace", (Elu,), {"node_name": "EluBackward1"})
+CeluInplace = type("CeluInplace", (Celu,), {"node_name": "CeluBackward1"})
+LeakyReluInplace = type("LeakyReluInplace", (LeakyRelu,),
+                        {"node_name": "LeakyReluBackward1"})
+ThresholdInplace = type("ThresholdInplace", (Threshold,),
+                        {"node_name": "ThresholdBackward1"})
+
+
 def gelu(input, approximate="none"):
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"approximate argument must be either none or tanh.\nhint: "
@@ -382,28 +392,39 @@ def gelu(input, approximate="none"):
     return Gelu.apply(input, approximate)
 
 
+def _maybe_inplace(fn, input, inplace, *args, inplace_fn=None):
+    """fn(input, *args), written back into input when inplace=True (like ReLU_)."""
+    if inplace:
+        return apply_inplace(input, inplace_fn or fn, *args)
+    return fn(input, *args)
+
+
 def silu(input, inplace=False):
-    return Silu.apply(input)
+    return _maybe_inplace(Silu.apply, input, inplace)
 
 
 def mish(input, inplace=False):
-    return Mish.apply(input)
+    return _maybe_inplace(Mish.apply, input, inplace)
 
 
 def elu(input, alpha=1.0, inplace=False):
-    return Elu.apply(input, alpha, 1.0, 1.0)
+    return _maybe_inplace(Elu.apply, input, inplace, alpha, 1.0, 1.0,
+                          inplace_fn=EluInplace.apply)
 
 
 def selu(input, inplace=False):
-    return Elu.apply(input, 1.6732632423543772, 1.0507009873554805, 1.0)
+    return _maybe_inplace(Elu.apply, input, inplace, 1.6732632423543772,
+                          1.0507009873554805, 1.0, inplace_fn=EluInplace.apply)
 
 
 def celu(input, alpha=1.0, inplace=False):
-    return Celu.apply(input, alpha, 1.0, 1.0 / alpha)
+    return _maybe_inplace(Celu.apply, input, inplace, alpha, 1.0, 1.0 / alpha,
+                          inplace_fn=CeluInplace.apply)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    return LeakyRelu.apply(input, negative_slope)
+    return _maybe_inplace(LeakyRelu.apply, input, inplace, negative_slope,
+                          inplace_fn=LeakyReluInplace.apply)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
@@ -411,7 +432,8 @@ def softplus(input, beta=1.0, threshold=20.0):
 
 
 def threshold(input, threshold, value, inplace=False):
-    return Threshold.apply(input, threshold, value)
+    return _maybe_inplace(Threshold.apply, input, inplace, threshold, value,
+                          inplace_fn=ThresholdInplace.apply)
 
 
 def prelu(input, weight):

@@ -66,7 +66,7 @@ class Sequential(Module):
 
     def __add__(self, other):
         if not isinstance(other, Sequential):
-            raise ValueError("add operator supports only objects of Sequential class, "
+            raise ValueError("add operator supports only objects of Sequential class, "  # noqa: TRY004
                              f"but {type(other)} is given.")
         out = Sequential()
         for m in list(self) + list(other):
@@ -82,7 +82,7 @@ class Sequential(Module):
 
     def insert(self, index, module):
         if not isinstance(module, Module):
-            raise AssertionError(f"module should be of type: {Module}")
+            raise AssertionError(f"module should be of type: {Module}")  # noqa: TRY004
         n = len(self._modules)
         if not -n <= index <= n:
             raise IndexError(f"Index out of range: {index}")

@@ -163,7 +163,7 @@ class Module:
                 raise AttributeError(f"{mod._get_name()} has no attribute `{item}`")
             mod = getattr(mod, item)
             if not isinstance(mod, Module):
-                raise AttributeError("`" + item + "` is not an nn.Module")
+                raise AttributeError("`" + item + "` is not an nn.Module")  # noqa: TRY004
         return mod
 
     def get_parameter(self, target):
@@ -173,7 +173,7 @@ class Module:
             raise AttributeError(f"{mod._get_name()} has no attribute `{name}`")
         param = getattr(mod, name)
         if not isinstance(param, Parameter):
-            raise AttributeError("`" + name + "` is not an nn.Parameter")
+            raise AttributeError("`" + name + "` is not an nn.Parameter")  # noqa: TRY004
         return param
 
     # ----- attribute routing ------------------------------------------------------------
@@ -244,7 +244,7 @@ class Module:
         keys = list(object.__dir__(self))
         for store in ("_parameters", "_buffers", "_modules"):
             keys += list(self.__dict__.get(store, {}).keys())
-        return sorted(set(k for k in keys if not k[0].isdigit()))
+        return sorted({k for k in keys if not k[0].isdigit()})
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -313,7 +313,7 @@ class Module:
     def train(self, mode=True):
         """Training mode (Dropout drops, BatchNorm uses batch statistics)."""
         if not isinstance(mode, bool):
-            raise ValueError("training mode is expected to be boolean")
+            raise ValueError("training mode is expected to be boolean")  # noqa: TRY004
         self.training = mode
         for m in self.children():
             m.train(mode)
@@ -462,7 +462,7 @@ class Module:
             with grad_mode.no_grad():
                 param.copy_(value)
         if strict:
-            for key in state_dict.keys():
+            for key in state_dict:
                 if key.startswith(prefix):
                     first = key[len(prefix):].split(".", 1)[0]
                     if first not in self._modules and first not in local:
