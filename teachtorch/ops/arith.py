@@ -190,11 +190,8 @@ class DivRounding(Function):
         if dtype is not None:
             a, b = _cast(a, b, dtype)
         with np.errstate(divide="ignore", invalid="ignore"):
-            if mode == "floor":
-                if np.result_type(a, b).kind == "f":
-                    return np.floor(np.true_divide(a, b)).astype(
-                        np.result_type(a, b), copy=False)
-                return np.floor_divide(a, b)
+            if mode == "floor":  # Python's // (1.5 // 0.3 is 4.0, as in PyTorch)
+                return np.asarray(np.floor_divide(a, b))
             q = np.true_divide(a, b)
             if q.dtype.kind == "f" and np.result_type(a, b).kind != "f":
                 return np.fix(q).astype(np.result_type(a, b))  # integer trunc

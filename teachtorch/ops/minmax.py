@@ -11,7 +11,7 @@ import numpy as np
 
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import is_tensor, make, normalize_dims, wrap_dim
-from teachtorch.ops.reduce import expand_back
+from teachtorch.ops.reduce import dim_or_axis, expand_back
 
 
 def _return_type(name):
@@ -192,11 +192,12 @@ def _values_indices(cls, kind, input, dim, keepdim):
     return getattr(return_types, kind)(values, indices)
 
 
-def max(input, dim=None, keepdim=False, *, out=None):  # noqa: A001 - PyTorch's name
+def max(input, dim=None, keepdim=False, *, out=None, axis=None):  # noqa: A001
     """max(x): the largest value; max(x, dim): (values, indices); max(x, y): maximum.
 
     Mirrors: torch.max
     """
+    dim = dim_or_axis(dim, axis)
     if is_tensor(dim):
         from teachtorch.ops.select import maximum
 
@@ -207,11 +208,12 @@ def max(input, dim=None, keepdim=False, *, out=None):  # noqa: A001 - PyTorch's 
     return _values_indices(MaxDim, "max", input, dim, keepdim)
 
 
-def min(input, dim=None, keepdim=False, *, out=None):  # noqa: A001 - PyTorch's name
+def min(input, dim=None, keepdim=False, *, out=None, axis=None):  # noqa: A001
     """min(x): the smallest value; min(x, dim): (values, indices); min(x, y): minimum.
 
     Mirrors: torch.min
     """
+    dim = dim_or_axis(dim, axis)
     if is_tensor(dim):
         from teachtorch.ops.select import minimum
 
@@ -222,14 +224,16 @@ def min(input, dim=None, keepdim=False, *, out=None):  # noqa: A001 - PyTorch's 
     return _values_indices(MinDim, "min", input, dim, keepdim)
 
 
-def amax(input, dim=(), keepdim=False):
+def amax(input, dim=(), keepdim=False, *, axis=None):
     """Largest value over dim(s) (all dims when dim is ()). Mirrors: torch.amax"""
+    dim = dim_or_axis(dim, axis)
     dims = None if dim in ((), None, []) else normalize_dims(dim, input.dim())
     return Amax.apply(input, dims, keepdim)
 
 
-def amin(input, dim=(), keepdim=False):
+def amin(input, dim=(), keepdim=False, *, axis=None):
     """Smallest value over dim(s) (all dims when dim is ()). Mirrors: torch.amin"""
+    dim = dim_or_axis(dim, axis)
     dims = None if dim in ((), None, []) else normalize_dims(dim, input.dim())
     return Amin.apply(input, dims, keepdim)
 
@@ -245,17 +249,17 @@ def _arg(fn, input, dim, keepdim):
     return make(np.asarray(fn(input._data, axis=d, keepdims=keepdim)).astype(np.int64))
 
 
-def argmax(input, dim=None, keepdim=False):
+def argmax(input, dim=None, keepdim=False, *, axis=None):
     """Index of the largest value (in the flattened tensor when dim is None).
 
     Mirrors: torch.argmax
     """
-    return _arg(np.argmax, input, dim, keepdim)
+    return _arg(np.argmax, input, dim_or_axis(dim, axis), keepdim)
 
 
-def argmin(input, dim=None, keepdim=False):
+def argmin(input, dim=None, keepdim=False, *, axis=None):
     """Index of the smallest value. Mirrors: torch.argmin"""
-    return _arg(np.argmin, input, dim, keepdim)
+    return _arg(np.argmin, input, dim_or_axis(dim, axis), keepdim)
 
 
 def median(input, dim=None, keepdim=False):

@@ -20,6 +20,11 @@ def expand_back(grad_output, shape, dims, keepdim):
     return grad_output.expand(shape)
 
 
+def dim_or_axis(dim, axis):
+    """NumPy's spelling ``axis=`` is accepted wherever PyTorch accepts it."""
+    return dim if axis is None else axis
+
+
 def _count(shape, dims):
     n = 1
     for d in dims if dims is not None else range(len(shape)):
@@ -175,8 +180,9 @@ class Std(Function):
         return g * centred / ctx.denom
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):  # noqa: A001
     """Sum over all elements, or along ``dim`` (an int or a tuple). Mirrors: torch.sum"""
+    dim = dim_or_axis(dim, axis)
     np_dtype = dtypes.to_dtype(dtype).np if dtype is not None else None
     if dim is None:
         r = Sum.apply(input, None, False, np_dtype)
@@ -185,8 +191,9 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001
     return write_out(out, r) if out is not None else r
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
     """Average over all elements, or along ``dim``. Mirrors: torch.mean"""
+    dim = dim_or_axis(dim, axis)
     if dtype is not None:
         input = input.to(dtype)
     if not input.dtype.is_floating_point:
@@ -201,8 +208,9 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     return write_out(out, r) if out is not None else r
 
 
-def prod(input, dim=None, keepdim=False, *, dtype=None):
+def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None):
     """Product over all elements, or along one ``dim``. Mirrors: torch.prod"""
+    dim = dim_or_axis(dim, axis)
     np_dtype = dtypes.to_dtype(dtype).np if dtype is not None else None
     if dim is None:
         return Prod.apply(input, None, False, np_dtype)
@@ -223,17 +231,19 @@ def _var_args(input, dim, unbiased, correction, name):
     return dims, correction
 
 
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     """Variance; correction=1 (default) divides by n-1, correction=0 by n.
 
     Mirrors: torch.var
     """
+    dim = dim_or_axis(dim, axis)
     dims, c = _var_args(input, dim, unbiased, correction, "var")
     return Var.apply(input, dims, c, keepdim)
 
 
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     """Standard deviation; correction as in var. Mirrors: torch.std"""
+    dim = dim_or_axis(dim, axis)
     dims, c = _var_args(input, dim, unbiased, correction, "std")
     return Std.apply(input, dims, c, keepdim)
 

@@ -79,9 +79,9 @@ def _cumprod_grad_with_zeros(x, g, dim):
     return np.moveaxis(out, -1, dim)
 
 
-def cumsum(input, dim, *, dtype=None):
+def cumsum(input, dim=None, *, dtype=None, axis=None):
     """Running sum along dim. Mirrors: torch.cumsum"""
-    d = wrap_dim(dim, input.dim())
+    d = wrap_dim(dim if axis is None else axis, input.dim())
     return Cumsum.apply(input, d, dtypes.to_dtype(dtype).np if dtype else None)
 
 
