@@ -9,6 +9,7 @@ make new storages.
 Chapter 02 (views, indexing, storage and strides) opens this file.
 """
 from teachtorch._backend import get_array_module
+from teachtorch.autograd.function import Function
 
 
 def array_ptr(a):
@@ -98,3 +99,99 @@ def _fmt(v):
     if isinstance(v, float):
         return repr(v)
     return str(v)
+
+
+# ----- windows with hand-made strides: the tools behind views -------------------
+def strided(a, shape, strides):
+    """A view of a's memory with the given shape and strides (in elements).
+
+    NumPy gives size-1 dims stride 0 where PyTorch computes a real stride; this is how
+    we set PyTorch's numbers so that ``stride()`` reports what torch reports.
+    """
+    xp = get_array_module(a)
+    item = a.itemsize
+    return xp.lib.stride_tricks.as_strided(
+        a, tuple(shape), tuple(int(s) * item for s in strides))
+
+
+def insert_unit_dims(a, shape, strides):
+    """a with size-1 dims added (shape/strides given in full, PyTorch's numbers).
+
+    NumPy's no-copy reshape usually picks the same strides and is 30x faster than
+    as_strided; we check and fall back when it does not.
+    """
+    r = a.reshape(shape)
+    if r.base is None and a.size > 1:  # reshape copied: cannot happen for unit dims
+        return strided(a, shape, strides)
+    item = a.itemsize
+    if all(x == s * item for x, s, n in zip(r.strides, strides, shape) if n != 0):
+        return r
+    return strided(a, shape, strides)
+
+
+def elem_strides(a):
+    return [s // a.itemsize for s in a.strides]
+
+
+class Diagonal(Function):
+    """A diagonal seen in place: one step along both dims at once.
+
+    Math: y[..., k] = x[..., i0+k, j0+k];  dL/dx = zeros with dL/dy on that diagonal
+    Mirrors: torch.diagonal
+    """
+    node_name = "DiagonalBackward0"
+    _raw = True
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, offset, d1, d2):
+        ctx.in_shape, ctx.args = x.shape, (offset, d1, d2)
+        return _diagonal_view(x, offset, d1, d2)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return DiagonalScatter.apply(grad_output, ctx.in_shape, *ctx.args)
+
+
+def _diagonal_view(x, offset, d1, d2):
+    """The diagonal of dims d1, d2 as a (writable) view, diagonal last."""
+    i0, j0 = max(-offset, 0), max(offset, 0)
+    n = max(0, min(x.shape[d1] - i0, x.shape[d2] - j0))
+    start = x
+    if n > 0:  # move the first element to (i0, j0)
+        idx = [slice(None)] * x.ndim
+        idx[d1], idx[d2] = slice(i0, None), slice(j0, None)
+        start = x[tuple(idx)]
+    strides = elem_strides(x)
+    keep = [i for i in range(x.ndim) if i not in (d1, d2)]
+    return strided(start, [x.shape[i] for i in keep] + [n],
+                   [strides[i] for i in keep] + [strides[d1] + strides[d2]])
+
+
+class DiagonalScatter(Function):
+    """zeros(shape) with g written on a diagonal (the backward of diagonal)."""
+    _raw = True
+    node_name = "DiagonalBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, offset, d1, d2):
+        ctx.args = (offset, d1, d2)
+        out = get_array_module(g).zeros(shape, g.dtype)
+        _diagonal_view(out, offset, d1, d2)[...] = g
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return Diagonal.apply(grad_output, *ctx.args)
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The diagonal as a view (shares memory). Mirrors: torch.diagonal"""
+    from teachtorch.ops._util import wrap_dim
+
+    n = input.dim()
+    d1, d2 = wrap_dim(dim1, n), wrap_dim(dim2, n)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}\n"
+                           "hint: pick two different dims, e.g. dim1=0, dim2=1.")
+    return Diagonal.apply(input, int(offset), d1, d2)

@@ -330,7 +330,7 @@ class DiagonalCopy(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        from teachtorch.ops.views import DiagonalScatter
+        from teachtorch.storage import DiagonalScatter
 
         return DiagonalScatter.apply(grad_output, ctx.shape, ctx.k, 0, 1)
 

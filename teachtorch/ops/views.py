@@ -7,40 +7,16 @@ Chapter 02 (views, indexing, storage and strides) opens this file.
 """
 import numpy as np
 
-from teachtorch import _backend, _errors
+from teachtorch import _errors
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import wrap_dim
-
-
-def strided(a, shape, strides):
-    """A view of a's memory with the given shape and strides (in elements).
-
-    NumPy gives size-1 dims stride 0 where PyTorch computes a real stride; this is how
-    we set PyTorch's numbers so that ``stride()`` reports what torch reports.
-    """
-    xp = _backend.get_array_module(a)
-    item = a.itemsize
-    return xp.lib.stride_tricks.as_strided(
-        a, tuple(shape), tuple(int(s) * item for s in strides))
-
-
-def insert_unit_dims(a, shape, strides):
-    """a with size-1 dims added (shape/strides given in full, PyTorch's numbers).
-
-    NumPy's no-copy reshape usually picks the same strides and is 30x faster than
-    as_strided; we check and fall back when it does not.
-    """
-    r = a.reshape(shape)
-    if r.base is None and a.size > 1:  # reshape copied: cannot happen for unit dims
-        return strided(a, shape, strides)
-    item = a.itemsize
-    if all(x == s * item for x, s, n in zip(r.strides, strides, shape) if n != 0):
-        return r
-    return strided(a, shape, strides)
-
-
-def elem_strides(a):
-    return [s // a.itemsize for s in a.strides]
+from teachtorch.storage import (  # noqa: F401
+    Diagonal,
+    diagonal,
+    elem_strides,
+    insert_unit_dims,
+    strided,
+)
 
 
 class ViewFunction(Function):
@@ -331,67 +307,6 @@ def squeeze(input, dim=None):
 
 def unsqueeze(input, dim):
     return Unsqueeze.apply(input, wrap_dim(dim, input.dim() + 1))
-
-
-class Diagonal(ViewFunction):
-    """A diagonal seen in place: one step along both dims at once.
-
-    Math: y[..., k] = x[..., i0+k, j0+k];  dL/dx = zeros with dL/dy on that diagonal
-    Mirrors: torch.diagonal
-    """
-    node_name = "DiagonalBackward0"
-
-    @staticmethod
-    def forward(ctx, x, offset, d1, d2):
-        ctx.in_shape, ctx.args = x.shape, (offset, d1, d2)
-        return _diagonal_view(x, offset, d1, d2)
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        return DiagonalScatter.apply(grad_output, ctx.in_shape, *ctx.args)
-
-
-def _diagonal_view(x, offset, d1, d2):
-    """The diagonal of dims d1, d2 as a (writable) view, diagonal last."""
-    i0, j0 = max(-offset, 0), max(offset, 0)
-    n = max(0, min(x.shape[d1] - i0, x.shape[d2] - j0))
-    start = x
-    if n > 0:  # move the first element to (i0, j0)
-        idx = [slice(None)] * x.ndim
-        idx[d1], idx[d2] = slice(i0, None), slice(j0, None)
-        start = x[tuple(idx)]
-    strides = elem_strides(x)
-    keep = [i for i in range(x.ndim) if i not in (d1, d2)]
-    return strided(start, [x.shape[i] for i in keep] + [n],
-                   [strides[i] for i in keep] + [strides[d1] + strides[d2]])
-
-
-class DiagonalScatter(Function):
-    """zeros(shape) with g written on a diagonal (the backward of diagonal)."""
-    _raw = True
-    node_name = "DiagonalBackwardBackward0"
-
-    @staticmethod
-    def forward(ctx, g, shape, offset, d1, d2):
-        ctx.args = (offset, d1, d2)
-        out = np.zeros(shape, g.dtype) if isinstance(g, np.ndarray) else \
-            _backend.get_array_module(g).zeros(shape, g.dtype)
-        _diagonal_view(out, offset, d1, d2)[...] = g
-        return out
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        return Diagonal.apply(grad_output, *ctx.args)
-
-
-def diagonal(input, offset=0, dim1=0, dim2=1):
-    """The diagonal as a view (shares memory). Mirrors: torch.diagonal"""
-    n = input.dim()
-    d1, d2 = wrap_dim(dim1, n), wrap_dim(dim2, n)
-    if d1 == d2:
-        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}\n"
-                           "hint: pick two different dims, e.g. dim1=0, dim2=1.")
-    return Diagonal.apply(input, int(offset), d1, d2)
 
 
 def flatten(input, start_dim=0, end_dim=-1):
