@@ -2,21 +2,14 @@
 
     transform = transforms.Compose([transforms.ToTensor(),
                                     transforms.Normalize(0.1307, 0.3081)])
+
+Deterministic transforms are in ``transforms.py``, random ones in
+``random_transforms.py``, the work itself in ``functional.py`` / ``functional_color.py``.
 """
-from teachtorch.vision.transforms import (
-    functional,  # noqa: F401
-    v2,  # noqa: F401
-)
+from teachtorch.vision.transforms import functional, v2  # noqa: F401
 from teachtorch.vision.transforms.functional import InterpolationMode  # noqa: F401
-from teachtorch.vision.transforms.transforms import (  # noqa: F401
-    CenterCrop,
+from teachtorch.vision.transforms.random_transforms import (  # noqa: F401
     ColorJitter,
-    Compose,
-    Grayscale,
-    Lambda,
-    Normalize,
-    Pad,
-    PILToTensor,
     RandomApply,
     RandomChoice,
     RandomCrop,
@@ -25,6 +18,15 @@ from teachtorch.vision.transforms.transforms import (  # noqa: F401
     RandomResizedCrop,
     RandomRotation,
     RandomVerticalFlip,
+)
+from teachtorch.vision.transforms.transforms import (  # noqa: F401
+    CenterCrop,
+    Compose,
+    Grayscale,
+    Lambda,
+    Normalize,
+    Pad,
+    PILToTensor,
     Resize,
     ToPILImage,
     ToTensor,

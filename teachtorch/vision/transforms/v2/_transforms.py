@@ -9,6 +9,7 @@ from PIL import Image
 import teachtorch
 from teachtorch.vision.transforms import functional as F
 from teachtorch.vision.transforms import functional_color as FC
+from teachtorch.vision.transforms import random_transforms as R
 from teachtorch.vision.transforms import transforms as T
 
 
@@ -169,28 +170,28 @@ class Grayscale(_V2, T.Grayscale):
     pass
 
 
-class RandomHorizontalFlip(_V2, T.RandomHorizontalFlip):
+class RandomHorizontalFlip(_V2, R.RandomHorizontalFlip):
     pass
 
 
-class RandomVerticalFlip(_V2, T.RandomVerticalFlip):
+class RandomVerticalFlip(_V2, R.RandomVerticalFlip):
     pass
 
 
-class RandomCrop(_V2, T.RandomCrop):
+class RandomCrop(_V2, R.RandomCrop):
     pass
 
 
-class RandomResizedCrop(_V2, T.RandomResizedCrop):
+class RandomResizedCrop(_V2, R.RandomResizedCrop):
     pass
 
 
-class RandomRotation(_V2, T.RandomRotation):
+class RandomRotation(_V2, R.RandomRotation):
     pass
 
 
-class ColorJitter(_V2, T.ColorJitter):
+class ColorJitter(_V2, R.ColorJitter):
     pass
 
 
-RandomApply, RandomChoice, RandomOrder = T.RandomApply, T.RandomChoice, T.RandomOrder
+RandomApply, RandomChoice, RandomOrder = R.RandomApply, R.RandomChoice, R.RandomOrder
