@@ -51,19 +51,32 @@ def im2col(xp, kernel, out, stride, dilation):
 
 
 def col2im(cols, padded_shape, kernel, out, stride, dilation):
-    """The adjoint of im2col: add every column entry back onto its input pixel."""
+    """The adjoint of im2col: add every column entry back onto its input pixel.
+
+    One slice addition per kernel offset. NumPy adds fastest along a long last axis,
+    so for small feature maps (OW < N) the sums run in an (C, H, W, N) buffer.
+    """
     n, c, hp, wp = padded_shape
     (kh, kw), (oh, ow) = kernel, out
     cols = cols.reshape(n, c, kh, kw, oh, ow)
-    dx = np.zeros(padded_shape, cols.dtype)
-    for i in range(kh):              # one slice addition per kernel offset
+    batch_last = ow < n
+    if batch_last:
+        cols = cols.transpose(2, 3, 1, 4, 5, 0)           # (kh, kw, C, OH, OW, N) view
+        dx = np.zeros((c, hp, wp, n), cols.dtype)
+    else:
+        cols = cols.transpose(2, 3, 0, 1, 4, 5)           # (kh, kw, N, C, OH, OW) view
+        dx = np.zeros(padded_shape, cols.dtype)
+    for i in range(kh):
         top = i * dilation[0]
         rows = slice(top, top + stride[0] * (oh - 1) + 1, stride[0])
         for j in range(kw):
             left = j * dilation[1]
-            dx[:, :, rows, left:left + stride[1] * (ow - 1) + 1:stride[1]] += \
-                cols[:, :, i, j]
-    return dx
+            columns = slice(left, left + stride[1] * (ow - 1) + 1, stride[1])
+            if batch_last:
+                dx[:, rows, columns, :] += cols[i, j]
+            else:
+                dx[:, :, rows, columns] += cols[i, j]
+    return np.ascontiguousarray(dx.transpose(3, 0, 1, 2)) if batch_last else dx
 
 
 def _pad(x, pads):

@@ -68,20 +68,35 @@ def _scatter_to_input(grad, indices, in_shape, unique):
 def _running_max(win, has_nan):
     """Max over the last two axes of win, and the first position (i*kw + j) of it.
 
-    One pass per kernel offset over the (N, C, OH, OW) slab of that offset; a NaN
-    wins and stays, as in PyTorch.
+    Element-wise maximum of the kh*kw offset slabs (N, C, OH, OW), then the first
+    slab equal to it. A NaN wins (the last one, as in PyTorch's kernel).
     """
     kh, kw = win.shape[-2:]
-    best = win[..., 0, 0].copy()
-    arg = np.zeros(best.shape, np.int64 if kh * kw > 127 else np.int8)
-    for k in range(1, kh * kw):
-        v = win[..., k // kw, k % kw]
-        better = v > best
-        if has_nan:
-            better |= np.isnan(v)
-        np.copyto(best, v, where=better)
-        np.copyto(arg, k, where=better)
-    return best, arg.astype(np.int64)
+    slabs = [win[..., k // kw, k % kw] for k in range(kh * kw)]
+    best = slabs[0].copy()
+    for v in slabs[1:]:
+        np.maximum(best, v, out=best)
+    dtype = np.int8 if kh * kw < 128 else np.int64
+    arg = np.full(best.shape, len(slabs) - 1, dtype)
+    for k in range(len(slabs) - 2, -1, -1):
+        arg = np.where(slabs[k] == best, dtype(k), arg)
+    if has_nan:
+        for k, v in enumerate(slabs):
+            arg = np.where(np.isnan(v), dtype(k), arg)
+    return best, arg
+
+
+def _flat_index(arg, width, kernel, stride, pad, dilation, out):
+    """Window position k = i*kw + j of each max -> flat index row*W + col in the input.
+
+    Math: row = oh*s_h - p_h + i*d_h,  col = ow*s_w - p_w + j*d_w
+    """
+    i, j = np.divmod(np.arange(kernel[0] * kernel[1]), kernel[1])
+    offset = i * dilation[0] * width + j * dilation[1]               # per kernel slot
+    rows = np.arange(out[0]) * stride[0] - pad[0]
+    cols = np.arange(out[1]) * stride[1] - pad[1]
+    start = rows[:, None] * width + cols[None, :]                      # per window
+    return start + offset[arg]
 
 
 class MaxPool2d(Function):
@@ -99,10 +114,7 @@ class MaxPool2d(Function):
         fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
         win = _windows(x4, kernel, stride, pad, dilation, out, fill)
         y, arg = _running_max(win, x.dtype.kind == "f" and np.isnan(x).any())
-        ki, kj = np.divmod(arg, kernel[1])
-        rows = np.arange(out[0])[:, None] * stride[0] - pad[0] + ki * dilation[0]
-        cols = np.arange(out[1])[None, :] * stride[1] - pad[1] + kj * dilation[1]
-        idx = rows * x4.shape[3] + cols
+        idx = _flat_index(arg, x4.shape[3], kernel, stride, pad, dilation, out)
         ctx.indices, ctx.in_shape = idx, x.shape
         ctx.unique = all(s >= d * (k - 1) + 1
                          for k, s, d in zip(kernel, stride, dilation))
