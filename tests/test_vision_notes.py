@@ -102,3 +102,14 @@ def test_notes_make_grid_and_save_image(tmp_path):
         np.testing.assert_array_equal(tile[..., 0], raw[k])
         np.testing.assert_array_equal(tile[..., 2], raw[k])
     assert back[0].sum() == 0 and back[:, 30:32].sum() == 0  # padding is black
+
+
+def test_vision_dataset_in_worker_processes():
+    DataLoader = _dataloader()
+    tf = transforms.Compose([transforms.ToTensor(), transforms.Normalize(0.1307, 0.3081)])
+    test = datasets.mnist_t10k_split(train=False, transform=tf)
+    seen = []
+    for xs, ys in DataLoader(test, batch_size=500, num_workers=2):
+        assert tuple(xs.shape) == (500, 1, 28, 28)
+        seen += ys.numpy().tolist()
+    assert seen == test.targets.numpy().tolist()  # workers keep the order
