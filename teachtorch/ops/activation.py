@@ -10,6 +10,23 @@ from teachtorch.ops._util import write_out
 from teachtorch.ops.pointwise import _float
 
 
+_LOG_MAX = {np.dtype(t): float(np.log(np.finfo(t).max))
+            for t in (np.float16, np.float32, np.float64)}
+
+
+def _sigmoid_array(x):
+    """1 / (1 + exp(-x)) in x's dtype, computed in one buffer.
+
+    Where exp(-x) would overflow, -x is set to inf first: exp(inf) is inf and 1/inf is
+    0 (PyTorch's answer too), without NumPy's overflow warning.
+    """
+    t = np.negative(x)
+    np.copyto(t, np.inf, where=t > _LOG_MAX[t.dtype])
+    np.exp(t, out=t)
+    t += 1
+    return np.reciprocal(t, out=t)
+
+
 class Sigmoid(Function):
     """The logistic function 1 / (1 + e**-x).
 
@@ -21,10 +38,7 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(ctx, x):
-        x = _float(x)
-        with np.errstate(over="ignore"):
-            y = 1 / (1 + np.exp(-x))
-        y = y.astype(x.dtype, copy=False)
+        y = _sigmoid_array(_float(x))
         ctx.save_for_backward(y)
         return y
 
