@@ -195,3 +195,63 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}\n"
                            "hint: pick two different dims, e.g. dim1=0, dim2=1.")
     return Diagonal.apply(input, int(offset), d1, d2)
+
+
+class AsStrided(Function):
+    """Any window (size, stride, offset) onto the storage of x: the most general view.
+
+    Math: y[i] = storage[offset + sum_k i_k * stride_k];  dL/dx = dL/dy added back to
+    the elements of x that share each storage position
+    Mirrors: torch.as_strided
+    """
+    node_name = "AsStridedBackward0"
+    _raw = True
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, root, size, stride, offset, where):
+        ctx.shape, ctx.where = x.shape, where
+        flat = root.reshape(-1)
+        return strided(flat[offset:] if offset < flat.size else flat[:0], size, stride)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        from teachtorch.ops.index import AdvancedIndex, IndexGradScatter
+
+        valid, target = ctx.where
+        picked = AdvancedIndex.apply(grad_output, (valid,))
+        return IndexGradScatter.apply(picked, ctx.shape, target, True)
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    """A view of input's storage with the given size, stride and offset (elements).
+
+    Mirrors: torch.as_strided. Powerful and unchecked in PyTorch beyond the storage
+    bounds: overlapping windows (stride 0, or smaller than the size) share elements.
+    """
+    import numpy as np
+
+    from teachtorch.ops.index import _storage_positions
+
+    size, stride = tuple(int(n) for n in size), tuple(int(s) for s in stride)
+    root = input._root if input._root is not None else input._data
+    offset = input.storage_offset() if storage_offset is None else int(storage_offset)
+    need = 0 if 0 in size else offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
+    if need > root.size or not root.flags.c_contiguous:
+        raise RuntimeError(
+            f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
+            f"{offset}, and itemsize {root.itemsize} requiring a storage size of "
+            f"{need * root.itemsize} are out of bounds for storage of size {root.nbytes}"
+            f"\nhint: the window must stay inside the {root.size} elements of storage.")
+    # where each output element lives among input's elements (for the gradient)
+    inv = np.full(root.size, -1, dtype=np.int64)
+    inv[_storage_positions(input).reshape(-1)] = np.arange(input.numel())
+    pos = np.asarray(offset, dtype=np.int64)
+    for k, (n, s) in enumerate(zip(size, stride)):
+        shape = [1] * len(size)
+        shape[k] = n
+        pos = pos + (np.arange(n, dtype=np.int64) * s).reshape(shape)
+    flat_index = inv[np.broadcast_to(pos, size)]
+    valid = flat_index >= 0
+    target = np.unravel_index(flat_index[valid], tuple(input.shape))
+    return AsStrided.apply(input, root, size, stride, offset, (valid, target))

@@ -33,6 +33,9 @@ class TensorShapeMixin:
     def split(self, split_size, dim=0): return ops.split(self, split_size, dim)
     def chunk(self, chunks, dim=0): return ops.chunk(self, chunks, dim)
     def unbind(self, dim=0): return ops.unbind(self, dim)
+    def tensor_split(self, indices_or_sections, dim=0): return ops.tensor_split(self, indices_or_sections, dim)
+    def ravel(self): return ops.ravel(self)
+    def as_strided(self, size, stride, storage_offset=None): return ops.as_strided(self, size, stride, storage_offset)
     def select(self, dim, index): return self[(slice(None),) * (dim % max(self.dim(), 1)) + (index,)]
 
     # ----- views that replace self's shape (in place) --------------------------------
@@ -66,6 +69,9 @@ class TensorShapeMixin:
     def __getitem__(self, index): return ops.getitem(self, index)
     def __setitem__(self, index, value): return ops.setitem(self, index, value)
     def gather(self, dim, index): return ops.gather(self, dim, index)
+    def take(self, index): return ops.take(self, index)
+    def index_put(self, indices, values, accumulate=False): return ops.index_put(self, indices, values, accumulate)
+    def index_put_(self, indices, values, accumulate=False): return ops.apply_inplace(self, ops.index_put, indices, values, accumulate)
     def scatter(self, dim, index, src=None, *, value=None, reduce=None): return ops.scatter(self, dim, index, src, value=value, reduce=reduce)
     def scatter_(self, dim, index, src=None, *, value=None, reduce=None): return ops.apply_inplace(self, ops.scatter, dim, index, src, value=value, reduce=reduce)
     def scatter_add(self, dim, index, src): return ops.scatter_add(self, dim, index, src)
@@ -105,12 +111,27 @@ class TensorShapeMixin:
     def cuda(self, device=None, non_blocking=False): return ops.to(self, "cuda" if device is None else device)
     def type_as(self, other): return ops.to_dtype(self, other.dtype)
 
+    # ----- new tensors with this one's dtype and device --------------------------------
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False): return _new("tensor", self, dtype, device, requires_grad, data)
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False): return _new("zeros", self, dtype, device, requires_grad, *size)
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False): return _new("ones", self, dtype, device, requires_grad, *size)
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False): return _new("empty", self, dtype, device, requires_grad, *size)
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False): return _new("full", self, dtype, device, requires_grad, size, fill_value)
+
     # ----- filling with random numbers (in place) ------------------------------------
     def uniform_(self, a=0, b=1, *, generator=None): return _random_fill(self, "uniform", a, b, generator)
     def normal_(self, mean=0, std=1, *, generator=None): return _random_fill(self, "normal", mean, std, generator)
     def random_(self, from_=0, to=None, *, generator=None): return _random_fill(self, "random", from_, to, generator)
     def bernoulli_(self, p=0.5, *, generator=None): return _random_fill(self, "bernoulli", p, None, generator)
     def exponential_(self, lambd=1.0, *, generator=None): return _random_fill(self, "exponential", lambd, None, generator)
+
+
+def _new(fn, t, dtype, device, requires_grad, *args):
+    """x.new_zeros(...) and friends: like torch.zeros but with x's dtype and device."""
+    from teachtorch import creation
+
+    return getattr(creation, fn)(*args, dtype=dtype or t.dtype, device=device or t.device,
+                                 requires_grad=requires_grad)
 
 
 def _become(t, view):

@@ -106,6 +106,10 @@ def test_sort_returns_named_tuple():
     "lib.ones(3).scatter_(0, lib.tensor([1, 1]), 3.0, reduce='multiply')",
     "lib.zeros(2, 3).masked_fill_(lib.tensor([True, False, True]), lib.tensor(4.))",
     "lib.arange(6).view(2, 3).index_fill_(1, lib.tensor([0]), -1)",
+    "lib.arange(6).new_zeros(2, 3)", "lib.ones(2, dtype=lib.float64).new_tensor([1, 2])",
+    "lib.ones(2).new_full((2,), 7)", "lib.ones(2, dtype=lib.int32).new_ones((3,))",
+    "lib.ones(2).new_empty(0)",
+    "lib.zeros(3).index_put_((lib.tensor([0, 0, 2]),), lib.tensor([1., 2., 3.]), True)",
 ])
 def test_no_grad_results_like_torch(expr):
     out = []
@@ -130,6 +134,7 @@ def test_no_grad_results_like_torch(expr):
     "one_hot(lib)(lib.tensor([-1]))", "one_hot(lib)(lib.tensor([1.]))",
     "lib.zeros(2, 3).repeat(2)", "lib.zeros(3).roll((1, 2), (0,))",
     "lib.zeros(3).scatter(0, lib.tensor([0]), lib.ones(1, dtype=lib.float64))",
+    "lib.arange(6.).as_strided((3, 3), (1, 1), 5)", "lib.zeros(4).take(lib.tensor([4]))",
 ])
 def test_errors_like_torch(expr):
     errs = []

@@ -10,6 +10,7 @@ import numpy as np
 from teachtorch import _backend
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import is_tensor, make, wrap_dim
+from teachtorch.ops.index import AdvancedIndex
 
 
 def _full_index(index, dim):
@@ -423,3 +424,24 @@ def one_hot(tensor, num_classes=-1):
                            "larger than it.")
     out = (data[..., None] == np.arange(num_classes)).astype(np.int64)
     return make(out)
+
+
+class Take(AdvancedIndex):
+    """x.flatten()[index].
+
+    Math: y = flat(x)[idx];  dL/dx = zeros with dL/dy added at idx
+    Mirrors: torch.take
+    """
+    node_name = "TakeBackward0"
+
+
+def take(input, index):
+    """input as if flattened, read at index (the result has index's shape)."""
+    n = input.numel()
+    data = index._data
+    if data.size and (data.max() >= n or data.min() < -n):
+        bad = int(data.max() if data.max() >= n else data.min())
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} "
+                         "elements.\nhint: take() counts the elements of the flattened "
+                         "tensor, 0..numel()-1.")
+    return Take.apply(input.reshape(-1), (data,))

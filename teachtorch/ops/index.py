@@ -364,3 +364,41 @@ def setitem(x, index, value):
         raise RuntimeError(f"{e}\nhint: the value must broadcast to the shape of "
                            "x[index].") from None
     x._vc[0] += 1
+
+
+class IndexPutAccumulate(Function):
+    """index_put(indices, values, accumulate=True): values *added* at indices.
+
+    Math: y = x; y[idx] += v (repeats add up);  dL/dx = dL/dy, dL/dv = dL/dy[idx]
+    Mirrors: torch.index_put (accumulate=True)
+    """
+    _raw = True
+    n_tensor_slots = 2
+    node_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, x, value, index):
+        ctx.index = index
+        out = x.copy()
+        np.add.at(out, index, value)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        gv = AdvancedIndex.apply(grad_output, ctx.index) if ctx.needs_input_grad[1] \
+            else None
+        return grad_output, gv
+
+
+def index_put(input, indices, values, accumulate=False):
+    """A copy of input with values written (or added) at a tuple of index tensors.
+
+    Mirrors: torch.index_put
+    """
+    idx, _ = _convert_index(tuple(indices))
+    v = values if is_tensor(values) else np.asarray(values, dtype=input._data.dtype)
+    if accumulate:
+        return IndexPutAccumulate.apply(input, v, idx)
+    out = input.clone()
+    setitem(out, tuple(indices), values)
+    return out

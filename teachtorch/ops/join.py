@@ -264,6 +264,26 @@ def narrow(input, dim, start, length):
     return input[(slice(None),) * d + (slice(start, start + length),)]
 
 
+def tensor_split(input, indices_or_sections, dim=0):
+    """Views split into n near-equal parts (the first ones one longer), or at indices.
+
+    Mirrors: torch.tensor_split
+    """
+    d = wrap_dim(dim, input.dim())
+    n = input.shape[d]
+    if isinstance(indices_or_sections, int):
+        k = indices_or_sections
+        if k <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {k}\n"
+                               "hint: ask for at least one section.")
+        sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
+        cuts = list(itertools.accumulate(sizes))[:-1]
+    else:
+        cuts = [int(i) for i in indices_or_sections]
+    bounds = [0] + [min(max(c, 0), n) for c in cuts] + [n]
+    return tuple(narrow(input, d, a, max(b - a, 0)) for a, b in itertools.pairwise(bounds))
+
+
 def broadcast_tensors(*tensors):
     """Expand every tensor to their common broadcast shape (views, stride 0).
 

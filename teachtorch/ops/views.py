@@ -368,3 +368,13 @@ moveaxis = movedim
 
 def broadcast_to(input, size):
     return expand(input, *size)
+
+
+def ravel(input):
+    """All elements in one dim: a view when contiguous, else a contiguous copy first.
+
+    Mirrors: torch.ravel
+    """
+    from teachtorch.ops.copy import contiguous
+
+    return view(contiguous(input), -1)
