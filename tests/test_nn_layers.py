@@ -377,3 +377,20 @@ def test_cosine_and_pairwise_modules():
     assert_close(tnn.PairwiseDistance(p=1.0)(teachtorch.tensor(a), teachtorch.tensor(b)),
                  torch.nn.PairwiseDistance(p=1.0)(torch.tensor(a), torch.tensor(b)),
                  atol=1e-5)
+
+
+def test_default_init_of_other_layers_matches_torch():
+    bo, bt = tnn.Bilinear(30, 20, 400), torch.nn.Bilinear(30, 20, 400)
+    bound = 1 / math.sqrt(30)
+    for p, q in ((bo.weight, bt.weight), (bo.bias, bt.bias)):
+        a, b = to_np(p), q.detach().numpy()
+        assert np.abs(a).max() <= bound
+        assert abs(a.std() - b.std()) < 0.05 * b.std()
+    e = to_np(tnn.Embedding(1000, 50).weight)
+    assert abs(e.mean()) < 0.02 and abs(e.std() - 1) < 0.02  # N(0, 1)
+    for make in (lambda nn: nn.BatchNorm2d(4), lambda nn: nn.LayerNorm(4),
+                 lambda nn: nn.GroupNorm(2, 4), lambda nn: nn.PReLU(3)):
+        for (n1, p), (n2, q) in zip(make(tnn).state_dict().items(),
+                                    make(torch.nn).state_dict().items()):
+            assert n1 == n2
+            assert_close(p, q)

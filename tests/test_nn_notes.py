@@ -5,6 +5,7 @@ import gzip
 import os
 
 import numpy as np
+import pytest
 import torch
 from helpers import assert_close
 
@@ -195,3 +196,61 @@ def test_linear_regression_note_002():
     t_model = torch.nn.Linear(1, 1)
     assert y_test.grad_fn.name() == t_model(torch.Tensor([4])).grad_fn.name()
     assert abs(y_test.item() - 8) < 0.2
+
+
+def cifar10_model(nn):
+    from collections import OrderedDict
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.model = nn.Sequential(OrderedDict([
+                ("conv1", nn.Conv2d(in_channels=3, out_channels=32, kernel_size=5,
+                                    padding=2)),
+                ("pool1", nn.MaxPool2d(kernel_size=2)),
+                ("conv2", nn.Conv2d(in_channels=32, out_channels=32, kernel_size=5,
+                                    padding=2)),
+                ("pool2", nn.MaxPool2d(kernel_size=2)),
+                ("conv3", nn.Conv2d(in_channels=32, out_channels=64, kernel_size=5,
+                                    padding=2)),
+                ("pool3", nn.MaxPool2d(kernel_size=2)),
+                ("flatten", nn.Flatten()),
+                ("full_connect1", nn.Linear(1024, 128)),
+                ("full_connect2", nn.Linear(128, 10)),
+            ]))
+
+        def forward(self, x):
+            return self.model(x)
+    return Model()
+
+
+def test_cifar10_sequential_ordereddict_note_001():
+    if not hasattr(tnn, "Conv2d") or not hasattr(tnn, "MaxPool2d"):
+        pytest.xfail("nn.Conv2d / nn.MaxPool2d (B2) not merged yet")
+    torch.manual_seed(0)
+    mt, mo = cifar10_model(torch.nn), cifar10_model(tnn)
+    assert repr(mo) == repr(mt)
+    assert list(mo.state_dict()) == list(mt.state_dict())
+    copy_params(mt, mo)
+    x = np.random.default_rng(0).standard_normal((4, 3, 32, 32)).astype(np.float32)
+    labels = np.array([3, 1, 0, 9])
+    lt = torch.nn.CrossEntropyLoss()(mt(torch.from_numpy(x)), torch.from_numpy(labels))
+    lo = tnn.CrossEntropyLoss()(mo(teachtorch.from_numpy(x)),
+                                teachtorch.from_numpy(labels))
+    assert_close(lo, lt, rtol=1e-5)
+    lt.backward()
+    lo.backward()
+    compare_grads(mo, mt, rtol=1e-3, atol=1e-6)
+
+
+def test_cross_entropy_snippet_note_001():
+    loss = tnn.CrossEntropyLoss()
+    input = teachtorch.randn(3, 5, requires_grad=True)
+    target = teachtorch.empty(3, dtype=teachtorch.long).random_(5)
+    output = loss(input, target)
+    output.backward()
+    ref = torch.nn.CrossEntropyLoss()(torch.tensor(input.detach().numpy(),
+                                                   requires_grad=True),
+                                      torch.tensor(target.numpy()))
+    assert_close(output, ref)
+    assert input.grad.shape == (3, 5)
