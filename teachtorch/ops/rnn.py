@@ -19,13 +19,24 @@ from teachtorch.autograd.function import Function
 GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
-def sigmoid(x):
-    """1 / (1 + e^-x), written with tanh so that it never overflows."""
-    return 0.5 * (np.tanh(0.5 * x) + 1)
+def _sigmoid_scale(mode, hidden, dtype):
+    """Per gate row: 0.5 where the gate is a sigmoid, 1 where it is a tanh.
+
+    sigmoid(x) = (tanh(x/2) + 1) / 2, so with pre-activations scaled by s one tanh
+    over all gates gives every activation as a = s*t + (1 - s): no overflow, and one
+    pass instead of one per gate. (LSTM: i, f, o sigmoid, g tanh; GRU: r, z sigmoid.)
+    """
+    if mode == "LSTM":
+        s = np.array([0.5, 0.5, 1.0, 0.5], dtype)
+    elif mode == "GRU":
+        s = np.array([0.5, 0.5, 1.0], dtype)
+    else:
+        s = np.ones(1, dtype)
+    return np.repeat(s, hidden)
 
 
 def _steps(batch_sizes, reverse):
-    """(t, first row, number of rows) for each time step, in processing order."""
+    """(first row, number of rows) for each time step, in processing order."""
     offsets = np.concatenate([[0], np.cumsum(batch_sizes)[:-1]])
     order = range(len(batch_sizes) - 1, -1, -1) if reverse else range(len(batch_sizes))
     return [(int(offsets[t]), int(batch_sizes[t])) for t in order]
@@ -43,12 +54,15 @@ def layer_forward(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, batch_sizes, reverse)
     Returns the output rows (N_total, H), h_n, c_n and what backward needs.
     """
     hidden = w_hh.shape[1]
+    scale = _sigmoid_scale(mode, hidden, x.dtype)
     proj = x @ w_ih.T                         # all time steps: one GEMM
     if b_ih is not None:
         proj += b_ih
         if mode != "GRU":
             proj += b_hh
-    w_hh_t = np.ascontiguousarray(w_hh.T)
+    proj *= scale
+    w_hh_t = np.ascontiguousarray((w_hh * scale[:, None]).T)
+    b_hh_scaled = b_hh * scale if (mode == "GRU" and b_hh is not None) else None
     h = h0.copy()
     c = c0.copy() if c0 is not None else None
     out = np.empty((x.shape[0], hidden), x.dtype)
@@ -56,44 +70,74 @@ def layer_forward(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, batch_sizes, reverse)
     acts = np.empty((x.shape[0], w_hh.shape[0]), x.dtype)
     extra = np.empty_like(out) if mode in ("LSTM", "GRU") else None  # tanh(c) / W_hn h
     c_prev = np.empty_like(out) if mode == "LSTM" else None
+    one_minus_scale = 1 - scale
     for start, n in _steps(batch_sizes, reverse):
         rows = slice(start, start + n)
         hp = h[:n]
         h_prev[rows] = hp
         gates = hp @ w_hh_t                   # the recurrence: one GEMM per step
+        a = acts[rows]
         if mode == "LSTM":
             gates += proj[rows]
-            a = acts[rows]
-            a[:, :2 * hidden] = sigmoid(gates[:, :2 * hidden])
-            a[:, 2 * hidden:3 * hidden] = np.tanh(gates[:, 2 * hidden:3 * hidden])
-            a[:, 3 * hidden:] = sigmoid(gates[:, 3 * hidden:])
+            np.tanh(gates, out=gates)
+            np.multiply(gates, scale, out=a)
+            a += one_minus_scale              # i, f, g, o activations
             i, f, g, o = (a[:, k * hidden:(k + 1) * hidden] for k in range(4))
             c_prev[rows] = c[:n]
-            c[:n] = f * c[:n] + i * g
-            tc = np.tanh(c[:n])
-            extra[rows] = tc
-            h[:n] = o * tc
+            c[:n] *= f
+            c[:n] += i * g
+            np.tanh(c[:n], out=extra[rows])
+            np.multiply(o, extra[rows], out=h[:n])
         elif mode == "GRU":
-            if b_hh is not None:
-                gates += b_hh
-            px = proj[rows]
-            a = acts[rows]
-            a[:, :2 * hidden] = sigmoid(px[:, :2 * hidden] + gates[:, :2 * hidden])
-            r, z = a[:, :hidden], a[:, hidden:2 * hidden]
-            hn = gates[:, 2 * hidden:]
-            extra[rows] = hn
-            a[:, 2 * hidden:] = np.tanh(px[:, 2 * hidden:] + r * hn)
-            h[:n] = a[:, 2 * hidden:] + z * (hp - a[:, 2 * hidden:])
+            if b_hh_scaled is not None:
+                gates += b_hh_scaled
+            extra[rows] = gates[:, 2 * hidden:]                 # W_hn h + b_hn
+            rz = a[:, :2 * hidden]
+            np.add(proj[rows, :2 * hidden], gates[:, :2 * hidden], out=rz)
+            np.tanh(rz, out=rz)
+            rz *= 0.5
+            rz += 0.5                                           # r, z activations
+            nn = a[:, 2 * hidden:]
+            np.multiply(a[:, :hidden], gates[:, 2 * hidden:], out=nn)
+            nn += proj[rows, 2 * hidden:]
+            np.tanh(nn, out=nn)
+            np.subtract(hp, nn, out=h[:n])                      # h' = n + z*(h - n)
+            h[:n] *= a[:, hidden:2 * hidden]
+            h[:n] += nn
         else:
             gates += proj[rows]
-            acts[rows] = np.tanh(gates) if mode == "RNN_TANH" else np.maximum(gates, 0)
-            h[:n] = acts[rows]
+            if mode == "RNN_TANH":
+                np.tanh(gates, out=a)
+            else:
+                np.maximum(gates, 0, out=a)
+            h[:n] = a
         out[rows] = h[:n]
     saved = (x, h_prev, c_prev, acts, extra)
     return out, h, c, saved
 
 
 # ----- one layer, one direction: backward ---------------------------------------------
+def _step_factors(mode, saved, hidden):
+    """Everything backward needs at every step that does not depend on the incoming
+    gradient, computed for all steps at once (whole-array NumPy, no loop)."""
+    x, h_prev, c_prev, acts, extra = saved
+    if mode == "LSTM":
+        i, f, g, o = (acts[:, k * hidden:(k + 1) * hidden] for k in range(4))
+        slope = acts * (1 - acts)                              # sigmoid'
+        slope[:, 2 * hidden:3 * hidden] = 1 - g * g            # tanh'
+        # d(pre-activation) = [g_c*g, g_c*c_prev, g_c*i, g_h*tanh(c)] * slope
+        mult = np.concatenate([g, c_prev, i, extra], axis=1)
+        mult *= slope
+        return dict(mult=mult, h_to_c=o * (1 - extra * extra), f=f)
+    if mode == "GRU":
+        r, z, nn = (acts[:, k * hidden:(k + 1) * hidden] for k in range(3))
+        return dict(to_n=(1 - z) * (1 - nn * nn),              # dh -> d n-pre
+                    n_to_r=extra * r * (1 - r),                # d n-pre -> d r-pre
+                    to_z=(h_prev - nn) * z * (1 - z), r=r, z=z)
+    return dict(slope=1 - acts * acts if mode == "RNN_TANH" else
+                (acts > 0).astype(acts.dtype))
+
+
 def layer_backward(mode, saved, d_out, dh, dc, w_ih, w_hh, batch_sizes, reverse,
                    has_bias):
     """Backpropagate through time; returns dx rows, dh0, dc0 and the weight grads.
@@ -102,39 +146,39 @@ def layer_backward(mode, saved, d_out, dh, dc, w_ih, w_hh, batch_sizes, reverse,
           chain rule through the cell, and dh_prev = dG_h @ W_hh. Then
           dW_ih = dG_x^T @ x,  dW_hh = dG_h^T @ h_prev,  dx = dG_x @ W_ih (whole GEMMs)
     """
-    x, h_prev, c_prev, acts, extra = saved
+    x, h_prev = saved[0], saved[1]
     hidden = w_hh.shape[1]
-    d_gx = np.empty_like(acts)                 # gradient at the gate pre-activations
-    d_gh = np.empty_like(acts) if mode == "GRU" else d_gx
+    k = _step_factors(mode, saved, hidden)
+    d_gx = np.empty((x.shape[0], w_hh.shape[0]), x.dtype)  # d gate pre-activations
+    d_gh = np.empty_like(d_gx) if mode == "GRU" else d_gx
     for start, n in reversed(_steps(batch_sizes, reverse)):
         rows = slice(start, start + n)
         g_h = dh[:n] + d_out[rows]
-        a = acts[rows]
         if mode == "LSTM":
-            i, f, g, o = (a[:, k * hidden:(k + 1) * hidden] for k in range(4))
-            tc = extra[rows]
-            g_c = dc[:n] + g_h * o * (1 - tc * tc)
+            g_c = dc[:n]
+            g_c += g_h * k["h_to_c"][rows]
             dg = d_gx[rows]
-            dg[:, :hidden] = g_c * g * i * (1 - i)
-            dg[:, hidden:2 * hidden] = g_c * c_prev[rows] * f * (1 - f)
-            dg[:, 2 * hidden:3 * hidden] = g_c * i * (1 - g * g)
-            dg[:, 3 * hidden:] = g_h * tc * o * (1 - o)
-            dc[:n] = g_c * f
-            dh[:n] = dg @ w_hh
+            np.multiply(g_c[:, None, :], k["mult"][rows, :3 * hidden].reshape(n, 3, -1),
+                        out=dg[:, :3 * hidden].reshape(n, 3, hidden))
+            np.multiply(g_h, k["mult"][rows, 3 * hidden:], out=dg[:, 3 * hidden:])
+            g_c *= k["f"][rows]                                 # dc_prev
+            np.matmul(dg, w_hh, out=dh[:n])
         elif mode == "GRU":
-            r, z, nn = a[:, :hidden], a[:, hidden:2 * hidden], a[:, 2 * hidden:]
-            dn = g_h * (1 - z) * (1 - nn * nn)
-            dgx, dgh = d_gx[rows], d_gh[rows]
-            dgx[:, :hidden] = dn * extra[rows] * r * (1 - r)
-            dgx[:, hidden:2 * hidden] = g_h * (h_prev[rows] - nn) * z * (1 - z)
-            dgx[:, 2 * hidden:] = dn
-            dgh[:, :2 * hidden] = dgx[:, :2 * hidden]
-            dgh[:, 2 * hidden:] = dn * r
-            dh[:n] = g_h * z + dgh @ w_hh
+            dn = d_gx[rows, 2 * hidden:]
+            np.multiply(g_h, k["to_n"][rows], out=dn)
+            dg = d_gh[rows]
+            np.multiply(dn, k["n_to_r"][rows], out=dg[:, :hidden])
+            np.multiply(g_h, k["to_z"][rows], out=dg[:, hidden:2 * hidden])
+            np.multiply(dn, k["r"][rows], out=dg[:, 2 * hidden:])
+            g_h *= k["z"][rows]
+            np.matmul(dg, w_hh, out=dh[:n])
+            dh[:n] += g_h
         else:
-            d = g_h * (1 - a * a) if mode == "RNN_TANH" else g_h * (a > 0)
-            d_gx[rows] = d
-            dh[:n] = d @ w_hh
+            dg = d_gx[rows]
+            np.multiply(g_h, k["slope"][rows], out=dg)
+            np.matmul(dg, w_hh, out=dh[:n])
+    if mode == "GRU":
+        d_gx[:, :2 * hidden] = d_gh[:, :2 * hidden]
     grads = {"w_ih": d_gx.T @ x, "w_hh": d_gh.T @ h_prev}
     if has_bias:
         grads["b_ih"] = d_gx.sum(axis=0)
