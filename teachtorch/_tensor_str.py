@@ -109,7 +109,7 @@ def _summarized(a):
 
 def _vector_str(a, indent, summarize, fmt):
     element_length = fmt.max_width + 2
-    per_line = max(1, int(math.floor((PRINT_OPTS.linewidth - indent) / element_length)))
+    per_line = max(1, math.floor((PRINT_OPTS.linewidth - indent) / element_length))
     e = PRINT_OPTS.edgeitems
     if summarize and a.shape[0] > 2 * e:
         data = [fmt.format(v) for v in a[:e].tolist()] + [" ..."] + [

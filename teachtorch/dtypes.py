@@ -16,8 +16,17 @@ class dtype:
     Mirrors: torch.dtype
     """
 
-    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_rank",
-                 "is_complex", "legacy_name", "cpp_name")
+    __slots__ = (
+        "_rank",
+        "cpp_name",
+        "is_complex",
+        "is_floating_point",
+        "is_signed",
+        "itemsize",
+        "legacy_name",
+        "name",
+        "np",
+    )
 
     def __init__(self, name, np_type, rank, legacy_name, cpp_name):
         self.name = name

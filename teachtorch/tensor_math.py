@@ -98,12 +98,12 @@ class TensorMathMixin:
     fix = trunc
     def frac(self): return ops.frac(self)
     def frac_(self): return _inplace(self, ops.frac)
-    def clamp(self, min=None, max=None): return ops.clamp(self, min, max)  # noqa: A002
-    def clamp_(self, min=None, max=None): return _inplace(self, ops.clamp, min, max)  # noqa: A002
-    def clamp_min(self, min): return ops.clamp_min(self, min)  # noqa: A002
-    def clamp_min_(self, min): return _inplace(self, ops.clamp_min, min)  # noqa: A002
-    def clamp_max(self, max): return ops.clamp_max(self, max)  # noqa: A002
-    def clamp_max_(self, max): return _inplace(self, ops.clamp_max, max)  # noqa: A002
+    def clamp(self, min=None, max=None): return ops.clamp(self, min, max)
+    def clamp_(self, min=None, max=None): return _inplace(self, ops.clamp, min, max)
+    def clamp_min(self, min): return ops.clamp_min(self, min)
+    def clamp_min_(self, min): return _inplace(self, ops.clamp_min, min)
+    def clamp_max(self, max): return ops.clamp_max(self, max)
+    def clamp_max_(self, max): return _inplace(self, ops.clamp_max, max)
     clip = clamp
     clip_ = clamp_
     def where(self, condition, other): return ops.where(condition, self, other)

@@ -3,9 +3,9 @@ import itertools
 
 import numpy as np
 import pytest
+import torch
 
 import teachtorch
-import torch
 
 NAMES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32",
          "float64"]

@@ -2,9 +2,9 @@
 readable table on wrong ones, agree with torch's verdicts."""
 import numpy as np
 import pytest
+import torch
 
 import teachtorch
-import torch
 
 
 def _custom(lib, wrong):
@@ -63,7 +63,7 @@ def test_checks_every_input_and_broadcasting():
 
         @staticmethod
         def backward(ctx, g):
-            x, y = ctx.saved_tensors
+            _, y = ctx.saved_tensors
             return g * y, g * y      # second gradient wrong
     with pytest.raises(RuntimeError, match="with respect to input 1"):
         teachtorch.autograd.gradcheck(WrongSecond.apply, (a.reshape(3).detach()

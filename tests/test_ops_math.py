@@ -4,10 +4,10 @@ import itertools
 
 import numpy as np
 import pytest
-
-import teachtorch
 import torch
 from op_specs import check_like_torch
+
+import teachtorch
 
 LIBS = (teachtorch, torch)
 DT = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32",
@@ -331,7 +331,7 @@ def test_named_tuple_behaves_like_torch():
     assert type(ours).__name__ == type(theirs).__name__ == "max"
     assert len(ours) == 2 and ours._fields == ("values", "indices")
     np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
-    values, idx = teachtorch.max(teachtorch.tensor(v), 0)
+    _, idx = teachtorch.max(teachtorch.tensor(v), 0)
     assert idx.dtype is teachtorch.int64
     assert teachtorch.max(teachtorch.tensor(v), teachtorch.tensor(v[::-1].copy())).shape \
         == (2, 3)

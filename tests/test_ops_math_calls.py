@@ -2,9 +2,9 @@
 tensors and numbers), run as the same source text on torch and teachtorch; the reprs
 must be identical (values, dtype, grad_fn, named tuples)."""
 import pytest
+import torch
 
 import teachtorch
-import torch
 
 CALLS = [
     "x.sum(axis=0)", "x.mean(axis=1)", "x.max(axis=1)", "torch.sum(x, axis=0)",
@@ -51,6 +51,6 @@ def _env(lib):
 
 @pytest.mark.parametrize("src", CALLS)
 def test_same_repr_as_torch(src):
-    ours = eval(src, _env(teachtorch))   # noqa: S307 - fixed test expressions
-    theirs = eval(src, _env(torch))      # noqa: S307
+    ours = eval(src, _env(teachtorch))
+    theirs = eval(src, _env(torch))
     assert repr(ours) == repr(theirs)

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from op_specs import all_specs, check_like_torch, input_arrays
 
 import teachtorch
-from op_specs import all_specs, check_like_torch, input_arrays
 
 SPECS = all_specs()
 IDS = [s.name for s in SPECS]

@@ -4,9 +4,9 @@ import zlib
 
 import numpy as np
 import pytest
+import torch
 
 import teachtorch
-import torch
 
 DTYPES = ["float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8",
           "bool"]
@@ -88,9 +88,9 @@ def test_repr_long_rows_wrap_with_suffix():
         assert repr(make(teachtorch)) == repr(make(torch))
 
 
-OPTIONS = [dict(precision=2), dict(precision=8), dict(sci_mode=True), dict(sci_mode=False),
-           dict(linewidth=40), dict(threshold=10), dict(threshold=10, edgeitems=1),
-           dict(profile="short"), dict(profile="full"), dict(precision=6, linewidth=120)]
+OPTIONS = [{"precision": 2}, {"precision": 8}, {"sci_mode": True}, {"sci_mode": False},
+           {"linewidth": 40}, {"threshold": 10}, {"threshold": 10, "edgeitems": 1},
+           {"profile": "short"}, {"profile": "full"}, {"precision": 6, "linewidth": 120}]
 
 
 @pytest.mark.parametrize("opts", OPTIONS, ids=[str(o) for o in OPTIONS])

@@ -14,7 +14,6 @@ import warnings
 import numpy as np
 
 
-
 class GradcheckError(RuntimeError):
     """Raised by gradcheck when the two Jacobians differ. Mirrors: torch's GradcheckError"""
 
@@ -90,8 +89,9 @@ def _table(k, o, num, ana, shape, atol, rtol, limit=10):
     bad = np.abs(num - ana) > atol + rtol * np.abs(num)
     rows = np.argwhere(bad)
     order = np.argsort(-np.abs(num - ana)[bad])[:limit]
-    lines = [f"{'input':>5}  {'element':<12} {'output elt':>10}  {'numerical':>14}  "
-             f"{'analytical':>14}  {'difference':>12}"]
+    header = (f"{'input':>5}  {'element':<12} {'output elt':>10}  {'numerical':>14}  "
+              f"{'analytical':>14}  {'difference':>12}")
+    lines = [header]
     for r in rows[order]:
         out_i, in_j = int(r[0]), int(r[1])
         elt = str(tuple(int(v) for v in np.unravel_index(in_j, shape)))

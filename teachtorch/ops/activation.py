@@ -9,7 +9,6 @@ from teachtorch.autograd.function import Function
 from teachtorch.ops._util import write_out
 from teachtorch.ops.pointwise import _float
 
-
 _LOG_MAX = {np.dtype(t): float(np.log(np.finfo(t).max))
             for t in (np.float16, np.float32, np.float64)}
 

@@ -266,7 +266,7 @@ class LerpTensor(Function):
         return gs, ge, gw
 
 
-def pow(input, exponent, *, out=None):  # noqa: A001 - PyTorch's name
+def pow(input, exponent, *, out=None):
     """input ** exponent (either may be a number). Mirrors: torch.pow"""
     if not is_tensor(input):
         d = dtypes.result_type(exponent, input)

@@ -26,7 +26,7 @@ def _return_type(name):
     return cls
 
 
-class return_types:  # noqa: N801 - PyTorch's name
+class return_types:
     max = _return_type("max")
     min = _return_type("min")
     median = _return_type("median")
@@ -192,7 +192,7 @@ def _values_indices(cls, kind, input, dim, keepdim):
     return getattr(return_types, kind)(values, indices)
 
 
-def max(input, dim=None, keepdim=False, *, out=None, axis=None):  # noqa: A001
+def max(input, dim=None, keepdim=False, *, out=None, axis=None):
     """max(x): the largest value; max(x, dim): (values, indices); max(x, y): maximum.
 
     Mirrors: torch.max
@@ -208,7 +208,7 @@ def max(input, dim=None, keepdim=False, *, out=None, axis=None):  # noqa: A001
     return _values_indices(MaxDim, "max", input, dim, keepdim)
 
 
-def min(input, dim=None, keepdim=False, *, out=None, axis=None):  # noqa: A001
+def min(input, dim=None, keepdim=False, *, out=None, axis=None):
     """min(x): the smallest value; min(x, dim): (values, indices); min(x, y): minimum.
 
     Mirrors: torch.min

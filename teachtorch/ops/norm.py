@@ -65,7 +65,7 @@ class VectorNorm(Function):
         return where(yb == 0, 0.0, g * scale)
 
 
-def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """The ord-norm of x over dim (all elements when None). Mirrors: torch.linalg.vector_norm"""
     if not x.dtype.is_floating_point:
         raise RuntimeError(

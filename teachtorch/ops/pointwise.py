@@ -377,7 +377,7 @@ def sqrt(input, *, out=None):
     return write_out(out, r) if out is not None else r
 
 
-def abs(input, *, out=None):  # noqa: A001 - PyTorch's name
+def abs(input, *, out=None):
     """|input|. Mirrors: torch.abs"""
     r = Abs.apply(input)
     return write_out(out, r) if out is not None else r

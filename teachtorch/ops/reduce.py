@@ -180,7 +180,7 @@ class Std(Function):
         return g * centred / ctx.denom
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):  # noqa: A001
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
     """Sum over all elements, or along ``dim`` (an int or a tuple). Mirrors: torch.sum"""
     dim = dim_or_axis(dim, axis)
     np_dtype = dtypes.to_dtype(dtype).np if dtype is not None else None
@@ -254,12 +254,12 @@ def _logical_reduce(fn, input, dim, keepdim):
     return make(r.astype(np.uint8) if input._data.dtype == np.uint8 else r)
 
 
-def all(input, dim=None, keepdim=False):  # noqa: A001 - PyTorch's name
+def all(input, dim=None, keepdim=False):
     """True when every element (along dim) is nonzero. Mirrors: torch.all"""
     return _logical_reduce(np.all, input, dim, keepdim)
 
 
-def any(input, dim=None, keepdim=False):  # noqa: A001 - PyTorch's name
+def any(input, dim=None, keepdim=False):
     """True when some element (along dim) is nonzero. Mirrors: torch.any"""
     return _logical_reduce(np.any, input, dim, keepdim)
 

@@ -170,7 +170,7 @@ sign = _rounding_fn(Sign, "sign")
 frac = _rounding_fn(Frac, "frac")
 
 
-def round(input, *, decimals=0, out=None):  # noqa: A001 - PyTorch's name
+def round(input, *, decimals=0, out=None):
     """Round half to even (optionally to ``decimals`` places). Mirrors: torch.round"""
     r = Round.apply(input) if decimals == 0 else RoundDecimals.apply(input, decimals)
     return write_out(out, r) if out is not None else r

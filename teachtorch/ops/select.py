@@ -21,7 +21,7 @@ class Clamp(Function):
     node_name = "ClampBackward1"
 
     @staticmethod
-    def forward(ctx, x, min=None, max=None, dtype=None):  # noqa: A002 - PyTorch's names
+    def forward(ctx, x, min=None, max=None, dtype=None):
         if dtype is not None:
             x = x.astype(dtype)
         ctx.save_for_backward(x)
@@ -154,7 +154,7 @@ class Minimum(Maximum):
         return grad_output * share, grad_output * (1 - share)
 
 
-def clamp(input, min=None, max=None, *, out=None):  # noqa: A002 - PyTorch's names
+def clamp(input, min=None, max=None, *, out=None):
     """Limit every element to [min, max]; numbers or tensors. Mirrors: torch.clamp"""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None"
@@ -173,14 +173,14 @@ def clamp(input, min=None, max=None, *, out=None):  # noqa: A002 - PyTorch's nam
 clip = clamp
 
 
-def clamp_min(input, min):  # noqa: A002
+def clamp_min(input, min):
     """max(input, min). Mirrors: torch.clamp_min"""
     if is_tensor(min):
         return clamp(input, min=min)
     return ClampMin.apply(input, min, None)
 
 
-def clamp_max(input, max):  # noqa: A002
+def clamp_max(input, max):
     """min(input, max). Mirrors: torch.clamp_max"""
     return clamp(input, max=max)
 
