@@ -230,6 +230,10 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean",
             "'batchmean' in the next major release.", stacklevel=2)
     if log_target:
         loss = target.exp() * (target - input)
+    elif target.requires_grad:  # xlogy(t, t) as Tensor ops, so target gets a grad
+        safe = Tensor._make((target._data > 0).astype(target._data.dtype))
+        xlogx = target * (target * safe + (1 - safe)).log()
+        loss = xlogx - target * input
     else:
         t = target._data
         with np.errstate(divide="ignore", invalid="ignore"):
