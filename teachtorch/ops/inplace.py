@@ -30,6 +30,11 @@ def apply_inplace(x, fn, *args, **kwargs):
     node = r.grad_fn
     if node is not None and node._saved:
         node._saved = [(_snapshot(x) if t is x else t, v) for t, v in node._saved]
+    if node is not None and x._base is not None and x._base.requires_grad:
+        from teachtorch.ops.index import write_through_view
+
+        write_through_view(x, r)  # record the change on the base (CopySlices)
+        return x
     x._data[...] = r._data
     x._vc[0] += 1
     if node is not None:
@@ -47,7 +52,13 @@ def _snapshot(x):
 
 
 def fill_(x, value):
-    """Set every element to value (no gradient history kept)."""
+    """Set every element to value (recorded as FillBackward0 when x needs a gradient)."""
+    from teachtorch.autograd import grad_mode
+
+    if x.requires_grad and grad_mode.is_grad_enabled():
+        from teachtorch.ops.copy import fill
+
+        return apply_inplace(x, fill, value)
     x._check_inplace()
     x._data[...] = value.item() if hasattr(value, "item") else value
     x._vc[0] += 1
@@ -55,6 +66,12 @@ def fill_(x, value):
 
 
 def zero_(x):
+    from teachtorch.autograd import grad_mode
+
+    if x.requires_grad and grad_mode.is_grad_enabled():
+        from teachtorch.ops.copy import zero
+
+        return apply_inplace(x, zero)
     return fill_(x, 0)
 
 
