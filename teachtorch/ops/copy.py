@@ -391,3 +391,36 @@ def resize_(x, *sizes):
         x._root = new
     x._bump()
     return x
+
+
+class Fill(Function):
+    """Every element replaced by one value: nothing flows back to the old values.
+
+    Math: y = v;  dL/dx = 0
+    Mirrors: torch.Tensor.fill_ (FillBackward2)
+    """
+    _raw = True
+    node_name = "FillBackward2"
+
+    @staticmethod
+    def forward(ctx, x, value):
+        return np.full_like(x, value)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return grad_output * 0
+
+
+class Zero(Fill):
+    """x.zero_() (ZeroBackward0)."""
+    node_name = "ZeroBackward0"
+
+
+def fill(input, value):
+    """A tensor like input filled with value (the out-of-place step of fill_)."""
+    return Fill.apply(input, value.item() if hasattr(value, "item") else value)
+
+
+def zero(input):
+    """A tensor like input filled with zeros (the out-of-place step of zero_)."""
+    return Zero.apply(input, 0)

@@ -321,6 +321,16 @@ def _write_through_view(x, idx, value):
     x.grad_fn, x._output_nr, x._requires_grad = y.grad_fn, 0, True
 
 
+def write_through_view(x, result):
+    """An in-place op changed x, a view of a tensor that requires grad, to result.
+
+    The change is recorded on the base (CopySlices), so gradients of everything
+    computed from the base afterwards see it; x becomes a view of the new base.
+    Called by ``apply_inplace`` (ops/inplace.py).
+    """
+    _write_through_view(x, (Ellipsis,), result)
+
+
 def setitem(x, index, value):
     """Write value into x at index, in place."""
     idx, basic = _convert_index(index)
