@@ -451,3 +451,53 @@ def test_parameters_to_vector_and_back():
     (so, bo, go), (st, bt, gt) = run(tnn, teachtorch), run(torch.nn, torch)
     assert tuple(so) == tuple(st) and go == gt
     np.testing.assert_array_equal(bo, bt)
+
+
+def test_backward_hook_handle_remove_and_prepend_order():
+    for nn, lib in ((tnn, teachtorch), (torch.nn, torch)):
+        lin = nn.Linear(2, 2)
+        calls = []
+        h = lin.register_full_backward_hook(lambda m, gi, go: calls.append("a"))
+        lin.register_full_backward_hook(lambda m, gi, go: calls.append("b"))
+        lin.register_forward_hook(lambda m, i, o: calls.append("f1"))
+        lin.register_forward_hook(lambda m, i, o: calls.append("f0"), prepend=True)
+        lin(lib.ones(1, 2, requires_grad=True)).sum().backward()
+        h.remove()
+        lin(lib.ones(1, 2, requires_grad=True)).sum().backward()
+        assert calls == ["f0", "f1", "a", "b", "f0", "f1", "b"]
+
+
+def test_forward_hook_with_kwargs():
+    for nn, lib in ((tnn, teachtorch), (torch.nn, torch)):
+        class M(nn.Module):
+            def forward(self, x, scale=1.0):
+                return x * scale
+        m = M()
+        seen = []
+        m.register_forward_pre_hook(lambda mod, args, kwargs: (args, {"scale": 3.0}),
+                                    with_kwargs=True)
+        m.register_forward_hook(lambda mod, args, kwargs, out: seen.append(kwargs),
+                                with_kwargs=True)
+        assert float(m(lib.ones(1), scale=2.0)) == 3.0
+        assert seen == [{"scale": 3.0}]
+
+
+def test_double_precision_model_end_to_end():
+    def run(nn, lib):
+        lib.manual_seed(0)
+        net = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.GELU(),
+                            nn.LayerNorm(4), nn.Dropout(0.0), nn.Linear(4, 2)).double()
+        return net
+    mt, mo = run(torch.nn, torch), run(tnn, teachtorch)
+    theirs = dict(mt.state_dict())
+    for name, t in mo.state_dict(keep_vars=True).items():
+        t._data[...] = theirs[name].detach().numpy()
+    x = np.random.default_rng(0).standard_normal((5, 3))
+    lo = tnn.CrossEntropyLoss()(mo(teachtorch.tensor(x)), teachtorch.tensor([0, 1, 1, 0, 1]))
+    lt = torch.nn.CrossEntropyLoss()(mt(torch.tensor(x)), torch.tensor([0, 1, 1, 0, 1]))
+    assert_close(lo, lt, rtol=1e-10, atol=1e-12)
+    lo.backward()
+    lt.backward()
+    for (n, p), (_, q) in zip(mo.named_parameters(), mt.named_parameters()):
+        assert p.grad.dtype == teachtorch.float64
+        assert_close(p.grad, q.grad, rtol=1e-9, atol=1e-12)

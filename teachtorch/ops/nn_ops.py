@@ -121,8 +121,13 @@ def _erfc(z):
 
     One Chebyshev-fitted polynomial in t = 1 / (1 + |z|/2); exact enough for float32
     and fast (ten array passes). Used by GELU: Phi(x) = erfc(-x / sqrt(2)) / 2.
+    float64 inputs take the full-precision series from ops/pointwise.py instead.
     """
     xp = get_array_module(z)
+    if z.dtype == np.float64 and xp is np:
+        from teachtorch.ops.pointwise import _erf_array
+
+        return 1.0 - _erf_array(z)
     a = xp.abs(z)
     t = 1.0 / (1.0 + 0.5 * a)
     poly = _ERFC_COEFS[-1]
