@@ -156,3 +156,47 @@ def test_cat_promotes_and_keeps_float32():
     assert teachtorch.cat([a, a]).dtype is teachtorch.float32
     assert teachtorch.cat([a, a.double()]).dtype is teachtorch.float64
     assert teachtorch.cat([a.long(), a.long()]).dtype is teachtorch.int64
+
+
+def _run_noncontiguous(lib, shapes, fn, seed):
+    """Inputs are every other column of a wider leaf (stride 2), or a transpose."""
+    rng = np.random.default_rng(seed)
+    leaves, xs = [], []
+    for s in shapes:
+        if len(s) >= 2:
+            leaf = lib.tensor(rng.standard_normal(s[:-2] + (s[-1], s[-2]))
+                              .astype(np.float32), requires_grad=True)
+            x = leaf.transpose(-1, -2)
+        else:
+            leaf = lib.tensor(rng.standard_normal(s[:-1] + (2 * s[-1],))
+                              .astype(np.float32), requires_grad=True)
+            x = leaf[..., ::2]
+        leaves.append(leaf)
+        xs.append(x)
+    out = fn(lib, *xs)
+    outs = out if isinstance(out, tuple) else (out,)
+    floats = [o for o in outs if o.dtype.is_floating_point and o.requires_grad]
+    loss = sum((o * lib.tensor(rng.standard_normal(tuple(o.shape)).astype(np.float32)))
+               .sum() for o in floats)
+    grads = lib.autograd.grad(loss, leaves, allow_unused=True) if floats else []
+    return outs, grads, [x.is_contiguous() for x in xs]
+
+
+@pytest.mark.parametrize("name,shapes,fn", SPECS, ids=[s[0] for s in SPECS])
+def test_op_on_non_contiguous_inputs_like_torch(name, shapes, fn):
+    seed = zlib.crc32(name.encode()) % 1000 + 1
+    try:
+        ot, gt, ct = _run_noncontiguous(torch, shapes, fn, seed)
+    except RuntimeError as e:  # torch refuses some (take_along_dim flat uses view)
+        with pytest.raises(RuntimeError) as ours:
+            _run_noncontiguous(teachtorch, shapes, fn, seed)
+        assert str(ours.value).split("\nhint:")[0] == str(e)
+        return
+    oo, go, co = _run_noncontiguous(teachtorch, shapes, fn, seed)
+    assert co == ct
+    for a, b in zip(oo, ot):
+        assert_close(a, b)
+    for a, b in zip(go, gt):
+        assert (a is None) == (b is None)
+        if b is not None:
+            assert_close(a, b)

@@ -371,8 +371,8 @@ def masked_select(input, mask):
 
 def take_along_dim(input, indices, dim=None):
     """gather that broadcasts input and indices first (dim=None: flat). Mirrors: torch"""
-    if dim is None:
-        return gather(input.reshape(-1), 0, indices.reshape(-1))
+    if dim is None:  # PyTorch uses view here, so a non-contiguous input is an error
+        return gather(input.view(-1), 0, indices.view(-1))
     d = wrap_dim(dim, input.dim())
     shape_x, shape_i = list(input.shape), list(indices.shape)
     shape_x[d] = shape_i[d] = 1
