@@ -453,33 +453,40 @@ def test_parameters_to_vector_and_back():
     np.testing.assert_array_equal(bo, bt)
 
 
+def _hook_order(nn, lib):
+    lin = nn.Linear(2, 2)
+    calls = []
+    h = lin.register_full_backward_hook(lambda m, gi, go: calls.append("a"))
+    lin.register_full_backward_hook(lambda m, gi, go: calls.append("b"))
+    lin.register_forward_hook(lambda m, i, o: calls.append("f1"))
+    lin.register_forward_hook(lambda m, i, o: calls.append("f0"), prepend=True)
+    lin(lib.ones(1, 2, requires_grad=True)).sum().backward()
+    h.remove()
+    lin(lib.ones(1, 2, requires_grad=True)).sum().backward()
+    return calls
+
+
 def test_backward_hook_handle_remove_and_prepend_order():
-    for nn, lib in ((tnn, teachtorch), (torch.nn, torch)):
-        lin = nn.Linear(2, 2)
-        calls = []
-        h = lin.register_full_backward_hook(lambda m, gi, go: calls.append("a"))
-        lin.register_full_backward_hook(lambda m, gi, go: calls.append("b"))
-        lin.register_forward_hook(lambda m, i, o: calls.append("f1"))
-        lin.register_forward_hook(lambda m, i, o: calls.append("f0"), prepend=True)
-        lin(lib.ones(1, 2, requires_grad=True)).sum().backward()
-        h.remove()
-        lin(lib.ones(1, 2, requires_grad=True)).sum().backward()
-        assert calls == ["f0", "f1", "a", "b", "f0", "f1", "b"]
+    assert _hook_order(tnn, teachtorch) == _hook_order(torch.nn, torch) == [
+        "f0", "f1", "a", "b", "f0", "f1", "b"]
+
+
+def _kwargs_hooks(nn, lib):
+    class M(nn.Module):
+        def forward(self, x, scale=1.0):
+            return x * scale
+    m = M()
+    seen = []
+    m.register_forward_pre_hook(lambda mod, args, kwargs: (args, {"scale": 3.0}),
+                                with_kwargs=True)
+    m.register_forward_hook(lambda mod, args, kwargs, out: seen.append(kwargs),
+                            with_kwargs=True)
+    return float(m(lib.ones(1), scale=2.0)), seen
 
 
 def test_forward_hook_with_kwargs():
-    for nn, lib in ((tnn, teachtorch), (torch.nn, torch)):
-        class M(nn.Module):
-            def forward(self, x, scale=1.0):
-                return x * scale
-        m = M()
-        seen = []
-        m.register_forward_pre_hook(lambda mod, args, kwargs: (args, {"scale": 3.0}),
-                                    with_kwargs=True)
-        m.register_forward_hook(lambda mod, args, kwargs, out: seen.append(kwargs),
-                                with_kwargs=True)
-        assert float(m(lib.ones(1), scale=2.0)) == 3.0
-        assert seen == [{"scale": 3.0}]
+    assert _kwargs_hooks(tnn, teachtorch) == _kwargs_hooks(torch.nn, torch) == (
+        3.0, [{"scale": 3.0}])
 
 
 def test_double_precision_model_end_to_end():
