@@ -19,7 +19,9 @@ def _sigmoid_array(x):
     Where exp(-x) would overflow, -x is set to inf first: exp(inf) is inf and 1/inf is
     0 (PyTorch's answer too), without NumPy's overflow warning.
     """
-    t = np.negative(x, out=np.empty(x.shape, x.dtype))  # an array even when 0-d
+    t = np.negative(x)
+    if isinstance(t, np.generic):  # a 0-d input gives a NumPy scalar
+        t = np.asarray(t).copy()
     np.copyto(t, np.inf, where=t > _LOG_MAX[t.dtype])
     np.exp(t, out=t)
     t += 1

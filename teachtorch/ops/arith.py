@@ -15,8 +15,8 @@ from teachtorch.ops._util import binary_dtype, check_broadcast, is_tensor, write
 
 def _cast(a, b, dtype):
     """Bring both operands to PyTorch's result dtype (NumPy's rules differ)."""
-    a = a.astype(dtype, copy=False) if hasattr(a, "astype") else np.asarray(a, dtype)
-    b = b.astype(dtype, copy=False) if hasattr(b, "astype") else np.asarray(b, dtype)
+    a = a.astype(dtype, copy=False) if hasattr(a, "astype") else np.dtype(dtype).type(a)
+    b = b.astype(dtype, copy=False) if hasattr(b, "astype") else np.dtype(dtype).type(b)
     return a, b
 
 
@@ -191,7 +191,7 @@ class DivRounding(Function):
             a, b = _cast(a, b, dtype)
         with np.errstate(divide="ignore", invalid="ignore"):
             if mode == "floor":  # Python's // (1.5 // 0.3 is 4.0, as in PyTorch)
-                return np.asarray(np.floor_divide(a, b))
+                return np.floor_divide(a, b)
             q = np.true_divide(a, b)
             if q.dtype.kind == "f" and np.result_type(a, b).kind != "f":
                 return np.fix(q).astype(np.result_type(a, b))  # integer trunc

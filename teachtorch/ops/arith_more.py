@@ -94,9 +94,9 @@ class RPow(Function):
         ctx.log_base = float(np.log(base)) if base > 0 else (
             -np.inf if base == 0 else np.nan)
         with np.errstate(divide="ignore", invalid="ignore"):
-            y = np.power(np.asarray(base, np_dtype), x.astype(np_dtype, copy=False))
+            y = np.power(np.dtype(np_dtype).type(base), x.astype(np_dtype, copy=False))
         ctx.save_for_backward(y)
-        return np.asarray(y)
+        return y
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -122,7 +122,7 @@ class Remainder(Function):
             a, b = _cast(a, b, dtype)
         ctx.save_for_backward(a, b)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.asarray(np.remainder(a, b))
+            return np.remainder(a, b)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -153,7 +153,7 @@ class Fmod(Function):
             a, b = _cast(a, b, dtype)
         ctx.save_for_backward(a, b)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.asarray(np.fmod(a, b))
+            return np.fmod(a, b)
 
     @staticmethod
     def backward(ctx, grad_output):

@@ -5,6 +5,7 @@ Chapter 02 (indexing with masks) opens this file.
 import numpy as np
 
 from teachtorch.ops._util import binary_dtype, check_broadcast, is_tensor, make
+from teachtorch.ops.reduce import array_of
 
 
 def _compare(ufunc, a, b):
@@ -19,8 +20,9 @@ def _compare(ufunc, a, b):
     ad = a._data
     if dtype is not None:
         ad = ad.astype(dtype, copy=False)
-        bd = np.asarray(bd).astype(dtype, copy=False)
-    return make(np.asarray(ufunc(ad, bd)))
+        bd = bd.astype(dtype, copy=False) if hasattr(bd, "astype") else \
+            np.dtype(dtype).type(bd)
+    return make(array_of(ufunc(ad, bd)))
 
 
 def eq(input, other):
@@ -70,7 +72,7 @@ def logical_xor(input, other):
 
 
 def _bitwise(ufunc, a, b):
-    return make(np.asarray(ufunc(a._data, b._data if is_tensor(b) else b)))
+    return make(array_of(ufunc(a._data, b._data if is_tensor(b) else b)))
 
 
 def bitwise_and(input, other):
@@ -95,7 +97,8 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         raise RuntimeError(
             f"{input.dtype} did not match {other.dtype}\nhint: isclose compares tensors "
             "of one dtype; convert one side first, e.g. other.to(input.dtype).")
-    return make(np.asarray(np.isclose(input._data, other._data, rtol, atol, equal_nan)))
+    return make(array_of(np.isclose(input._data, other._data, rtol, atol,
+                                    equal_nan)))
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):

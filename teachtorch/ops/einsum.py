@@ -10,6 +10,7 @@ import numpy as np
 
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import is_tensor
+from teachtorch.ops.reduce import array_of
 
 
 def _parse(equation, n):
@@ -50,7 +51,7 @@ class Einsum(Function):
     def forward(ctx, terms, out, *arrays):
         ctx.terms, ctx.out = terms, out
         ctx.save_for_backward(*arrays)
-        return np.asarray(np.einsum(",".join(terms) + "->" + out, *arrays))
+        return array_of(np.einsum(",".join(terms) + "->" + out, *arrays))
 
     @staticmethod
     def backward(ctx, grad_output):

@@ -11,7 +11,8 @@ import numpy as np
 
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import is_tensor, make, normalize_dims, wrap_dim
-from teachtorch.ops.reduce import dim_or_axis, expand_back
+from teachtorch._backend import get_array_module
+from teachtorch.ops.reduce import array_of, dim_or_axis, expand_back
 
 
 def _return_type(name):
@@ -57,7 +58,7 @@ class Amax(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
-        y = np.asarray(type(ctx)._forward_cls._reduce(x, axis=dims, keepdims=keepdim))
+        y = array_of(type(ctx)._forward_cls._reduce(x, axis=dims, keepdims=keepdim))
         ctx.save_for_backward(x, y)
         return y
 
@@ -118,7 +119,7 @@ class MaxDim(Function):
 def _scatter_grad(grad, ctx):
     """Put grad at the chosen index along ctx.dim, zeros elsewhere (in Tensor ops)."""
     idx = ctx.index if ctx.keepdim else np.expand_dims(ctx.index, ctx.dim)
-    onehot = np.arange(ctx.shape[ctx.dim]).reshape(
+    onehot = get_array_module(idx).arange(ctx.shape[ctx.dim]).reshape(
         [-1 if d == ctx.dim else 1 for d in range(len(ctx.shape))]) == idx
     g = grad if ctx.keepdim else grad.unsqueeze(ctx.dim)
     return g * make(onehot)
@@ -146,9 +147,9 @@ class MedianAll(Function):
     @staticmethod
     def forward(ctx, x):
         flat = x.reshape(-1)
-        y = np.asarray(np.partition(flat, (flat.size - 1) // 2)[(flat.size - 1) // 2])
+        y = array_of(np.partition(flat, (flat.size - 1) // 2)[(flat.size - 1) // 2])
         if np.isnan(flat).any():
-            y = np.asarray(np.nan, x.dtype)
+            y = array_of(x.dtype.type(np.nan))
         ctx.save_for_backward(x, y)
         return y
 
@@ -187,7 +188,7 @@ def _values_indices(cls, kind, input, dim, keepdim):
     d = wrap_dim(dim, input.dim())
     _check_nonempty(input._data, kind, d)
     if input._data.ndim == 0:
-        return getattr(return_types, kind)(input.clone(), make(np.asarray(0, np.int64)))
+        return getattr(return_types, kind)(input.clone(), make(get_array_module(input._data).zeros((), np.int64)))
     values, indices = cls.apply(input, d, keepdim)
     return getattr(return_types, kind)(values, indices)
 
@@ -243,10 +244,10 @@ def _arg(fn, input, dim, keepdim):
         raise RuntimeError(f"{fn.__name__}(): does not support bool input\nhint: use "
                            "mask.long().argmax() or torch.nonzero(mask).")
     if dim is None:
-        r = np.asarray(fn(input._data.reshape(-1)))
+        r = array_of(fn(input._data.reshape(-1)))
         return make((r.reshape((1,) * input.dim()) if keepdim else r).astype(np.int64))
     d = wrap_dim(dim, input.dim())
-    return make(np.asarray(fn(input._data, axis=d, keepdims=keepdim)).astype(np.int64))
+    return make(array_of(fn(input._data, axis=d, keepdims=keepdim)).astype(np.int64))
 
 
 def argmax(input, dim=None, keepdim=False, *, axis=None):

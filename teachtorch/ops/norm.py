@@ -8,7 +8,7 @@ import numpy as np
 
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import normalize_dims
-from teachtorch.ops.reduce import expand_back
+from teachtorch.ops.reduce import array_of, expand_back
 
 
 class VectorNorm(Function):
@@ -38,7 +38,7 @@ class VectorNorm(Function):
                 y = np.sum(a != 0, axis=dims, keepdims=keepdim).astype(x.dtype)
             else:
                 y = np.sum(a ** p, axis=dims, keepdims=keepdim) ** (1.0 / p)
-        y = np.asarray(y).astype(x.dtype, copy=False)
+        y = array_of(y).astype(x.dtype, copy=False)
         ctx.save_for_backward(x, y)
         return y
 

@@ -285,7 +285,7 @@ def _erf_array(x):
     |x| >= 3: erfc(x) = exp(-x**2) / sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...))))
     Both loops run over terms (a fixed count), never over elements.
     """
-    x = np.asarray(x, np.float64)
+    x = x.astype(np.float64)
     a = np.abs(x)
     small = np.minimum(a, 3.0)
     term = np.ones_like(small)

@@ -20,6 +20,12 @@ def expand_back(grad_output, shape, dims, keepdim):
     return grad_output.expand(shape)
 
 
+def array_of(r):
+    """NumPy reductions of a whole array return a scalar; ops return arrays (a CuPy
+    result is already an array and passes through)."""
+    return np.asarray(r) if isinstance(r, np.generic) else r
+
+
 def dim_or_axis(dim, axis):
     """NumPy's spelling ``axis=`` is accepted wherever PyTorch accepts it."""
     return dim if axis is None else axis
@@ -46,7 +52,7 @@ class Sum(Function):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         if dtype is None and x.dtype.kind in "biu":
             dtype = np.int64  # integer sums do not overflow int8/uint8 (as in torch)
-        return np.asarray(np.sum(x, axis=dims, keepdims=keepdim, dtype=dtype))
+        return array_of(np.sum(x, axis=dims, keepdims=keepdim, dtype=dtype))
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -71,7 +77,7 @@ class Mean(Function):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         ctx.n = _count(x.shape, dims)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray(np.mean(x, axis=dims, keepdims=keepdim)).astype(
+            return array_of(np.mean(x, axis=dims, keepdims=keepdim)).astype(
                 x.dtype, copy=False)
 
     @staticmethod
@@ -86,7 +92,7 @@ class MeanDim(Mean):
 def _product_of_others(x, axis):
     """prod_{j != i} x_j along axis for every i, exact even where x has zeros."""
     x = np.moveaxis(x, axis, -1)
-    ones = np.ones(x.shape[:-1] + (1,), x.dtype)
+    ones = np.ones_like(x[..., :1])
     left = np.cumprod(np.concatenate([ones, x[..., :-1]], -1), -1)
     right = np.cumprod(np.concatenate([ones, x[..., :0:-1]], -1), -1)[..., ::-1]
     return np.moveaxis(left * right, -1, axis)
@@ -106,7 +112,7 @@ class Prod(Function):
         if dtype is None and x.dtype.kind in "biu":
             dtype = np.int64
         ctx.shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
-        y = np.asarray(np.prod(x, axis=dim, keepdims=keepdim, dtype=dtype))
+        y = array_of(np.prod(x, axis=dim, keepdims=keepdim, dtype=dtype))
         ctx.save_for_backward(x, y)
         return y
 
@@ -142,7 +148,7 @@ class Var(Function):
         ctx.denom = max(0, _count(x.shape, dims) - correction)
         ctx.save_for_backward(x)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray(np.var(x, axis=dims, ddof=correction, keepdims=keepdim)
+            return array_of(np.var(x, axis=dims, ddof=correction, keepdims=keepdim)
                               ).astype(x.dtype, copy=False)
 
     @staticmethod
@@ -167,7 +173,7 @@ class Std(Function):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         ctx.denom = max(0, _count(x.shape, dims) - correction)
         with np.errstate(invalid="ignore", divide="ignore"):
-            y = np.asarray(np.std(x, axis=dims, ddof=correction, keepdims=keepdim)
+            y = array_of(np.std(x, axis=dims, ddof=correction, keepdims=keepdim)
                            ).astype(x.dtype, copy=False)
         ctx.save_for_backward(x, y)
         return y
@@ -250,7 +256,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
 
 def _logical_reduce(fn, input, dim, keepdim):
     axis = None if dim is None else normalize_dims(dim, input.dim())
-    r = np.asarray(fn(input._data, axis=axis, keepdims=keepdim if dim is not None else False))
+    r = array_of(fn(input._data, axis=axis, keepdims=dim is not None and keepdim))
     return make(r.astype(np.uint8) if input._data.dtype == np.uint8 else r)
 
 
@@ -267,4 +273,4 @@ def any(input, dim=None, keepdim=False):
 def count_nonzero(input, dim=None):
     """How many elements (along dim) are not zero, as int64. Mirrors: torch.count_nonzero"""
     axis = None if dim is None else normalize_dims(dim, input.dim())
-    return make(np.asarray(np.count_nonzero(input._data, axis=axis), np.int64))
+    return make(array_of(np.count_nonzero(input._data, axis=axis)).astype(np.int64))

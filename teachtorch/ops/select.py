@@ -162,8 +162,9 @@ def clamp(input, min=None, max=None, *, out=None):
     d = dtypes.result_type(input, min, max)
     np_d = None if d.np == input._data.dtype else d.np
     if is_tensor(min) or is_tensor(max):
-        lo = min if min is None or is_tensor(min) else make(np.asarray(min, d.np))
-        hi = max if max is None or is_tensor(max) else make(np.asarray(max, d.np))
+        like = input._data
+        lo = min if min is None or is_tensor(min) else make(np.full_like(like, min, d.np, shape=()))
+        hi = max if max is None or is_tensor(max) else make(np.full_like(like, max, d.np, shape=()))
         r = ClampTensor.apply(input, lo, hi, dtype=np_d)
     else:
         r = Clamp.apply(input, min, max, dtype=np_d)

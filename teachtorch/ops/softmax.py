@@ -11,7 +11,7 @@ import numpy as np
 from teachtorch import dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import normalize_dims, wrap_dim
-from teachtorch.ops.reduce import expand_back
+from teachtorch.ops.reduce import array_of, expand_back
 
 
 def _shifted_exp(x, dim):
@@ -80,14 +80,14 @@ class Logsumexp(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
-        m = np.max(x, axis=dims, keepdims=True) if x.size else np.zeros(
-            [1] * x.ndim, x.dtype)
+        m = np.max(x, axis=dims, keepdims=True) if x.size else np.zeros_like(
+            x, shape=[1] * x.ndim)
         m = np.where(np.isfinite(m), m, 0)
         with np.errstate(divide="ignore"):
             y = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
         if not keepdim:
             y = y.squeeze(axis=dims)
-        y = np.asarray(y)
+        y = array_of(y)
         ctx.save_for_backward(x, y)
         return y
 
