@@ -1,0 +1,263 @@
+# %% [markdown]
+# # 第 11 章　Inception 与残差块
+#
+# **本章教什么**：当网络变复杂，先把重复出现的结构写成一个 `nn.Module`（Inception 模块、
+# 残差块），再把模块拼起来；多分支的输出用 `torch.cat` 在通道维拼接，各分支的宽高必须一致；
+# 残差连接让 `forward` 返回 `x + y`，梯度可以"跳过"中间层直接流回去。
+#
+# **对应笔记**：`002_0b1e019c38618b4a.txt`（卷积神经网络-高级、代码示例1 Inception、
+# 代码示例2 ResNet）。数据同样用 MNIST t10k 的 8000/2000 划分。
+
+# %%
+import teachtorch as torch
+import teachtorch.nn.functional as F
+import teachtorch.vision as torchvision
+from teachtorch import nn
+from teachtorch.utils.data import DataLoader, Subset
+from teachtorch.vision.datasets import mnist_t10k_split
+from teachtorch.widgets import GraphView
+
+torch.manual_seed(0)
+FAST = True  # 测试时每个网络只训练 20 个批次、在 1000 张图上测试；改成 False 各训练 1 轮
+
+# %% [markdown]
+# ## 1. Inception 模块
+#
+# 四个分支：1×1 卷积；1×1 → 5×5；1×1 → 3×3 → 3×3；平均池化 → 1×1。
+# 每个分支都用 padding 保持宽高不变，输出通道 16 + 24 + 24 + 24 = 88，在 dim=1 拼接。
+
+# %%
+class InceptionA(nn.Module):
+    def __init__(self, in_channels):
+        super(InceptionA, self).__init__()
+        self.branch1x1 = nn.Conv2d(in_channels, 16, kernel_size=1)
+
+        self.branch5x5_1 = nn.Conv2d(in_channels, 16, kernel_size=1)
+        self.branch5x5_2 = nn.Conv2d(16, 24, kernel_size=5, padding=2)
+
+        self.branch3x3_1 = nn.Conv2d(in_channels, 16, kernel_size=1)
+        self.branch3x3_2 = nn.Conv2d(16, 24, kernel_size=3, padding=1)
+        self.branch3x3_3 = nn.Conv2d(24, 24, kernel_size=3, padding=1)
+
+        self.branch_pool = nn.Conv2d(in_channels, 24, kernel_size=1)
+
+    def forward(self, x):
+        branch1x1 = self.branch1x1(x)
+        branch5x5 = self.branch5x5_2(self.branch5x5_1(x))
+        branch3x3 = self.branch3x3_3(self.branch3x3_2(self.branch3x3_1(x)))
+        branch_pool = self.branch_pool(F.avg_pool2d(x, kernel_size=3, stride=1, padding=1))
+        outputs = [branch1x1, branch5x5, branch3x3, branch_pool]
+        return torch.cat(outputs, dim=1)
+
+
+class InceptionNet(nn.Module):
+    def __init__(self):
+        super(InceptionNet, self).__init__()
+        self.conv1 = nn.Conv2d(1, 10, kernel_size=5)
+        self.conv2 = nn.Conv2d(88, 20, kernel_size=5)
+        self.incep1 = InceptionA(in_channels=10)
+        self.incep2 = InceptionA(in_channels=20)
+        self.mp = nn.MaxPool2d(2)
+        self.fc = nn.Linear(1408, 10)
+
+    def forward(self, x):
+        in_size = x.size(0)
+        x = F.relu(self.mp(self.conv1(x)))
+        x = self.incep1(x)
+        x = F.relu(self.mp(self.conv2(x)))
+        x = self.incep2(x)
+        x = x.view(in_size, -1)
+        return self.fc(x)
+
+# %% [markdown]
+# 笔记："最后的线性单元的输入是 1408 维的：10 → 88 → 20 → 88，1408 = 4×4×88"。
+# 实践中不必自己算：在 `forward` 里把形状打印出来看一眼。
+
+# %%
+net = InceptionNet()
+x = torch.zeros(2, 1, 28, 28)
+x = F.relu(net.mp(net.conv1(x)))
+print("after conv1+pool:", x.shape)
+x = net.incep1(x)
+print("after incep1:   ", x.shape)
+x = F.relu(net.mp(net.conv2(x)))
+print("after conv2+pool:", x.shape)
+x = net.incep2(x)
+print("after incep2:   ", x.shape, "->", x[0].numel())
+
+# %% [markdown]
+# ## 2. 试一试：分支的宽高不一致
+#
+# 如果 5×5 分支忘了 `padding=2`，它的输出是 8×8 而别的分支是 12×12，`cat` 就会失败：
+
+# %%
+a = torch.zeros(2, 16, 12, 12)
+b = nn.Conv2d(16, 24, kernel_size=5)(a)
+try:
+    torch.cat([a, b], dim=1)
+except RuntimeError as err:
+    print(err)
+
+# %% [markdown]
+# ## 3. 残差块：笔记原文
+#
+# `IdentityBlock` 里 `self.conv` 用来把 x 的通道数变得和 y 一样，才能相加。
+
+# %%
+# 这里实现的其实是一个卷积块，不过实践中也不必太纠结这个
+class IdentityBlock(torch.nn.Module):
+    def __init__(self, in_channels, out_channels):
+        super(IdentityBlock, self).__init__()
+        self.conv1 = torch.nn.Conv2d(in_channels, in_channels, kernel_size=3, padding=1)
+        self.conv2 = torch.nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1)
+        # 用于统一x和y的通道数，最好不要复用conv2，参数单独训练
+        self.conv = torch.nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1)
+        self.activate = torch.nn.ReLU()
+
+    def forward(self, x):
+        y = self.activate(self.conv1(x))
+        y = self.conv2(y)
+        x = self.conv(x)
+        return self.activate(x + y)
+
+
+class MyModule(torch.nn.Module):
+    def __init__(self):
+        super(MyModule, self).__init__()
+        self.r1 = IdentityBlock(1, 10)
+        self.p1 = torch.nn.MaxPool2d(2)
+        self.r2 = IdentityBlock(10, 20)
+        self.p2 = torch.nn.MaxPool2d(2)
+        self.fc = torch.nn.Linear(20 * 7 * 7, 10)
+        self.activate = torch.nn.ReLU()
+
+    def forward(self, x):
+        x = self.r1(x)
+        x = self.activate(self.p1(x))
+        x = self.r2(x)
+        x = self.activate(self.p2(x))
+        x = x.view(-1, 20 * 7 * 7)
+        x = self.fc(x)
+        return x
+
+# %% [markdown]
+# 计算图里能看到残差连接：`AddBackward0` 有两条入边，一条来自 `conv2`，一条来自"捷径" `conv`。
+
+# %%
+block = IdentityBlock(1, 2)
+out = block(torch.randn(1, 1, 4, 4))
+graph = GraphView(out.sum(), names=dict(block.named_parameters()))
+print(graph.state["ops"])
+
+# %% [markdown]
+# ## 4. 训练两个网络
+#
+# 两个网络用同样的数据、同样的训练函数（批大小 128）。笔记用 `Adam(lr=0.01)`；
+# 这里只训练很少的步数，Inception 网络在 lr=0.01 时一开始就会"冲过头"、准确率停在 10% 左右，
+# 所以用 lr=0.001（自己改回 0.01 看看）。
+
+# %%
+batch_size = 128
+
+transform = torchvision.transforms.Compose([
+    torchvision.transforms.ToTensor(),
+    torchvision.transforms.Normalize(0.1307, 0.3081)
+])
+
+x_train = mnist_t10k_split(train=True, transform=transform)
+x_test = mnist_t10k_split(train=False, transform=transform)
+if FAST:
+    x_train = Subset(x_train, range(20 * batch_size))
+    x_test = Subset(x_test, range(1000))
+train_loader = DataLoader(x_train, batch_size=batch_size, shuffle=True, num_workers=2)
+test_loader = DataLoader(x_test, batch_size=batch_size, shuffle=False, num_workers=2)
+
+
+def train(model, optimizer, criterion):
+    for (inputs, labels) in train_loader:
+        y_pred = model(inputs)
+        loss = criterion(y_pred, labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+
+def test(model):
+    correct = 0
+    total = 0
+    with torch.no_grad():
+        for (inputs, labels) in test_loader:
+            y_pred = model(inputs)
+            _, outputs = torch.max(y_pred, dim=1)
+
+            total += labels.size(0)
+            correct += (outputs == labels).sum().item()
+
+    print("test accuracy:", correct / total)
+
+
+for name, model in (("Inception", InceptionNet()), ("ResNet", MyModule())):
+    torch.manual_seed(0)
+    criterion = torch.nn.CrossEntropyLoss()
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
+    print(name, sum(p.numel() for p in model.parameters()), "parameters")
+    train(model, optimizer, criterion)
+    test(model)
+
+# %% [markdown]
+# 只训练 20 个批次（2560 张图片），两个网络就都学到了不少；笔记在完整的 MNIST 上训练 10 轮，
+# 约 98%–99%。
+
+# %% [markdown]
+# ## 5. 小项目：残差连接让梯度更大
+#
+# 把 8 个"卷积 + ReLU"层叠起来，比较有无残差连接时，第一层权重梯度的大小。
+
+# %%
+class Deep(nn.Module):
+    def __init__(self, residual):
+        super().__init__()
+        self.residual = residual
+        self.layers = nn.ModuleList(nn.Conv2d(4, 4, 3, padding=1) for _ in range(8))
+
+    def forward(self, x):
+        for conv in self.layers:
+            y = F.relu(conv(x))
+            x = x + y if self.residual else y
+        return x
+
+
+for residual in (False, True):
+    torch.manual_seed(0)
+    deep = Deep(residual)
+    deep(torch.randn(2, 4, 8, 8)).sum().backward()
+    print(residual, round(deep.layers[0].weight.grad.abs().mean().item(), 6))
+
+# %% [markdown]
+# ## 6. 练习
+#
+# 1. 如果 InceptionNet 的输入是 32×32，`fc` 的输入应该是多少维？
+# 2. 在 IdentityBlock 里再加一个 `nn.BatchNorm2d`（笔记："也可以加上 NormBatch"），放在哪里？
+# 3. 为什么残差块里 `self.conv` 不能直接复用 `self.conv2`？
+
+# %% [markdown] tags=["hide-input"]
+# **答案**（展开查看）
+
+# %% tags=["hide-input"]
+n = InceptionNet()
+z = n.incep2(F.relu(n.mp(n.conv2(n.incep1(F.relu(n.mp(n.conv1(torch.zeros(1, 1, 32, 32)))))))))
+print(z.numel())  # 88 * 5 * 5 = 2200
+
+
+class BNBlock(IdentityBlock):
+    def __init__(self, c_in, c_out):
+        super().__init__(c_in, c_out)
+        self.bn = nn.BatchNorm2d(c_out)
+
+    def forward(self, x):
+        y = self.bn(self.conv2(self.activate(self.conv1(x))))
+        return self.activate(self.conv(x) + y)
+
+
+print(BNBlock(1, 4)(torch.randn(2, 1, 6, 6)).shape)
+# 3: conv2 的输入是 y（in_channels 通道），两者形状相同但作用不同，共享参数会让两条路径互相牵制
