@@ -66,3 +66,12 @@ from teachtorch import nn  # noqa: E402,F401
 from teachtorch import optim  # noqa: E402,F401
 from teachtorch import utils  # noqa: E402,F401
 from teachtorch.serialization import load, save  # noqa: E402,F401
+
+
+def __getattr__(name):
+    """``teachtorch.vision`` is imported on first use (it pulls in Pillow)."""
+    if name == "vision":
+        import importlib
+
+        return importlib.import_module("teachtorch.vision")
+    raise AttributeError(f"module 'teachtorch' has no attribute '{name}'")
