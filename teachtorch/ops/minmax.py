@@ -9,9 +9,9 @@ from collections import namedtuple
 
 import numpy as np
 
+from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import is_tensor, make, normalize_dims, wrap_dim
-from teachtorch._backend import get_array_module
 from teachtorch.ops.reduce import array_of, dim_or_axis, expand_back
 
 
