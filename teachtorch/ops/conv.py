@@ -184,7 +184,8 @@ class ConvTranspose(Function):
     node_name = "ConvolutionBackward0"
 
     @staticmethod
-    def forward(ctx, x, weight, bias, stride, padding, output_padding, groups, dilation):
+    def forward(ctx, x, weight, bias, stride, padding, output_padding, groups,
+                dilation):
         n, cin, h, w = x.shape
         _, og, kh, kw = weight.shape
         hout = (h - 1) * stride[0] - 2 * padding[0] + dilation[0] * (kh - 1) \
@@ -194,7 +195,8 @@ class ConvTranspose(Function):
         padded = (n, og * groups, hout + 2 * padding[0], wout + 2 * padding[1])
         xm = x.reshape(n, groups, cin // groups, h * w)
         wg = weight.reshape(groups, cin // groups, og * kh * kw)
-        cols = np.matmul(wg.transpose(0, 2, 1), xm).reshape(n, groups * og * kh * kw, -1)
+        cols = np.matmul(wg.transpose(0, 2, 1), xm)
+        cols = cols.reshape(n, groups * og * kh * kw, -1)
         pads = ((padding[0], padding[0]), (padding[1], padding[1]))
         y = _crop(col2im(cols, padded, (kh, kw), (h, w), stride, dilation), pads)
         y = np.ascontiguousarray(y)
@@ -336,8 +338,8 @@ def _check_conv(input, weight, groups, name, transposed=False):
 
 def _convnd(input, weight, bias, stride, padding, dilation, groups, nd, name):
     _check_conv(input, weight, groups, name)
-    tup = (lambda v: (v,) * nd if isinstance(v, int) else tuple(v))
-    stride, dilation = tup(stride), tup(dilation)
+    stride = (stride,) * nd if isinstance(stride, int) else tuple(stride)
+    dilation = (dilation,) * nd if isinstance(dilation, int) else tuple(dilation)
     kernel = tuple(weight.shape[2:])
     pads = _conv_pads(padding, kernel, dilation, stride, nd)
     spatial = input.shape[-nd:]
@@ -352,7 +354,7 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, nd, name):
             "padding, or check how much earlier layers shrank the image.")
     if nd == 1:
         stride, dilation, pads = (1,) + stride, (1,) + dilation, ((0, 0),) + pads
-    if input.dim() == nd + 1:     # one sample: as PyTorch, add the batch axis and drop it
+    if input.dim() == nd + 1:     # one sample: like PyTorch, add a batch axis, drop it
         return Convolution.apply(input.unsqueeze(0), weight, bias, stride, pads,
                                  dilation, groups).squeeze(0)
     return Convolution.apply(input, weight, bias, stride, pads, dilation, groups)
@@ -393,7 +395,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
 def conv2d_naive(x, weight, bias=None, stride=1, padding=0):
     """The same convolution as six nested loops on arrays (for reading, not running).
 
-    Math: y[n, o, i, j] = b[o] + sum_{c, u, v} w[o, c, u, v] * xp[n, c, i*s + u, j*s + v]
+    Math: y[n, o, i, j] = b[o] + sum_{c,u,v} w[o, c, u, v] * xp[n, c, i*s + u, j*s + v]
     """
     n, c, h, w = x.shape
     o, _, kh, kw = weight.shape
@@ -405,7 +407,8 @@ def conv2d_naive(x, weight, bias=None, stride=1, padding=0):
         for f in range(o):
             for i in range(oh):
                 for j in range(ow):
-                    window = xp[b, :, i * stride:i * stride + kh, j * stride:j * stride + kw]
+                    top, left = i * stride, j * stride
+                    window = xp[b, :, top:top + kh, left:left + kw]
                     y[b, f, i, j] = np.sum(window * weight[f])
                     if bias is not None:
                         y[b, f, i, j] += bias[f]

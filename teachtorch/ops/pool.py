@@ -33,7 +33,7 @@ def pool_out_size(size, k, stride, pad, dilation, ceil_mode):
 
 
 def _windows(x, kernel, stride, pad, dilation, out, fill):
-    """A (N, C, OH, OW, kh, kw) view of x padded with `fill` (no copy of the windows)."""
+    """A (N, C, OH, OW, kh, kw) view of x padded with `fill` (windows not copied)."""
     n, c, h, w = x.shape
     extra = [max(p, (o - 1) * s + d * (k - 1) + 1 - size - p)
              for size, k, s, p, d, o in zip((h, w), kernel, stride, pad, dilation, out)]
@@ -207,7 +207,8 @@ class MaxUnpool2d(Function):
     def backward(ctx, grad_output):
         _no_double_backward("max_unpool2d")
         g = grad_output._data.reshape(ctx.flat_idx.shape[0], -1)
-        return _wrap(np.take_along_axis(g, ctx.flat_idx, axis=1).reshape(ctx.in_shape)), None
+        gx = np.take_along_axis(g, ctx.flat_idx, axis=1).reshape(ctx.in_shape)
+        return _wrap(gx), None
 
 
 def _adaptive_bounds(size, out):
@@ -288,7 +289,7 @@ def _window_index(size, out):
 
 
 # ----- the functions learners call --------------------------------------------------
-def _check_pool(input, name, kernel, stride, pad, dilation, ceil_mode, avg=False):
+def _check_pool(input, name, kernel, stride, pad, dilation, ceil_mode):
     """Validate settings and return the output size, with PyTorch's errors."""
     if input.dim() not in (3, 4):
         raise RuntimeError(
@@ -296,16 +297,11 @@ def _check_pool(input, name, kernel, stride, pad, dilation, ceil_mode, avg=False
             f"{name} wants (N, C, H, W) or (C, H, W); this input has shape "
             f"{tuple(input.shape)}.")
     for k, p, d in zip(kernel, pad, dilation):
-        if avg and p > k // 2:
+        if p > ((k - 1) * d + 1) // 2:
             raise RuntimeError(
-                f"pad should be at most half of effective kernel size, but got pad={p}, "
-                f"kernel_size={k} and dilation={d}\nhint: padding larger than half "
-                "the kernel would make windows that see only padding.")
-        if not avg and p > ((k - 1) * d + 1) // 2:
-            raise RuntimeError(
-                f"pad should be at most half of effective kernel size, but got pad={p}, "
-                f"kernel_size={k} and dilation={d}\nhint: padding larger than half "
-                "the kernel would make windows that see only padding.")
+                "pad should be at most half of effective kernel size, but got "
+                f"pad={p}, kernel_size={k} and dilation={d}\nhint: padding larger "
+                "than half the kernel would make windows that see only padding.")
     size = input.shape[-2:]
     out = tuple(pool_out_size(n, k, s, p, d, ceil_mode)
                 for n, k, s, p, d in zip(size, kernel, stride, pad, dilation))
@@ -336,8 +332,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     kernel = _pair(kernel_size)
     stride = kernel if stride is None or stride == [] else _pair(stride)
     pad = _pair(padding)
-    out = _check_pool(input, "avg_pool2d", kernel, stride, pad, (1, 1), ceil_mode,
-                      avg=True)
+    out = _check_pool(input, "avg_pool2d", kernel, stride, pad, (1, 1), ceil_mode)
     return AvgPool2d.apply(input, kernel, stride, pad, out, count_include_pad,
                            divisor_override)
 
@@ -390,7 +385,10 @@ def _adaptive_size(input, output_size):
 
 
 def adaptive_avg_pool2d(input, output_size):
-    """Average-pool to a fixed (OH, OW). Mirrors: torch.nn.functional.adaptive_avg_pool2d"""
+    """Average-pool to a fixed (OH, OW).
+
+    Mirrors: torch.nn.functional.adaptive_avg_pool2d
+    """
     out = _adaptive_size(input, output_size)
     if out == (1, 1):   # PyTorch takes a plain mean here (grad_fn MeanBackward1)
         return input.mean((-2, -1), keepdim=True)

@@ -186,7 +186,7 @@ def layer_backward(mode, saved, d_out, dh, dc, w_ih, w_hh, batch_sizes, reverse,
     return d_gx @ w_ih, dh, dc, grads
 
 
-# ----- the whole stack as one autograd node --------------------------------------------
+# ----- the whole stack as one autograd node ------------------------------------------
 def _to_packed(x, batch_first):
     """(T, B, I) or (B, T, I) -> packed rows (T*B, I) and batch sizes [B] * T."""
     if batch_first:
@@ -253,7 +253,8 @@ class RNNStack(Function):
         h_n = np.stack(h_n)
         c_n = np.stack(c_n) if cx is not None else None
         ctx.state = dict(mode=mode, num_layers=num_layers, dirs=dirs, per=per, bs=bs,
-                         saved=saved, masks=masks, packed=packed, batch_first=batch_first,
+                         saved=saved, masks=masks, packed=packed,
+                         batch_first=batch_first,
                          shape=None if packed else (len(bs), int(bs[0])),
                          sorted_indices=sorted_indices, has_bias=has_bias)
         ctx.save_for_backward(*weights)
@@ -268,9 +269,9 @@ class RNNStack(Function):
     @staticmethod
     def backward(ctx, g_out, g_hn, g_cn):
         if grad_mode.is_grad_enabled():
-            raise RuntimeError("double backward through RNN/LSTM/GRU is not implemented "
-                               "in teachtorch\nhint: call backward() without "
-                               "create_graph=True for recurrent models.")
+            raise RuntimeError("double backward through RNN/LSTM/GRU is not "
+                               "implemented in teachtorch\nhint: call backward() "
+                               "without create_graph=True for recurrent models.")
         st = ctx.state
         weights = [w._data for w in ctx.saved_tensors]
         saved, dirs, per, bs = st["saved"], st["dirs"], st["per"], st["bs"]

@@ -43,13 +43,13 @@ class _ConvNd(Module):
         dilation = _ntuple(dilation, nd)
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
-                raise ValueError(f"Invalid padding string '{padding}', should be one of "
-                                 f"{_PADDING_STRINGS}\nhint: use 'same', 'valid' or "
-                                 "numbers.")
+                raise ValueError(
+                    f"Invalid padding string '{padding}', should be one of "
+                    f"{_PADDING_STRINGS}\nhint: use 'same', 'valid' or numbers.")
             if padding == "same" and any(s != 1 for s in stride):
-                raise ValueError("padding='same' is not supported for strided "
-                                 "convolutions\nhint: use stride=1 with 'same', or give "
-                                 "the padding as numbers.")
+                raise ValueError(
+                    "padding='same' is not supported for strided convolutions\n"
+                    "hint: use stride=1 with 'same', or give the padding as numbers.")
         else:
             padding = _ntuple(padding, nd)
         if padding_mode not in _PADDING_MODES:
@@ -72,13 +72,14 @@ class _ConvNd(Module):
             shape = (out_channels, in_channels // groups, *kernel_size)
         self.weight = Parameter(creation.empty(shape, dtype=dtype, device=device))
         if bias:
-            self.bias = Parameter(creation.empty(out_channels, dtype=dtype, device=device))
+            self.bias = Parameter(creation.empty(out_channels, dtype=dtype,
+                                                 device=device))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
 
     def reset_parameters(self):
-        """weight ~ kaiming_uniform_(a=sqrt(5)), bias ~ U(+-1/sqrt(fan_in)), as torch."""
+        """weight ~ kaiming_uniform_(a=sqrt(5)), bias ~ U(+-1/sqrt(fan_in))."""
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)

@@ -47,9 +47,10 @@ class RNNBase(Module):
                              "the probability of an element being zeroed\nhint: e.g. "
                              "dropout=0.2")
         if dropout > 0 and num_layers == 1:
-            warnings.warn("dropout option adds dropout after all but last recurrent "
-                          "layer, so non-zero dropout expects num_layers greater than 1, "
-                          f"but got dropout={dropout} and num_layers={num_layers}")
+            warnings.warn(
+                "dropout option adds dropout after all but last recurrent layer, so "
+                "non-zero dropout expects num_layers greater than 1, but got "
+                f"dropout={dropout} and num_layers={num_layers}")
         if proj_size:
             raise NotImplementedError("proj_size is not supported in teachtorch\nhint: "
                                       "add a Linear layer after the LSTM instead.")
@@ -196,8 +197,8 @@ class RNN(RNNBase):
             nonlinearity = args[3]
             args = args[:3] + args[4:]
         if nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' "
-                             "or 'relu'.\nhint: nonlinearity='tanh' or 'relu'.")
+            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from "
+                             "'tanh' or 'relu'.\nhint: nonlinearity='tanh' or 'relu'.")
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU",
                          *args, **kwargs)
         self.nonlinearity = nonlinearity
@@ -262,9 +263,10 @@ class RNNCellBase(Module):
     def _step(self, mode, input, states):
         name = type(self).__name__
         if input.dim() not in (1, 2):
-            raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D "
-                             "instead\nhint: a cell takes one time step: (batch, "
-                             "input_size). Loop over time, or use nn.RNN/LSTM/GRU.")
+            raise ValueError(f"{name}: Expected input to be 1D or 2D, got "
+                             f"{input.dim()}D instead\nhint: a cell takes one time "
+                             "step: (batch, input_size). Loop over time, or use "
+                             "nn.RNN/LSTM/GRU.")
         if input.shape[-1] != self.input_size:
             raise RuntimeError(
                 f"input has inconsistent input_size: got {input.shape[-1]} expected "

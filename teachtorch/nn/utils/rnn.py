@@ -29,7 +29,8 @@ class PackedSequence(namedtuple("PackedSequence_", ["data", "batch_sizes",
     Mirrors: torch.nn.utils.rnn.PackedSequence
     """
 
-    def __new__(cls, data, batch_sizes=None, sorted_indices=None, unsorted_indices=None):
+    def __new__(cls, data, batch_sizes=None, sorted_indices=None,
+                unsorted_indices=None):
         if unsorted_indices is None and sorted_indices is not None:
             unsorted_indices = _tensor(np.argsort(sorted_indices._data))
         return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
@@ -89,7 +90,8 @@ class PadPacked(Function):
 
     @staticmethod
     def forward(ctx, data, flat, shape, padding_value):
-        out = np.full((shape[0] * shape[1],) + data.shape[1:], padding_value, data.dtype)
+        rows = shape[0] * shape[1]
+        out = np.full((rows,) + data.shape[1:], padding_value, data.dtype)
         out[flat] = data
         ctx.flat = flat
         return out.reshape(tuple(shape) + data.shape[1:])
@@ -150,8 +152,8 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
             raise RuntimeError(
                 "`lengths` array must be sorted in decreasing order when "
                 "`enforce_sorted` is True. You can pass `enforce_sorted=False` to "
-                "pack_padded_sequence and/or pack_sequence to sidestep this requirement "
-                "if you do not need ONNX exportability.\nhint: got lengths "
+                "pack_padded_sequence and/or pack_sequence to sidestep this "
+                "requirement if you do not need ONNX exportability.\nhint: got lengths "
                 f"{lengths.tolist()}; sort the batch by length (longest first) or pass "
                 "enforce_sorted=False and the RNN will restore the original order.")
         sorted_indices = None
@@ -183,7 +185,7 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
 
 def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0,
                         total_length=None):
-    """Undo pack_padded_sequence: (padded (T, B, *), lengths int64) in the original order.
+    """Undo pack_padded_sequence: (padded (T, B, *), int64 lengths), original order.
 
     Mirrors: torch.nn.utils.rnn.pad_packed_sequence
     """
@@ -222,7 +224,10 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
 
 
 def pack_sequence(sequences, enforce_sorted=True):
-    """pad_sequence then pack_padded_sequence. Mirrors: torch.nn.utils.rnn.pack_sequence"""
+    """pad_sequence, then pack_padded_sequence.
+
+    Mirrors: torch.nn.utils.rnn.pack_sequence
+    """
     lengths = [s.shape[0] for s in sequences]
     return pack_padded_sequence(pad_sequence(sequences), lengths,
                                 enforce_sorted=enforce_sorted)
@@ -236,6 +241,9 @@ def unpad_sequence(padded_sequences, lengths, batch_first=False):
 
 
 def unpack_sequence(packed_sequences):
-    """A list of tensors from a PackedSequence. Mirrors: torch.nn.utils.rnn.unpack_sequence"""
+    """A list of tensors from a PackedSequence.
+
+    Mirrors: torch.nn.utils.rnn.unpack_sequence
+    """
     padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
     return unpad_sequence(padded, lengths, batch_first=True)
