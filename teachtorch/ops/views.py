@@ -50,12 +50,59 @@ def infer_shape(shape, numel):
     return tuple(shape)
 
 
+def view_strides(old_shape, old_strides, new_shape):
+    """The strides a view of new_shape gets, or None when no view is possible.
+
+    PyTorch's rule (computeStride): walk the old dims from the right in "chunks" of
+    dims that are contiguous with each other; each chunk must be split exactly into
+    whole new dims. Size-1 dims take the stride of where they sit in the chunk.
+    """
+    if not old_shape:
+        return [1] * len(new_shape)
+    numel = 1
+    for n in old_shape:
+        numel *= n
+    if numel == 0:
+        if tuple(old_shape) == tuple(new_shape):
+            return list(old_strides)
+        out, acc = [0] * len(new_shape), 1
+        for d in reversed(range(len(new_shape))):
+            out[d] = acc
+            acc *= max(new_shape[d], 1)
+        return out
+    out = [0] * len(new_shape)
+    view_d = len(new_shape) - 1
+    base = old_strides[-1]
+    tensor_numel = view_numel = 1
+    for d in reversed(range(len(old_shape))):
+        tensor_numel *= old_shape[d]
+        if d == 0 or (old_shape[d - 1] != 1 and
+                      old_strides[d - 1] != tensor_numel * base):
+            while view_d >= 0 and (view_numel < tensor_numel or new_shape[view_d] == 1):
+                out[view_d] = view_numel * base
+                view_numel *= new_shape[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return None
+            if d > 0:
+                base = old_strides[d - 1]
+                tensor_numel = view_numel = 1
+    return out if view_d == -1 else None
+
+
 def _nocopy_reshape(x, shape):
-    """NumPy's reshape without copying, or None when strides make it impossible."""
-    try:
-        return np.reshape(x, shape, copy=False)
-    except ValueError:
+    """x seen with a new shape without copying (PyTorch's strides), or None."""
+    strides = view_strides(x.shape, elem_strides(x), shape)
+    if strides is None:
         return None
+    try:
+        r = np.reshape(x, shape, copy=False)
+    except ValueError:
+        return strided(x, shape, strides)
+    item = x.itemsize
+    if all(a == b * item for a, b, n in zip(r.strides, strides, shape) if n):
+        return r
+    return strided(x, shape, strides)
 
 
 class View(ViewFunction):
@@ -74,6 +121,11 @@ class View(ViewFunction):
     @staticmethod
     def backward(ctx, grad_output):
         return grad_output.reshape(ctx.in_shape)
+
+
+class ReshapeAlias(View):
+    """reshape of a non-contiguous tensor whose strides still allow a view."""
+    node_name = "ReshapeAliasBackward0"
 
 
 class UnsafeView(View):
@@ -223,7 +275,9 @@ def reshape(input, *shape):
     """Like view when the memory allows it, otherwise a copy. Mirrors: torch.reshape"""
     shape = infer_shape(_shape_arg(shape), input.numel())
     if _nocopy_reshape(input._data, shape) is not None:
-        return View.apply(input, shape)
+        if input._data.flags.c_contiguous:
+            return View.apply(input, shape)
+        return ReshapeAlias.apply(input, shape)
     from teachtorch.ops.copy import clone
 
     return UnsafeView.apply(clone(input, memory_format="contiguous"), shape)
