@@ -213,6 +213,16 @@ class VecMat(Matmul):
     node_name = "SqueezeBackward4"
 
 
+class MatBatch(Matmul):
+    """A matrix times a batch of matrices, (n, k) @ (..., k, m).
+
+    PyTorch computes it as (B^T A^T)^T and copies the result contiguous, so its node
+    prints as CloneBackward0; the maths is Matmul's.
+    Mirrors: torch.matmul(matrix, batch)
+    """
+    node_name = "CloneBackward0"
+
+
 class Addmm(Function):
     """beta * bias + alpha * (A @ B) in one op (what nn.Linear runs on 2-D input).
 
@@ -319,6 +329,8 @@ def matmul(input, other, *, out=None):
         r = Mv.apply(input, other)
     elif na == 1 and nb == 2:
         r = VecMat.apply(input, other)
+    elif na == 2:
+        r = MatBatch.apply(input, other)
     else:
         r = Matmul.apply(input, other)
     return _out(r, out)
