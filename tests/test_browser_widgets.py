@@ -1,0 +1,157 @@
+"""The four widgets in a real browser: JupyterLab + Debian's Chromium, driven by Playwright.
+
+Starts `jupyter lab` on 127.0.0.1 (free port, random token) over a temporary copy of
+tests/browser/widgets.ipynb, runs all cells from the Run menu, moves ConvWindowView's
+stride slider with the keyboard and checks that the picture changed the way the model
+(teachtorch.viz.conv_geometry) predicts. A screenshot is saved on failure; the server is
+always stopped. Set TEACHTORCH_SCREENSHOTS=DIR to also save one PNG per widget there
+(that is how assets/screenshots/ was made).
+"""
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from teachtorch.viz import conv_geometry as geo
+
+CHROMIUM = "/usr/bin/chromium"
+NOTEBOOK = Path(__file__).parent / "browser" / "widgets.ipynb"
+VIEWS = {"graph_view": "graphview", "backprop_view": "backpropview",
+         "conv_window_view": "convwindowview", "rnn_unroll_view": "rnnunrollview"}
+pytestmark = pytest.mark.browser
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_server(url, proc, deadline):
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("jupyter lab exited early")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"jupyter lab did not answer at {url}")
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """A JupyterLab server over a copy of the notebook; yields (url, tmp_path)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    pytest.importorskip("playwright")
+    pytest.importorskip("jupyterlab")
+    work = tmp_path / "nb"
+    work.mkdir()
+    shutil.copy(NOTEBOOK, work / "widgets.ipynb")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
+    log = open(tmp_path / "lab.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
+         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
+         "--LabApp.news_url=None"],
+        stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for_server(f"{base}/api/status?token={token}", proc,
+                         time.monotonic() + 60)
+        yield f"{base}/lab/tree/widgets.ipynb?token={token}", tmp_path
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+        log.close()
+
+
+def _accept_kernel_dialog(page, wait_s):
+    """Lab may still ask "Select Kernel" while the kernel starts: keep Python 3."""
+    button = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
+    try:
+        button.first.wait_for(state="visible", timeout=wait_s * 1000)
+    except Exception:  # noqa: BLE001 - no dialog: nothing to do
+        return
+    button.first.click()
+
+
+def test_widgets_render_and_respond_to_the_keyboard(lab):
+    from playwright.sync_api import sync_playwright
+
+    url, tmp = lab
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        page.set_default_timeout(60_000)
+        try:
+            page.goto(url)
+            page.wait_for_selector(".jp-Notebook .jp-Cell")
+            _accept_kernel_dialog(page, wait_s=8)
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            _accept_kernel_dialog(page, wait_s=3)
+            for cls in VIEWS.values():
+                page.wait_for_selector(f".teachtorch-{cls} svg", timeout=90_000)
+
+            conv = page.locator(".teachtorch-convwindowview")
+            before = conv.locator("svg").first.text_content()
+            start = geo.compute("conv2d", (7, 7), 3, 1, 1, 1, False)["output_shape"]
+            assert f"output {start[2]}×{start[3]}" in before
+
+            slider = conv.locator(".widget-hslider").filter(has_text="stride")
+            slider.locator(".noUi-handle").first.focus()
+            page.keyboard.press("ArrowRight")
+            want = geo.compute("conv2d", (7, 7), 3, 2, 1, 1, False)["output_shape"]
+            page.wait_for_function(
+                "([sel, txt]) => document.querySelector(sel).textContent.includes(txt)",
+                arg=[".teachtorch-convwindowview svg", f"output {want[2]}×{want[3]}"])
+            after = conv.locator("svg").first.text_content()
+            assert after != before
+            assert f"output {want[2]}×{want[3]}" in after
+            assert "stride 2" in after
+
+            graph = page.locator(".teachtorch-graphview svg").first.text_content()
+            assert "PowBackward0" in graph and "y = AddBackward0" in graph
+            bp = page.locator(".teachtorch-backpropview").first.text_content()
+            assert "x.grad from autograd = 13 (equal)" in bp
+            rnn = page.locator(".teachtorch-rnnunrollview svg").first.text_content()
+            assert "f_t = σ(" in rnn
+
+            shots = os.environ.get("TEACHTORCH_SCREENSHOTS")
+            if shots:
+                news = page.locator(".Toastify button", has_text="No")
+                if news.count():
+                    news.first.click()  # the "Jupyter news?" toast would cover them
+                    page.wait_for_timeout(500)
+                Path(shots).mkdir(parents=True, exist_ok=True)
+                for name, cls in VIEWS.items():
+                    el = page.locator(f".teachtorch-{cls}").first
+                    el.scroll_into_view_if_needed()
+                    el.screenshot(path=str(Path(shots) / f"{name}.png"))
+        except Exception:
+            shot = tmp / "failure.png"
+            page.screenshot(path=str(shot), full_page=True)
+            print(f"screenshot of the failure: {shot}; server log: {tmp / 'lab.log'}")
+            raise
+        finally:
+            browser.close()
