@@ -7,6 +7,7 @@ gradients (the same trick PyTorch's ``BackwardHook`` uses).
 Chapter 14 (nn.Module internals and hooks) opens this file.
 """
 import itertools
+import warnings
 
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function, RemovableHandle
@@ -160,6 +161,14 @@ class OutputHook(Function):
                 grad_output = new if isinstance(new, tuple) else (new,)
         state.grad_outputs = grad_output
         if state.input_index is None:  # no input needs a gradient: call hooks now
+            if state.module._backward_hooks:
+                warnings.warn(
+                    "Full backward hook is firing when gradients are computed with "
+                    "respect to module outputs since no inputs require gradients. See "
+                    "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
+                    "#torch.nn.Module.register_full_backward_hook for more details.\n"
+                    "hint: grad_input is all None here; give the input "
+                    "requires_grad=True to see its gradient.", stacklevel=2)
             grad_input = (None,) * state.n_inputs
             for hook in state.module._backward_hooks.values():
                 new = hook(state.module, grad_input, grad_output)
