@@ -157,3 +157,23 @@ def test_conv1d_and_transpose_errors():
     _error_pair(C.conv_transpose2d, TF.conv_transpose2d, (1, 2, 5, 5), (3, 2, 3, 3))
     _error_pair(C.conv_transpose2d, TF.conv_transpose2d, (1, 2, 5, 5), (2, 2, 3, 3),
                 output_padding=1)
+
+
+def test_dtype_mismatch_errors_are_torchs():
+    cases = [((1, 3, 5, 5), "float64", (4, 3, 3, 3), "float32", None),
+             ((1, 3, 5, 5), "float32", (4, 3, 3, 3), "float32", "float64")]
+    for xs, xd, ws, wd, bd in cases:
+        args_t = [torch.zeros(xs, dtype=getattr(torch, xd)),
+                  torch.zeros(ws, dtype=getattr(torch, wd))]
+        args = [teachtorch.zeros(xs, dtype=getattr(teachtorch, xd)),
+                teachtorch.zeros(ws, dtype=getattr(teachtorch, wd))]
+        if bd:
+            args_t.append(torch.zeros(ws[0], dtype=getattr(torch, bd)))
+            args.append(teachtorch.zeros(ws[0], dtype=getattr(teachtorch, bd)))
+        with pytest.raises(RuntimeError) as theirs:
+            TF.conv2d(*args_t)
+        with pytest.raises(RuntimeError) as ours:
+            C.conv2d(*args)
+        first, _, rest = str(ours.value).partition("\nhint:")
+        assert first == str(theirs.value)
+        assert "float" in rest

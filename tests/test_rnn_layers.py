@@ -218,5 +218,7 @@ def test_errors_are_torchs_plus_hint():
             lambda: ct(torch.randn(3, 10), torch.randn(3, 21)))
     _errors(lambda: c(teachtorch.randn(2, 3, 10)), lambda: ct(torch.randn(2, 3, 10)),
             ValueError)
+    _errors(lambda: l(teachtorch.randn(5, 3, 10).double()),
+            lambda: lt(torch.randn(5, 3, 10).double()), ValueError)
     _errors(lambda: R.RNN(3, 4, nonlinearity="foo"),
             lambda: torch.nn.RNN(3, 4, nonlinearity="foo"), ValueError)

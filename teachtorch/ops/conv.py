@@ -310,6 +310,33 @@ def _sizes_text(sizes):
     return " x ".join(str(s) for s in sizes)
 
 
+_C_TYPE = {"float32": "float", "float64": "double", "float16": "c10::Half",
+           "int64": "long int", "int32": "int", "int16": "short int",
+           "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+_SCALAR = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+           "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+           "bool": "Bool"}
+
+
+def _check_dtypes(input, weight, bias):
+    """PyTorch's dtype errors: conv never mixes float32 and float64 silently."""
+    hint = ("\nhint: the input and the layer's weights must share one dtype; convert "
+            "the input (x.float(): NumPy data is often float64) or the model "
+            "(model.double()).")
+    a = input._data.dtype.name
+    if bias is not None and a != bias._data.dtype.name:
+        raise RuntimeError(f"Input type ({_C_TYPE.get(a, a)}) and bias type "
+                           f"({_C_TYPE.get(bias._data.dtype.name)}) should be the same"
+                           + hint)
+    if a != weight._data.dtype.name:
+        if bias is None and input._data.dtype.kind != "f":
+            raise RuntimeError(f"Input type ({_C_TYPE.get(a, a)}) and weight type "
+                               f"({_C_TYPE.get(weight._data.dtype.name)}) should be "
+                               "the same" + hint)
+        raise RuntimeError(f"expected scalar type {_SCALAR.get(a, a)} but found "
+                           f"{_SCALAR.get(weight._data.dtype.name)}" + hint)
+
+
 def _check_conv(input, weight, groups, name, transposed=False):
     nd = weight.dim() - 2
     if input.dim() not in (nd + 1, nd + 2):
@@ -338,6 +365,7 @@ def _check_conv(input, weight, groups, name, transposed=False):
 
 def _convnd(input, weight, bias, stride, padding, dilation, groups, nd, name):
     _check_conv(input, weight, groups, name)
+    _check_dtypes(input, weight, bias)
     stride = (stride,) * nd if isinstance(stride, int) else tuple(stride)
     dilation = (dilation,) * nd if isinstance(dilation, int) else tuple(dilation)
     kernel = tuple(weight.shape[2:])
@@ -374,6 +402,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
                      groups=1, dilation=1):
     """Transposed 2-D convolution. Mirrors: torch.nn.functional.conv_transpose2d"""
     _check_conv(input, weight, groups, "conv_transpose2d", transposed=True)
+    _check_dtypes(input, weight, bias)
     stride, padding, dilation = _pair(stride), _pair(padding), _pair(dilation)
     output_padding = _pair(output_padding)
     if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):

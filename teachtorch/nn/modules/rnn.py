@@ -149,6 +149,13 @@ class RNNBase(Module):
                 f"{self.input_size}, got {data.shape[-1]}\nhint: the last dimension "
                 "of the input is the feature size; it must equal the layer's "
                 "input_size (for an Embedding before it: its embedding_dim).")
+        weight_dtype = self.weight_ih_l0.dtype
+        if data.dtype != weight_dtype:
+            raise ValueError(
+                f"RNN input dtype ({data.dtype}) does not match weight dtype "
+                f"({weight_dtype}). Convert input: input.to({weight_dtype}), or convert "
+                f"model: model.to({data.dtype})\nhint: NumPy data is float64 by "
+                "default; torch.tensor(array).float() makes it float32.")
         dirs = 2 if self.bidirectional else 1
         expected = (self.num_layers * dirs, max_batch, self.hidden_size)
         if hx is None:
