@@ -14,7 +14,7 @@ import teachtorch
 
 SPECS = all_specs()
 IDS = [s.name for s in SPECS]
-FEW = settings(max_examples=10, deadline=None, derandomize=True,
+FEW = settings(max_examples=8, deadline=None, derandomize=True,
                suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -65,3 +65,15 @@ def test_float32_inputs_not_mutated_grad_shapes(spec, data):
 def test_same_as_torch(spec, data):
     arrays = input_arrays(spec, data.draw, np.float32)
     check_like_torch(spec.fn, arrays, grad=spec.grad, atol=spec.atol, rtol=spec.rtol)
+
+
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.grad], ids=[s.name for s in SPECS
+                                                                    if s.grad])
+@settings(max_examples=3, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_gradgradcheck_backward_is_differentiable(spec, data):
+    """Every backward is written in Tensor ops, so second derivatives are right too."""
+    arrays = input_arrays(spec, data.draw)
+    xs = [teachtorch.from_numpy(a).requires_grad_() for a in arrays]
+    assert teachtorch.autograd.gradgradcheck(lambda *t: spec.fn(teachtorch, *t), xs)

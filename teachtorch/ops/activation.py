@@ -8,6 +8,7 @@ import numpy as np
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import write_out
 from teachtorch.ops.pointwise import _float
+from teachtorch.ops.reduce import array_of
 
 _LOG_MAX = {np.dtype(t): float(np.log(np.finfo(t).max))
             for t in (np.float16, np.float32, np.float64)}
@@ -82,7 +83,7 @@ class Tanh(Function):
 
     @staticmethod
     def forward(ctx, x):
-        y = np.tanh(_float(x))
+        y = array_of(np.tanh(_float(x)))
         ctx.save_for_backward(y)
         return y
 
@@ -128,7 +129,7 @@ class Relu(Function):
         if x.dtype == np.bool_:
             raise RuntimeError("Boolean inputs not supported for relu\nhint: relu needs "
                                "numbers; convert with x.float().")
-        y = np.maximum(x, x.dtype.type(0))
+        y = array_of(np.maximum(x, x.dtype.type(0)))
         ctx.save_for_backward(y)
         return y
 

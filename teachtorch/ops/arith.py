@@ -11,6 +11,7 @@ from teachtorch import dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops import _util
 from teachtorch.ops._util import binary_dtype, check_broadcast, is_tensor, write_out
+from teachtorch.ops.reduce import array_of
 
 
 def _cast(a, b, dtype):
@@ -250,7 +251,7 @@ class Reciprocal(Function):
         if x.dtype.kind in "biu":
             x = x.astype(dtypes.get_default_dtype().np)
         with np.errstate(divide="ignore"):
-            y = np.reciprocal(x)
+            y = array_of(np.reciprocal(x))
         ctx.save_for_backward(y)
         return y
 

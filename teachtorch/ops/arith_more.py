@@ -10,6 +10,7 @@ from teachtorch import dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import as_tensor, is_tensor
 from teachtorch.ops.arith import _cast, _finish, _prep
+from teachtorch.ops.reduce import array_of
 
 
 class Pow(Function):
@@ -63,7 +64,7 @@ class PowTensor(Function):
         if dtype is not None:
             a, b = _cast(a, b, dtype)
         with np.errstate(divide="ignore", invalid="ignore"):
-            y = np.power(a, b)
+            y = array_of(np.power(a, b))
         ctx.save_for_backward(a, b, y)
         return y
 
@@ -94,7 +95,8 @@ class RPow(Function):
         ctx.log_base = float(np.log(base)) if base > 0 else (
             -np.inf if base == 0 else np.nan)
         with np.errstate(divide="ignore", invalid="ignore"):
-            y = np.power(np.dtype(np_dtype).type(base), x.astype(np_dtype, copy=False))
+            y = array_of(np.power(np.dtype(np_dtype).type(base),
+                                  x.astype(np_dtype, copy=False)))
         ctx.save_for_backward(y)
         return y
 

@@ -13,6 +13,7 @@ import numpy as np
 from teachtorch import dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import write_out
+from teachtorch.ops.reduce import array_of
 
 
 def _float(x):
@@ -34,7 +35,7 @@ class Exp(Function):
     @staticmethod
     def forward(ctx, x):
         with np.errstate(over="ignore"):
-            y = np.exp(_float(x))
+            y = array_of(np.exp(_float(x)))  # 0-d input: still an array
         ctx.save_for_backward(y)      # saved as a Tensor, so create_graph works
         return y
 
@@ -56,7 +57,7 @@ class Exp2(Function):
     @staticmethod
     def forward(ctx, x):
         with np.errstate(over="ignore"):
-            y = np.exp2(_float(x))
+            y = array_of(np.exp2(_float(x)))
         ctx.save_for_backward(y)
         return y
 
@@ -78,7 +79,7 @@ class Expm1(Function):
     @staticmethod
     def forward(ctx, x):
         with np.errstate(over="ignore"):
-            y = np.expm1(_float(x))
+            y = array_of(np.expm1(_float(x)))
         ctx.save_for_backward(y)
         return y
 
@@ -184,7 +185,7 @@ class Sqrt(Function):
     @staticmethod
     def forward(ctx, x):
         with np.errstate(invalid="ignore"):
-            y = np.sqrt(_float(x))
+            y = array_of(np.sqrt(_float(x)))
         ctx.save_for_backward(y)
         return y
 
@@ -207,7 +208,7 @@ class Rsqrt(Function):
     def forward(ctx, x):
         x = _float(x)
         with np.errstate(divide="ignore", invalid="ignore"):
-            y = np.reciprocal(np.sqrt(x))
+            y = array_of(np.reciprocal(np.sqrt(x)))
         ctx.save_for_backward(y)
         return y
 
@@ -268,7 +269,7 @@ class Tan(Function):
 
     @staticmethod
     def forward(ctx, x):
-        y = np.tan(_float(x))
+        y = array_of(np.tan(_float(x)))
         ctx.save_for_backward(y)
         return y
 
