@@ -25,7 +25,8 @@ def copy_weights(ours, theirs):
 def run_pair(ours, theirs, shape, seed=0):
     rng = np.random.default_rng(seed)
     a = rng.standard_normal(shape).astype(np.float32)
-    x, xt = teachtorch.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    x = teachtorch.tensor(a, requires_grad=True)
+    xt = torch.tensor(a, requires_grad=True)
     y, yt = ours(x), theirs(xt)
     assert_close(y, yt, **TOL)
     g = rng.standard_normal(tuple(yt.shape)).astype(np.float32)
@@ -71,8 +72,8 @@ def test_conv_layer_matches_torch(name, args, kw, shape):
 
 
 def test_conv_transpose_output_size():
-    ours, theirs = nn.ConvTranspose2d(3, 2, 3, stride=2), torch.nn.ConvTranspose2d(3, 2, 3,
-                                                                                  stride=2)
+    ours = nn.ConvTranspose2d(3, 2, 3, stride=2)
+    theirs = torch.nn.ConvTranspose2d(3, 2, 3, stride=2)
     copy_weights(ours, theirs)
     x = np.random.default_rng(0).standard_normal((1, 3, 4, 4)).astype(np.float32)
     for size in ((9, 9), (10, 10), (1, 2, 10, 9)):
@@ -82,7 +83,8 @@ def test_conv_transpose_output_size():
         ours(teachtorch.tensor(x), output_size=(12, 12))
 
 
-@pytest.mark.parametrize("name,args", [("Conv2d", (6, 8, (3, 5))), ("Conv1d", (4, 6, 3)),
+@pytest.mark.parametrize("name,args", [("Conv2d", (6, 8, (3, 5))),
+                                       ("Conv1d", (4, 6, 3)),
                                        ("ConvTranspose2d", (6, 4, 3))])
 def test_default_init_is_kaiming_uniform_a_sqrt5(name, args):
     """weight and bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) like torch."""
@@ -120,7 +122,8 @@ def test_pool_layer_matches_torch(name, args, kw, shape):
 def test_max_pool_return_indices_and_unpool_modules():
     a = np.random.default_rng(1).standard_normal((2, 3, 8, 8)).astype(np.float32)
     pool, unpool = nn.MaxPool2d(2, return_indices=True), nn.MaxUnpool2d(2)
-    pool_t, unpool_t = torch.nn.MaxPool2d(2, return_indices=True), torch.nn.MaxUnpool2d(2)
+    pool_t = torch.nn.MaxPool2d(2, return_indices=True)
+    unpool_t = torch.nn.MaxUnpool2d(2)
     assert repr(unpool) == repr(unpool_t)
     y, idx = pool(teachtorch.tensor(a))
     yt, idxt = pool_t(torch.tensor(a))

@@ -47,8 +47,8 @@ def inception_model(lib):
             self.branch5x5_1 = nn.Conv2d(in_channels, 16, kernel_size=1)
             self.branch5x5_2 = nn.Conv2d(16, 24, kernel_size=5, padding=2)
             self.branch3x3_1 = nn.Conv2d(in_channels, 16, kernel_size=1)
-            self.branch3x3_2 = nn.Conv2d(16, 24, kernel_size=3, padding=1)
-            self.branch3x3_3 = nn.Conv2d(24, 24, kernel_size=3, padding=1)
+            self.branch3x3_2 = nn.Conv2d(16, 24, kernel_size=3, padding=1)  # noqa: E501
+            self.branch3x3_3 = nn.Conv2d(24, 24, kernel_size=3, padding=1)  # noqa: E501
             self.branch_pool = nn.Conv2d(in_channels, 24, kernel_size=1)
 
         def forward(self, x):
@@ -85,9 +85,9 @@ def resnet_model(lib):
     class IdentityBlock(lib.nn.Module):
         def __init__(self, in_channels, out_channels):
             super(IdentityBlock, self).__init__()
-            self.conv1 = lib.nn.Conv2d(in_channels, in_channels, kernel_size=3, padding=1)
-            self.conv2 = lib.nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1)
-            self.conv = lib.nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1)
+            self.conv1 = lib.nn.Conv2d(in_channels, in_channels, kernel_size=3, padding=1)  # noqa: E501
+            self.conv2 = lib.nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1)  # noqa: E501
+            self.conv = lib.nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1)  # noqa: E501
             self.activate = lib.nn.ReLU()
 
         def forward(self, x):
@@ -125,11 +125,11 @@ def cifar_model(lib):
         def __init__(self):
             super().__init__()
             self.model = from_nn.Sequential(OrderedDict([
-                ('conv1', Conv2d(in_channels=3, out_channels=32, kernel_size=5, padding=2)),
+                ('conv1', Conv2d(in_channels=3, out_channels=32, kernel_size=5, padding=2)),  # noqa: E501
                 ('pool1', MaxPool2d(kernel_size=2)),
-                ('conv2', Conv2d(in_channels=32, out_channels=32, kernel_size=5, padding=2)),
+                ('conv2', Conv2d(in_channels=32, out_channels=32, kernel_size=5, padding=2)),  # noqa: E501
                 ('pool2', MaxPool2d(kernel_size=2)),
-                ('conv3', Conv2d(in_channels=32, out_channels=64, kernel_size=5, padding=2)),
+                ('conv3', Conv2d(in_channels=32, out_channels=64, kernel_size=5, padding=2)),  # noqa: E501
                 ('pool3', MaxPool2d(kernel_size=2)),
                 ('flatten', Flatten()),
                 ('full_connect1', Linear(1024, 128)),

@@ -49,7 +49,8 @@ def test_max_pool2d_matches_torch(kw, ties):
 
 
 @pytest.mark.parametrize("size", range(4, 12))
-@pytest.mark.parametrize("k,s,p", [(2, 2, 0), (3, 2, 1), (3, 3, 1), (4, 3, 2), (2, 3, 1)])
+@pytest.mark.parametrize("k,s,p", [(2, 2, 0), (3, 2, 1), (3, 3, 1), (4, 3, 2),
+                                   (2, 3, 1)])
 def test_ceil_mode_last_window_rule(size, k, s, p):
     """With ceil_mode the last window must start inside the input or left padding."""
     x = np.zeros((1, 1, size, size), np.float32)
@@ -78,9 +79,11 @@ def test_avg_pool2d_matches_torch(kw):
     _check(P.avg_pool2d, TF.avg_pool2d, (3, 7, 8), **kw)
 
 
-@pytest.mark.parametrize("kw", [dict(kernel_size=2), dict(kernel_size=3, stride=2,
-                                padding=1, ceil_mode=True), dict(kernel_size=3, stride=1,
-                                dilation=2, return_indices=True)], ids=str)
+@pytest.mark.parametrize("kw", [
+    dict(kernel_size=2),
+    dict(kernel_size=3, stride=2, padding=1, ceil_mode=True),
+    dict(kernel_size=3, stride=1, dilation=2, return_indices=True),
+], ids=str)
 def test_max_pool1d_matches_torch(kw):
     _check(P.max_pool1d, TF.max_pool1d, (2, 3, 11), **kw)
 

@@ -156,7 +156,8 @@ def test_state_dict_names_and_shapes_match_torch():
     ours.flatten_parameters()   # a no-op, as on the CPU in torch
 
 
-@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"])
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell",
+                                  "GRUCell"])
 def test_default_init_is_uniform_in_one_over_sqrt_hidden(name):
     teachtorch.manual_seed(0)
     m = getattr(R, name)(32, 64)
@@ -197,14 +198,14 @@ def _errors(fn_ours, fn_torch, exc=RuntimeError):
 
 
 def test_errors_are_torchs_plus_hint():
-    l, lt = R.LSTM(10, 20, 2), torch.nn.LSTM(10, 20, 2)
-    _errors(lambda: l(teachtorch.randn(5, 3, 7)), lambda: lt(torch.randn(5, 3, 7)))
-    _errors(lambda: l(teachtorch.randn(5, 3, 10), (teachtorch.randn(1, 3, 20),
+    m, mt = R.LSTM(10, 20, 2), torch.nn.LSTM(10, 20, 2)
+    _errors(lambda: m(teachtorch.randn(5, 3, 7)), lambda: mt(torch.randn(5, 3, 7)))
+    _errors(lambda: m(teachtorch.randn(5, 3, 10), (teachtorch.randn(1, 3, 20),
                                                    teachtorch.randn(2, 3, 20))),
-            lambda: lt(torch.randn(5, 3, 10), (torch.randn(1, 3, 20),
+            lambda: mt(torch.randn(5, 3, 10), (torch.randn(1, 3, 20),
                                                torch.randn(2, 3, 20))))
-    _errors(lambda: l(teachtorch.randn(2, 5, 3, 10)), lambda: lt(torch.randn(2, 5, 3, 10)),
-            ValueError)
+    _errors(lambda: m(teachtorch.randn(2, 5, 3, 10)),
+            lambda: mt(torch.randn(2, 5, 3, 10)), ValueError)
     g, gt = R.GRU(10, 20), torch.nn.GRU(10, 20)
     _errors(lambda: g(teachtorch.randn(5, 3, 10), teachtorch.randn(2, 3, 20)),
             lambda: gt(torch.randn(5, 3, 10), torch.randn(2, 3, 20)))
@@ -218,7 +219,7 @@ def test_errors_are_torchs_plus_hint():
             lambda: ct(torch.randn(3, 10), torch.randn(3, 21)))
     _errors(lambda: c(teachtorch.randn(2, 3, 10)), lambda: ct(torch.randn(2, 3, 10)),
             ValueError)
-    _errors(lambda: l(teachtorch.randn(5, 3, 10).double()),
-            lambda: lt(torch.randn(5, 3, 10).double()), ValueError)
+    _errors(lambda: m(teachtorch.randn(5, 3, 10).double()),
+            lambda: mt(torch.randn(5, 3, 10).double()), ValueError)
     _errors(lambda: R.RNN(3, 4, nonlinearity="foo"),
             lambda: torch.nn.RNN(3, 4, nonlinearity="foo"), ValueError)

@@ -40,7 +40,7 @@ def rnncell_program(lib, steps):
             super(Model, self).__init__()
             self.batch_size = batch_size
             self.hidden_size = hidden_size
-            self.rnncell = lib.nn.RNNCell(input_size=input_size, hidden_size=hidden_size)
+            self.rnncell = lib.nn.RNNCell(input_size=input_size, hidden_size=hidden_size)  # noqa: E501
 
         def forward(self, input, hidden):
             hidden = self.rnncell(input, hidden)
@@ -104,9 +104,10 @@ def run_rnn(lib, net, steps):
     return losses
 
 
-@pytest.mark.parametrize("build,run", [(rnncell_program, run_rnncell),
-                                       (lambda lib, steps=0: rnn_program(lib), run_rnn)],
-                         ids=["RNNCell", "RNN"])
+@pytest.mark.parametrize("build,run", [
+    (rnncell_program, run_rnncell),
+    (lambda lib, steps=0: rnn_program(lib), run_rnn),
+], ids=["RNNCell", "RNN"])
 def test_hello_to_ohlol_trains_like_torch(build, run):
     steps = 5 if teachtorch_fast() else 15
     teachtorch.manual_seed(0)
@@ -238,8 +239,8 @@ def packed_lstm_model(lib):
             self.fc = lib.nn.Linear(32, 5)
 
         def forward(self, x, lengths):
-            packed = from_rnn.pack_padded_sequence(self.embedding(x), lengths,
-                                                   batch_first=True, enforce_sorted=False)
+            packed = from_rnn.pack_padded_sequence(
+                self.embedding(x), lengths, batch_first=True, enforce_sorted=False)
             out, (h, c) = self.lstm(packed)
             out, _ = from_rnn.pad_packed_sequence(out, batch_first=True)
             return self.fc(out).sum(1) + h.sum(0).sum(1, keepdim=True) + c.mean()

@@ -19,7 +19,8 @@ def test_pack_and_pad_roundtrip_match_torch(lengths, enforce, batch_first):
     t_max = max(lengths) + 1          # padded a step longer than the longest sequence
     shape = (len(lengths), t_max, 2) if batch_first else (t_max, len(lengths), 2)
     x, xt = pair(shape, rng)
-    p = U.pack_padded_sequence(x, lengths, batch_first=batch_first, enforce_sorted=enforce)
+    p = U.pack_padded_sequence(x, lengths, batch_first=batch_first,
+                               enforce_sorted=enforce)
     pt = trnn.pack_padded_sequence(xt, torch.tensor(lengths), batch_first=batch_first,
                                    enforce_sorted=enforce)
     assert_close(p.data, pt.data)
@@ -30,8 +31,8 @@ def test_pack_and_pad_roundtrip_match_torch(lengths, enforce, batch_first):
         if a is not None:
             assert a.tolist() == b.tolist()
     for total in (None, t_max + 2):
-        out, lens = U.pad_packed_sequence(p, batch_first=batch_first, padding_value=-1.0,
-                                          total_length=total)
+        out, lens = U.pad_packed_sequence(p, batch_first=batch_first,
+                                          padding_value=-1.0, total_length=total)
         out_t, lens_t = trnn.pad_packed_sequence(pt, batch_first=batch_first,
                                                  padding_value=-1.0, total_length=total)
         assert_close(out, out_t)
