@@ -297,6 +297,17 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     return _norm(x1 - x2 + eps, p, -1, keepdim)
 
 
+from teachtorch.nn._functional_extra import (cosine_embedding_loss,  # noqa: F401,E402
+                                             gaussian_nll_loss, glu, hardshrink,
+                                             hardsigmoid, hardswish,
+                                             hinge_embedding_loss, instance_norm,
+                                             margin_ranking_loss, multi_margin_loss,
+                                             multilabel_soft_margin_loss,
+                                             poisson_nll_loss, soft_margin_loss,
+                                             softshrink, softsign, tanhshrink,
+                                             triplet_margin_loss)
+
+
 # conv, pooling and recurrent layers (B2)
 from teachtorch.ops.conv import conv1d, conv2d, conv_transpose2d  # noqa: F401,E402
 from teachtorch.ops.pool import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # noqa: F401,E402

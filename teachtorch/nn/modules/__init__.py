@@ -19,6 +19,22 @@ from teachtorch.nn.modules.dropout import (Dropout, Dropout1d, Dropout2d,  # noq
 from teachtorch.nn.modules.sparse import Embedding  # noqa: F401
 from teachtorch.nn.modules.distance import CosineSimilarity, PairwiseDistance  # noqa: F401
 
+from teachtorch.nn.modules.activation import (GLU, Hardshrink, Hardsigmoid,  # noqa: F401
+                                              Hardswish, Softmax2d, Softshrink,
+                                              Softsign, Tanhshrink)
+from teachtorch.nn.modules.normalization import InstanceNorm1d, InstanceNorm2d  # noqa: F401
+from teachtorch.nn.modules.loss import (CosineEmbeddingLoss,  # noqa: F401
+                                        GaussianNLLLoss, HingeEmbeddingLoss,
+                                        MarginRankingLoss, MultiLabelSoftMarginLoss,
+                                        MultiMarginLoss, PoissonNLLLoss,
+                                        SoftMarginLoss, TripletMarginLoss)
+from teachtorch.nn.modules.padding import (ConstantPad1d, ConstantPad2d,  # noqa: F401
+                                           ConstantPad3d, ReflectionPad1d,
+                                           ReflectionPad2d, ReflectionPad3d,
+                                           ReplicationPad1d, ReplicationPad2d,
+                                           ReplicationPad3d, ZeroPad1d, ZeroPad2d,
+                                           ZeroPad3d)
+
 # conv, pooling and recurrent layers (B2)
 from teachtorch.nn.modules.conv import Conv1d, Conv2d, ConvTranspose2d  # noqa: F401,E402
 from teachtorch.nn.modules.pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d,  # noqa: F401,E402

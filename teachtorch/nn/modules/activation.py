@@ -230,3 +230,79 @@ class Softmin(_SoftmaxBase):
 
     def forward(self, input):
         return F.softmin(input, self.dim)
+
+
+class Hardsigmoid(_Inplace):
+    """relu6(x + 3) / 6. Mirrors: torch.nn.Hardsigmoid"""
+
+    def forward(self, input):
+        return F.hardsigmoid(input)
+
+
+class Hardswish(_Inplace):
+    """x * relu6(x + 3) / 6. Mirrors: torch.nn.Hardswish"""
+
+    def forward(self, input):
+        return F.hardswish(input)
+
+
+class Softsign(Module):
+    """x / (1 + |x|). Mirrors: torch.nn.Softsign"""
+
+    def forward(self, input):
+        return F.softsign(input)
+
+
+class Tanhshrink(Module):
+    """x - tanh(x). Mirrors: torch.nn.Tanhshrink"""
+
+    def forward(self, input):
+        return F.tanhshrink(input)
+
+
+class Softshrink(Module):
+    """Shrink towards 0 by lambd. Mirrors: torch.nn.Softshrink"""
+
+    def __init__(self, lambd=0.5):
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, input):
+        return F.softshrink(input, self.lambd)
+
+    def extra_repr(self):
+        return str(self.lambd)
+
+
+class Hardshrink(Softshrink):
+    """Zero where |x| <= lambd. Mirrors: torch.nn.Hardshrink"""
+
+    def forward(self, input):
+        return F.hardshrink(input, self.lambd)
+
+
+class GLU(Module):
+    """First half * sigmoid(second half) along dim. Mirrors: torch.nn.GLU"""
+
+    def __init__(self, dim=-1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return F.glu(input, self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class Softmax2d(Module):
+    """Softmax over the channel dim of (N, C, H, W) or (C, H, W).
+
+    Mirrors: torch.nn.Softmax2d
+    """
+
+    def forward(self, input):
+        if input.dim() not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got "
+                             f"{input.dim()}D instead")
+        return F.softmax(input, -3)

@@ -173,3 +173,38 @@ class GroupNorm(Module):
     def extra_repr(self):
         return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
                 f"affine={self.affine}, bias={self.bias is not None}")
+
+
+class _InstanceNorm(_BatchNorm):
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False,
+                 track_running_stats=False, device=None, dtype=None, *, bias=True):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats,
+                         device, dtype, bias=bias)
+
+    def forward(self, input):
+        unbatched = input.dim() == self._expected_dims[0] - 1
+        if input.dim() not in self._expected_dims and not unbatched:
+            want = " or ".join(f"{d - 1}D" for d in (self._expected_dims[0],)) + \
+                f" (unbatched) or {self._expected_dims[0]}D (batched)"
+            raise ValueError(f"expected {want} input (got {input.dim()}D input)")
+        x = input.unsqueeze(0) if unbatched else input
+        use_stats = self.training or not self.track_running_stats
+        out = F.instance_norm(x, self.running_mean, self.running_var, self.weight,
+                              self.bias, use_stats, self.momentum or 0.1, self.eps)
+        return out.squeeze(0) if unbatched else out
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Normalise each (sample, channel) of (N, C, L) over L.
+
+    Mirrors: torch.nn.InstanceNorm1d
+    """
+    _expected_dims = (3,)
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Normalise each (sample, channel) of (N, C, H, W) over H, W.
+
+    Mirrors: torch.nn.InstanceNorm2d
+    """
+    _expected_dims = (4,)

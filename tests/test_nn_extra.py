@@ -1,0 +1,104 @@
+"""The extra activations, padding layers, InstanceNorm and margin/probabilistic
+losses vs PyTorch: values, input gradients, reprs."""
+import numpy as np
+import pytest
+import torch
+from helpers import assert_close
+
+import teachtorch
+import teachtorch.nn as tnn
+
+RNG = np.random.default_rng(1)
+
+
+def run_both(make, arrays, call=None, grad=(0,), atol=1e-5):
+    """make(nn, lib) -> module; call(module, *tensors) -> output; compare."""
+    outs = []
+    for nn, lib in ((tnn, teachtorch), (torch.nn, torch)):
+        m = make(nn, lib)
+        ts = [lib.tensor(a, requires_grad=i in grad and a.dtype.kind == "f")
+              for i, a in enumerate(arrays)]
+        y = call(m, *ts) if call else m(*ts)
+        g = np.random.default_rng(5).standard_normal(tuple(y.shape)).astype(
+            np.float32)
+        y.backward(lib.tensor(g))
+        outs.append((repr(m), y, [ts[i].grad for i in grad]))
+    (ro, yo, go), (rt, yt, gt) = outs
+    assert ro == rt
+    assert_close(yo, yt, atol=atol)
+    for a, b in zip(go, gt):
+        assert_close(a, b, atol=atol)
+
+
+X = RNG.standard_normal((3, 4, 5)).astype(np.float32) * 2
+
+
+@pytest.mark.parametrize("make", [
+    lambda nn, lib: nn.Hardsigmoid(), lambda nn, lib: nn.Hardswish(),
+    lambda nn, lib: nn.Softsign(), lambda nn, lib: nn.Tanhshrink(),
+    lambda nn, lib: nn.Softshrink(), lambda nn, lib: nn.Hardshrink(0.3),
+    lambda nn, lib: nn.GLU(), lambda nn, lib: nn.GLU(dim=1),
+    lambda nn, lib: nn.Softmax2d(),
+    lambda nn, lib: nn.ZeroPad2d((1, 2, 0, 3)), lambda nn, lib: nn.ZeroPad1d(2),
+    lambda nn, lib: nn.ConstantPad1d(2, 3.5), lambda nn, lib: nn.ConstantPad2d(1, -1.0),
+    lambda nn, lib: nn.ReflectionPad1d((2, 3)), lambda nn, lib: nn.ReflectionPad2d(1),
+    lambda nn, lib: nn.ReplicationPad1d(2), lambda nn, lib: nn.ReplicationPad2d(
+        (1, 0, 2, 3)),
+    lambda nn, lib: nn.InstanceNorm1d(4), lambda nn, lib: nn.InstanceNorm1d(
+        4, affine=True),
+])
+def test_layer(make):
+    x = X[:, :, :4] if "GLU" in repr(make(tnn, teachtorch)) else X
+    run_both(make, [x])
+
+
+def test_instance_norm_2d_running_stats_and_errors():
+    x = RNG.standard_normal((2, 3, 4, 5)).astype(np.float32)
+    run_both(lambda nn, lib: nn.InstanceNorm2d(3, track_running_stats=True), [x])
+    mo = tnn.InstanceNorm2d(3, track_running_stats=True)
+    mt = torch.nn.InstanceNorm2d(3, track_running_stats=True)
+    mo(teachtorch.tensor(x))
+    mt(torch.tensor(x))
+    assert_close(mo.running_mean, mt.running_mean, atol=1e-6)
+    assert_close(mo.running_var, mt.running_var, atol=1e-6)
+    mo.eval()
+    mt.eval()
+    assert_close(mo(teachtorch.tensor(x)), mt(torch.tensor(x)), atol=1e-5)
+    with pytest.raises(RuntimeError, match="Halving dimension must be even"):
+        tnn.GLU()(teachtorch.ones(2, 3))
+
+
+N, C = 5, 4
+A = RNG.standard_normal((N, C)).astype(np.float32)
+B = RNG.standard_normal((N, C)).astype(np.float32)
+Z = RNG.standard_normal((N, C)).astype(np.float32)
+SIGN = np.where(RNG.random(N) > 0.5, 1.0, -1.0).astype(np.float32)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("make,arrays,grad", [
+    (lambda nn, r: nn.MarginRankingLoss(0.3, reduction=r), [A[:, 0], B[:, 0], SIGN],
+     (0, 1)),
+    (lambda nn, r: nn.HingeEmbeddingLoss(0.5, reduction=r),
+     [A, np.sign(B).astype(np.float32)], (0,)),
+    (lambda nn, r: nn.SoftMarginLoss(reduction=r), [A, np.sign(B).astype(np.float32)],
+     (0,)),
+    (lambda nn, r: nn.CosineEmbeddingLoss(0.1, reduction=r), [A, B, SIGN], (0, 1)),
+    (lambda nn, r: nn.TripletMarginLoss(reduction=r), [A, B, Z], (0, 1, 2)),
+    (lambda nn, r: nn.TripletMarginLoss(margin=2.0, p=1, swap=True, reduction=r),
+     [A, B, Z], (0, 1, 2)),
+    (lambda nn, r: nn.PoissonNLLLoss(reduction=r), [A, np.abs(B) * 3], (0,)),
+    (lambda nn, r: nn.PoissonNLLLoss(log_input=False, full=True, reduction=r),
+     [np.abs(A) + 0.1, np.abs(B) * 3], (0,)),
+    (lambda nn, r: nn.GaussianNLLLoss(reduction=r), [A, B, np.abs(Z) + 0.1], (0, 2)),
+    (lambda nn, r: nn.GaussianNLLLoss(full=True, reduction=r),
+     [A, B, np.abs(Z[:, :1]) + 0.1], (0, 2)),
+    (lambda nn, r: nn.MultiLabelSoftMarginLoss(reduction=r),
+     [A, (B > 0).astype(np.float32)], (0,)),
+    (lambda nn, r: nn.MultiMarginLoss(reduction=r), [A, np.array([0, 3, 1, 1, 2])],
+     (0,)),
+    (lambda nn, r: nn.MultiMarginLoss(p=2, margin=0.5, reduction=r),
+     [A, np.array([0, 3, 1, 1, 2])], (0,)),
+])
+def test_losses(make, arrays, grad, reduction):
+    run_both(lambda nn, lib: make(nn, reduction), arrays, grad=grad)
