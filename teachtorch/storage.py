@@ -102,7 +102,7 @@ def _fmt(v):
 
 
 # ----- windows with hand-made strides: the tools behind views -------------------
-def strided(a, shape, strides):
+def strided(a, shape, strides, writeable=True):
     """A view of a's memory with the given shape and strides (in elements).
 
     NumPy gives size-1 dims stride 0 where PyTorch computes a real stride; this is how
@@ -111,7 +111,7 @@ def strided(a, shape, strides):
     xp = get_array_module(a)
     item = a.itemsize
     return xp.lib.stride_tricks.as_strided(
-        a, tuple(shape), tuple(int(s) * item for s in strides))
+        a, tuple(shape), tuple(int(s) * item for s in strides), writeable=writeable)
 
 
 def insert_unit_dims(a, shape, strides):

@@ -57,7 +57,9 @@ def test_random_basic_index_matches_torch(data):
         try:
             facts.append(_facts(base[index], base))
         except IndexError as e:  # e.g. an int on a dim of size 0: both must refuse
-            facts.append(("IndexError", str(e).split("\nhint:")[0]))
+            # (after an Ellipsis torch numbers the dim differently; compare the type)
+            text = str(e).split("\nhint:")[0] if Ellipsis not in index else ""
+            facts.append(("IndexError", text))
     assert facts[1] == facts[0], index
 
 

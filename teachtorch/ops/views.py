@@ -90,10 +90,19 @@ def view_strides(old_shape, old_strides, new_shape):
     return out if view_d == -1 else None
 
 
+def _canonical(shape, itemsize):
+    """The byte strides of a freshly allocated C-order array of this shape."""
+    out, acc = [], itemsize
+    for n in reversed(shape):
+        out.append(acc)
+        acc *= max(n, 1)
+    return tuple(reversed(out))
+
+
 def _nocopy_reshape(x, shape):
     """x seen with a new shape without copying (PyTorch's strides), or None."""
-    if x.flags.c_contiguous:  # one chunk: NumPy's strides are PyTorch's
-        return x.reshape(shape)
+    if x.flags.c_contiguous and x.strides == _canonical(x.shape, x.itemsize):
+        return x.reshape(shape)  # plain C order in, plain C order out (as in torch)
     strides = view_strides(x.shape, elem_strides(x), shape)
     if strides is None:
         return None
@@ -192,11 +201,35 @@ class Expand(ViewFunction):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
-        return np.broadcast_to(x, shape)
+        r = np.broadcast_to(x, shape)  # read-only: a write would hit shared elements
+        strides = expand_strides(x.shape, elem_strides(x), shape)
+        item = x.itemsize
+        if all(a == b * item for a, b in zip(r.strides, strides)):
+            return r
+        shared = any(st == 0 and n > 1 for st, n in zip(strides, shape))
+        return strided(x, shape, strides, writeable=x.flags.writeable and not shared)
 
     @staticmethod
     def backward(ctx, grad_output):
         return grad_output  # the engine sums it back to in_shape
+
+
+def expand_strides(old_shape, old_strides, shape):
+    """PyTorch's strides for x.expand(shape): 0 where a size-1 dim is repeated; a new
+    leading dim of size 1 gets size * stride of the dim after it."""
+    out = [0] * len(shape)
+    if not old_shape:  # a 0-d tensor: every dim repeats the one element
+        return out
+    lead = len(shape) - len(old_shape)
+    for i in reversed(range(len(shape))):
+        d = i - lead
+        if d >= 0:
+            size, stride = old_shape[d], old_strides[d]
+        else:
+            size = 1
+            stride = shape[i + 1] * out[i + 1] if i + 1 < len(shape) else 1
+        out[i] = 0 if size != shape[i] else stride
+    return out
 
 
 class Squeeze(ViewFunction):
