@@ -236,3 +236,85 @@ def dot_size(n, m):
         f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same "
         f"number of elements, but got {n} and {m} elements respectively",
         "dot multiplies two vectors element by element, so they need the same length.")
+
+
+# ----- arithmetic, reductions, softmax (A1) ----------------------------------------------
+def bool_sub(both_tensors):
+    if both_tensors:
+        return hint("Subtraction, the `-` operator, with two bool tensors is not "
+                    "supported. Use the `^` or `logical_xor()` operator instead.",
+                    "for masks, a ^ b is True where exactly one is True.")
+    return hint("Subtraction, the `-` operator, with a bool tensor is not supported. If "
+                "you are trying to invert a mask, use the `~` or `logical_not()` "
+                "operator instead.",
+                "convert first (mask.long() or mask.float()) if you mean numbers.")
+
+
+def bool_neg():
+    return hint("Negation, the `-` operator, on a bool tensor is not supported. If you "
+                "are trying to invert a mask, use the `~` or `logical_not()` operator "
+                "instead.", "~mask flips True and False.")
+
+
+def int_negative_pow():
+    return hint("Integers to negative integer powers are not allowed.",
+                "make one side float: x.float() ** -1 or x ** -1.0.")
+
+
+def mean_not_float(dtype):
+    return hint("mean(): could not infer output dtype. Input dtype must be either a "
+                f"floating point or complex dtype. Got: {dtype.legacy_name[:-6]}",
+                "convert first: x.float().mean() (counts and labels are integers).")
+
+
+def var_not_float(dtype, name):
+    return hint("std and var only support floating point and complex dtypes",
+                f"this tensor is {dtype}; convert first: x.float().{name}().")
+
+
+def where_condition(dtype):
+    return hint("where expected condition to be a boolean tensor, but got a tensor with "
+                f"dtype {dtype.legacy_name[:-6]}",
+                "compare first, e.g. torch.where(x > 0, a, b), or convert with "
+                "condition.bool().")
+
+
+def clamp_no_bounds():
+    return hint("torch.clamp: At least one of 'min' or 'max' must not be None",
+                "clamp(x, min=0) or clamp(x, max=1) or both.")
+
+
+def softmax_not_float(name, dtype):
+    return hint(f'"{name}_lastdim_kernel_impl" not implemented for '
+                f"'{dtype.legacy_name[:-6]}'",
+                "softmax works on float scores; convert the logits with x.float().")
+
+
+def rounding_mode(mode):
+    return hint("div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                f"found '{mode}'", "None is true division; 'floor' is Python's //.")
+
+
+def inplace_shape(shape, broadcast_shape):
+    return hint(f"output with shape {list(shape)} doesn't match the broadcast shape "
+                f"{list(broadcast_shape)}",
+                "an in-place op writes into the tensor it is called on, so the result "
+                "must keep that tensor's shape; use the out-of-place form.")
+
+
+def inplace_cast(result_dtype, out_dtype):
+    return hint(f"result type {result_dtype.legacy_name[:-6]} can't be cast to the "
+                f"desired output type {out_dtype.legacy_name[:-6]}",
+                "an in-place op keeps the tensor's dtype; convert first (x = x.float()) "
+                "or use the out-of-place form.")
+
+
+def mm_not_matrix(name, a_dim, b_dim):
+    return hint(f"{name} must be a matrix",
+                f"mm takes two 2-D tensors; got {a_dim}-D and {b_dim}-D. Use "
+                "torch.matmul (or @) for other shapes.")
+
+
+def matmul_0d(a_dim, b_dim):
+    return hint(f"both arguments to matmul need to be at least 1D, but they are {a_dim}D "
+                f"and {b_dim}D", "use * to multiply by a scalar.")

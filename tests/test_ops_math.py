@@ -158,6 +158,10 @@ ERRORS = {
     "addcdiv_int": lambda lib: lib.addcdiv(lib.ones(2), lib.arange(2), lib.arange(1, 3)),
     "leaf_inplace": lambda lib: lib.ones(2, requires_grad=True).mul_(2),
     "softmax_long": lambda lib: lib.arange(3).softmax(0),
+    "log_softmax_long": lambda lib: lib.arange(3).log_softmax(0),
+    "inplace_shape": lambda lib: lib.ones(3).add_(lib.ones(2, 3)),
+    "mm_rank2": lambda lib: lib.mm(lib.ones(2, 3), lib.ones(3)),
+    "std_int": lambda lib: lib.arange(3).std(),
 }
 
 

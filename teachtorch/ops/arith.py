@@ -7,7 +7,7 @@ Chapter 03 (broadcasting) and chapter 05 (backprop by hand) open this file.
 """
 import numpy as np
 
-from teachtorch import dtypes
+from teachtorch import _errors, dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops import _util
 from teachtorch.ops._util import binary_dtype, check_broadcast, is_tensor, write_out
@@ -226,10 +226,7 @@ class Neg(Function):
     @staticmethod
     def forward(ctx, x):
         if x.dtype == np.bool_:
-            raise RuntimeError(
-                "Negation, the `-` operator, on a bool tensor is not supported. If you "
-                "are trying to invert a mask, use the `~` or `logical_not()` operator "
-                "instead.\nhint: ~mask flips True and False.")
+            raise RuntimeError(_errors.bool_neg())
         return np.negative(x)
 
     @staticmethod
@@ -305,17 +302,8 @@ subtract = sub
 def _check_bool_sub(a, b):
     a_bool = a._data.dtype == np.bool_
     b_bool = b._data.dtype == np.bool_ if is_tensor(b) else type(b) is bool
-    if a_bool and b_bool and is_tensor(b):
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with two bool tensors is not supported. Use "
-            "the `^` or `logical_xor()` operator instead.\nhint: for masks, a ^ b is "
-            "True where exactly one is True.")
     if a_bool or b_bool:
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with a bool tensor is not supported. If you "
-            "are trying to invert a mask, use the `~` or `logical_not()` operator "
-            "instead.\nhint: convert first (mask.long() or mask.float()) if you mean "
-            "numbers.")
+        raise RuntimeError(_errors.bool_sub(a_bool and b_bool and is_tensor(b)))
 
 
 def rsub(input, other, alpha=1):
@@ -361,9 +349,7 @@ def div(input, other, *, rounding_mode=None, out=None):
             dtype = _float_dtype(input, other)
         return _finish(Div.apply(input, other, dtype=dtype), out)
     if rounding_mode not in ("floor", "trunc"):
-        raise RuntimeError(
-            "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
-            f"'{rounding_mode}'\nhint: None is true division; 'floor' is Python's //.")
+        raise RuntimeError(_errors.rounding_mode(rounding_mode))
     r = DivRounding.apply(input, other, rounding_mode, dtype=_prep(input, other))
     return _finish(r, out)
 

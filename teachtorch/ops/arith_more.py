@@ -6,7 +6,7 @@ Chapter 05 (backprop by hand) opens this file.
 """
 import numpy as np
 
-from teachtorch import dtypes
+from teachtorch import _errors, dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import as_tensor, is_tensor
 from teachtorch.ops.arith import _cast, _finish, _prep
@@ -283,9 +283,7 @@ def pow(input, exponent, *, out=None):
         if isinstance(exponent, float):
             input = input.to(dtypes.get_default_dtype())
         elif isinstance(exponent, int) and exponent < 0:
-            raise RuntimeError(
-                "Integers to negative integer powers are not allowed.\nhint: make one "
-                "side float: x.float() ** -1 or x ** -1.0.")
+            raise RuntimeError(_errors.int_negative_pow())
     return _finish(Pow.apply(input, exponent), out)
 
 

@@ -7,7 +7,7 @@ Chapter 04 (autograd, .data and in-place ops) opens this file.
 """
 import numpy as np
 
-from teachtorch import dtypes
+from teachtorch import _errors, dtypes
 from teachtorch.ops._util import make
 
 
@@ -16,17 +16,11 @@ def apply_inplace(x, fn, *args, **kwargs):
     x._check_inplace()
     r = fn(x, *args, **kwargs)
     if r._data.shape != x._data.shape:
-        raise RuntimeError(
-            f"output with shape {list(x.shape)} doesn't match the broadcast shape "
-            f"{list(r.shape)}\nhint: an in-place op cannot change the shape of the "
-            "tensor it writes into; use the out-of-place form.")
+        raise RuntimeError(_errors.inplace_shape(x.shape, r.shape))
     if r._data.dtype != x._data.dtype:
         rt, xt = dtypes._FROM_NP[r._data.dtype], x.dtype
         if rt.category > xt.category:
-            raise RuntimeError(
-                f"result type {rt.legacy_name[:-6]} can't be cast to the desired output "
-                f"type {xt.legacy_name[:-6]}\nhint: convert first, e.g. x = x.float(), or "
-                "use the out-of-place form.")
+            raise RuntimeError(_errors.inplace_cast(rt, xt))
     node = r.grad_fn
     if node is not None and node._saved:
         node._saved = [(_snapshot(x) if t is x else t, v) for t, v in node._saved]

@@ -27,9 +27,7 @@ def _check_matmul(a, b, grad=True):
     na, nb = a.ndim, b.ndim
     ta, tb = _name(a), _name(b)
     if na == 0 or nb == 0:
-        raise RuntimeError(
-            f"both arguments to matmul need to be at least 1D, but they are {na}D and "
-            f"{nb}D\nhint: use * to multiply by a scalar.")
+        raise RuntimeError(_errors.matmul_0d(na, nb))
     ka, kb = a.shape[-1], (b.shape[-2] if nb > 1 else b.shape[0])
     if na == 1 and nb == 1:
         return _check_dot(a, b)
@@ -257,12 +255,9 @@ class Addmm(Function):
 def mm(input, mat2, *, out=None):
     """Matrix product of two 2-D tensors. Mirrors: torch.mm"""
     if input.dim() != 2:
-        raise RuntimeError(f"self must be a matrix\nhint: mm takes two 2-D tensors; got "
-                           f"{input.dim()}-D and {mat2.dim()}-D. Use torch.matmul for "
-                           "other shapes.")
+        raise RuntimeError(_errors.mm_not_matrix("self", input.dim(), mat2.dim()))
     if mat2.dim() != 2:
-        raise RuntimeError(f"mat2 must be a matrix\nhint: mm takes two 2-D tensors; got "
-                           f"{input.dim()}-D and {mat2.dim()}-D.")
+        raise RuntimeError(_errors.mm_not_matrix("mat2", input.dim(), mat2.dim()))
     _check_matmul(input._data, mat2._data)
     return _out(Mm.apply(input, mat2), out)
 

@@ -7,7 +7,7 @@ Chapter 03 (broadcasting, reductions) opens this file.
 """
 import numpy as np
 
-from teachtorch import dtypes
+from teachtorch import _errors, dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import make, normalize_dims, write_out
 
@@ -203,10 +203,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
     if dtype is not None:
         input = input.to(dtype)
     if not input.dtype.is_floating_point:
-        raise RuntimeError(
-            "mean(): could not infer output dtype. Input dtype must be either a floating "
-            f"point or complex dtype. Got: {input.dtype.legacy_name[:-6]}\n"
-            "hint: convert first: x.float().mean().")
+        raise RuntimeError(_errors.mean_not_float(input.dtype))
     if dim is None:
         r = Mean.apply(input, None, False)
     else:
@@ -228,9 +225,7 @@ def _var_args(input, dim, unbiased, correction, name):
     if isinstance(dim, bool):  # var(x, True): the old unbiased-only form
         dim, unbiased = None, dim
     if not input.dtype.is_floating_point:
-        raise RuntimeError(
-            "std and var only support floating point and complex dtypes\n"
-            f"hint: this tensor is {input.dtype}; convert first: x.float().{name}().")
+        raise RuntimeError(_errors.var_not_float(input.dtype, name))
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
     dims = None if dim is None else normalize_dims(dim, input.dim())

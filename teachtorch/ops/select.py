@@ -6,7 +6,7 @@ Chapter 03 (broadcasting, masks) opens this file.
 """
 import numpy as np
 
-from teachtorch import dtypes
+from teachtorch import _errors, dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import check_broadcast, is_tensor, make, write_out
 
@@ -157,8 +157,7 @@ class Minimum(Maximum):
 def clamp(input, min=None, max=None, *, out=None):
     """Limit every element to [min, max]; numbers or tensors. Mirrors: torch.clamp"""
     if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None"
-                           "\nhint: clamp(x, min=0) or clamp(x, max=1) or both.")
+        raise RuntimeError(_errors.clamp_no_bounds())
     d = dtypes.result_type(input, min, max)
     np_d = None if d.np == input._data.dtype else d.np
     if is_tensor(min) or is_tensor(max):
@@ -195,10 +194,7 @@ def where(condition, input=None, other=None, *, out=None):
     if input is None and other is None:
         return tuple(make(i.astype(np.int64)) for i in np.nonzero(condition._data))
     if condition._data.dtype != np.bool_:
-        raise RuntimeError(
-            "where expected condition to be a boolean tensor, but got a tensor with "
-            f"dtype {condition.dtype.legacy_name[:-6]}\nhint: compare first, e.g. "
-            "torch.where(x > 0, a, b), or convert with condition.bool().")
+        raise RuntimeError(_errors.where_condition(condition.dtype))
     shapes = [t._data.shape for t in (condition, input, other) if is_tensor(t)]
     for s in shapes[1:]:
         check_broadcast(shapes[0], s)

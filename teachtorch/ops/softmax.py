@@ -8,7 +8,7 @@ Chapter 09 (softmax and the MNIST classifier) opens this file.
 """
 import numpy as np
 
-from teachtorch import dtypes
+from teachtorch import _errors, dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import normalize_dims, wrap_dim
 from teachtorch.ops.reduce import array_of, expand_back
@@ -106,10 +106,7 @@ def _prepare(input, dim, dtype, name):
     if dtype is not None:
         input = input.to(dtype)
     elif not input.dtype.is_floating_point:
-        raise NotImplementedError(
-            f'"{name}_lastdim_kernel_impl" not implemented for '
-            f"'{input.dtype.legacy_name[:-6]}'\nhint: convert the logits to float: "
-            "x.float().")
+        raise NotImplementedError(_errors.softmax_not_float(name, input.dtype))
     return input, wrap_dim(dim, input.dim()) if input.dim() else None
 
 
