@@ -53,8 +53,18 @@ class UntypedStorage:
         return xp.ravel(self._root) if self._root.flags.c_contiguous else \
             self._root.reshape(-1)
 
+    def _bytes(self):
+        """The storage as raw bytes (uint8), sharing the memory."""
+        return self._elements().view("uint8")
+
     def tolist(self):
-        return self._elements().tolist()
+        return self._bytes().tolist()
+
+    def __getitem__(self, i):
+        return self._bytes()[i].item()
+
+    def __setitem__(self, i, value):
+        self._bytes()[i] = value
 
     def __eq__(self, other):
         return isinstance(other, UntypedStorage) and other.data_ptr() == self.data_ptr()
@@ -63,7 +73,9 @@ class UntypedStorage:
         return hash(self.data_ptr())
 
     def __repr__(self):
-        return self._repr("torch.storage.UntypedStorage", self.nbytes())
+        lines = [f" {v}" for v in self.tolist()]
+        tail = f"[torch.storage.UntypedStorage(device={self.device}) of size {self.nbytes()}]"
+        return "\n".join(lines + [tail])
 
     def _repr(self, kind, n):
         vals = self._elements()
@@ -84,6 +96,9 @@ class TypedStorage(UntypedStorage):
 
     def __len__(self):
         return self._root.size
+
+    def tolist(self):
+        return self._elements().tolist()
 
     def __getitem__(self, i):
         return self._elements()[i].item()

@@ -8,6 +8,10 @@ import torch
 import teachtorch
 
 CASES = [
+    "x.storage()", "x[1].storage()", "t.tensor([1, 2]).storage()",
+    "t.tensor([True]).storage()", "t.tensor([1.5]).untyped_storage()",
+    "t.tensor([1.5]).untyped_storage().tolist()", "t.tensor([258], dtype=t.int16).untyped_storage()[1]",
+    "type(x.storage()).__name__", "x.storage().dtype", "x.untyped_storage().device",
     's',
     's[1:]',
     's + (4,)',
