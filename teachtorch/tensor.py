@@ -137,7 +137,11 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
             return "torch." + self.dtype.legacy_name
         if isinstance(dtype, str):
             name = dtype.replace("torch.", "").replace("cuda.", "")
-            dtype = next(d for d in dtypes.ALL if d.legacy_name == name)
+            found = next((d for d in dtypes.ALL if d.legacy_name == name), None)
+            if found is None:
+                raise ValueError(f"invalid type: '{dtype}'\nhint: use a name like "
+                                 "'torch.FloatTensor' or a dtype like torch.float32.")
+            dtype = found
         return self.to(dtype)
 
     def _wrap_dim(self, dim):
