@@ -153,6 +153,7 @@ def test_creation_like_torch(expr):
 
 
 ERRORS = [
+    "t.ones(2).type('torch.Foo')",
     "t.tensor('a')",
     't.zeros(-1)',
     't.zeros(2.5)',
