@@ -285,3 +285,17 @@ def test_in_place_through_views_records_on_base(fn):
     assert_close(yo, yt)
     assert_close(go, gt)
     assert no == nt
+
+
+def test_filling_a_preallocated_tensor_with_results_keeps_the_graph():
+    """out = zeros(T, H); out[t] = h_t (an RNN loop) makes out part of the graph."""
+    res = []
+    for lib in (torch, teachtorch):
+        h = lib.tensor(np.arange(4, dtype=np.float32), requires_grad=True)
+        out = lib.zeros(3, 4)
+        for i in range(3):
+            out[i] = h * (i + 1)
+        (out * out).sum().backward()
+        res.append((out.requires_grad, out.is_leaf, type(out.grad_fn).__name__,
+                    h.grad.tolist(), out._version))
+    assert res[1] == res[0]
