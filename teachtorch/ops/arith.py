@@ -337,8 +337,8 @@ def div(input, other, *, rounding_mode=None, out=None):
             input._data.dtype.kind == "f":
         return Div.apply(input, other)
     if not is_tensor(input):
-        if rounding_mode is None and not is_tensor(input):
-            return _finish(reciprocal(other) * input, out)  # torch: MulBackward0
+        if rounding_mode is None:  # number / tensor: PyTorch records reciprocal * number
+            return _finish(reciprocal(other) * input, out)
         from teachtorch.ops._util import as_tensor
 
         input = as_tensor(input, like=other)
