@@ -139,7 +139,7 @@ def _step_factors(mode, saved, hidden):
 
 
 def layer_backward(mode, saved, d_out, dh, dc, w_ih, w_hh, batch_sizes, reverse,
-                   has_bias):
+                   has_bias, need_dx=True):
     """Backpropagate through time; returns dx rows, dh0, dc0 and the weight grads.
 
     Math: walk the steps in reverse; at each step the gate gradients dG follow from the
@@ -183,7 +183,7 @@ def layer_backward(mode, saved, d_out, dh, dc, w_ih, w_hh, batch_sizes, reverse,
     if has_bias:
         grads["b_ih"] = d_gx.sum(axis=0)
         grads["b_hh"] = d_gh.sum(axis=0)
-    return d_gx @ w_ih, dh, dc, grads
+    return (d_gx @ w_ih if need_dx else None), dh, dc, grads
 
 
 # ----- the whole stack as one autograd node ------------------------------------------
@@ -303,8 +303,9 @@ class RNNStack(Function):
                 dx, dh, dc, grads = layer_backward(
                     st["mode"], saved[k], d_layer[:, d * hidden:(d + 1) * hidden],
                     g_hn[k], g_cn[k] if lstm else None, w_ih, w_hh, bs, d == 1,
-                    st["has_bias"])
-                d_in = dx if d_in is None else d_in + dx
+                    st["has_bias"], need_dx=layer > 0 or ctx.needs_input_grad[0])
+                if dx is not None:
+                    d_in = dx if d_in is None else d_in + dx
                 g_h0[k] = dh
                 if lstm:
                     g_c0[k] = dc
@@ -316,9 +317,12 @@ class RNNStack(Function):
             unsorted = np.argsort(st["sorted_indices"])
             g_h0 = g_h0[:, unsorted]
             g_c0 = g_c0[:, unsorted] if lstm else None
-        gx = d_layer if st["packed"] else _from_packed(d_layer, st["shape"],
-                                                       st["batch_first"])
-        return (_wrap(gx), _wrap(g_h0), _wrap(g_c0) if lstm else None, *g_weights)
+        if d_layer is None:          # the input needs no gradient
+            gx = None
+        else:
+            gx = _wrap(d_layer if st["packed"] else _from_packed(d_layer, st["shape"],
+                                                                 st["batch_first"]))
+        return (gx, _wrap(g_h0), _wrap(g_c0) if lstm else None, *g_weights)
 
 
 def _wrap(array):
