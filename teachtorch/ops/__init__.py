@@ -22,12 +22,14 @@ from teachtorch.ops.views import (broadcast_to, diagonal, flatten, moveaxis,  # 
 from teachtorch.ops.join import (broadcast_tensors, cat, chunk, concat,  # noqa: F401,E402
                                  concatenate, hstack, meshgrid, narrow, row_stack, split,
                                  stack, unbind, vstack)
-from teachtorch.ops.gather import (argwhere, gather, index_add, index_fill,  # noqa: F401,E402
-                                   index_select, masked_fill, masked_select, nonzero,
-                                   one_hot, scatter, scatter_add, take_along_dim)
-from teachtorch.ops.sort import argsort, kthvalue, msort, sort, topk, unique  # noqa: F401,E402
+from teachtorch.ops.gather import (gather, index_add, index_fill,  # noqa: F401,E402
+                                   index_select, masked_fill, masked_select, scatter,
+                                   scatter_add, take_along_dim)
+from teachtorch.ops.sort import (argsort, argwhere, kthvalue, msort, nonzero,  # noqa: F401,E402
+                                 one_hot, sort, topk, unique)
 from teachtorch.ops.copy import (diag, flip, fliplr, flipud,  # noqa: F401,E402
-                                 repeat_interleave, roll, tile, trace, tril, triu)
+                                 roll, tile, trace, tril, triu)
+from teachtorch.ops.join import repeat_interleave  # noqa: F401,E402
 from teachtorch.ops.copy import resize_  # noqa: F401,E402
 # ----- A1: arithmetic, element-wise math, reductions, softmax, matmul family -----------
 from teachtorch.ops.arith import (divide, floor_divide, multiply, reciprocal,  # noqa: F401,E402

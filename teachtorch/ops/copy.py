@@ -203,31 +203,6 @@ def tile(input, dims):
     return repeat(input, dims)
 
 
-def repeat_interleave(input, repeats, dim=None, *, output_size=None):
-    """Repeat each element (not the whole tensor) repeats times.
-
-    Mirrors: torch.repeat_interleave (built from index_select, so gradients flow)
-    """
-    from teachtorch.ops._util import is_tensor, make
-    from teachtorch.ops.gather import index_select
-
-    if dim is None:
-        input, dim = input.reshape(-1), 0
-    from teachtorch.ops._util import wrap_dim
-
-    dim = wrap_dim(dim, max(input.dim(), 1))
-    reps = repeats._data if is_tensor(repeats) else np.asarray(repeats)
-    if reps.size == 1 and not is_tensor(repeats):
-        r = int(reps)  # every element r times: expand a new axis, then copy
-        shape = list(input.shape)
-        wide = input.unsqueeze(dim + 1).expand(*shape[:dim + 1], r, *shape[dim + 1:])
-        shape[dim] *= r
-        return wide.clone(memory_format="contiguous").view(*shape)
-    n = input.shape[dim]
-    index = np.repeat(np.arange(n), np.broadcast_to(reps, (n,)))
-    return index_select(input, dim, make(index.astype(np.int64)))
-
-
 class Tril(Function):
     """Keep the lower triangle (on and below diagonal k), zeros above.
 

@@ -1,4 +1,4 @@
-"""Ordering: sort, argsort, topk, kthvalue, unique.
+"""Ordering and finding: sort, argsort, topk, kthvalue, unique, nonzero, one_hot.
 
 ``sort``, ``topk`` and ``kthvalue`` return ``(values, indices)`` named tuples like
 PyTorch's ``torch.return_types.sort``; the gradient of the values goes back to the
@@ -9,7 +9,7 @@ import numpy as np
 
 from teachtorch import _backend
 from teachtorch.autograd.function import Function
-from teachtorch.ops._util import make, wrap_dim
+from teachtorch.ops._util import is_tensor, make, wrap_dim
 
 
 class _ReturnType(tuple):
@@ -163,3 +163,47 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     if return_counts:
         out.append(make(counts.astype(np.int64)))
     return out[0] if len(out) == 1 else tuple(out)
+
+
+def nonzero(input, *, as_tuple=False):
+    """Indices of the non-zero elements: (n, dims) int64, or a tuple of 1-D tensors.
+
+    Mirrors: torch.nonzero
+    """
+    xp = _backend.get_array_module(input._data)
+    if input.dim() == 0:  # a 0-d tensor has one element and no dims to index
+        n = int(bool(input._data))
+        if as_tuple:
+            return (make(xp.zeros(n, np.int64)),)
+        return make(xp.zeros((n, 0), np.int64))
+    found = xp.nonzero(input._data)
+    if as_tuple:
+        return tuple(make(i.astype(np.int64)) for i in found)
+    return make(xp.stack(found, axis=1).astype(np.int64) if found else
+                xp.zeros((0, 0), np.int64))
+
+
+def argwhere(input):
+    return nonzero(input)
+
+
+def one_hot(tensor, num_classes=-1):
+    """Class indices -> rows of 0/1 with a 1 at each index (int64).
+
+    Mirrors: torch.nn.functional.one_hot
+    """
+    if not is_tensor(tensor) or tensor.dtype.name != "int64":
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor."
+                           "\nhint: convert the labels first: labels.long().")
+    data = _backend.to_numpy(tensor._data)
+    if data.size and data.min() < 0:
+        raise RuntimeError("Class values must be non-negative.\nhint: labels are class "
+                           "numbers 0..C-1.")
+    if num_classes == -1:
+        num_classes = int(data.max()) + 1 if data.size else 0
+    elif data.size and data.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.\nhint: the "
+                           f"largest label is {int(data.max())}; num_classes must be "
+                           "larger than it.")
+    out = (data[..., None] == np.arange(num_classes)).astype(np.int64)
+    return make(out)

@@ -12,10 +12,13 @@ from teachtorch.autograd.function import Function
 from teachtorch.ops._util import wrap_dim
 from teachtorch.storage import (  # noqa: F401
     Diagonal,
+    _canonical,
     diagonal,
     elem_strides,
+    expand_strides,
     insert_unit_dims,
     strided,
+    view_strides,
 )
 
 
@@ -48,55 +51,6 @@ def infer_shape(shape, numel):
     if total != numel:
         raise RuntimeError(_errors.view_bad_size(shape, numel))
     return tuple(shape)
-
-
-def view_strides(old_shape, old_strides, new_shape):
-    """The strides a view of new_shape gets, or None when no view is possible.
-
-    PyTorch's rule (computeStride): walk the old dims from the right in "chunks" of
-    dims that are contiguous with each other; each chunk must be split exactly into
-    whole new dims. Size-1 dims take the stride of where they sit in the chunk.
-    """
-    if not old_shape:
-        return [1] * len(new_shape)
-    numel = 1
-    for n in old_shape:
-        numel *= n
-    if numel == 0:
-        if tuple(old_shape) == tuple(new_shape):
-            return list(old_strides)
-        out, acc = [0] * len(new_shape), 1
-        for d in reversed(range(len(new_shape))):
-            out[d] = acc
-            acc *= max(new_shape[d], 1)
-        return out
-    out = [0] * len(new_shape)
-    view_d = len(new_shape) - 1
-    base = old_strides[-1]
-    tensor_numel = view_numel = 1
-    for d in reversed(range(len(old_shape))):
-        tensor_numel *= old_shape[d]
-        if d == 0 or (old_shape[d - 1] != 1 and
-                      old_strides[d - 1] != tensor_numel * base):
-            while view_d >= 0 and (view_numel < tensor_numel or new_shape[view_d] == 1):
-                out[view_d] = view_numel * base
-                view_numel *= new_shape[view_d]
-                view_d -= 1
-            if view_numel != tensor_numel:
-                return None
-            if d > 0:
-                base = old_strides[d - 1]
-                tensor_numel = view_numel = 1
-    return out if view_d == -1 else None
-
-
-def _canonical(shape, itemsize):
-    """The byte strides of a freshly allocated C-order array of this shape."""
-    out, acc = [], itemsize
-    for n in reversed(shape):
-        out.append(acc)
-        acc *= max(n, 1)
-    return tuple(reversed(out))
 
 
 def _nocopy_reshape(x, shape):
@@ -212,24 +166,6 @@ class Expand(ViewFunction):
     @staticmethod
     def backward(ctx, grad_output):
         return grad_output  # the engine sums it back to in_shape
-
-
-def expand_strides(old_shape, old_strides, shape):
-    """PyTorch's strides for x.expand(shape): 0 where a size-1 dim is repeated; a new
-    leading dim of size 1 gets size * stride of the dim after it."""
-    out = [0] * len(shape)
-    if not old_shape:  # a 0-d tensor: every dim repeats the one element
-        return out
-    lead = len(shape) - len(old_shape)
-    for i in reversed(range(len(shape))):
-        d = i - lead
-        if d >= 0:
-            size, stride = old_shape[d], old_strides[d]
-        else:
-            size = 1
-            stride = shape[i + 1] * out[i + 1] if i + 1 < len(shape) else 1
-        out[i] = 0 if size != shape[i] else stride
-    return out
 
 
 class Squeeze(ViewFunction):
