@@ -253,6 +253,7 @@ def test_resize_reuses_storage():
     lambda lib, x: x.transpose(0, 2),
     lambda lib, x: x.squeeze(3),
     lambda lib, x: x.expand(3, 5),
+    lambda lib, x: x.expand(-1, 3, 4),
     lambda lib, x: x.narrow(0, 2, 3),
     lambda lib, x: x.flatten(1, 0),
     lambda lib, x: x.unflatten(1, (3, 3)),

@@ -301,6 +301,11 @@ def expand(input, *sizes):
     target = []
     for i, s in enumerate(sizes):
         if i < lead:
+            if s < 0:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({s}) isn't allowed in a leading, "
+                    f"non-existing dimension {i}\nhint: -1 means 'keep this size', and "
+                    "a new leading dim has no size to keep; give a number.")
             target.append(s)
             continue
         cur = shape[i - lead]
