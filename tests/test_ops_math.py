@@ -355,3 +355,12 @@ def test_comparisons_broadcast_and_dtype():
     for fn in ("isnan", "isinf", "isfinite"):
         c = np.array([1.0, np.nan, np.inf, -np.inf], np.float32)
         check_like_torch(lambda lib, x, f=fn: getattr(lib, f)(x), [c], grad=False)
+
+
+def test_named_tuple_pickles_without_torch_module():
+    import pickle
+
+    r = teachtorch.tensor([[1.0, 3.0], [4.0, 2.0]]).min(dim=1)
+    back = pickle.loads(pickle.dumps(r))
+    assert repr(back) == repr(torch.tensor([[1.0, 3.0], [4.0, 2.0]]).min(dim=1))
+    assert "torch" not in type(back).__module__.split(".")[0:1]

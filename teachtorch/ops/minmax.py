@@ -23,7 +23,7 @@ def _return_type(name):
         return (f"torch.return_types.{name}(\nvalues={self.values!r},\n"
                 f"indices={self.indices!r})")
     cls = type(name, (base,), {"__slots__": (), "__repr__": __repr__})
-    cls.__module__ = "torch.return_types"
+    cls.__qualname__ = f"return_types.{name}"   # so pickle finds it in this module
     return cls
 
 
