@@ -2,15 +2,17 @@
 
 A layer object (``nn.Linear``) holds parameters and calls the function here
 (``F.linear``); call the function directly when you hold the tensors yourself.
-The kernels live in ``teachtorch/ops`` (nn_ops.py, nn_layers.py, loss.py).
+The kernels live in ``teachtorch/ops`` (nn_ops.py, nn_relu.py, nn_layers.py,
+loss.py).
 Chapter 09 (softmax and the MNIST MLP) opens this file.
 """
 import numpy as np
 
 from teachtorch import ops
-from teachtorch.ops import nn_layers, nn_ops
-from teachtorch.ops.nn_ops import (celu, elu, gelu, leaky_relu, log_softmax, mish,  # noqa: F401
-                                   prelu, selu, silu, softmax, softplus, threshold)
+from teachtorch.ops import nn_layers, nn_relu
+from teachtorch.ops.nn_ops import gelu, log_softmax, mish, silu, softmax  # noqa: F401
+from teachtorch.ops.nn_relu import (celu, elu, leaky_relu, prelu, selu,  # noqa: F401
+                                    softplus, threshold)
 from teachtorch.random import rng
 from teachtorch.tensor import Tensor
 from teachtorch.nn._loss_functions import (binary_cross_entropy,  # noqa: F401,E402
@@ -86,7 +88,7 @@ def softmin(input, dim=None, dtype=None):
 
 
 def logsigmoid(input):
-    return nn_ops.LogSigmoid.apply(input)
+    return nn_relu.LogSigmoid.apply(input)
 
 
 # ----- dropout ------------------------------------------------------------------------
