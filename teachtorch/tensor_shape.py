@@ -36,7 +36,7 @@ class TensorShapeMixin:
     def tensor_split(self, indices_or_sections, dim=0): return ops.tensor_split(self, indices_or_sections, dim)
     def ravel(self): return ops.ravel(self)
     def as_strided(self, size, stride, storage_offset=None): return ops.as_strided(self, size, stride, storage_offset)
-    def select(self, dim, index): return self[(slice(None),) * (dim % max(self.dim(), 1)) + (index,)]
+    def select(self, dim, index): return ops.select(self, dim, index)
 
     # ----- views that replace self's shape (in place) --------------------------------
     def t_(self): return _become(self, ops.t(self))

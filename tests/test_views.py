@@ -248,6 +248,29 @@ def test_resize_reuses_storage():
     assert res[0] == res[1]
 
 
+SHAPE_ERRORS = [
+    "x.permute(0, 0)", "x.permute(0)", "x.transpose(0, 2)", "x.squeeze(3)",
+    "x.expand(3, 5)", "x.expand(2)", "x.narrow(0, 2, 3)", "x.narrow(2, 0, 1)",
+    "x.narrow(0, 5, 1)", "x.flatten(1, 0)", "x.unflatten(1, (3, 3))",
+    "x.diagonal(0, 1, 1)", "x.view(-1, -1)", "x.view(5, -1)", "x.t().view(12)",
+    "x.unsqueeze(3)", "x.reshape(5)", "x.movedim(0, 5)", "x.split([1, 1])", "x.chunk(0)",
+    "x.unbind(2)", "lib.stack([x, x], 3)", "lib.cat([x, x], 2)", "x.t_().t_().view(2, 7)",
+    "lib.zeros(2, 2, 2).t()", "x.repeat(2)", "x.flip(2)", "x.roll(1, 2)",
+    "x.select(2, 0)", "x.select(0, 5)", "lib.select(x, 1, -5)",
+]
+
+
+@pytest.mark.parametrize("expr", SHAPE_ERRORS)
+def test_shape_error_messages_match_torch(expr):
+    got = []
+    for lib in (torch, teachtorch):
+        x = lib.zeros(3, 4)
+        with pytest.raises(Exception) as e:
+            eval(expr, {"lib": lib, "x": x})
+        got.append((type(e.value), str(e.value).split("\nhint:")[0]))
+    assert got[1] == got[0]
+
+
 @pytest.mark.parametrize("fn", [
     lambda lib, x: x.permute(0, 0),
     lambda lib, x: x.transpose(0, 2),

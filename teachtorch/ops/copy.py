@@ -175,7 +175,10 @@ def roll(input, shifts, dims=None):
     if isinstance(shifts, (list, tuple)):
         shifts = tuple(int(s) for s in shifts)
     if dims is not None:
+        from teachtorch.ops._util import wrap_dim
+
         dims = tuple(dims) if isinstance(dims, (list, tuple)) else (dims,)
+        dims = tuple(wrap_dim(d, input.dim()) for d in dims)
         if not isinstance(shifts, tuple):
             shifts = (shifts,)
         if len(shifts) != len(dims):

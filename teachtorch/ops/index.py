@@ -229,6 +229,19 @@ def _index_error(e, x, idx=()):
            "dim of size n are 0..n-1 (or -n..-1)."
 
 
+def select(input, dim, index):
+    """The slice at index along dim, that dim removed (a view). Mirrors: torch.select"""
+    from teachtorch.ops._util import wrap_dim
+
+    d = wrap_dim(dim, input.dim())
+    n = input.shape[d]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {d}\nhint: valid indices along "
+                         f"a dim of size {n} are 0..{n - 1} (or -{n}..-1).")
+    return SelectIndex.apply(input, (slice(None),) * d + (int(index),))
+
+
 class IndexPut(Function):
     """x[index] = value, recorded for autograd: x's history continues from this node.
 
