@@ -169,3 +169,23 @@ def test_wrong_channels_error_names_the_fix():
     first, _, rest = str(ours.value).partition("\nhint:")
     assert first == str(theirs.value)
     assert "in_channels" in rest
+
+
+@pytest.mark.parametrize("mode,pad,shape", [("reflect", 3, (1, 3, 3, 3)),
+                                            ("circular", 4, (1, 3, 3, 3)),
+                                            ("reflect", 3, (1, 3, 3))])
+def test_mode_padding_larger_than_input_errors(mode, pad, shape):
+    cls = "Conv1d" if len(shape) == 3 else "Conv2d"
+    with pytest.raises(RuntimeError) as theirs:
+        getattr(torch.nn, cls)(3, 4, 3, padding=pad, padding_mode=mode)(torch.zeros(shape))
+    with pytest.raises(RuntimeError) as ours:
+        getattr(nn, cls)(3, 4, 3, padding=pad, padding_mode=mode)(teachtorch.zeros(shape))
+    first, _, rest = str(ours.value).partition("\nhint:")
+    assert first == str(theirs.value)
+    assert rest.strip()
+
+
+def test_notes_conv_with_device_argument():
+    conv = nn.Conv2d(in_channels=3, out_channels=3, kernel_size=5, padding=2,
+                     device="cpu")
+    assert tuple(conv(teachtorch.zeros(1, 3, 32, 32)).shape) == (1, 3, 32, 32)

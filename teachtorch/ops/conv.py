@@ -284,6 +284,21 @@ for _mode, _np_mode, _name in (("reflect", "reflect", "ReflectionPad"),
 
 def pad_mode(input, pads, mode):
     """Pad the last len(pads) axes; pads = ((lo, hi), ...) first spatial axis first."""
+    shape = list(input.shape)
+    for k in range(len(pads) - 1, -1, -1):          # PyTorch checks the last axis first
+        lo, hi = pads[k]
+        dim = input.dim() - len(pads) + k
+        if mode == "reflect" and max(lo, hi) >= shape[dim]:
+            raise RuntimeError(
+                "Argument #4: Padding size should be less than the corresponding input "
+                f"dimension, but got: padding ({lo}, {hi}) at dimension {dim} of input "
+                f"{shape}\nhint: reflection mirrors the inside of the input, so it "
+                "needs more pixels than the padding; use padding_mode='replicate' or "
+                "less padding.")
+        if mode == "circular" and max(lo, hi) > shape[dim]:
+            raise RuntimeError(
+                "Padding value causes wrapping around more than once.\nhint: circular "
+                "padding copies from the other side; it can be at most the input size.")
     return _PAD_CLASSES[mode, len(pads)].apply(input, tuple(pads))
 
 
