@@ -176,10 +176,12 @@ def test_wrong_channels_error_names_the_fix():
                                             ("reflect", 3, (1, 3, 3))])
 def test_mode_padding_larger_than_input_errors(mode, pad, shape):
     cls = "Conv1d" if len(shape) == 3 else "Conv2d"
+    layer_t = getattr(torch.nn, cls)(3, 4, 3, padding=pad, padding_mode=mode)
+    layer = getattr(nn, cls)(3, 4, 3, padding=pad, padding_mode=mode)
     with pytest.raises(RuntimeError) as theirs:
-        getattr(torch.nn, cls)(3, 4, 3, padding=pad, padding_mode=mode)(torch.zeros(shape))
+        layer_t(torch.zeros(shape))
     with pytest.raises(RuntimeError) as ours:
-        getattr(nn, cls)(3, 4, 3, padding=pad, padding_mode=mode)(teachtorch.zeros(shape))
+        layer(teachtorch.zeros(shape))
     first, _, rest = str(ours.value).partition("\nhint:")
     assert first == str(theirs.value)
     assert rest.strip()
