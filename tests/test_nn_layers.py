@@ -174,6 +174,22 @@ def test_embedding_parity_padding_and_from_pretrained():
     assert_close(eo(teachtorch.tensor([3, 1])), et(torch.tensor([3, 1])))
 
 
+def test_embedding_scale_grad_by_freq_and_sparse():
+    w = RNG.standard_normal((5, 3)).astype(np.float32)
+    idx = np.array([[1, 1, 4], [1, 0, 4]])
+    grads = []
+    for nn, lib in ((tnn, teachtorch), (torch.nn, torch)):
+        e = nn.Embedding(5, 3, scale_grad_by_freq=True)
+        with (torch.no_grad() if lib is torch else teachtorch.no_grad()):
+            e.weight.copy_(lib.tensor(w))
+        (e(lib.tensor(idx)) ** 2).sum().backward()
+        grads.append(e.weight.grad)
+        assert "scale_grad_by_freq=True" in repr(e)
+    assert_close(*grads, atol=1e-6)
+    with pytest.raises(NotImplementedError, match="hint:"):
+        tnn.Embedding(5, 3, sparse=True)(teachtorch.tensor([1]))
+
+
 def test_embedding_max_norm_renormalises_rows():
     w = (RNG.standard_normal((5, 3)) * 3).astype(np.float32)
     eo = tnn.Embedding.from_pretrained(teachtorch.tensor(w.copy()), max_norm=1.0)

@@ -161,9 +161,15 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
                          f"[0, {n - 1}] (num_embeddings={n}).")
     if padding_idx is not None and padding_idx < 0:
         padding_idx += n
+    if sparse:
+        raise NotImplementedError(
+            "teachtorch has no sparse tensors, so Embedding(sparse=True) is not "
+            "supported\nhint: use sparse=False (the default): the weight gets a dense "
+            "gradient, which every optimizer accepts.")
     if max_norm is not None:
         _embedding_renorm_(weight, idx, max_norm, norm_type)
-    return nn_layers.Embedding.apply(weight, idx.astype(np.int64), padding_idx)
+    return nn_layers.Embedding.apply(weight, idx.astype(np.int64), padding_idx,
+                                     scale_grad_by_freq)
 
 
 def _embedding_renorm_(weight, idx, max_norm, norm_type):

@@ -26,24 +26,30 @@ class Embedding(Function):
     node_name = "EmbeddingBackward0"
 
     @staticmethod
-    def forward(ctx, weight, indices, padding_idx):
-        ctx.info = (indices, weight.shape, padding_idx)
+    def forward(ctx, weight, indices, padding_idx, scale_grad_by_freq=False):
+        ctx.info = (indices, weight.shape, padding_idx, scale_grad_by_freq)
         return weight[indices]
 
     @staticmethod
     def backward(ctx, grad_output):
-        indices, shape, padding_idx = ctx.info
+        indices, shape, padding_idx, by_freq = ctx.info
         xp = get_array_module(indices)
         flat = indices.reshape(-1)
         g2 = grad_output.reshape(-1, shape[1])
+        # scale_grad_by_freq: each position's gradient / how often its index occurs
+        scale = 1.0 / xp.bincount(flat, minlength=shape[0])[flat] if by_freq else None
         if grad_output.requires_grad:  # create_graph: one-hot GEMM keeps the graph
             onehot = (xp.arange(shape[0])[:, None] == flat[None, :]).astype(
                 g2._data.dtype)
+            if scale is not None:
+                onehot = onehot * scale.astype(onehot.dtype)
             if padding_idx is not None:
                 onehot[padding_idx] = 0
             return _const(onehot) @ g2
+        rows = g2._data if scale is None else g2._data * scale[:, None].astype(
+            g2._data.dtype)
         grad = xp.zeros(shape, g2._data.dtype)
-        xp.add.at(grad, flat, g2._data)       # scatter-add, repeated rows summed
+        xp.add.at(grad, flat, rows)       # scatter-add, repeated rows summed
         if padding_idx is not None:
             grad[padding_idx] = 0
         return _const(grad)
