@@ -101,6 +101,23 @@ def test_cross_entropy_is_stable_for_huge_logits():
     compare(lambda lib, nn, Fn, a, b: Fn.cross_entropy(a, b), [x, np.array([1, 2])])
 
 
+def test_cross_entropy_naive_twin_agrees_then_overflows():
+    from teachtorch.nn._loss_functions import cross_entropy_naive
+
+    xo = teachtorch.tensor(LOGITS, requires_grad=True)
+    xn = teachtorch.tensor(LOGITS, requires_grad=True)
+    fused = TF.cross_entropy(xo, teachtorch.tensor(LABELS))
+    naive = cross_entropy_naive(xn, teachtorch.tensor(LABELS))
+    assert_close(fused, naive, atol=1e-6)
+    fused.backward()
+    naive.backward()
+    assert_close(xo.grad, xn.grad, atol=1e-6)
+    big = teachtorch.tensor([[100.0, 0.0]])
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert not np.isfinite(cross_entropy_naive(big, teachtorch.tensor([0])).item())
+    assert float(TF.cross_entropy(big, teachtorch.tensor([0]))) == 0.0
+
+
 def test_nll_loss_after_log_softmax():
     compare(lambda lib, nn, Fn, x, t: nn.NLLLoss(weight=lib.tensor(WEIGHT))(
         Fn.log_softmax(x, dim=1), t), [LOGITS, LABELS])

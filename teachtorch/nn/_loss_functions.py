@@ -130,6 +130,22 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     return nll * (1 - label_smoothing) + ret * (label_smoothing / n_classes)
 
 
+def cross_entropy_naive(input, target):
+    """The textbook cross-entropy, step by step (the naive twin of cross_entropy).
+
+    softmax -> pick the target's probability -> -log -> mean. Each step is its own
+    graph node, and exp(x) overflows for logits around 90 (float32): compare with
+    cross_entropy, whose fused log_softmax subtracts the max first and never does.
+
+    Math: p = exp(x) / sum(exp(x));  l_i = -log(p[i, t_i])
+    """
+    e = input.exp()
+    p = e / e.sum(1, keepdim=True)
+    rows = Tensor._make(np.arange(input.shape[0]))
+    picked = p[rows, target]
+    return -picked.log().mean()
+
+
 def _cross_entropy_probs(logp, target, weight, reduction, label_smoothing, class_dim,
                          n_classes):
     if not target.dtype.is_floating_point:
