@@ -26,6 +26,8 @@ def _index(lib, name):
         "separated adv": ([0, 1], slice(None), [0, 2]), "bool scalar": True,
         "tensor pair": (t([0, 1]), t([1, 2])), "mask then slice": (t([True, False,
                                                                       True, True]), 1),
+        "nested list is a tuple": [[0, 1], [1, 2]], "None adv None": (None, [0, 1], None),
+        "list with slice": [slice(None), 1], "bool list": [True, False, True, True],
     }[name]
 
 
@@ -33,7 +35,8 @@ NAMES = ["int", "neg int", "slice", "step", "slice beyond", "empty slice", "None
          "Ellipsis", "tuple", "int slice", "col", "ell int", "None mid", "None int",
          "None end", "three ints", "0-d tensor", "list", "list repeat", "list neg",
          "long tensor", "2d long", "bool mask", "bool 1d", "mixed", "mixed int list",
-         "separated adv", "bool scalar", "tensor pair", "mask then slice"]
+         "separated adv", "bool scalar", "tensor pair", "mask then slice",
+         "nested list is a tuple", "None adv None", "list with slice", "bool list"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -134,6 +137,8 @@ def test_write_through_view_of_non_leaf():
     (lambda lib, x: x[1, 2, 3], IndexError), (lambda lib, x: x[[5]], IndexError),
     (lambda lib, x: x[::-1], ValueError), (lambda lib, x: x[1.5], IndexError),
     (lambda lib, x: x[lib.tensor([[True]])], IndexError),
+    (lambda lib, x: x[lib.tensor([0.0])], IndexError),
+    (lambda lib, x: x[[0, 1], [0, 1, 2]], IndexError),
 ])
 def test_getitem_errors(fn, kind):
     msgs = []

@@ -11,11 +11,13 @@ from teachtorch import _errors
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import is_tensor
-from teachtorch.ops.views import ViewFunction, insert_unit_dims
+from teachtorch.ops.views import ViewFunction, _canonical, insert_unit_dims
 
 
 def _convert_index(index):
     """Tensors inside an index become arrays; returns (index, is_basic)."""
+    if isinstance(index, list) and _list_is_tuple(index):
+        index = tuple(index)  # PyTorch's legacy rule: x[[[0, 1], [1, 2]]] == x[[0, 1], [1, 2]]
     if not isinstance(index, tuple):
         index = (index,)
     out = []
@@ -25,11 +27,14 @@ def _convert_index(index):
             if i.dim() == 0 and i.dtype.category == 1:
                 out.append(int(i.item()))
                 continue
+            if i.dtype.category == 2:
+                raise IndexError("tensors used as indices must be long, int, byte or bool "
+                                 "tensors\nhint: convert the index: idx.long().")
             out.append(i._data)
             basic = False
         elif isinstance(i, (list, np.ndarray)):
-            arr = np.asarray(i)
-            out.append(arr)
+            arr = np.asarray(i)  # floats in a list are truncated, as PyTorch does
+            out.append(arr.astype(np.int64) if arr.dtype.kind == "f" else arr)
             basic = False
         elif isinstance(i, bool):
             out.append(i)
@@ -47,6 +52,13 @@ def _convert_index(index):
                 f"Variables are valid indices (got {type(i).__name__})\nhint: index "
                 "with ints, slices, None, ..., lists or integer/bool tensors.")
     return tuple(out), basic
+
+
+def _list_is_tuple(index):
+    """A short list holding sequences, slices, None, ... or tensors acts as a tuple."""
+    return len(index) < 32 and any(
+        isinstance(i, (list, tuple, slice)) or i is None or i is Ellipsis or is_tensor(i)
+        for i in index)
 
 
 def _node_kind(index):
@@ -140,7 +152,8 @@ class AdvancedIndex(Function):
     @staticmethod
     def forward(ctx, x, index):
         ctx.shape, ctx.index = x.shape, index
-        return np.ascontiguousarray(x[index])
+        r = x[index]  # a fresh array; give it plain C-order strides like PyTorch
+        return r if r.strides == _canonical(r.shape, r.itemsize) else r.copy(order="C")
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -201,10 +214,19 @@ def getitem(x, index):
         raise IndexError(_index_error(e, x, idx)) from None
 
 
+def eval_shape(text):
+    """'(2, 3)' -> (2, 3), for rewording NumPy's messages."""
+    return tuple(int(n) for n in text.strip().strip("()").split(",") if n.strip())
+
+
 def _index_error(e, x, idx=()):
     """NumPy's index error in PyTorch's words."""
     msg = str(e)
-    if msg.startswith("too many indices"):
+    if msg.startswith("shape mismatch: indexing arrays"):
+        shapes = msg.split("shapes ")[-1].replace(") (", ")|(").split("|")
+        msg = ("shape mismatch: indexing tensors could not be broadcast together with "
+               "shapes " + ", ".join(str(list(eval_shape(t))) for t in shapes))
+    elif msg.startswith("too many indices"):
         msg = f"too many indices for tensor of dimension {x.dim()}"
     elif msg.startswith("boolean index did not match"):
         dim = 0
