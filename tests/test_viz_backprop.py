@@ -112,3 +112,15 @@ def test_repr_is_deterministic():
     assert repr(views[0]) == repr(views[1])
     assert views[0].state["svg"] == views[1].state["svg"]
     assert "0x" not in repr(views[0])
+
+
+def test_many_paths_are_capped_and_said():
+    x = teachtorch.tensor(1.1, requires_grad=True)
+    y = x
+    for _ in range(12):
+        y = y * x + y  # 2**12 paths from y back to x
+    view = BackpropView(y)
+    assert view.state["n_paths"] == 200 and view.state["truncated"] is True
+    assert "only the first 200 paths" in view._text.value
+    small = BackpropView(course_example(teachtorch)["y"])
+    assert small.state["truncated"] is False

@@ -4,6 +4,7 @@ The oracle: the same code run on torch and on teachtorch gives the same DOT text
 names, edges, shapes, data and grads), because the walk only reads grad_fn,
 next_functions and AccumulateGrad.variable, which both libraries have.
 """
+import base64
 import re
 import warnings
 
@@ -159,4 +160,5 @@ def test_static_fallback_bundle():
     assert bundle["image/svg+xml"].startswith("<svg")
     assert bundle["text/plain"] == repr(view)
     assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert base64.b64decode(bundle["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
     np.testing.assert_equal(len(view.widget.children) > 3, True)

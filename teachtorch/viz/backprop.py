@@ -16,7 +16,7 @@ import re
 import numpy as np
 
 from teachtorch.autograd.function import _FREED
-from teachtorch.viz.graph import fmt_array, graph_model
+from teachtorch.viz.graph import fmt_array, graph_model, related
 
 
 def _call(node, nr, grad):
@@ -98,17 +98,23 @@ def backprop_model(root, names=None, max_paths=200):
                     "vjp": _arr(vjp)})
                 buf = arrived.setdefault(src, [None] * nxt._n_outputs)
                 buf[nxt_nr] = vjp if buf[nxt_nr] is None else buf[nxt_nr] + vjp
-    paths = {leaf: _paths(objs, ids, gm["root"], leaf, seed, max_paths)
+    paths = {leaf: _paths(objs, ids, gm["root"], leaf, seed, max_paths,
+                          set(related(gm, leaf)[1]) | {leaf})
              for leaf in leaves}
     grads = {leaf: _arr(arrived[leaf][0]) if leaf in arrived and
              arrived[leaf][0] is not None else None for leaf in leaves}
     return {"nodes": labels, "edges": edges, "steps": steps, "leaves": leaves,
             "paths": paths, "grads": grads, "root": gm["root"],
+            "truncated": {leaf: len(p) >= max_paths for leaf, p in paths.items()},
             "scalar": all(e["local"] is not None for e in edges)}
 
 
-def _paths(objs, ids, root_id, leaf_id, seed, max_paths):
-    """Every path root -> leaf, with the gradient each one carries to the leaf."""
+def _paths(objs, ids, root_id, leaf_id, seed, max_paths, reach):
+    """Every path root -> leaf (at most max_paths), with the gradient each carries.
+
+    ``reach``: the nodes from which the leaf can be reached; the search never enters
+    any other, so its cost is proportional to the paths it finds.
+    """
     found = []
     start = objs[root_id]
     start_nr = 0
@@ -127,7 +133,7 @@ def _paths(objs, ids, root_id, leaf_id, seed, max_paths):
             ones = _call(node, nr, Tensor._make(np.ones((), dtype=g._data.dtype)))
         for i in reversed(range(len(node.next_functions))):
             nxt, nxt_nr = node.next_functions[i]
-            if nxt is None or outs[i] is None:
+            if nxt is None or outs[i] is None or ids[nxt] not in reach:
                 continue
             f = float(_arr(ones[i])) if ones is not None and ones[i] is not None \
                 and ones[i].dim() == 0 else None

@@ -197,7 +197,7 @@ def _esc(text):
 
 
 def _leaf_label(n, show):
-    parts = [_esc(n["name"] or "leaf")]
+    parts = [_esc(n["name"] or "leaf"), "AccumulateGrad"]
     if "shape" in show:
         parts.append(_esc(str(n["shape"])))
     if "data" in show:

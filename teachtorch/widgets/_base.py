@@ -6,6 +6,7 @@ ipywidgets (setting ``.value`` is exactly a learner's click), ``state`` a plain 
 what is shown, ``widget`` the VBox that holds them. Pictures go into an
 ``ipywidgets.HTML`` (SVG), never through an ``Output`` widget.
 """
+import base64
 import functools
 import warnings
 
@@ -32,6 +33,17 @@ def render_dot(dot):
         return None
     start = svg.find("<svg")
     return svg[start:] if start >= 0 else svg
+
+
+@functools.lru_cache(maxsize=64)
+def render_dot_png(dot):
+    """PNG bytes for DOT text (the static picture GitHub shows), or None."""
+    import graphviz
+
+    try:
+        return graphviz.Source(dot).pipe(format="png")
+    except graphviz.ExecutableNotFound:
+        return None
 
 
 def dot_html(dot):
@@ -119,4 +131,8 @@ class View:
         bundle["text/html"] = (error_html(self.state.get("error")) + self._text_html()
                                + svg)
         bundle["text/plain"] = repr(self)
+        dot = self.state.get("dot")
+        png = render_dot_png(dot) if dot else None
+        if png is not None:
+            bundle["image/png"] = base64.b64encode(png).decode("ascii")
         return bundle

@@ -90,8 +90,10 @@ class BackpropView(View):
             "match": bool(total is not None and auto is not None and
                           np.allclose(total, auto, rtol=1e-5, atol=1e-6)),
             "path": None if path is None else path_text(m, path),
+            "truncated": m["truncated"][leaf],
         }
-        return dot_html(self._dot(leaf, step, path))
+        self.state["dot"] = self._dot(leaf, step, path)
+        return dot_html(self.state["dot"])
 
     def _dot(self, leaf, step, path):
         m = self.model
@@ -134,6 +136,9 @@ class BackpropView(View):
                         f"{esc(fmt_array(np.asarray(run)))}</div>")
         auto = s["autograd_grad"]
         ok = "equal" if s["match"] else "NOT equal"
+        if s["truncated"]:
+            ok += (f"; only the first {s['n_paths']} paths are listed, the sum over "
+                   "all of them is .grad")
         rows.append(f'<div><b>sum over paths = {esc(fmt_array(s["sum_over_paths"]))};'
                     f' {esc(s["leaf"])}.grad from autograd = '
                     f'{esc(fmt_array(auto) if auto is not None else "None")} ({ok})'
