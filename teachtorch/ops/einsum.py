@@ -84,6 +84,11 @@ def einsum(equation, *operands):
                 f"match the number of dimensions ({x.dim()}) for operand "
                 f"{terms.index(t)} and no ellipsis was given\nhint: give one letter per "
                 "dimension of each operand.")
-    if len(terms) == 1 and sorted(out) == sorted(terms[0]):  # a pure permutation
-        return operands[0].permute(*[terms[0].index(c) for c in out])
+    if len(terms) == 1:  # one operand: a sum over the dropped letters, then a permute
+        term, x = terms[0], operands[0]
+        dropped = tuple(i for i, c in enumerate(term) if c not in out)
+        if dropped:
+            x = x.sum(dropped)
+            term = "".join(c for c in term if c in out)
+        return x.permute(*[term.index(c) for c in out]) if term != out else x
     return Einsum.apply(terms, out, *operands)
