@@ -313,7 +313,6 @@ def as_strided(input, size, stride, storage_offset=None):
     """
     import numpy as np
 
-    from teachtorch.ops.index import _storage_positions
 
     size, stride = tuple(int(n) for n in size), tuple(int(s) for s in stride)
     root = input._root if input._root is not None else input._data
@@ -327,7 +326,7 @@ def as_strided(input, size, stride, storage_offset=None):
             f"\nhint: the window must stay inside the {root.size} elements of storage.")
     # where each output element lives among input's elements (for the gradient)
     inv = np.full(root.size, -1, dtype=np.int64)
-    inv[_storage_positions(input).reshape(-1)] = np.arange(input.numel())
+    inv[storage_positions(input).reshape(-1)] = np.arange(input.numel())
     pos = np.asarray(offset, dtype=np.int64)
     for k, (n, s) in enumerate(zip(size, stride)):
         shape = [1] * len(size)
@@ -337,3 +336,37 @@ def as_strided(input, size, stride, storage_offset=None):
     valid = flat_index >= 0
     target = np.unravel_index(flat_index[valid], tuple(input.shape))
     return AsStrided.apply(input, root, size, stride, offset, (valid, target))
+
+
+def storage_positions(t):
+    """For each element of t, its position in the shared storage (an int array)."""
+    import numpy as np
+
+    pos = np.asarray(t.storage_offset(), dtype=np.int64)
+    for k, (n, st) in enumerate(zip(t.shape, t.stride())):
+        shape = [1] * t.dim()
+        shape[k] = n
+        pos = pos + (np.arange(n, dtype=np.int64) * st).reshape(shape)
+    return np.broadcast_to(pos, tuple(t.shape))
+
+
+class ViewOfBase(Function):
+    """The history a view gets after its base was written through it.
+
+    Math: y = the elements of base at flat positions p;  dL/dbase = dL/dy added at p
+    Mirrors: AsStridedBackward0 (the node PyTorch gives such a view)
+    """
+    node_name = "AsStridedBackward0"
+    _raw = True
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, base, view_array, where):
+        ctx.shape, ctx.where = base.shape, where
+        return view_array
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        from teachtorch.ops.index import IndexGradScatter
+
+        return IndexGradScatter.apply(grad_output, ctx.shape, ctx.where, True)

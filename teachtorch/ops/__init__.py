@@ -62,4 +62,4 @@ from teachtorch.ops.gather import take  # noqa: F401,E402
 from teachtorch.ops.index import index_put  # noqa: F401,E402
 from teachtorch.storage import as_strided  # noqa: F401,E402
 from teachtorch.ops.views import ravel  # noqa: F401,E402
-from teachtorch.ops.index import select  # noqa: F401,E402
+from teachtorch.ops.join import select  # noqa: F401,E402

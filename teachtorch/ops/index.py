@@ -12,6 +12,7 @@ from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import is_tensor
 from teachtorch.ops.views import ViewFunction, _canonical, insert_unit_dims
+from teachtorch.storage import ViewOfBase, storage_positions
 
 
 def _convert_index(index):
@@ -251,19 +252,6 @@ def _index_error(e, x, idx=()):
            "dim of size n are 0..n-1 (or -n..-1)."
 
 
-def select(input, dim, index):
-    """The slice at index along dim, that dim removed (a view). Mirrors: torch.select"""
-    from teachtorch.ops._util import wrap_dim
-
-    d = wrap_dim(dim, input.dim())
-    n = input.shape[d]
-    if not -n <= index < n:
-        raise IndexError(f"select(): index {index} out of range for tensor of size "
-                         f"{list(input.shape)} at dimension {d}\nhint: valid indices along "
-                         f"a dim of size {n} are 0..{n - 1} (or -{n}..-1).")
-    return SelectIndex.apply(input, (slice(None),) * d + (int(index),))
-
-
 class IndexPut(Function):
     """x[index] = value, recorded for autograd: x's history continues from this node.
 
@@ -312,40 +300,12 @@ class ZeroAt(Function):
         return ZeroAt.apply(grad_output, ctx.index)
 
 
-def _storage_positions(t):
-    """For each element of t, its position in the shared storage (an int array)."""
-    pos = np.asarray(t.storage_offset(), dtype=np.int64)
-    for k, (n, st) in enumerate(zip(t.shape, t.stride())):
-        shape = [1] * t.dim()
-        shape[k] = n
-        pos = pos + (np.arange(n, dtype=np.int64) * st).reshape(shape)
-    return np.broadcast_to(pos, tuple(t.shape))
-
-
-class ViewOfBase(ViewFunction):
-    """The history a view gets after its base was written through it.
-
-    Math: y = the elements of base at flat positions p;  dL/dbase = dL/dy added at p
-    Mirrors: AsStridedBackward0 (the node PyTorch gives such a view)
-    """
-    node_name = "AsStridedBackward0"
-
-    @staticmethod
-    def forward(ctx, base, view_array, where):
-        ctx.shape, ctx.where = base.shape, where
-        return view_array
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        return IndexGradScatter.apply(grad_output, ctx.shape, ctx.where, True)
-
-
 def _write_through_view(x, idx, value):
     """x is a view of a tensor that requires grad: record the write on the base."""
     base = x._base
-    base_pos = _storage_positions(base).reshape(-1)
+    base_pos = storage_positions(base).reshape(-1)
     order = np.argsort(base_pos, kind="stable")
-    flat = order[np.searchsorted(base_pos[order], _storage_positions(x))]
+    flat = order[np.searchsorted(base_pos[order], storage_positions(x))]
     where = np.unravel_index(flat, tuple(base.shape))
     target = tuple(w[idx] for w in where)
     v = value if is_tensor(value) else np.asarray(value, dtype=x._data.dtype)

@@ -247,6 +247,19 @@ def unbind(input, dim=0):
     return _views_of(input, out if isinstance(out, tuple) else (out,))
 
 
+def select(input, dim, index):
+    """The slice at index along dim, that dim removed (a view). Mirrors: torch.select"""
+    from teachtorch.ops.index import SelectIndex
+
+    d = wrap_dim(dim, input.dim())
+    n = input.shape[d]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {d}\nhint: valid indices along "
+                         f"a dim of size {n} are 0..{n - 1} (or -{n}..-1).")
+    return SelectIndex.apply(input, (slice(None),) * d + (int(index),))
+
+
 def narrow(input, dim, start, length):
     """Elements start..start+length-1 along dim, as a view. Mirrors: torch.narrow"""
     d = wrap_dim(dim, input.dim())
