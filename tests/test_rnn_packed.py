@@ -127,7 +127,8 @@ def test_rnn_on_packed_input_matches_torch(name, kw, enforce):
 def test_packed_sequence_repr_and_tuple_behaviour_match_torch():
     x = np.arange(12, dtype=np.float32).reshape(4, 3, 1)
     for lengths, enforce in (([4, 2, 1], True), ([2, 4, 1], False)):
-        p = U.pack_padded_sequence(teachtorch.tensor(x), lengths, enforce_sorted=enforce)
+        p = U.pack_padded_sequence(teachtorch.tensor(x), lengths,
+                                   enforce_sorted=enforce)
         pt = trnn.pack_padded_sequence(torch.tensor(x), lengths, enforce_sorted=enforce)
         assert repr(p) == repr(pt)
         data, batch_sizes, sorted_indices, unsorted_indices = p   # a named tuple
