@@ -108,7 +108,9 @@ def test_sort_returns_named_tuple():
     "lib.arange(6).view(2, 3).index_fill_(1, lib.tensor([0]), -1)",
     "lib.arange(6).new_zeros(2, 3)", "lib.ones(2, dtype=lib.float64).new_tensor([1, 2])",
     "lib.ones(2).new_full((2,), 7)", "lib.ones(2, dtype=lib.int32).new_ones((3,))",
-    "lib.ones(2).new_empty(0)",
+    "lib.ones(2).new_empty(0)", "lib.arange(12.).view(3, 4).index_fill(1, lib.tensor([-1]), 2.)",
+    "lib.arange(12.).view(3, 4).take(lib.tensor([-1]))",
+    "lib.take_along_dim(lib.arange(12.).view(3, 4), lib.tensor([[-1]]), 1)",
     "lib.zeros(3).index_put_((lib.tensor([0, 0, 2]),), lib.tensor([1., 2., 3.]), True)",
 ])
 def test_no_grad_results_like_torch(expr):
@@ -135,6 +137,10 @@ def test_no_grad_results_like_torch(expr):
     "lib.zeros(2, 3).repeat(2)", "lib.zeros(3).roll((1, 2), (0,))",
     "lib.zeros(3).scatter(0, lib.tensor([0]), lib.ones(1, dtype=lib.float64))",
     "lib.arange(6.).as_strided((3, 3), (1, 1), 5)", "lib.zeros(4).take(lib.tensor([4]))",
+    "lib.zeros(3, 4).gather(1, lib.tensor([[-1]]))",
+    "lib.zeros(3, 4).scatter(1, lib.tensor([[-1]]), 1.)",
+    "lib.zeros(3, 4).index_select(1, lib.tensor([-1]))",
+    "lib.zeros(3, 4).index_add(1, lib.tensor([-1]), lib.ones(3, 1))",
 ])
 def test_errors_like_torch(expr):
     errs = []

@@ -40,7 +40,7 @@ def _check_index(fn, x, dim, index):
                            f"has {index.dim()} dims, the tensor {x.dim()}.")
     n = x.shape[dim] if x.dim() else 1
     data = index._data
-    if data.size and (data.min() < -n or data.max() >= n):
+    if data.size and (data.min() < 0 or data.max() >= n):  # no negative indices here
         bad = int(data.max() if data.max() >= n else data.min())
         raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size "
                            f"{n}\nhint: every index along dim {dim} must be in 0..{n - 1}.")
@@ -283,7 +283,10 @@ def index_select(input, dim, index, *, out=None):
     d = wrap_dim(dim, max(input.dim(), 1)) if input.dim() else 0
     idx = _check_1d_index("index_select", index)
     n = input.shape[d] if input.dim() else 1
-    if idx.size and (idx.max() >= n or idx.min() < -n):
+    if idx.size and idx.min() < 0:
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(idx.min())} "
+                           f"axis_dim={n}\nhint: index_select takes indices 0..{n - 1}.")
+    if idx.size and idx.max() >= n:
         raise IndexError(f"index out of range in self\nhint: indices along dim {d} must "
                          f"be in 0..{n - 1}.")
     return IndexSelect.apply(input, d, idx)
@@ -291,7 +294,13 @@ def index_select(input, dim, index, *, out=None):
 
 def index_add(input, dim, index, source, *, alpha=1):
     d = wrap_dim(dim, max(input.dim(), 1))
-    return IndexAdd.apply(input, d, _check_1d_index("index_add", index), source, alpha)
+    idx = _check_1d_index("index_add", index)
+    n = input.shape[d] if input.dim() else 1
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        bad = int(idx.max() if idx.max() >= n else idx.min())
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}"
+                           f"\nhint: index_add takes indices 0..{n - 1}.")
+    return IndexAdd.apply(input, d, idx, source, alpha)
 
 
 def index_fill(input, dim, index, value):
@@ -379,7 +388,10 @@ def take_along_dim(input, indices, dim=None):
     common = list(np.broadcast_shapes(tuple(shape_x), tuple(shape_i)))
     tx, ti = common.copy(), common.copy()
     tx[d], ti[d] = input.shape[d], indices.shape[d]
-    return gather(input.expand(*tx), d, indices.expand(*ti).contiguous())
+    idx = indices.expand(*ti).contiguous()
+    if idx.numel() and idx._data.min() < 0:  # take_along_dim accepts -n..-1
+        idx = make(np.where(idx._data < 0, idx._data + input.shape[d], idx._data))
+    return gather(input.expand(*tx), d, idx)
 
 
 class Take(AdvancedIndex):
