@@ -65,7 +65,7 @@ CASES = {
 }
 
 # backward written with Tensor ops all the way: second derivatives must be right too
-SECOND_ORDER = ["softmax", "log_softmax", "silu", "elu", "softplus", "logsigmoid",
+SECOND_ORDER = ["softmax", "log_softmax", "gelu", "silu", "elu", "softplus", "logsigmoid",
                 "gelu_tanh", "mse", "bce_logits", "cross_entropy", "linear", "bce"]
 
 

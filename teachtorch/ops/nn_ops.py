@@ -134,8 +134,8 @@ def _erfc(z):
     poly = _ERFC_COEFS[-1]
     for c in reversed(_ERFC_COEFS[:-1]):
         poly = c + t * poly
-    ans = t * xp.exp(-a * a + poly)
-    return xp.where(z >= 0, ans, 2.0 - ans)
+    ans = t * xp.exp(-a * a + poly)       # erfc(|z|)
+    return 1.0 - xp.copysign(1.0 - ans, z)  # erfc(-z) = 2 - erfc(z)
 
 
 class Gelu(Function):
@@ -155,7 +155,9 @@ class Gelu(Function):
         if approximate == "tanh":
             k = math.sqrt(2 / math.pi)
             return (0.5 * x * (1 + xp.tanh(k * (x + 0.044715 * x ** 3)))).astype(x.dtype)
-        return (x * 0.5 * _erfc(-x / math.sqrt(2))).astype(x.dtype)
+        cdf = (0.5 * _erfc(x * -math.sqrt(0.5))).astype(x.dtype, copy=False)
+        ctx.cdf = cdf  # Phi(x), reused by backward
+        return x * cdf
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -166,8 +168,14 @@ class Gelu(Function):
             th = inner.tanh()
             d_inner = k * (1 + 3 * 0.044715 * x * x)
             return grad_output * (0.5 * (1 + th) + 0.5 * x * (1 - th * th) * d_inner)
-        cdf = _const((0.5 * _erfc(-x._data / math.sqrt(2))).astype(x._data.dtype))
-        pdf = (x * x * -0.5).exp() * (1 / math.sqrt(2 * math.pi))
+        c = 1 / math.sqrt(2 * math.pi)
+        if not grad_mode.is_grad_enabled():  # plain backward: one NumPy expression
+            xd = x._data
+            xp = get_array_module(xd)
+            return _const(grad_output._data * (ctx.cdf + xd * (xp.exp(xd * xd * -0.5)
+                                                              * c)))
+        cdf = ((x * math.sqrt(0.5)).erf() + 1) * 0.5  # create_graph: Phi as Tensor ops
+        pdf = (x * x * -0.5).exp() * c
         return grad_output * (cdf + x * pdf)
 
 
