@@ -191,3 +191,32 @@ def test_notes_conv_with_device_argument():
     conv = nn.Conv2d(in_channels=3, out_channels=3, kernel_size=5, padding=2,
                      device="cpu")
     assert tuple(conv(teachtorch.zeros(1, 3, 32, 32)).shape) == (1, 3, 32, 32)
+
+
+@pytest.mark.parametrize("name,args,kw,shape", [
+    ("Conv2d", (4, 6, 3), dict(stride=2, padding=1, dilation=2, groups=2),
+     (2, 4, 9, 8)),
+    ("ConvTranspose2d", (4, 6, 3), dict(stride=2, padding=1, output_padding=1,
+                                        groups=2), (2, 4, 5, 4)),
+    ("MaxPool2d", (3, 2, 1), dict(ceil_mode=True), (2, 3, 8, 9)),
+    ("AvgPool2d", (3, 2, 1), dict(ceil_mode=True, count_include_pad=False),
+     (2, 3, 8, 9)),
+    ("AdaptiveAvgPool2d", ((3, 5),), {}, (2, 3, 8, 9)),
+], ids=str)
+def test_float64_is_exact(name, args, kw, shape):
+    """In float64 the kernels agree with torch to ~1e-12, not just float32 noise."""
+    ours = getattr(nn, name)(*args, **kw).double()
+    theirs = getattr(torch.nn, name)(*args, **kw).double()
+    theirs.load_state_dict({k: torch.tensor(v.numpy().copy())
+                            for k, v in ours.state_dict().items()})
+    a = np.random.default_rng(6).standard_normal(shape)
+    x = teachtorch.tensor(a, requires_grad=True)
+    xt = torch.tensor(a, requires_grad=True)
+    y, yt = ours(x), theirs(xt)
+    tight = dict(rtol=1e-10, atol=1e-12)
+    assert_close(y, yt, **tight)
+    (y * y).sum().backward()
+    (yt * yt).sum().backward()
+    assert_close(x.grad, xt.grad, **tight)
+    for (n, q), (_, qt) in zip(ours.named_parameters(), theirs.named_parameters()):
+        assert_close(q.grad, qt.grad, **tight)
