@@ -131,7 +131,8 @@ def _array_str(a, indent, summarize, fmt):
             "..."] + [_array_str(a[i], indent + 1, summarize, fmt)
                       for i in range(len(a) - e, len(a))]
     else:
-        slices = [_array_str(a[i], indent + 1, summarize, fmt) for i in range(a.shape[0])]
+        slices = [_array_str(a[i], indent + 1, summarize, fmt)
+                  for i in range(a.shape[0])]
     return "[" + ("," + "\n" * (a.ndim - 1) + " " * (indent + 1)).join(slices) + "]"
 
 
@@ -143,7 +144,8 @@ def tensor_str(a, indent):
     if a.dtype == np.float16:
         a = a.astype(np.float32)
     floating = a.dtype.kind == "f"
-    fmt = _Formatter(_summarized(a).reshape(-1) if summarize else a.reshape(-1), floating)
+    values = _summarized(a).reshape(-1) if summarize else a.reshape(-1)
+    fmt = _Formatter(values, floating)
     return _array_str(a, indent, summarize, fmt)
 
 

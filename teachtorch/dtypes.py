@@ -93,15 +93,15 @@ def set_default_dtype(d):
 
 
 def from_numpy_dtype(npd):
-    """The teachtorch dtype for a NumPy dtype (raises TypeError for unsupported ones)."""
+    """The teachtorch dtype for a NumPy dtype (TypeError for unsupported ones)."""
     d = _FROM_NP.get(npd)
     if d is None:
         d = _FROM_NP.get(np.dtype(npd))
     if d is None:
         raise TypeError(
             f"can't convert np.ndarray of type numpy.{np.dtype(npd).name}. The only "
-            "supported types are: float64, float32, float16, int64, int32, int16, int8, "
-            "uint8, and bool.")
+            "supported types are: float64, float32, float16, int64, int32, int16, "
+            "int8, uint8, and bool.")
     return d
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 
 class GradcheckError(RuntimeError):
-    """Raised by gradcheck when the two Jacobians differ. Mirrors: torch's GradcheckError"""
+    """Raised by gradcheck when the two Jacobians differ (a RuntimeError, like torch)."""
 
 
 def _as_tuple(x):
@@ -34,7 +34,7 @@ def _outputs(func, inputs):
 
 
 def _numerical_jacobians(func, inputs, diff_idx, eps):
-    """J[k][out] for input k: an array (n_out_elements, n_in_elements) by central differences.
+    """J[k][out] for input k: (n_out_elements, n_in_elements), by central differences.
 
     Runs with grad enabled, because gradgradcheck's func itself calls autograd.grad.
     """
@@ -45,7 +45,7 @@ def _numerical_jacobians(func, inputs, diff_idx, eps):
     for k in diff_idx:
         x = inputs[k]._data
         columns = []
-        for idx in np.ndindex(x.shape):   # one column per input element (it is a checker)
+        for idx in np.ndindex(x.shape):   # a column per input element (a checker)
             orig = x[idx].copy()
             x[idx] = orig + eps
             plus = values()
@@ -79,7 +79,8 @@ def _analytical_jacobians(func, inputs, diff_idx):
                     if tuple(g.shape) != tuple(diff_inputs[ki].shape):
                         raise GradcheckError(
                             f"Gradient for input {diff_idx[ki]} has shape "
-                            f"{tuple(g.shape)}, expected {tuple(diff_inputs[ki].shape)}")
+                            f"{tuple(g.shape)}, expected "
+                            f"{tuple(diff_inputs[ki].shape)}")
                     jac[ki][oi][row] = g._data.astype(np.float64).ravel()
     return jac
 
@@ -105,22 +106,24 @@ def _table(k, o, num, ana, shape, atol, rtol, limit=10):
 
 def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
               **kwargs):
-    """True when backward agrees with finite differences for every input that needs grad.
+    """True when backward agrees with finite differences for every input needing grad.
 
     Mirrors: torch.autograd.gradcheck
     """
     inputs = _as_tuple(inputs)
     diff_idx = [i for i, x in enumerate(inputs) if _is_tensor(x) and x.requires_grad]
     if not diff_idx:
-        raise ValueError("gradcheck expects at least one input tensor to require gradient,"
-                         " but none of the them have requires_grad=True.\nhint: create "
-                         "the inputs with requires_grad=True (and dtype=torch.float64).")
+        raise ValueError(
+            "gradcheck expects at least one input tensor to require gradient, but none "
+            "of the them have requires_grad=True.\nhint: create the inputs with "
+            "requires_grad=True (and dtype=torch.float64).")
     for i in diff_idx:
         if inputs[i].dtype.name != "float64":
             warnings.warn(
-                f"Input #{i} requires gradient and is not a double precision floating "
-                "point or complex. This check will likely fail if all the inputs are not "
-                "of double precision floating point or complex. ", stacklevel=2)
+                f"Input #{i} requires gradient and is not a double precision "
+                "floating point or complex. This check will likely fail if all the "
+                "inputs are not of double precision floating point or complex. ",
+                stacklevel=2)
     analytical = _analytical_jacobians(func, inputs, diff_idx)
     numerical = _numerical_jacobians(func, inputs, diff_idx, eps)
     for ki, k in enumerate(diff_idx):
@@ -135,9 +138,9 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                 f"Jacobian mismatch for output {o} with respect to input {k},\n"
                 f"numerical:{num!r}\nanalytical:{ana!r}\n\n"
                 + _table(k, o, num, ana, inputs[k].shape, atol, rtol)
-                + "\nhint: the backward for this op returns a different derivative than "
-                "the forward's slope; check its Math: line and the broadcasting of each "
-                "returned gradient.")
+                + "\nhint: the backward for this op returns a different derivative "
+                "than the forward's slope; check its Math: line and the broadcasting "
+                "of each returned gradient.")
     return True
 
 
@@ -161,8 +164,8 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     def first_derivative(*args):
         xs, gs = args[:n], args[n:]
         ys = _outputs(func, xs)
-        grads = autograd.grad(ys, [xs[i] for i in diff_idx], list(gs), create_graph=True,
-                              allow_unused=True)
+        grads = autograd.grad(ys, [xs[i] for i in diff_idx], list(gs),
+                              create_graph=True, allow_unused=True)
         return tuple(g for g in grads if g is not None)
 
     return gradcheck(first_derivative, inputs + tuple(grad_outputs), eps=eps, atol=atol,

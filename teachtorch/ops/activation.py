@@ -127,8 +127,8 @@ class Relu(Function):
     @staticmethod
     def forward(ctx, x):
         if x.dtype == np.bool_:
-            raise RuntimeError("Boolean inputs not supported for relu\nhint: relu needs "
-                               "numbers; convert with x.float().")
+            raise RuntimeError("Boolean inputs not supported for relu\nhint: relu "
+                               "needs numbers; convert with x.float().")
         y = array_of(np.maximum(x, x.dtype.type(0)))
         ctx.save_for_backward(y)
         return y

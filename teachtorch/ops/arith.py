@@ -337,7 +337,7 @@ def div(input, other, *, rounding_mode=None, out=None):
             input._data.dtype.kind == "f":
         return Div.apply(input, other)
     if not is_tensor(input):
-        if rounding_mode is None:  # number / tensor: PyTorch records reciprocal * number
+        if rounding_mode is None:  # number / tensor: PyTorch records 1/tensor * number
             return _finish(reciprocal(other) * input, out)
         from teachtorch.ops._util import as_tensor
 

@@ -95,8 +95,8 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """|input - other| <= atol + rtol * |other|, element-wise. Mirrors: torch.isclose"""
     if input.dtype is not other.dtype:
         raise RuntimeError(
-            f"{input.dtype} did not match {other.dtype}\nhint: isclose compares tensors "
-            "of one dtype; convert one side first, e.g. other.to(input.dtype).")
+            f"{input.dtype} did not match {other.dtype}\nhint: isclose compares "
+            "tensors of one dtype; convert one side first, e.g. other.to(input.dtype).")
     return make(array_of(np.isclose(input._data, other._data, rtol, atol,
                                     equal_nan)))
 

@@ -26,9 +26,9 @@ def _parse(equation, n):
         out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
     terms = lhs.split(",")
     if len(terms) != n:
-        raise RuntimeError(f"einsum(): more operands were provided than specified in the "
-                           f"equation\nhint: '{equation}' names {len(terms)} operand(s), "
-                           f"but {n} were given.")
+        raise RuntimeError(
+            "einsum(): more operands were provided than specified in the equation\n"
+            f"hint: '{equation}' names {len(terms)} operand(s), but {n} were given.")
     for t in terms:
         if len(set(t)) != len(t):
             raise NotImplementedError(
@@ -60,7 +60,8 @@ class Einsum(Function):
         for i, term in enumerate(ctx.terms):
             if not ctx.needs_input_grad[i]:
                 continue
-            others = [(t, x) for j, (t, x) in enumerate(zip(ctx.terms, operands)) if j != i]
+            others = [(t, x) for j, (t, x) in enumerate(zip(ctx.terms, operands))
+                      if j != i]
             known = ctx.out + "".join(t for t, _ in others)
             kept = "".join(c for c in term if c in known)
             g = einsum(",".join([ctx.out] + [t for t, _ in others]) + "->" + kept,
@@ -80,10 +81,10 @@ def einsum(equation, *operands):
     for t, x in zip(terms, operands):
         if not is_tensor(x) or x.dim() != len(t):
             raise RuntimeError(
-                f"einsum(): the number of subscripts in the equation ({len(t)}) does not "
-                f"match the number of dimensions ({x.dim()}) for operand "
-                f"{terms.index(t)} and no ellipsis was given\nhint: give one letter per "
-                "dimension of each operand.")
+                f"einsum(): the number of subscripts in the equation ({len(t)}) does "
+                f"not match the number of dimensions ({x.dim()}) for operand "
+                f"{terms.index(t)} and no ellipsis was given\nhint: give one letter "
+                "per dimension of each operand.")
     if len(terms) == 1:  # one operand: a sum over the dropped letters, then a permute
         term, x = terms[0], operands[0]
         dropped = tuple(i for i, c in enumerate(term) if c not in out)

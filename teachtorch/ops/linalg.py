@@ -54,7 +54,7 @@ def _check_matmul(a, b, grad=True):
             rows = int(np.prod(a.shape[:-1]))
             raise RuntimeError(_errors.matmul_shapes((rows, ka), b.shape))
         return
-    if na == 2:                         # (n, k) @ (..., k, m): PyTorch computes (b^T a^T)^T
+    if na == 2:                         # (n, k) @ (..., k, m): PyTorch runs (b^T a^T)^T
         if ta is not tb:
             raise RuntimeError(_errors.mm_dtype(ta, tb))
         if ka != kb:
@@ -71,9 +71,9 @@ def _check_matmul(a, b, grad=True):
 
 def _check_dot(a, b):
     if a.ndim != 1 or b.ndim != 1:
-        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors"
-                           "\nhint: dot is for two vectors; use @ or torch.matmul for "
-                           "matrices.")
+        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D "
+                           "tensors\nhint: dot is for two vectors; use @ or "
+                           "torch.matmul for matrices.")
     if a.dtype != b.dtype:
         raise RuntimeError(_errors.dot_dtype(_name(a), _name(b)))
     if a.shape[0] != b.shape[0]:
@@ -272,7 +272,8 @@ def bmm(input, mat2, *, out=None):
     if a.dtype != b.dtype:
         raise RuntimeError(_errors.bmm_dtype(_name(a), _name(b)))
     if b.shape[:2] != (a.shape[0], a.shape[2]):
-        raise RuntimeError(_errors.bmm_size([a.shape[0], a.shape[2]], list(b.shape[:2])))
+        expected = [a.shape[0], a.shape[2]]
+        raise RuntimeError(_errors.bmm_size(expected, list(b.shape[:2])))
     return _out(Bmm.apply(input, mat2), out)
 
 
@@ -280,7 +281,8 @@ def mv(input, vec, *, out=None):
     """Matrix (n, k) times vector (k,). Mirrors: torch.mv"""
     if input.dim() != 2 or vec.dim() != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.dim()}, "
-                           f"{vec.dim()}\nhint: mv takes a 2-D matrix and a 1-D vector.")
+                           f"{vec.dim()}\nhint: mv takes a 2-D matrix and a 1-D "
+                           "vector.")
     a, v = input._data, vec._data
     if a.dtype != v.dtype:
         raise RuntimeError(_errors.mv_dtype(_name(v), _name(a)))

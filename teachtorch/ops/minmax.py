@@ -42,7 +42,8 @@ def _check_nonempty(x, name, dim=None):
             f"{name}(): Expected reduction dim {dim} to have non-zero size." if dim
             is not None else f"{name}(): Expected reduction dim to be specified for "
             "input.numel() == 0. Specify the reduction dim with the 'dim' argument."
-            f"\nhint: the tensor is empty{where}; there is nothing to take the {name} of.")
+            f"\nhint: the tensor is empty{where}; there is nothing to take the {name} "
+            "of.")
 
 
 class Amax(Function):
@@ -188,7 +189,8 @@ def _values_indices(cls, kind, input, dim, keepdim):
     d = wrap_dim(dim, input.dim())
     _check_nonempty(input._data, kind, d)
     if input._data.ndim == 0:
-        return getattr(return_types, kind)(input.clone(), make(get_array_module(input._data).zeros((), np.int64)))
+        index = make(get_array_module(input._data).zeros((), np.int64))
+        return getattr(return_types, kind)(input.clone(), index)
     values, indices = cls.apply(input, d, keepdim)
     return getattr(return_types, kind)(values, indices)
 

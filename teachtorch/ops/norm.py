@@ -66,7 +66,10 @@ class VectorNorm(Function):
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
-    """The ord-norm of x over dim (all elements when None). Mirrors: torch.linalg.vector_norm"""
+    """The ord-norm of x over dim (all elements when None).
+
+    Mirrors: torch.linalg.vector_norm
+    """
     if not x.dtype.is_floating_point:
         raise RuntimeError(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. "

@@ -282,8 +282,8 @@ class Tan(Function):
 def _erf_array(x):
     """erf in float64 without SciPy: a series near 0, a continued fraction far out.
 
-    |x| < 3:  erf(x) = 2/sqrt(pi) * x * exp(-x**2) * sum_n (2x**2)**n / (1*3*...*(2n+1))
-    |x| >= 3: erfc(x) = exp(-x**2) / sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...))))
+    |x| < 3:  erf(x) = 2/sqrt(pi) x exp(-x**2) sum_n (2x**2)**n / (1*3*...*(2n+1))
+    |x| >= 3: erfc(x) = exp(-x**2) / sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ..))))
     Both loops run over terms (a fixed count), never over elements.
     """
     x = x.astype(np.float64)

@@ -187,7 +187,10 @@ class Std(Function):
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
-    """Sum over all elements, or along ``dim`` (an int or a tuple). Mirrors: torch.sum"""
+    """Sum over all elements, or along ``dim`` (an int or a tuple).
+
+    Mirrors: torch.sum
+    """
     dim = dim_or_axis(dim, axis)
     np_dtype = dtypes.to_dtype(dtype).np if dtype is not None else None
     if dim is None:
@@ -266,6 +269,9 @@ def any(input, dim=None, keepdim=False):
 
 
 def count_nonzero(input, dim=None):
-    """How many elements (along dim) are not zero, as int64. Mirrors: torch.count_nonzero"""
+    """How many elements (along dim) are not zero, as int64.
+
+    Mirrors: torch.count_nonzero
+    """
     axis = None if dim is None else normalize_dims(dim, input.dim())
     return make(array_of(np.count_nonzero(input._data, axis=axis)).astype(np.int64))

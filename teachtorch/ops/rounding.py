@@ -144,7 +144,8 @@ class NanToNum(Function):
         hi = info.max if posinf is None else posinf
         lo = info.min if neginf is None else neginf
         out = np.where(out == np.inf, x.dtype.type(hi), out)
-        return np.where(out == -np.inf, x.dtype.type(lo), out).astype(x.dtype, copy=False)
+        out = np.where(out == -np.inf, x.dtype.type(lo), out)
+        return out.astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad_output):

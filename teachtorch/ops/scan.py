@@ -52,7 +52,8 @@ class Cumprod(Function):
         ctx.dim = dim
         if dtype is None and x.dtype.kind in "biu":
             dtype = np.int64
-        y = np.cumprod(x, axis=dim, dtype=dtype) if x.ndim else x.astype(dtype or x.dtype)
+        y = np.cumprod(x, axis=dim, dtype=dtype) if x.ndim else x.astype(
+            dtype or x.dtype)
         ctx.save_for_backward(x, y)
         return y
 

@@ -161,9 +161,11 @@ def clamp(input, min=None, max=None, *, out=None):
     d = dtypes.result_type(input, min, max)
     np_d = None if d.np == input._data.dtype else d.np
     if is_tensor(min) or is_tensor(max):
-        like = input._data
-        lo = min if min is None or is_tensor(min) else make(np.full_like(like, min, d.np, shape=()))
-        hi = max if max is None or is_tensor(max) else make(np.full_like(like, max, d.np, shape=()))
+        def bound(v):  # a number next to a tensor bound becomes a 0-d tensor
+            if v is None or is_tensor(v):
+                return v
+            return make(np.full_like(input._data, v, d.np, shape=()))
+        lo, hi = bound(min), bound(max)
         r = ClampTensor.apply(input, lo, hi, dtype=np_d)
     else:
         r = Clamp.apply(input, min, max, dtype=np_d)

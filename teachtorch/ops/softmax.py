@@ -111,7 +111,10 @@ def _prepare(input, dim, dtype, name):
 
 
 def softmax(input, dim=None, dtype=None):
-    """Turn scores into probabilities along dim (they sum to 1). Mirrors: torch.softmax"""
+    """Turn scores into probabilities along dim (they sum to 1).
+
+    Mirrors: torch.softmax
+    """
     input, d = _prepare(input, dim, dtype, "softmax")
     return Softmax.apply(input, d)
 
@@ -123,13 +126,16 @@ def log_softmax(input, dim=None, dtype=None):
 
 
 def softmax_naive(input, dim):
-    """The textbook formula exp(x) / sum(exp(x)); overflows for large x (see softmax)."""
+    """The textbook formula exp(x) / sum(exp(x)); overflows for large x."""
     e = input.exp()
     return e / e.sum(dim, keepdim=True)
 
 
 def logsumexp(input, dim, keepdim=False):
-    """log(sum(exp(input))) over dim, stable for large values. Mirrors: torch.logsumexp"""
+    """log(sum(exp(input))) over dim, stable for large values.
+
+    Mirrors: torch.logsumexp
+    """
     if not input.dtype.is_floating_point:
         input = input.to(dtypes.get_default_dtype())
     dims = normalize_dims(dim, input.dim()) if input.dim() else ()
