@@ -199,7 +199,7 @@ def _esc(text):
 def _leaf_label(n, show):
     parts = [_esc(n["name"] or "leaf"), "AccumulateGrad"]
     if "shape" in show:
-        parts.append(_esc(str(n["shape"])))
+        parts.append("shape " + _esc(str(n["shape"])))
     if "data" in show:
         parts.append("data " + _esc(fmt_array(n["data"])))
     if "grad" in show:
