@@ -49,7 +49,12 @@ class Embedding(Function):
         rows = g2._data if scale is None else g2._data * scale[:, None].astype(
             g2._data.dtype)
         grad = xp.zeros(shape, g2._data.dtype)
-        xp.add.at(grad, flat, rows)       # scatter-add, repeated rows summed
+        # scatter-add with repeated ids summed: sort the ids, then add up each run
+        order = xp.argsort(flat, kind="stable")
+        ids = flat[order]
+        starts = xp.flatnonzero(xp.r_[True, ids[1:] != ids[:-1]]) if ids.size else ids
+        if ids.size:
+            grad[ids[starts]] = xp.add.reduceat(rows[order], starts, axis=0)
         if padding_idx is not None:
             grad[padding_idx] = 0
         return _const(grad)
