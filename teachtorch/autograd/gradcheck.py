@@ -13,6 +13,8 @@ import warnings
 
 import numpy as np
 
+from teachtorch._backend import to_numpy
+
 
 class GradcheckError(RuntimeError):
     """Raised by gradcheck when the two Jacobians differ (a RuntimeError, like torch)."""
@@ -39,7 +41,8 @@ def _numerical_jacobians(func, inputs, diff_idx, eps):
     Runs with grad enabled, because gradgradcheck's func itself calls autograd.grad.
     """
     def values():
-        return [o._data.astype(np.float64).ravel() for o in _outputs(func, inputs)]
+        return [to_numpy(o._data).astype(np.float64).ravel()
+                for o in _outputs(func, inputs)]
 
     jacobians = []
     for k in diff_idx:
@@ -81,7 +84,7 @@ def _analytical_jacobians(func, inputs, diff_idx):
                             f"Gradient for input {diff_idx[ki]} has shape "
                             f"{tuple(g.shape)}, expected "
                             f"{tuple(diff_inputs[ki].shape)}")
-                    jac[ki][oi][row] = g._data.astype(np.float64).ravel()
+                    jac[ki][oi][row] = to_numpy(g._data).astype(np.float64).ravel()
     return jac
 
 
