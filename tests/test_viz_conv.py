@@ -189,3 +189,18 @@ def test_out_of_range_cell_play_and_repr():
                            "kernel_size=2, stride=2, padding=0, dilation=1, "
                            "ceil_mode=False, output_shape=(1, 1, 3, 3))")
     assert view._repr_mimebundle_()["image/svg+xml"].startswith("<svg")
+
+
+def test_avg_pool_arithmetic_shows_pytorchs_divisor():
+    for p, ceil in [(0, False), (1, False), (1, True)]:
+        view = ConvWindowView(mode="avg_pool2d", input_size=(6, 6), kernel_size=3,
+                              stride=2, padding=p, ceil_mode=ceil)
+        ref = F.avg_pool2d(torch.tensor(geo.sample_input(6, 6))[None, None], 3, 2, p,
+                           ceil_mode=ceil)[0, 0]
+        ho, wo = ref.shape
+        for i, j in [(0, 0), (ho - 1, wo - 1)]:
+            view.controls["out_row"].value, view.controls["out_col"].value = i, j
+            terms, rest = view.state["arithmetic"][1:].split(") / ")
+            divisor = int(rest.split(" = ")[0])
+            total = sum(float(t) for t in terms.split(" + "))
+            assert total / divisor == pytest.approx(float(ref[i, j]), rel=1e-5)

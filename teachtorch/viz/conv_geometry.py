@@ -155,7 +155,8 @@ def compute(mode, input_size, kernel_size, stride=1, padding=0, dilation=1,
     (h, w), (kh, kw) = _pair(input_size), _pair(kernel_size)
     out = {"output_shape": shape, "error": error, "formula": lines,
            "x": sample_input(max(h, 1), max(w, 1)),
-           "weight": sample_weight(max(kh, 1), max(kw, 1)), "bias": 1.0, "output": None}
+           "weight": sample_weight(max(kh, 1), max(kw, 1)), "bias": 1.0, "output": None,
+           "padding": _pair(padding)}
     if error is None:
         out["output"] = _output(mode, out["x"], out["weight"], shape[2:], kernel_size,
                                 stride, padding, dilation)
@@ -254,4 +255,8 @@ def arithmetic(mode, data, cells, in_input, out_cell):
     vals = [f"{x[r, c]:g}" for (r, c, _, _), ok in zip(cells, in_input) if ok]
     if mode == "max_pool2d":
         return f"max({', '.join(vals)}) = {value:g}"
-    return f"({' + '.join(vals)}) / divisor = {value:.4g}"
+    # count_include_pad=True: the divisor counts the window's cells inside the padded
+    # input (a ceil_mode window hanging past it counts less)
+    (h, w), (ph, pw) = x.shape, data["padding"]
+    divisor = sum(-ph <= r < h + ph and -pw <= c < w + pw for r, c, _, _ in cells)
+    return f"({' + '.join(vals)}) / {divisor} = {value:.4g}"
