@@ -17,7 +17,7 @@ from teachtorch._backend import to_numpy
 
 
 class GradcheckError(RuntimeError):
-    """Raised by gradcheck when the two Jacobians differ (a RuntimeError, like torch)."""
+    """Raised by gradcheck when the Jacobians differ; a RuntimeError, as in torch."""
 
 
 def _as_tuple(x):
