@@ -262,7 +262,7 @@ def the_model_class(torch):
 
     class TheModelClass(nn.Module):
         def __init__(self):
-            super(TheModelClass, self).__init__()
+            super(TheModelClass, self).__init__()  # noqa: UP008 (as in the note)
             self.conv1 = nn.Conv2d(3, 6, 5)
             self.pool = nn.MaxPool2d(2, 2)
             self.conv2 = nn.Conv2d(6, 16, 5)
