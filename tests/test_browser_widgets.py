@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from teachtorch.viz import conv_geometry as geo
+from teachtorch.viz import rnn_unroll as ru
 
 CHROMIUM = "/usr/bin/chromium"
 NOTEBOOK = Path(__file__).parent / "browser" / "widgets.ipynb"
@@ -135,6 +136,18 @@ def test_widgets_render_and_respond_to_the_keyboard(lab):
             assert "x.grad from autograd = 13 (equal)" in bp
             rnn = page.locator(".teachtorch-rnnunrollview svg").first.text_content()
             assert "f_t = σ(" in rnn
+            # the time-step slider: the forget gate the model computes for t=4
+            x = ru.sample_sequence("sine", 8, 3)
+            f4 = ru.unroll("lstm", x, ru.make_weights("lstm", 3, 4, 0))["f"][4]
+            want_rnn = "at t=4: [" + ", ".join(f"{v:.3f}" for v in f4) + "]"
+            assert want_rnn not in rnn
+            step = page.locator(".teachtorch-rnnunrollview .widget-hslider").filter(
+                has_text="time step")
+            step.locator(".noUi-handle").first.focus()
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function(
+                "([sel, txt]) => document.querySelector(sel).textContent.includes(txt)",
+                arg=[".teachtorch-rnnunrollview svg", want_rnn])
 
             shots = os.environ.get("TEACHTORCH_SCREENSHOTS")
             if shots:
