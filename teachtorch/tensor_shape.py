@@ -3,7 +3,7 @@
 One line each, delegating to ``teachtorch.ops``. The view methods here share memory
 with the tensor they are called on; see ``ops/views.py``.
 """
-from teachtorch import ops
+from teachtorch import _errors, ops
 
 
 class TensorShapeMixin:
@@ -39,10 +39,10 @@ class TensorShapeMixin:
     def select(self, dim, index): return ops.select(self, dim, index)
 
     # ----- views that replace self's shape (in place) --------------------------------
-    def t_(self): return _become(self, ops.t(self))
-    def transpose_(self, dim0, dim1): return _become(self, ops.transpose(self, dim0, dim1))
-    def unsqueeze_(self, dim): return _become(self, ops.unsqueeze(self, dim))
-    def squeeze_(self, dim=None): return _become(self, ops.squeeze(self, dim))
+    def t_(self): return t_(self)
+    def transpose_(self, dim0, dim1): return transpose_(self, dim0, dim1)
+    def unsqueeze_(self, dim): return unsqueeze_(self, dim)
+    def squeeze_(self, dim=None): return squeeze_(self, dim)
     def resize_(self, *sizes): return ops.resize_(self, *sizes)
     def resize_as_(self, other): return ops.resize_(self, other.shape)
 
@@ -134,14 +134,6 @@ def _new(fn, t, dtype, device, requires_grad, *args):
                                  requires_grad=requires_grad)
 
 
-def _become(t, view):
-    """Make t itself look like view (same memory, new shape): the *_ shape ops."""
-    t._data = view._data
-    if view.grad_fn is not None:
-        t.grad_fn, t._output_nr = view.grad_fn, view._output_nr
-    return t
-
-
 def _random_fill(t, kind, a, b, generator):
     from teachtorch import random as _random
 
@@ -149,3 +141,62 @@ def _random_fill(t, kind, a, b, generator):
     _random.fill_(t._data, kind, a, b, generator)
     t._bump()
     return t
+
+
+# ----- the in-place shape changes: x.t_(), x.unsqueeze_(0) ... ----------------------
+# PyTorch gives these their own node names (TBackward1 ...); the math is the same.
+_INPLACE = {}
+
+
+def _inplace_node(name):
+    """The view Function for x.t_() etc.: same math, PyTorch's in-place node name."""
+    if not _INPLACE:  # built on first use (ops is still importing when this loads)
+        v = ops.views
+        for key, base, node in [("TInplace", v.T, "TBackward1"),
+                                ("TransposeInplace", v.Transpose, "TransposeBackward1"),
+                                ("UnsqueezeInplace", v.Unsqueeze, "UnsqueezeBackward1"),
+                                ("SqueezeInplace", v.Squeeze, "SqueezeBackward3"),
+                                ("SqueezeDimInplace", v.Squeeze, "SqueezeBackward4"),
+                                ("SqueezeDimsInplace", v.Squeeze, "SqueezeBackward5")]:
+            _INPLACE[key] = type(key, (base,), {"node_name": node})
+    return _INPLACE[name]
+
+
+def _become(x, cls, *args):
+    """Make x itself the view cls would return (same memory, new shape and strides)."""
+    from teachtorch.autograd import grad_mode
+
+    if x.requires_grad and x.grad_fn is None and grad_mode.is_grad_enabled():
+        raise RuntimeError(_errors.leaf_inplace())
+    y = _inplace_node(cls).apply(x, *args)
+    x._data = y._data
+    if y.grad_fn is not None:
+        x.grad_fn, x._output_nr = y.grad_fn, 0
+    x._vc[0] += 1
+    return x
+
+
+def t_(x):
+    """Transpose x in place (its shape and strides change; no data moves)."""
+    ops.t(x)  # the checks
+    return _become(x, "TInplace", *((0, 1) if x.dim() == 2 else (0, 0)))
+
+
+def transpose_(x, dim0, dim1):
+    n = x.dim()
+    return _become(x, "TransposeInplace", ops._util.wrap_dim(dim0, n), ops._util.wrap_dim(dim1, n))
+
+
+def unsqueeze_(x, dim):
+    return _become(x, "UnsqueezeInplace", ops._util.wrap_dim(dim, x.dim() + 1))
+
+
+def squeeze_(x, dim=None):
+    if dim is None:
+        dims = tuple(i for i, n in enumerate(x.shape) if n == 1)
+        return _become(x, "SqueezeInplace", dims)
+    many = isinstance(dim, (tuple, list))
+    n = x.dim()
+    dims = tuple(ops._util.wrap_dim(d, n) for d in (dim if many else (dim,))) if n else ()
+    dims = tuple(d for d in dims if x.shape[d] == 1)
+    return _become(x, "SqueezeDimsInplace" if many else "SqueezeDimInplace", dims)

@@ -292,3 +292,22 @@ def test_shape_errors_match_torch_type(fn):
             fn(lib, x)
         errs.append(type(e.value))
     assert errs[0] is errs[1]
+
+
+def test_in_place_shape_ops_record_history_like_torch():
+    res = []
+    for lib in (torch, teachtorch):
+        out = []
+        x = lib.ones(2, 3, requires_grad=True)
+        with pytest.raises(RuntimeError) as e:
+            x.t_()
+        out.append(str(e.value).split("\nhint:")[0])
+        y = lib.arange(6.0, requires_grad=True).view(2, 1, 3) * 2
+        for name, args in (("transpose_", (0, 2)), ("unsqueeze_", (0,)), ("squeeze_", ()),
+                           ("unsqueeze_", (0,)), ("squeeze_", (0,)), ("unsqueeze_", (-1,)),
+                           ("squeeze_", ((2,),)), ("t_", ())):
+            getattr(y, name)(*args)
+            out.append((type(y.grad_fn).__name__, tuple(y.shape), y.stride(), y._version))
+        (y * lib.arange(6.0).view(tuple(y.shape))).sum().backward()
+        res.append(out)
+    assert res[1] == res[0]

@@ -190,6 +190,10 @@ class SqueezeDim(Squeeze):
     node_name = "SqueezeBackward1"
 
 
+class SqueezeDims(Squeeze):
+    node_name = "SqueezeBackward2"
+
+
 class Unsqueeze(ViewFunction):
     """Insert a size-1 dim.
 
@@ -329,10 +333,11 @@ def squeeze(input, dim=None):
     if dim is None:
         return Squeeze.apply(input, tuple(i for i, n in enumerate(input.shape) if n == 1))
     n = input.dim()
-    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+    many = isinstance(dim, (tuple, list))
+    dims = dim if many else (dim,)
     dims = tuple(wrap_dim(d, n) for d in dims) if n else ()
     dims = tuple(d for d in dims if input.shape[d] == 1)
-    return SqueezeDim.apply(input, dims)
+    return (SqueezeDims if many else SqueezeDim).apply(input, dims)
 
 
 def unsqueeze(input, dim):
