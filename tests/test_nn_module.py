@@ -510,3 +510,14 @@ def test_double_precision_model_end_to_end():
     for (n, p), (_, q) in zip(mo.named_parameters(), mt.named_parameters()):
         assert p.grad.dtype == teachtorch.float64
         assert_close(p.grad, q.grad, rtol=1e-9, atol=1e-12)
+
+
+def test_module_init_rejects_arguments_like_torch():
+    for nn in (tnn, torch.nn):
+        class M(nn.Module):
+            pass
+        with pytest.raises(TypeError, match=r"M.__init__\(\) takes 1 positional "
+                           "argument but 2 were given"):
+            nn.Module.__init__(M(), 3)
+        with pytest.raises(TypeError, match="got an unexpected keyword argument 'foo'"):
+            nn.Module.__init__(M(), foo=1)

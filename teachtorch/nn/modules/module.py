@@ -48,9 +48,14 @@ class Module(ModuleStateMixin):
     call_super_init = False
 
     def __init__(self, *args, **kwargs):
-        if args or kwargs:
+        if kwargs:
             raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword "
-                            f"argument '{next(iter(kwargs), '')}'")
+                            f"argument '{next(iter(kwargs))}'")
+        if args:
+            raise TypeError(f"{type(self).__name__}.__init__() takes 1 positional "
+                            f"argument but {len(args) + 1} were given\nhint: "
+                            "super().__init__() takes no arguments; keep your layer's "
+                            "own arguments for your __init__.")
         d = self.__dict__
         d["training"] = True
         d["_parameters"] = OrderedDict()
