@@ -162,3 +162,19 @@ def test_static_fallback_bundle():
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert base64.b64decode(bundle["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
     np.testing.assert_equal(len(view.widget.children) > 3, True)
+
+
+def test_collapse_by_module_teachtorch_equals_torch():
+    graphs = []
+    for lib in (teachtorch, torch):
+        lib.manual_seed(0)
+        lin = lib.nn.Linear(2, 3)
+        x = lib.ones(4, 2, requires_grad=True)
+        out = lin(x).relu().sum()
+        view = GraphView(out, names={"lin": lin, "x": x, "out": out})
+        view.controls["collapse"].value = True
+        view.controls["data"].value = False
+        view.controls["saved"].value = False  # torch's saved tensors are not read
+        graphs.append(view.state["dot"])
+    assert graphs[0] == graphs[1]
+    assert "module_lin" in graphs[0]
