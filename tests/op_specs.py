@@ -1,4 +1,4 @@
-"""The op table: every element-wise/reduction/matmul op, its NumPy reference, its domain.
+"""The op table: each element-wise/reduction/matmul op, NumPy reference, domain.
 
 One row (OpSpec) per op. ``fn(lib, *tensors)`` is written once and run on both
 ``teachtorch`` and ``torch`` (lib is the module), so the same lambda is the test of
@@ -55,15 +55,16 @@ def _np_softmax(x, axis):
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def _last(x):
-    return -1 if x.ndim else None
+def _np_lower_median(a):
+    """The lower median along the last axis (PyTorch's median picks the lower one)."""
+    return np.sort(a, -1)[..., (a.shape[-1] - 1) // 2]
 
 
 OPS = [
-    # ----- arithmetic ------------------------------------------------------------------
+    # ----- arithmetic -----------------------------------------------------------------
     OpSpec("add", lambda lib, a, b: a + b, np.add, nargs=2),
-    OpSpec("add_alpha", lambda lib, a, b: lib.add(a, b, alpha=2.5), lambda a, b: a + 2.5 * b,
-           nargs=2),
+    OpSpec("add_alpha", lambda lib, a, b: lib.add(a, b, alpha=2.5),
+           lambda a, b: a + 2.5 * b, nargs=2),
     OpSpec("sub", lambda lib, a, b: a - b, np.subtract, nargs=2),
     OpSpec("rsub_scalar", lambda lib, a: 3 - a, lambda a: 3 - a),
     OpSpec("mul", lambda lib, a, b: a * b, np.multiply, nargs=2),
@@ -79,7 +80,8 @@ OPS = [
     OpSpec("fmod", lambda lib, a, b: lib.fmod(a, b), np.fmod, nargs=2, domain=(0.3, 3),
            grad=False),
     OpSpec("neg", lambda lib, a: -a, np.negative),
-    OpSpec("reciprocal", lambda lib, a: a.reciprocal(), np.reciprocal, avoid=(0,), gap=0.3),
+    OpSpec("reciprocal", lambda lib, a: a.reciprocal(), np.reciprocal, avoid=(0,),
+           gap=0.3),
     OpSpec("pow_scalar", lambda lib, a: a ** 3, lambda a: a ** 3),
     OpSpec("pow_half", lambda lib, a: a ** 0.5, np.sqrt, domain=(0.2, 3)),
     OpSpec("pow_tensor", lambda lib, a, b: a ** b, np.power, nargs=2, domain=(0.2, 2)),
@@ -89,8 +91,8 @@ OPS = [
            lambda a, b: a + 0.5 * a * b, nargs=2),
     OpSpec("addcdiv", lambda lib, a, b: lib.addcdiv(a, a, b, value=0.5),
            lambda a, b: a + 0.5 * a / b, nargs=2, avoid=(0,), gap=0.3),
-    OpSpec("lerp", lambda lib, a, b: lib.lerp(a, b, 0.3), lambda a, b: a + 0.3 * (b - a),
-           nargs=2),
+    OpSpec("lerp", lambda lib, a, b: lib.lerp(a, b, 0.3),
+           lambda a, b: a + 0.3 * (b - a), nargs=2),
     # ----- element-wise ---------------------------------------------------------------
     _u("exp", np.exp),
     _u("exp2", np.exp2),
@@ -163,20 +165,24 @@ OPS = [
            min_rank=1),
     OpSpec("log_softmax", lambda lib, a: a.log_softmax(0),
            lambda a: np.log(_np_softmax(a, 0)), min_rank=1),
-    # ----- matrix products --------------------------------------------------------------
-    OpSpec("mm", lambda lib, a, b: a @ b, np.matmul, nargs=2, fixed_shapes=((2, 3), (3, 4))),
+    # ----- matrix products ------------------------------------------------------------
+    OpSpec("mm", lambda lib, a, b: a @ b, np.matmul, nargs=2,
+           fixed_shapes=((2, 3), (3, 4))),
     OpSpec("bmm", lambda lib, a, b: lib.bmm(a, b), np.matmul, nargs=2,
            fixed_shapes=((2, 2, 3), (2, 3, 2))),
     OpSpec("matmul_bcast", lambda lib, a, b: a @ b, np.matmul, nargs=2,
            fixed_shapes=((2, 1, 2, 3), (3, 3, 2))),
-    OpSpec("mv", lambda lib, a, b: a @ b, np.matmul, nargs=2, fixed_shapes=((3, 4), (4,))),
-    OpSpec("vm", lambda lib, a, b: a @ b, np.matmul, nargs=2, fixed_shapes=((3,), (3, 2))),
+    OpSpec("mv", lambda lib, a, b: a @ b, np.matmul, nargs=2,
+           fixed_shapes=((3, 4), (4,))),
+    OpSpec("vm", lambda lib, a, b: a @ b, np.matmul, nargs=2,
+           fixed_shapes=((3,), (3, 2))),
     OpSpec("dot", lambda lib, a, b: lib.dot(a, b), np.dot, nargs=2,
            fixed_shapes=((4,), (4,))),
     OpSpec("outer", lambda lib, a, b: lib.outer(a, b), np.outer, nargs=2,
            fixed_shapes=((3,), (2,))),
     OpSpec("addmm", lambda lib, a, b: lib.addmm(b[0], a, b, beta=0.5, alpha=2.0),
-           lambda a, b: 0.5 * b[0] + 2.0 * a @ b, nargs=2, fixed_shapes=((3, 3), (3, 2))),
+           lambda a, b: 0.5 * b[0] + 2.0 * a @ b, nargs=2,
+           fixed_shapes=((3, 3), (3, 2))),
     OpSpec("einsum_mm", lambda lib, a, b: lib.einsum("ij,jk->ik", a, b), np.matmul,
            nargs=2, fixed_shapes=((2, 3), (3, 4))),
     OpSpec("einsum_bmm", lambda lib, a, b: lib.einsum("bij,bjk->bik", a, b), np.matmul,
@@ -206,13 +212,12 @@ OPS = [
            grad=False),
     OpSpec("pow_neg_int", lambda lib, a: a ** -2, lambda a: a ** -2.0, avoid=(0,),
            gap=0.3),
-    OpSpec("cumsum_dim0", lambda lib, a: a.cumsum(0), lambda a: a.cumsum(0), min_rank=1),
-    OpSpec("median_dim", lambda lib, a: a.median(-1).values,
-           lambda a: np.take_along_axis(a, np.argsort(a, -1)[..., (a.shape[-1] - 1) // 2:
-                                                          (a.shape[-1] - 1) // 2 + 1],
-                                        -1)[..., 0], min_rank=1, tags=("kinks",)),
-    OpSpec("norm_p3", lambda lib, a: a.norm(3), lambda a: (np.abs(a) ** 3).sum() ** (1 / 3),
-           avoid=(0,), gap=0.2),
+    OpSpec("cumsum_dim0", lambda lib, a: a.cumsum(0), lambda a: a.cumsum(0),
+           min_rank=1),
+    OpSpec("median_dim", lambda lib, a: a.median(-1).values, _np_lower_median,
+           min_rank=1, tags=("kinks",)),
+    OpSpec("norm_p3", lambda lib, a: a.norm(3),
+           lambda a: (np.abs(a) ** 3).sum() ** (1 / 3), avoid=(0,), gap=0.2),
     OpSpec("logsumexp_dims", lambda lib, a: a.logsumexp((0, -1)),
            lambda a: np.log(np.exp(a).sum((0, -1))), min_rank=2),
     OpSpec("std_all", lambda lib, a: a.std(), lambda a: a.std(ddof=1), min_rank=1,
@@ -234,7 +239,7 @@ def all_specs():
     return specs + list(SHAPE_OPS)
 
 
-# ----- drawing inputs for a spec (used by test_ops_property.py and by A2's tests) -------
+# ----- drawing inputs for a spec (test_ops_property.py; A2 may reuse) ----------------
 def shapes_for(spec, rng, max_rank=3):
     """Shapes for spec's inputs: a main shape, then broadcastable partners."""
     if spec.fixed_shapes is not None:
@@ -272,7 +277,7 @@ def values_for(spec, shapes, rng, dtype=np.float64):
 
 
 def non_contiguous(a, rng):
-    """The same values as a, laid out non-contiguously (a transposed or strided view)."""
+    """The values of a, laid out non-contiguously (a transposed or strided view)."""
     if a.ndim >= 2 and rng.random() < 0.5:
         return np.ascontiguousarray(np.swapaxes(a, 0, -1)).swapaxes(0, -1)
     if a.ndim >= 1:
@@ -283,8 +288,8 @@ def non_contiguous(a, rng):
 
 
 def check_like_torch(fn, arrays, *, grad=True, atol=1e-5, rtol=1e-4):
-    """Run fn(lib, *tensors) on torch and teachtorch from the same arrays; compare values,
-    dtype, shape, grad_fn name and the gradient of every input. Returns both outputs."""
+    """Run fn(lib, *tensors) on torch and teachtorch from the same arrays; compare
+    values, dtype, shape, grad_fn name and every input's gradient. Returns both."""
     import torch
 
     import teachtorch
@@ -305,8 +310,8 @@ def check_like_torch(fn, arrays, *, grad=True, atol=1e-5, rtol=1e-4):
     (ours, our_grads), (theirs, their_grads) = results
     assert tuple(ours.shape) == tuple(theirs.shape), (ours.shape, theirs.shape)
     assert str(ours.dtype) == str(theirs.dtype), (ours.dtype, theirs.dtype)
-    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=rtol,
-                               atol=atol, equal_nan=True)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(),
+                               rtol=rtol, atol=atol, equal_nan=True)
     assert type(ours.grad_fn).__name__ == type(theirs.grad_fn).__name__
     if their_grads is not None:
         for g_ours, g_theirs in zip(our_grads, their_grads):

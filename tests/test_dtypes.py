@@ -1,4 +1,5 @@
 """dtypes and type promotion against PyTorch."""
+
 import itertools
 
 import numpy as np
@@ -7,8 +8,17 @@ import torch
 
 import teachtorch
 
-NAMES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32",
-         "float64"]
+NAMES = [
+    "bool",
+    "uint8",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "float16",
+    "float32",
+    "float64",
+]
 
 
 @pytest.mark.parametrize("a,b", list(itertools.product(NAMES, NAMES)))
@@ -43,18 +53,22 @@ SCALARS = [2, -3, 2.5, True, False]
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("scalar", SCALARS, ids=[repr(s) for s in SCALARS])
 def test_result_type_tensor_and_scalar(name, scalar):
-    ours = teachtorch.result_type(teachtorch.ones(2, dtype=getattr(teachtorch, name)),
-                                  scalar)
+    ours = teachtorch.result_type(
+        teachtorch.ones(2, dtype=getattr(teachtorch, name)), scalar
+    )
     theirs = torch.result_type(torch.ones(2, dtype=getattr(torch, name)), scalar)
     assert repr(ours) == repr(theirs)
 
 
 @pytest.mark.parametrize("a,b", list(itertools.product(NAMES, NAMES)))
 def test_result_type_dim_vs_zero_dim(a, b):
-    ours = teachtorch.result_type(teachtorch.ones(2, dtype=getattr(teachtorch, a)),
-                                  teachtorch.ones((), dtype=getattr(teachtorch, b)))
-    theirs = torch.result_type(torch.ones(2, dtype=getattr(torch, a)),
-                               torch.ones((), dtype=getattr(torch, b)))
+    ours = teachtorch.result_type(
+        teachtorch.ones(2, dtype=getattr(teachtorch, a)),
+        teachtorch.ones((), dtype=getattr(teachtorch, b)),
+    )
+    theirs = torch.result_type(
+        torch.ones(2, dtype=getattr(torch, a)), torch.ones((), dtype=getattr(torch, b))
+    )
     assert repr(ours) == repr(theirs)
 
 
@@ -63,10 +77,13 @@ def test_default_dtype_governs_python_floats(default):
     try:
         teachtorch.set_default_dtype(getattr(teachtorch, default))
         torch.set_default_dtype(getattr(torch, default))
-        for make in (lambda lib: lib.tensor([1.5]), lambda lib: lib.arange(3) / 2,
-                     lambda lib: lib.ones(2, dtype=lib.int64) * 0.5,
-                     lambda lib: lib.tensor([1, 2]).float().sqrt(),
-                     lambda lib: lib.tensor([True]) + 1.0):
+        for make in (
+            lambda lib: lib.tensor([1.5]),
+            lambda lib: lib.arange(3) / 2,
+            lambda lib: lib.ones(2, dtype=lib.int64) * 0.5,
+            lambda lib: lib.tensor([1, 2]).float().sqrt(),
+            lambda lib: lib.tensor([True]) + 1.0,
+        ):
             assert repr(make(teachtorch).dtype) == repr(make(torch).dtype)
         assert repr(teachtorch.get_default_dtype()) == repr(torch.get_default_dtype())
     finally:
@@ -80,8 +97,20 @@ def test_set_default_dtype_rejects_integers():
             lib.set_default_dtype(lib.int64)
 
 
-@pytest.mark.parametrize("np_type", [np.float32, np.float64, np.float16, np.int64,
-                                     np.int32, np.int16, np.int8, np.uint8, np.bool_])
+@pytest.mark.parametrize(
+    "np_type",
+    [
+        np.float32,
+        np.float64,
+        np.float16,
+        np.int64,
+        np.int32,
+        np.int16,
+        np.int8,
+        np.uint8,
+        np.bool_,
+    ],
+)
 def test_from_numpy_keeps_dtype(np_type):
     a = np.zeros(3, np_type)
     assert repr(teachtorch.from_numpy(a).dtype) == repr(torch.from_numpy(a).dtype)
@@ -101,14 +130,23 @@ def test_to_dtype_spellings():
 
 
 def test_cpp_names_used_in_matmul_errors():
-    for name, cpp in [("float32", "float"), ("float64", "double"), ("int64", "long int"),
-                      ("int32", "int"), ("int16", "short int"), ("int8", "signed char"),
-                      ("uint8", "unsigned char"), ("float16", "c10::Half"),
-                      ("bool", "bool")]:
+    for name, cpp in [
+        ("float32", "float"),
+        ("float64", "double"),
+        ("int64", "long int"),
+        ("int32", "int"),
+        ("int16", "short int"),
+        ("int8", "signed char"),
+        ("uint8", "unsigned char"),
+        ("float16", "c10::Half"),
+        ("bool", "bool"),
+    ]:
         assert getattr(teachtorch, name).cpp_name == cpp
         with pytest.raises(RuntimeError) as info:
-            torch.ones(2, 2) @ torch.ones(2, 2, dtype=getattr(torch, name)) \
-                if name != "float32" else torch.ones(2, 2, dtype=torch.float64) @ \
-                torch.ones(2, 2)
+            torch.ones(2, 2) @ torch.ones(
+                2, 2, dtype=getattr(torch, name)
+            ) if name != "float32" else torch.ones(
+                2, 2, dtype=torch.float64
+            ) @ torch.ones(2, 2)
         text = str(info.value)
         assert cpp in text

@@ -4,6 +4,7 @@ For every op: forward against its NumPy reference, gradcheck in float64 for ever
 input, broadcast and non-contiguous inputs, inputs not mutated, grad shape == input
 shape, and the same lambda on torch (values, grads, dtype, grad_fn name).
 """
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,8 +15,12 @@ import teachtorch
 
 SPECS = all_specs()
 IDS = [s.name for s in SPECS]
-FEW = settings(max_examples=8, deadline=None, derandomize=True,
-               suppress_health_check=[HealthCheck.too_slow])
+FEW = settings(
+    max_examples=8,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
@@ -31,8 +36,9 @@ def test_forward_matches_numpy(spec, data):
     np.testing.assert_allclose(out.numpy(), expected, rtol=1e-7, atol=1e-9)
 
 
-@pytest.mark.parametrize("spec", [s for s in SPECS if s.grad], ids=[s.name for s in SPECS
-                                                                    if s.grad])
+@pytest.mark.parametrize(
+    "spec", [s for s in SPECS if s.grad], ids=[s.name for s in SPECS if s.grad]
+)
 @FEW
 @given(data=st.data())
 def test_gradcheck_every_input(spec, data):
@@ -67,10 +73,15 @@ def test_same_as_torch(spec, data):
     check_like_torch(spec.fn, arrays, grad=spec.grad, atol=spec.atol, rtol=spec.rtol)
 
 
-@pytest.mark.parametrize("spec", [s for s in SPECS if s.grad], ids=[s.name for s in SPECS
-                                                                    if s.grad])
-@settings(max_examples=3, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize(
+    "spec", [s for s in SPECS if s.grad], ids=[s.name for s in SPECS if s.grad]
+)
+@settings(
+    max_examples=3,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_gradgradcheck_backward_is_differentiable(spec, data):
     """Every backward is written in Tensor ops, so second derivatives are right too."""

@@ -1,4 +1,5 @@
 """repr parity: teachtorch prints exactly what PyTorch prints for the same tensor."""
+
 import math
 import zlib
 
@@ -8,8 +9,17 @@ import torch
 
 import teachtorch
 
-DTYPES = ["float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8",
-          "bool"]
+DTYPES = [
+    "float32",
+    "float64",
+    "float16",
+    "int64",
+    "int32",
+    "int16",
+    "int8",
+    "uint8",
+    "bool",
+]
 
 
 def _values(rng, kind, shape):
@@ -18,14 +28,14 @@ def _values(rng, kind, shape):
         v = rng.standard_normal(n)
     elif kind == "ints":
         v = rng.integers(-20, 20, n).astype(np.float64)
-    elif kind == "wide":      # spans > 1000x: scientific notation
+    elif kind == "wide":  # spans > 1000x: scientific notation
         v = rng.standard_normal(n) * 10.0 ** rng.integers(-6, 6, n)
     elif kind == "tiny":
         v = rng.standard_normal(n) * 1e-5
     elif kind == "huge":
         v = rng.standard_normal(n) * 1e9
     elif kind == "bigints":
-        v = rng.integers(-10**9, 10**9, n).astype(np.float64)
+        v = rng.integers(-(10**9), 10**9, n).astype(np.float64)
     elif kind == "special":
         v = rng.choice([0.0, -0.0, np.nan, np.inf, -np.inf, 1.5, -2.25, 3.0], n)
     else:  # "zeros"
@@ -48,15 +58,40 @@ def _pair(values, dtype):
     return teachtorch.from_numpy(a.copy()), torch.from_numpy(a.copy())
 
 
-SHAPES = [(), (1,), (5,), (3, 4), (2, 3, 4), (2, 1, 3, 2), (0,), (2, 0), (0, 3, 1),
-          (40,), (12, 9), (1100,), (40, 40), (3, 400), (11, 11, 11)]
+SHAPES = [
+    (),
+    (1,),
+    (5,),
+    (3, 4),
+    (2, 3, 4),
+    (2, 1, 3, 2),
+    (0,),
+    (2, 0),
+    (0, 3, 1),
+    (40,),
+    (12, 9),
+    (1100,),
+    (40, 40),
+    (3, 400),
+    (11, 11, 11),
+]
 KINDS = ["unit", "ints", "wide", "tiny", "huge", "bigints", "special", "zeros"]
-CASES = [(s, k, d) for s in SHAPES for k in KINDS for d in DTYPES
-         if not (d != "float32" and s in [(1100,), (40, 40), (3, 400), (11, 11, 11)]
-                 and k not in ("unit", "ints"))]
+CASES = [
+    (s, k, d)
+    for s in SHAPES
+    for k in KINDS
+    for d in DTYPES
+    if not (
+        d != "float32"
+        and s in [(1100,), (40, 40), (3, 400), (11, 11, 11)]
+        and k not in ("unit", "ints")
+    )
+]
 
 
-@pytest.mark.parametrize("shape,kind,dtype", CASES, ids=[f"{s}-{k}-{d}" for s, k, d in CASES])
+@pytest.mark.parametrize(
+    "shape,kind,dtype", CASES, ids=[f"{s}-{k}-{d}" for s, k, d in CASES]
+)
 def test_repr_matches_torch(shape, kind, dtype):
     rng = np.random.default_rng(zlib.crc32(repr((shape, kind, dtype)).encode()))
     ours, theirs = _pair(_values(rng, kind, shape), dtype)
@@ -75,22 +110,42 @@ def test_repr_autograd_suffixes(kind):
             y = x * 2
             z = x[1, 2] * 3
             w = x.double().mean()
-            out.append([repr(x), repr(y), repr(z), repr(w), repr(x.detach()),
-                        repr(x[0]), repr(y.max(1))])
+            out.append(
+                [
+                    repr(x),
+                    repr(y),
+                    repr(z),
+                    repr(w),
+                    repr(x.detach()),
+                    repr(x[0]),
+                    repr(y.max(1)),
+                ]
+            )
         assert out[0] == out[1]
 
 
 def test_repr_long_rows_wrap_with_suffix():
     v = np.linspace(-1000, 1000, 23).astype(np.float32)
-    for make in (lambda lib: lib.tensor(v, requires_grad=True),
-                 lambda lib: lib.tensor(v, dtype=lib.float64) * 3,
-                 lambda lib: lib.tensor(v.astype(np.int32))):
+    for make in (
+        lambda lib: lib.tensor(v, requires_grad=True),
+        lambda lib: lib.tensor(v, dtype=lib.float64) * 3,
+        lambda lib: lib.tensor(v.astype(np.int32)),
+    ):
         assert repr(make(teachtorch)) == repr(make(torch))
 
 
-OPTIONS = [{"precision": 2}, {"precision": 8}, {"sci_mode": True}, {"sci_mode": False},
-           {"linewidth": 40}, {"threshold": 10}, {"threshold": 10, "edgeitems": 1},
-           {"profile": "short"}, {"profile": "full"}, {"precision": 6, "linewidth": 120}]
+OPTIONS = [
+    {"precision": 2},
+    {"precision": 8},
+    {"sci_mode": True},
+    {"sci_mode": False},
+    {"linewidth": 40},
+    {"threshold": 10},
+    {"threshold": 10, "edgeitems": 1},
+    {"profile": "short"},
+    {"profile": "full"},
+    {"precision": 6, "linewidth": 120},
+]
 
 
 @pytest.mark.parametrize("opts", OPTIONS, ids=[str(o) for o in OPTIONS])
@@ -115,12 +170,15 @@ def test_default_dtype_float64_changes_suffix():
         torch.set_default_dtype(torch.float64)
         for data in ([1.5, 2.0], [[1, 2]], [True]):
             for dt in (None, "float32", "float64"):
-                o = teachtorch.tensor(data, dtype=getattr(teachtorch, dt) if dt else None)
+                o = teachtorch.tensor(
+                    data, dtype=getattr(teachtorch, dt) if dt else None
+                )
                 t = torch.tensor(data, dtype=getattr(torch, dt) if dt else None)
                 assert repr(o) == repr(t)
         assert repr(teachtorch.zeros(0)) == repr(torch.zeros(0))
         assert repr(teachtorch.zeros(0, dtype=teachtorch.float32)) == repr(
-            torch.zeros(0, dtype=torch.float32))
+            torch.zeros(0, dtype=torch.float32)
+        )
     finally:
         teachtorch.set_default_dtype(teachtorch.float32)
         torch.set_default_dtype(torch.float32)
