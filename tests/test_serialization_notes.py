@@ -3,9 +3,9 @@ import io
 
 import numpy as np
 import pytest
+from helpers import assert_close, to_np, torch
 
 import teachtorch
-from helpers import assert_close, to_np, torch
 
 
 def make(lib):
