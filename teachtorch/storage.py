@@ -305,7 +305,7 @@ class AsStrided(Function):
         return IndexGradScatter.apply(picked, ctx.shape, target, True)
 
 
-def as_strided(input, size, stride, storage_offset=None):
+def as_strided(input, size, stride, storage_offset=None, _node=None):
     """A view of input's storage with the given size, stride and offset (elements).
 
     Mirrors: torch.as_strided. Powerful and unchecked in PyTorch beyond the storage
@@ -335,7 +335,37 @@ def as_strided(input, size, stride, storage_offset=None):
     flat_index = inv[np.broadcast_to(pos, size)]
     valid = flat_index >= 0
     target = np.unravel_index(flat_index[valid], tuple(input.shape))
-    return AsStrided.apply(input, root, size, stride, offset, (valid, target))
+    return (_node or AsStrided).apply(input, root, size, stride, offset, (valid, target))
+
+
+class Unfold(AsStrided):
+    """Sliding windows of `size` elements every `step` along one dim (a view).
+
+    Math: y[..., i, ..., k] = x[..., i*step + k, ...];  dL/dx = sum over the windows
+    Mirrors: torch.Tensor.unfold
+    """
+    node_name = "UnfoldBackward0"
+
+
+def unfold(input, dimension, size, step):
+    """All windows of length size, step apart, along dimension, as a new last dim."""
+    from teachtorch.ops._util import wrap_dim
+
+    n = input.dim()
+    d = wrap_dim(dimension, max(n, 1))
+    length = input.shape[d] if n else 1
+    if size > length:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {length} but size "
+                           f"is {size}\nhint: a window cannot be longer than the dim.")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0\nhint: step >= 1.")
+    shape, strides = list(input.shape), list(input.stride())
+    inner = strides[d] if n else 1
+    if n:
+        shape[d] = (length - size) // step + 1
+        strides[d] = inner * step
+    return as_strided(input, shape + [size], strides + [inner], input.storage_offset(),
+                      _node=Unfold)
 
 
 def storage_positions(t):

@@ -4,6 +4,7 @@ One line each, delegating to ``teachtorch.ops``. The view methods here share mem
 with the tensor they are called on; see ``ops/views.py``.
 """
 from teachtorch import _errors, ops
+from teachtorch import storage as _storage
 
 
 class TensorShapeMixin:
@@ -35,6 +36,7 @@ class TensorShapeMixin:
     def unbind(self, dim=0): return ops.unbind(self, dim)
     def tensor_split(self, indices_or_sections, dim=0): return ops.tensor_split(self, indices_or_sections, dim)
     def ravel(self): return ops.ravel(self)
+    def unfold(self, dimension, size, step): return _storage.unfold(self, dimension, size, step)
     def as_strided(self, size, stride, storage_offset=None): return ops.as_strided(self, size, stride, storage_offset)
     def select(self, dim, index): return ops.select(self, dim, index)
 

@@ -95,6 +95,8 @@ SPECS = [
     ("flatten", [(2, 3, 4)], lambda lib, a: lib.flatten(a, 0, 1)),
     ("unflatten", [(2, 6)], lambda lib, a: lib.unflatten(a, 1, (3, 2))),
     ("ravel of t", [(2, 3)], lambda lib, a: a.t().ravel()),
+    ("unfold", [(2, 7)], lambda lib, a: a.unfold(1, 3, 2)),
+    ("unfold overlap dim0", [(5, 2)], lambda lib, a: a.unfold(0, 3, 1)),
     ("as_strided overlap", [(6,)], lambda lib, a: a.as_strided((2, 2), (1, 1), 1)),
     ("as_strided transpose", [(2, 3)], lambda lib, a: lib.as_strided(a, (3, 2), (1, 3))),
     ("take", [(3, 4)], lambda lib, a: a.take(_t(lib, np.array([[0, 11], [5, 5]])))),

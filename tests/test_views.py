@@ -89,6 +89,9 @@ VIEW_CASES = [
     ("diagonal dims", lambda x: x.diagonal(0, 1, 2), (2, 3, 4)),
     ("select", lambda x: x.select(1, 2), (3, 4)),
     ("swapaxes", lambda x: x.swapaxes(0, 2), (2, 3, 4)),
+    ("unfold", lambda x: x.unfold(1, 2, 1), (3, 4)),
+    ("unfold of t", lambda x: x.t().unfold(1, 2, 1), (3, 4)),
+    ("as_strided", lambda x: x.as_strided((2, 2), (1, 2), 1), (3, 4)),
     ("view after slice", lambda x: x[1:].view(-1), (3, 4)),
     ("transpose then narrow", lambda x: x.t().narrow(0, 1, 2), (3, 4)),
 ]
@@ -256,7 +259,8 @@ SHAPE_ERRORS = [
     "x.unsqueeze(3)", "x.reshape(5)", "x.movedim(0, 5)", "x.split([1, 1])", "x.chunk(0)",
     "x.unbind(2)", "lib.stack([x, x], 3)", "lib.cat([x, x], 2)", "x.t_().t_().view(2, 7)",
     "lib.zeros(2, 2, 2).t()", "x.repeat(2)", "x.flip(2)", "x.roll(1, 2)",
-    "x.select(2, 0)", "x.select(0, 5)", "lib.select(x, 1, -5)",
+    "x.select(2, 0)", "x.select(0, 5)", "lib.select(x, 1, -5)", "x.unfold(1, 5, 1)",
+    "x.unfold(0, 2, 0)",
 ]
 
 
