@@ -44,6 +44,7 @@ X = RNG.standard_normal((3, 4, 5)).astype(np.float32) * 2
     lambda nn, lib: nn.ReflectionPad1d((2, 3)), lambda nn, lib: nn.ReflectionPad2d(1),
     lambda nn, lib: nn.ReplicationPad1d(2), lambda nn, lib: nn.ReplicationPad2d(
         (1, 0, 2, 3)),
+    lambda nn, lib: nn.CircularPad1d(3), lambda nn, lib: nn.CircularPad2d((1, 0, 2, 3)),
     lambda nn, lib: nn.InstanceNorm1d(4), lambda nn, lib: nn.InstanceNorm1d(
         4, affine=True),
 ])

@@ -265,11 +265,8 @@ def pad(input, pad, mode="constant", value=None):
             widths[input.dim() - 1 - i] = (pad[2 * i], pad[2 * i + 1])
         return nn_layers.ConstantPadNd.apply(input, widths, 0.0 if value is None
                                              else value)
-    if mode in ("reflect", "replicate"):
+    if mode in ("reflect", "replicate", "circular"):
         return nn_layers.index_pad(input, pad, mode)
-    if mode == "circular":
-        raise NotImplementedError("teachtorch's pad supports mode 'constant', 'reflect' "
-                                  "and 'replicate'")
     raise NotImplementedError(f"Unrecognised padding mode {mode}")
 
 

@@ -250,11 +250,11 @@ class ConstantPadNd(Function):
 
 
 class IndexPad(Function):
-    """Reflect or replicate padding: each output position copies one input position.
+    """Reflect, replicate or circular padding: each output position copies one input.
 
     Math: y[..., j] = x[..., src(j)] on each padded dim;
           dL/dx = g @ P per dim, with P[j, i] = 1 where src(j) == i
-    Mirrors: torch.nn.functional.pad(mode="reflect" / "replicate")
+    Mirrors: torch.nn.functional.pad(mode="reflect" / "replicate" / "circular")
     """
     _raw = True
 
@@ -284,16 +284,19 @@ def _pad_sources(xp, n, before, after, mode):
     j = xp.arange(-before, n + after)
     if mode == "replicate":
         return xp.clip(j, 0, n - 1)
+    if mode == "circular":
+        return j % n
     period = 2 * (n - 1)
     j = xp.abs(j) % period if period else xp.zeros_like(j)
     return xp.where(j >= n, period - j, j)
 
 
 def index_pad(x, pad, mode):
-    """Reflect/replicate pad of the last len(pad)//2 dims (pad is torch's order)."""
+    """Reflect/replicate/circular pad of the last len(pad)//2 dims (torch's order)."""
     xp = get_array_module(x._data)
     k = len(pad) // 2
-    name = {"reflect": "ReflectionPad", "replicate": "ReplicationPad"}[mode]
+    name = {"reflect": "ReflectionPad", "replicate": "ReplicationPad",
+            "circular": "CircularPad"}[mode]
     sources = {}
     for i in range(k):
         axis = x.ndim - 1 - i
@@ -306,6 +309,10 @@ def index_pad(x, pad, mode):
                 f"input {list(x.shape)}\nhint: reflect padding mirrors the input without "
                 "repeating the edge, so each pad must be smaller than that dimension; "
                 "use mode='replicate' or 'constant' for wider padding.")
+        if mode == "circular" and (before > n or after > n):
+            raise RuntimeError("Padding value causes wrapping around more than once."
+                               f"\nhint: circular padding copies from the other end, "
+                               f"so each pad must be at most the dimension's size {n}.")
         sources[axis] = _pad_sources(xp, n, before, after, mode)
     cls = _INDEX_PAD_CLASSES.get((name, k))
     if cls is None:

@@ -28,7 +28,8 @@ from teachtorch.nn.modules.loss import (CosineEmbeddingLoss,  # noqa: F401
                                         MarginRankingLoss, MultiLabelSoftMarginLoss,
                                         MultiMarginLoss, PoissonNLLLoss,
                                         SoftMarginLoss, TripletMarginLoss)
-from teachtorch.nn.modules.padding import (ConstantPad1d, ConstantPad2d,  # noqa: F401
+from teachtorch.nn.modules.padding import (CircularPad1d, CircularPad2d,  # noqa: F401
+                                           CircularPad3d, ConstantPad1d, ConstantPad2d,
                                            ConstantPad3d, ReflectionPad1d,
                                            ReflectionPad2d, ReflectionPad3d,
                                            ReplicationPad1d, ReplicationPad2d,

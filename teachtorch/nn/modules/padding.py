@@ -100,3 +100,19 @@ class ReplicationPad2d(ReplicationPad1d):
 class ReplicationPad3d(ReplicationPad1d):
     """Mirrors: torch.nn.ReplicationPad3d"""
     _dims = 3
+
+
+class CircularPad1d(ZeroPad1d):
+    """Wrap around: the left pad copies the right end. Mirrors: torch.nn.CircularPad1d
+    """
+    _mode = "circular"
+
+
+class CircularPad2d(CircularPad1d):
+    """Mirrors: torch.nn.CircularPad2d"""
+    _dims = 2
+
+
+class CircularPad3d(CircularPad1d):
+    """Mirrors: torch.nn.CircularPad3d"""
+    _dims = 3
