@@ -174,9 +174,11 @@ class IndexGradScatter(Function):
     def forward(ctx, g, shape, index, accumulate):
         ctx.index, ctx.advanced = index, accumulate
         out = np.zeros(shape, dtype=g.dtype)
-        if accumulate:
+        parts = index if isinstance(index, tuple) else (index,)
+        repeats = any(isinstance(i, np.ndarray) and i.dtype != np.bool_ for i in parts)
+        if accumulate and repeats:  # an integer index may name an element twice
             np.add.at(out, index, g)
-        else:
+        else:  # masks, slices and ints never repeat: a plain write is enough
             out[index] = g
         return out
 
