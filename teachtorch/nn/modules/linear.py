@@ -55,7 +55,7 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input):
-        if input.shape[-1:] != self.weight.shape[1:] and input.dim() >= 1:
+        if input.dim() >= 1 and input.shape[-1] != self.weight.shape[1]:
             lead = "x".join(str(s) for s in input.shape[:-1]) or "1"
             raise RuntimeError(
                 f"mat1 and mat2 shapes cannot be multiplied ({lead}x{input.shape[-1]} "
