@@ -417,3 +417,23 @@ def test_default_init_of_other_layers_matches_torch():
                                     make(torch.nn).state_dict().items()):
             assert n1 == n2
             assert_close(p, q)
+
+
+def test_small_model_on_device_matches_cpu(device):
+    """Move a model with most layer kinds to the device; results equal the CPU run."""
+    def build():
+        teachtorch.manual_seed(0)
+        return tnn.Sequential(tnn.Linear(6, 8), tnn.BatchNorm1d(8), tnn.GELU(),
+                              tnn.LayerNorm(8), tnn.LeakyReLU(0.1), tnn.Linear(8, 3))
+    x = RNG.standard_normal((5, 6)).astype(np.float32)
+    labels = np.array([0, 2, 1, 1, 0])
+    results = []
+    for dev in ("cpu", device):
+        model = build().to(dev)
+        out = model(teachtorch.tensor(x).to(dev))
+        loss = tnn.CrossEntropyLoss()(out, teachtorch.tensor(labels).to(dev))
+        loss.backward()
+        assert out.device.type == dev and model[0].weight.grad.device.type == dev
+        results.append((loss.cpu(), model[0].weight.grad.cpu(), model[1].running_var.cpu()))
+    for a, b in zip(*results):
+        np.testing.assert_allclose(to_np(a), to_np(b), rtol=1e-4, atol=1e-6)
