@@ -259,6 +259,9 @@ def _allowed_globals():
     return allowed
 
 
+USER_SAFE_GLOBALS = []  # classes/functions the user trusts (add_safe_globals)
+
+
 class SafeUnpickler(pickle.Unpickler):
     """Unpickles data.pkl; every global goes through :meth:`find_class`.
 
@@ -273,6 +276,8 @@ class SafeUnpickler(pickle.Unpickler):
         self.load_storage = load_storage
         self.weights_only = weights_only
         self.allowed = _allowed_globals()
+        for obj in USER_SAFE_GLOBALS:
+            self.allowed.setdefault(f"{obj.__module__}.{obj.__qualname__}", obj)
 
     def find_class(self, module, name):
         if (module, name) in _compat_pickle.NAME_MAPPING:  # protocol 2 writes Python 2

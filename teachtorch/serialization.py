@@ -155,6 +155,43 @@ def _new_file_mode(path):
     return 0o666 & ~umask
 
 
+# ----- what weights_only=True may load ------------------------------------------------
+
+def add_safe_globals(safe_globals):
+    """Trust these classes/functions in files loaded with weights_only=True.
+
+    Mirrors: torch.serialization.add_safe_globals
+    """
+    for obj in safe_globals:
+        if obj not in _torch_pickle.USER_SAFE_GLOBALS:
+            _torch_pickle.USER_SAFE_GLOBALS.append(obj)
+
+
+def get_safe_globals():
+    return list(_torch_pickle.USER_SAFE_GLOBALS)
+
+
+def clear_safe_globals():
+    _torch_pickle.USER_SAFE_GLOBALS.clear()
+
+
+class safe_globals:  # PyTorch's (lowercase) name
+    """``with safe_globals([MyClass]): load(f)`` trusts MyClass inside the block only.
+
+    Mirrors: torch.serialization.safe_globals
+    """
+
+    def __init__(self, safe_globals):
+        self.safe_globals = list(safe_globals)
+
+    def __enter__(self):
+        self.before = get_safe_globals()
+        add_safe_globals(self.safe_globals)
+
+    def __exit__(self, *exc):
+        _torch_pickle.USER_SAFE_GLOBALS[:] = self.before
+
+
 # ----- load ------------------------------------------------------------------------
 
 def _stream_error(what, hint):

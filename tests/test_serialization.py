@@ -454,3 +454,31 @@ def test_save_speed_is_reasonable(tmp_path):
     elapsed = time.perf_counter() - t0
     assert_close(back["w5"], torch.load(tmp_path / "big.pt")["w5"])
     assert elapsed < 5.0
+
+
+class Trusted:
+    """A plain class a user chooses to trust in weights_only files."""
+
+    def __init__(self, n):
+        self.n = n
+
+
+def test_safe_globals_like_torch(tmp_path):
+    from teachtorch import serialization
+
+    path = tmp_path / "obj.pt"
+    teachtorch.save({"t": Trusted(3)}, path)
+    with pytest.raises(pickle.UnpicklingError, match="add_safe_globals"):
+        teachtorch.load(path)
+    with serialization.safe_globals([Trusted]):
+        assert teachtorch.load(path)["t"].n == 3
+    assert serialization.get_safe_globals() == []
+    with pytest.raises(pickle.UnpicklingError):
+        teachtorch.load(path)
+    serialization.add_safe_globals([Trusted])
+    try:
+        assert teachtorch.load(path)["t"].n == 3
+        with torch.serialization.safe_globals([Trusted]):
+            assert torch.load(path)["t"].n == 3  # torch agrees the file is fine
+    finally:
+        serialization.clear_safe_globals()
