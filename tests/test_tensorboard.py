@@ -323,3 +323,16 @@ def test_add_after_close_is_an_error(tmp_path):
     w.close()
     with pytest.raises(RuntimeError, match="hint:"):
         w.add_scalar("x", 1.0)
+
+
+def test_points_reach_disk_when_a_script_never_closes(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("from teachtorch.utils.tensorboard import SummaryWriter\n"
+            f"logger = SummaryWriter(log_dir={str(tmp_path)!r}, flush_secs=120)\n"
+            "for ii in range(10):\n"
+            "    logger.add_scalar('data/loss', 10 - ii ** 0.5, ii)\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    values = [e.value for e in read(tmp_path).Scalars("data/loss")]
+    assert values == pytest.approx([10 - i ** 0.5 for i in range(10)], rel=1e-6)

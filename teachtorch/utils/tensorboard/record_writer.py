@@ -10,12 +10,14 @@ adding a constant, so that a CRC of data that itself contains CRCs looks random.
 
 Chapter 16 (vision tools, TensorBoard, visdom) opens this file.
 """
+import atexit
 import itertools
 import os
 import socket
 import struct
 import threading
 import time
+import weakref
 
 import numpy as np
 
@@ -104,6 +106,14 @@ def encode_record(data):
 
 
 _uid = itertools.count()
+_open_writers = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_open_writers():
+    """A script that never calls close() still leaves complete files behind."""
+    for w in list(_open_writers):
+        w.flush()
 
 
 class EventFileWriter:
@@ -131,6 +141,7 @@ class EventFileWriter:
         self._thread = threading.Thread(target=self._flush_every, args=(flush_secs,),
                                         daemon=True, name="teachtorch-tb-flush")
         self._thread.start()
+        _open_writers.add(self)
 
     def _flush_every(self, seconds):
         while not self._stop.wait(seconds):
