@@ -123,8 +123,11 @@ class Remainder(Function):
         if dtype is not None:
             a, b = _cast(a, b, dtype)
         ctx.save_for_backward(a, b)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.remainder(a, b)
+        if np.result_type(a, b).kind != "f":
+            return np.remainder(a, b)   # integers: Python's % (error-free)
+        with np.errstate(divide="ignore", invalid="ignore"):  # PyTorch's float rule:
+            m = np.fmod(a, b)                                   # fmod, then shift by b
+            return np.where((m != 0) & ((b < 0) != (m < 0)), m + b, m)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -182,10 +185,10 @@ class Addcmul(Function):
 
     @staticmethod
     def forward(ctx, x, a, b, value, dtype):
+        x, a, b = (t.astype(dtype, copy=False) for t in (x, a, b))
         ctx.save_for_backward(a, b)
         ctx.value = value
-        r = x + value * (a * b)
-        return r if dtype is None else r.astype(dtype, copy=False)
+        return x + value * (a * b)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -208,11 +211,11 @@ class Addcdiv(Function):
 
     @staticmethod
     def forward(ctx, x, a, b, value, dtype):
+        x, a, b = (t.astype(dtype, copy=False) for t in (x, a, b))
         ctx.save_for_backward(a, b)
         ctx.value = value
         with np.errstate(divide="ignore", invalid="ignore"):
-            r = x + value * (a / b)
-        return r if dtype is None else r.astype(dtype, copy=False)
+            return x + value * (a / b)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -316,8 +319,7 @@ def fmod(input, other, *, out=None):
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     """input + value * tensor1 * tensor2. Mirrors: torch.addcmul"""
     d = dtypes.result_type(input, tensor1, tensor2)
-    np_d = None if d.np == input._data.dtype else d.np
-    return _finish(Addcmul.apply(input, tensor1, tensor2, value, np_d), out)
+    return _finish(Addcmul.apply(input, tensor1, tensor2, value, d.np), out)
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
@@ -332,8 +334,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
             "behavior is just the latter implementation: (input + value * tensor1 / "
             "tensor2), for all dtypes.\nhint: convert tensor1 or tensor2 to float.")
     d = dtypes.result_type(input, tensor1, tensor2)
-    np_d = None if d.np == input._data.dtype else d.np
-    return _finish(Addcdiv.apply(input, tensor1, tensor2, value, np_d), out)
+    return _finish(Addcdiv.apply(input, tensor1, tensor2, value, d.np), out)
 
 
 def lerp(input, end, weight, *, out=None):
