@@ -8,7 +8,7 @@ Chapter 09 (softmax and the MNIST MLP) opens this file.
 """
 import numpy as np
 
-from teachtorch import ops
+from teachtorch import _backend, ops
 from teachtorch.ops import nn_layers, nn_relu
 from teachtorch.ops.nn_ops import gelu, log_softmax, mish, silu, softmax  # noqa: F401
 from teachtorch.ops.nn_relu import (celu, elu, leaky_relu, prelu, selu,  # noqa: F401
@@ -102,7 +102,10 @@ def _dropout_mask(input, p, shape):
     """Keep each entry with probability 1-p and scale kept ones by 1/(1-p)."""
     keep = rng().random(shape) >= p
     scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
-    return Tensor._make((keep * scale).astype(input._data.dtype))
+    mask = (keep * scale).astype(input._data.dtype)
+    if input.is_cuda:  # the mask is drawn on the CPU (one seeded stream), then moved
+        mask = _backend.to_cupy(mask, _backend.array_device_index(input._data))
+    return Tensor._make(mask)
 
 
 def dropout(input, p=0.5, training=True, inplace=False):

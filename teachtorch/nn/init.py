@@ -10,13 +10,21 @@ import warnings
 
 import numpy as np
 
+from teachtorch import _backend
 from teachtorch.random import rng
 
 
 def _fill(tensor, values):
-    """Write values into tensor's memory without recording autograd history."""
-    tensor._data[...] = values.astype(tensor._data.dtype, copy=False) if isinstance(
-        values, np.ndarray) else values
+    """Write values into tensor's memory without recording autograd history.
+
+    Values are drawn on the CPU from teachtorch's seeded generator, then copied in
+    (to the GPU when the tensor lives there).
+    """
+    if isinstance(values, np.ndarray):
+        values = values.astype(tensor._data.dtype, copy=False)
+        if _backend.is_cupy_array(tensor._data):
+            values = _backend.to_cupy(values, _backend.array_device_index(tensor._data))
+    tensor._data[...] = values
     tensor._vc[0] += 1
     return tensor
 

@@ -17,10 +17,11 @@ def _grads(parameters):
 
 
 def _norm(array, norm_type):
-    a = np.abs(array.astype(np.float64, copy=False))
+    """The p-norm of one array as a Python float (NumPy or CuPy input)."""
+    a = abs(array.astype("float64", copy=False))
     if norm_type == math.inf:
-        return a.max() if a.size else 0.0
-    return (a ** norm_type).sum() ** (1.0 / norm_type)
+        return float(a.max()) if a.size else 0.0
+    return float((a ** norm_type).sum() ** (1.0 / norm_type))
 
 
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False,
@@ -59,7 +60,7 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
     """
     clip_value = float(clip_value)
     for g in _grads(parameters):
-        np.clip(g._data, -clip_value, clip_value, out=g._data)
+        g._data.clip(-clip_value, clip_value, out=g._data)
         g._vc[0] += 1
 
 
