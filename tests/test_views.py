@@ -315,3 +315,18 @@ def test_in_place_shape_ops_record_history_like_torch():
         (y * lib.arange(6.0).view(tuple(y.shape))).sum().backward()
         res.append(out)
     assert res[1] == res[0]
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: x.permute(2, 0, 1), lambda x: x[:, ::2], lambda x: x.transpose(0, 1)[:, :, ::2],
+    lambda x: x[..., :1].expand(2, 3, 5), lambda x: x.unsqueeze(1).transpose(0, 1),
+    lambda x: x.permute(1, 0, 2)[:, 1:], lambda x: x[:, :1, :].transpose(1, 2),
+])
+def test_clone_and_contiguous_strides_like_torch(fn):
+    """clone keeps a dense layout exactly (preserve_format); contiguous() is C order."""
+    out = []
+    for lib in (torch, teachtorch):
+        y = fn(lib.arange(24.0).view(2, 3, 4))
+        c = y.contiguous()
+        out.append((y.clone().stride(), c.stride(), c is y, y.clone().tolist()))
+    assert out[1] == out[0]

@@ -18,15 +18,34 @@ class Clone(Function):
 
     @staticmethod
     def forward(ctx, x, contiguous=False):
-        if contiguous:
-            return np.ascontiguousarray(x).copy() if not x.flags.c_contiguous else x.copy()
+        if contiguous:  # ascontiguousarray copies exactly when a copy is needed
+            return x.copy() if x.flags.c_contiguous else np.ascontiguousarray(x)
         if 0 in x.strides:
             return x.copy()
-        return x.copy(order="K")  # keeps a transposed layout, like torch's clone
+        out = x.copy(order="K")  # keeps a transposed layout, like torch's clone
+        if out.strides != x.strides and _dense(x):
+            # PyTorch copies a dense tensor with exactly its strides (size-1 dims too)
+            from teachtorch.storage import strided
+
+            out = strided(np.empty(x.size, x.dtype), x.shape,
+                          [st // x.itemsize for st in x.strides])
+            out[...] = x
+        return out
 
     @staticmethod
     def backward(ctx, grad_output):
         return grad_output
+
+
+def _dense(x):
+    """True when x's elements fill a block of x.size elements with no gaps or overlaps."""
+    dims = sorted((st, n) for st, n in zip(x.strides, x.shape) if n != 1)
+    expected = x.itemsize
+    for st, n in dims:
+        if st != expected:
+            return False
+        expected *= n
+    return x.size > 0
 
 
 class ToCopy(Function):
