@@ -304,3 +304,18 @@ def test_filling_a_preallocated_tensor_with_results_keeps_the_graph():
         res.append((out.requires_grad, out.is_leaf, type(out.grad_fn).__name__,
                     h.grad.tolist(), out._version))
     assert res[1] == res[0]
+
+
+@pytest.mark.parametrize("change", [
+    lambda x: x[0].add_(1), lambda x: x[0].__setitem__((), 5.0),
+    lambda x: x[:2].__setitem__(0, 5.0), lambda x: x.view(3).mul_(2),
+    lambda x: x.unsqueeze(0).zero_(),
+])
+def test_in_place_through_view_of_leaf_is_refused(change):
+    out = []
+    for lib in (torch, teachtorch):
+        x = lib.ones(3, requires_grad=True)
+        with pytest.raises(RuntimeError) as e:
+            change(x)
+        out.append((str(e.value).split("\nhint:")[0], x.is_leaf, x.tolist()))
+    assert out[1] == out[0]

@@ -305,6 +305,11 @@ class ZeroAt(Function):
 def _write_through_view(x, idx, value):
     """x is a view of a tensor that requires grad: record the write on the base."""
     base = x._base
+    if base.grad_fn is None:  # the base is a leaf: its values are not ours to change
+        raise RuntimeError(_errors.hint(
+            "a view of a leaf Variable that requires grad is being used in an in-place "
+            "operation.", "change a parameter's values inside `with torch.no_grad():` "
+            "or through w.data[...] = value."))
     base_pos = storage_positions(base).reshape(-1)
     order = np.argsort(base_pos, kind="stable")
     flat = order[np.searchsorted(base_pos[order], storage_positions(x))]
