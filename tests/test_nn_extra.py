@@ -103,3 +103,66 @@ SIGN = np.where(RNG.random(N) > 0.5, 1.0, -1.0).astype(np.float32)
 ])
 def test_losses(make, arrays, grad, reduction):
     run_both(lambda nn, lib: make(nn, reduction), arrays, grad=grad)
+
+
+IMG = RNG.standard_normal((2, 3, 5, 7)).astype(np.float32)
+SEQ = RNG.standard_normal((2, 3, 6)).astype(np.float32)
+
+
+@pytest.mark.parametrize("make,x", [
+    (lambda nn, lib: nn.Upsample(scale_factor=2), IMG),
+    (lambda nn, lib: nn.Upsample(size=(4, 9)), IMG),
+    (lambda nn, lib: nn.Upsample(scale_factor=1.5), IMG),
+    (lambda nn, lib: nn.Upsample(scale_factor=2, mode="bilinear"), IMG),
+    (lambda nn, lib: nn.Upsample(scale_factor=(1.5, 2.5), mode="bilinear"), IMG),
+    (lambda nn, lib: nn.Upsample(size=(3, 4), mode="bilinear"), IMG),
+    (lambda nn, lib: nn.Upsample(size=(8, 11), mode="bilinear", align_corners=True),
+     IMG),
+    (lambda nn, lib: nn.UpsamplingBilinear2d(scale_factor=2), IMG),
+    (lambda nn, lib: nn.UpsamplingNearest2d(size=(10, 3)), IMG),
+    (lambda nn, lib: nn.Upsample(scale_factor=3, mode="linear"), SEQ),
+    (lambda nn, lib: nn.Upsample(size=4), SEQ),
+    (lambda nn, lib: nn.PixelShuffle(2), RNG.standard_normal((2, 8, 3, 4)).astype(
+        np.float32)),
+    (lambda nn, lib: nn.PixelUnshuffle(2), RNG.standard_normal((2, 2, 4, 6)).astype(
+        np.float32)),
+    (lambda nn, lib: nn.RMSNorm(7), IMG),
+    (lambda nn, lib: nn.RMSNorm((5, 7), eps=1e-3, elementwise_affine=False), IMG),
+])
+def test_resize_and_rmsnorm(make, x):
+    run_both(make, [x])
+
+
+def test_nearest_node_name_and_interpolate_errors():
+    import torch.nn.functional as F
+
+    import teachtorch.nn.functional as TF
+    xo = teachtorch.tensor(IMG, requires_grad=True)
+    xt = torch.tensor(IMG, requires_grad=True)
+    assert TF.interpolate(xo, scale_factor=2).grad_fn.name() == F.interpolate(
+        xt, scale_factor=2).grad_fn.name()
+    for Fn, lib in ((TF, teachtorch), (F, torch)):
+        x = lib.tensor(IMG)
+        with pytest.raises(ValueError, match="either size or scale_factor should"):
+            Fn.interpolate(x)
+        with pytest.raises(ValueError, match="only one of size or scale_factor"):
+            Fn.interpolate(x, size=3, scale_factor=2)
+        with pytest.raises(ValueError, match="align_corners option can only be set"):
+            Fn.interpolate(x, scale_factor=2, align_corners=True)
+        with pytest.raises(RuntimeError, match="divisible by the square of "
+                           "upscale_factor"):
+            Fn.pixel_shuffle(x, 2)
+
+
+def test_inplace_functional_spellings():
+    import torch.nn.functional as F
+
+    import teachtorch.nn.functional as TF
+    for name, args in [("elu_", ()), ("leaky_relu_", (0.2,)), ("selu_", ()),
+                       ("celu_", (0.5,)), ("threshold_", (0.1, 2.0)),
+                       ("hardtanh_", (-0.5, 0.5))]:
+        xo, xt = teachtorch.tensor(A.copy()), torch.tensor(A.copy())
+        yo = getattr(TF, name)(xo, *args)
+        getattr(F, name)(xt, *args)
+        assert yo is xo
+        assert_close(xo, xt, atol=1e-6)

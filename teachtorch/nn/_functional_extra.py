@@ -227,3 +227,61 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     if input.dim() == 1:
         loss = loss.view(())
     return _reduce(loss, reduction)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """Divide by the root mean square over the last dims (no mean subtraction).
+
+    Math: y = x / sqrt(mean(x**2) + eps) * w
+    Mirrors: torch.nn.functional.rms_norm
+    """
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(
+        normalized_shape)
+    k = len(shape)
+    if tuple(input.shape[input.dim() - k:]) != shape:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*, {', '.join(str(s) for s in shape)}], but got input of size"
+            f"{list(input.shape)}")
+    if eps is None:
+        eps = float(np.finfo(input._data.dtype).eps)
+    dims = tuple(range(input.dim() - k, input.dim()))
+    out = input / ((input * input).mean(dims, keepdim=True) + eps).sqrt()
+    return out * weight if weight is not None else out
+
+
+# in-place spellings (F.elu_(x) ...): the same as inplace=True
+def elu_(input, alpha=1.0):
+    from teachtorch.ops.nn_relu import elu
+
+    return elu(input, alpha, inplace=True)
+
+
+def selu_(input):
+    from teachtorch.ops.nn_relu import selu
+
+    return selu(input, inplace=True)
+
+
+def celu_(input, alpha=1.0):
+    from teachtorch.ops.nn_relu import celu
+
+    return celu(input, alpha, inplace=True)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    from teachtorch.ops.nn_relu import leaky_relu
+
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def threshold_(input, threshold, value):
+    from teachtorch.ops.nn_relu import threshold as threshold_fn
+
+    return threshold_fn(input, threshold, value, inplace=True)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    from teachtorch.nn.functional import hardtanh
+
+    return hardtanh(input, min_val, max_val, inplace=True)

@@ -35,6 +35,10 @@ from teachtorch.nn.modules.padding import (CircularPad1d, CircularPad2d,  # noqa
                                            ReplicationPad1d, ReplicationPad2d,
                                            ReplicationPad3d, ZeroPad1d, ZeroPad2d,
                                            ZeroPad3d)
+from teachtorch.nn.modules.normalization import RMSNorm  # noqa: F401
+from teachtorch.nn.modules.upsampling import (PixelShuffle, PixelUnshuffle,  # noqa: F401
+                                              Upsample, UpsamplingBilinear2d,
+                                              UpsamplingNearest2d)
 
 # conv, pooling and recurrent layers (B2)
 from teachtorch.nn.modules.conv import Conv1d, Conv2d, ConvTranspose2d  # noqa: F401,E402

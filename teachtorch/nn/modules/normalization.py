@@ -208,3 +208,31 @@ class InstanceNorm2d(_InstanceNorm):
     Mirrors: torch.nn.InstanceNorm2d
     """
     _expected_dims = (4,)
+
+
+class RMSNorm(Module):
+    """Root-mean-square normalisation over the last dims, times a learned scale.
+
+    Mirrors: torch.nn.RMSNorm
+    """
+
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True,
+                 device=None, dtype=None):
+        super().__init__()
+        if isinstance(normalized_shape, int):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        if elementwise_affine:
+            self.weight = Parameter(creation.ones(self.normalized_shape, dtype=dtype,
+                                                  device=device))
+        else:
+            self.register_parameter("weight", None)
+
+    def forward(self, x):
+        return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
