@@ -107,6 +107,7 @@ def test_losses(make, arrays, grad, reduction):
 
 IMG = RNG.standard_normal((2, 3, 5, 7)).astype(np.float32)
 SEQ = RNG.standard_normal((2, 3, 6)).astype(np.float32)
+VOL = RNG.standard_normal((1, 2, 3, 4, 2)).astype(np.float32)
 
 
 @pytest.mark.parametrize("make,x", [
@@ -122,6 +123,8 @@ SEQ = RNG.standard_normal((2, 3, 6)).astype(np.float32)
     (lambda nn, lib: nn.UpsamplingNearest2d(size=(10, 3)), IMG),
     (lambda nn, lib: nn.Upsample(scale_factor=3, mode="linear"), SEQ),
     (lambda nn, lib: nn.Upsample(size=4), SEQ),
+    (lambda nn, lib: nn.Upsample(scale_factor=2, mode="trilinear"), VOL),
+    (lambda nn, lib: nn.Upsample(size=(3, 2, 5)), VOL),
     (lambda nn, lib: nn.PixelShuffle(2), RNG.standard_normal((2, 8, 3, 4)).astype(
         np.float32)),
     (lambda nn, lib: nn.PixelUnshuffle(2), RNG.standard_normal((2, 2, 4, 6)).astype(
