@@ -270,3 +270,111 @@ def _outcome(src, lib):
 @pytest.mark.parametrize("src", MIXED_DTYPE_CALLS)
 def test_dtype_mixes_same_repr_as_torch(src):
     assert _outcome(src, teachtorch) == _outcome(src, torch)
+
+
+# gradients and second derivatives (create_graph=True); w = a 2x3 leaf. Float noise at
+# the last printed digit is possible for tan/std/log_softmax, so those are left out.
+GRAD_CALLS = [
+    "w * 2",
+    "w / 3",
+    "3 / w",
+    "w ** 3",
+    "w ** 0.5",
+    "2 ** w",
+    "w.abs() ** w",
+    "w.exp()",
+    "w.log()",
+    "w.sqrt()",
+    "w.rsqrt()",
+    "w.sigmoid()",
+    "w.tanh()",
+    "w.relu()",
+    "w.sin() * w.cos()",
+    "w.erf()",
+    "w.log1p()",
+    "w.expm1()",
+    "w.exp2()",
+    "w.log2()",
+    "w.log10()",
+    "w.reciprocal()",
+    "w.square()",
+    "w.clamp(0.3, 0.6)",
+    "w.clamp(min=0.5)",
+    "w.clamp(max=0.5)",
+    "torch.where(w > 0.5, w, w * w)",
+    "torch.maximum(w, w.flip(1))",
+    "torch.minimum(w, 0.5 * w.flip(0))",
+    "w.max(1).values",
+    "w.min(0)[0]",
+    "w.amax(1)",
+    "w.amin()",
+    "w.max()",
+    "w.median()",
+    "w.median(1).values",
+    "w.sum(1)",
+    "w.mean(0)",
+    "w.prod(1)",
+    "w.prod()",
+    "w.var(1)",
+    "w.var(correction=0)",
+    "w.cumsum(1)",
+    "w.cumprod(1)",
+    "w.logsumexp(1)",
+    "w.norm()",
+    "w.norm(1)",
+    "w.norm(float('inf'), dim=1)",
+    "w.norm(3, dim=0)",
+    "w.softmax(1)",
+    "w @ w.t()",
+    "w.t() @ w",
+    "w[0] @ w[1]",
+    "w @ w[0]",
+    "w[0] @ w.t()",
+    "torch.einsum('ij,kj->ik', w, w)",
+    "torch.addmm(w[0, :2], w, w.t())",
+    "torch.addmm(w[0, :2], w, w.t(), beta=0.5, alpha=2)",
+    "torch.addcmul(w, w, w, value=0.3)",
+    "torch.addcdiv(w, w, w + 1)",
+    "torch.lerp(w, w * w, 0.3)",
+    "torch.lerp(w, w * w, w)",
+    "w % 0.3",
+    "torch.fmod(w, 0.3)",
+    "w.frac()",
+    "w.floor() + w",
+    "w.round() * w",
+    "torch.div(w, 0.3, rounding_mode='floor') + w",
+    "w.nan_to_num()",
+    "w.mul(w).add(w, alpha=2).sub(1)",
+    "1 - w",
+    "torch.rsub(w, 2)",
+    "-w",
+    "torch.outer(w[0], w[1])",
+    "torch.dot(w[0], w[1])",
+    "torch.mv(w, w[0])",
+    "torch.bmm(w[None], w.t()[None])",
+    "w.sigmoid().sigmoid()",
+    "w.sum() * w",
+    "w.mean(1, keepdim=True) * w",
+    "w.double().sum()",
+    "w.half().float()",
+    "w.clamp(min=w.detach() * 0.9)",
+    "w.clamp(max=w.flip(0))",
+]
+
+
+def _grads(src, lib):
+    """value | gradient | second derivative, or the error both libraries raise (a
+    gradient that is constant in w has no graph, so the second grad call fails)."""
+    w = lib.tensor([[0.25, 0.5, 1.5], [0.75, 2.0, 1.25]], requires_grad=True)
+    y = eval(src, {"torch": lib, "w": w})
+    (g,) = lib.autograd.grad(y.sum(), w, create_graph=True)
+    try:
+        (gg,) = lib.autograd.grad(g.sum(), w, allow_unused=True)
+    except RuntimeError as e:
+        gg = str(e).splitlines()[0]
+    return f"{y!r} | {g.detach()!r} | {gg!r}"
+
+
+@pytest.mark.parametrize("src", GRAD_CALLS)
+def test_first_and_second_derivatives_same_as_torch(src):
+    assert _grads(src, teachtorch) == _grads(src, torch)

@@ -136,7 +136,29 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, grad_output):
         (y,) = ctx.saved_tensors
-        return grad_output * (y > 0)
+        return ReluGrad.apply(grad_output, y)      # grad_output * (y > 0), one op
+
+
+class ReluGrad(Function):
+    """Relu's backward as one op (PyTorch: threshold_backward): pass g where y > 0.
+
+    Math: z = g * [y > 0];  dz/dg = [y > 0], dz/dy = 0
+    Mirrors: torch.ops.aten.threshold_backward
+    """
+    _raw = True
+    node_name = "ThresholdBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, y):
+        mask = y > 0
+        ctx.mask = mask
+        return g * mask
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        from teachtorch.ops._util import make
+
+        return grad_output * make(ctx.mask), grad_output * 0
 
 
 class Hardtanh(Function):
@@ -157,7 +179,30 @@ class Hardtanh(Function):
     @staticmethod
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
-        return grad_output * ((x > ctx.lo) & (x < ctx.hi))
+        return HardtanhGrad.apply(grad_output, x, ctx.lo, ctx.hi)
+
+
+class HardtanhGrad(Function):
+    """Hardtanh's backward as one op: pass g where lo < x < hi.
+
+    Math: z = g * [lo < x < hi];  dz/dg = [lo < x < hi], dz/dx = 0
+    Mirrors: torch.ops.aten.hardtanh_backward
+    """
+    _raw = True
+    n_tensor_slots = 2
+    node_name = "HardtanhBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, x, lo, hi):
+        mask = (x > lo) & (x < hi)
+        ctx.mask = mask
+        return g * mask
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        from teachtorch.ops._util import make
+
+        return grad_output * make(ctx.mask), grad_output * 0
 
 
 def sigmoid(input, *, out=None):
