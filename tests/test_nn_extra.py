@@ -169,3 +169,27 @@ def test_inplace_functional_spellings():
         getattr(F, name)(xt, *args)
         assert yo is xo
         assert_close(xo, xt, atol=1e-6)
+
+
+@pytest.mark.parametrize("kwargs", [
+    {}, {"is_causal": True}, {"scale": 0.3},
+    {"attn_mask": np.tril(np.ones((4, 6), bool), 2)},
+    {"attn_mask": RNG.standard_normal((4, 6)).astype(np.float32)},
+])
+def test_scaled_dot_product_attention(kwargs):
+    import torch.nn.functional as F
+
+    import teachtorch.nn.functional as TF
+    q = RNG.standard_normal((2, 3, 4, 5)).astype(np.float32)
+    k = RNG.standard_normal((2, 3, 6, 5)).astype(np.float32)
+    v = RNG.standard_normal((2, 3, 6, 2)).astype(np.float32)
+    results = []
+    for Fn, lib in ((TF, teachtorch), (F, torch)):
+        ts = [lib.tensor(a, requires_grad=True) for a in (q, k, v)]
+        kw = {n: (lib.tensor(a) if isinstance(a, np.ndarray) else a)
+              for n, a in kwargs.items()}
+        out = Fn.scaled_dot_product_attention(*ts, **kw)
+        (out * out).sum().backward()
+        results.append([out] + [t.grad for t in ts])
+    for a, b in zip(*results):
+        assert_close(a, b, atol=1e-5)

@@ -285,3 +285,39 @@ def hardtanh_(input, min_val=-1.0, max_val=1.0):
     from teachtorch.nn.functional import hardtanh
 
     return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
+                                 is_causal=False, scale=None, enable_gqa=False):
+    """softmax(Q K^T * scale + mask) V, the core of attention, step by step.
+
+    A boolean mask keeps the positions that are True; a float mask is added to the
+    scores; is_causal hides the future (position i sees keys 0..i).
+
+    Math: A = softmax(Q K^T / sqrt(E));  out = A V
+    Mirrors: torch.nn.functional.scaled_dot_product_attention
+    """
+    from teachtorch.nn.functional import dropout, softmax
+
+    L, S = query.shape[-2], key.shape[-2]
+    if scale is None:
+        scale = 1.0 / math.sqrt(query.shape[-1])
+    scores = (query @ key.transpose(-2, -1)) * scale
+    dtype = scores._data.dtype
+    bias = np.zeros((L, S), dtype)
+    if is_causal:
+        if attn_mask is not None:
+            raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask "
+                               "should not be set when is_causal=True")
+        bias[np.triu_indices(L, 1, S)] = -np.inf
+    if attn_mask is not None:
+        if attn_mask.dtype.name == "bool":
+            bias = np.where(attn_mask._data, bias, -np.inf).astype(dtype)
+        else:
+            scores = scores + attn_mask
+    if bias.any():
+        scores = scores + _const(bias)
+    weights = softmax(scores, -1)
+    if dropout_p > 0.0:
+        weights = dropout(weights, dropout_p, training=True)
+    return weights @ value

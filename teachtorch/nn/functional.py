@@ -315,7 +315,9 @@ from teachtorch.nn._functional_extra import (cosine_embedding_loss,  # noqa: F40
                                              softshrink, softsign, tanhshrink,
                                              triplet_margin_loss)
 from teachtorch.nn._functional_extra import (celu_, elu_, hardtanh_,  # noqa: F401,E402
-                                             leaky_relu_, rms_norm, selu_, threshold_)
+                                             leaky_relu_, rms_norm,
+                                             scaled_dot_product_attention, selu_,
+                                             threshold_)
 from teachtorch.nn._upsampling import (interpolate, pixel_shuffle,  # noqa: F401,E402
                                        pixel_unshuffle, upsample, upsample_bilinear,
                                        upsample_nearest)
