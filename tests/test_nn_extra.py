@@ -1,5 +1,7 @@
 """The extra activations, padding layers, InstanceNorm and margin/probabilistic
 losses vs PyTorch: values, input gradients, reprs."""
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -193,3 +195,63 @@ def test_scaled_dot_product_attention(kwargs):
         results.append([out] + [t.grad for t in ts])
     for a, b in zip(*results):
         assert_close(a, b, atol=1e-5)
+
+
+@pytest.mark.parametrize("kwargs,call", [
+    ({}, {}),
+    ({"batch_first": True}, {}),
+    ({}, {"average_attn_weights": False}),
+    ({"bias": False}, {"need_weights": False}),
+    ({}, {"attn_mask": np.triu(np.ones((4, 6), bool), 1)}),
+    ({"batch_first": True}, {"key_padding_mask": np.array([[0, 0, 0, 0, 1, 1],
+                                                           [0, 0, 0, 0, 0, 1]], bool)}),
+    ({}, {"attn_mask": RNG.standard_normal((4, 6)).astype(np.float32)}),
+])
+def test_multihead_attention(kwargs, call):
+    shape_q, shape_kv = ((2, 4, 8), (2, 6, 8)) if kwargs.get("batch_first") else \
+        ((4, 2, 8), (6, 2, 8))
+    q = RNG.standard_normal(shape_q).astype(np.float32)
+    kv = RNG.standard_normal(shape_kv).astype(np.float32)
+    torch.manual_seed(0)
+    mt = torch.nn.MultiheadAttention(8, 2, **kwargs)
+    mo = tnn.MultiheadAttention(8, 2, **kwargs)
+    assert repr(mo) == repr(mt)
+    assert list(mo.state_dict()) == list(mt.state_dict())
+    mo.load_state_dict({k: teachtorch.tensor(v.numpy()) for k, v in
+                        mt.state_dict().items()})
+    outs = []
+    for m, lib in ((mo, teachtorch), (mt, torch)):
+        xq = lib.tensor(q, requires_grad=True)
+        xkv = lib.tensor(kv, requires_grad=True)
+        kw = {n: lib.tensor(a) for n, a in call.items() if isinstance(a, np.ndarray)}
+        kw.update({n: a for n, a in call.items() if not isinstance(a, np.ndarray)})
+        out, w = m(xq, xkv, xkv, **kw)
+        (out * out).sum().backward()
+        outs.append((out, w, xq.grad, xkv.grad, m.in_proj_weight.grad))
+    for a, b in zip(*outs):
+        if b is None:
+            assert a is None
+        else:
+            assert_close(a, b, atol=1e-5)
+
+
+def test_multihead_attention_default_init():
+    m = tnn.MultiheadAttention(64, 4)
+    bound = math.sqrt(6 / (64 + 192))  # xavier_uniform_ on the (3E, E) packed weight
+    w = m.in_proj_weight.detach().numpy()
+    assert np.abs(w).max() <= bound and abs(w.std() - bound / math.sqrt(3)) < 0.05 * bound
+    assert float(m.in_proj_bias.abs().sum()) == 0 == float(m.out_proj.bias.abs().sum())
+
+
+def test_multihead_attention_unbatched_and_causal():
+    q = RNG.standard_normal((5, 8)).astype(np.float32)
+    torch.manual_seed(1)
+    mt = torch.nn.MultiheadAttention(8, 4)
+    mo = tnn.MultiheadAttention(8, 4)
+    mo.load_state_dict({k: teachtorch.tensor(v.numpy()) for k, v in
+                        mt.state_dict().items()})
+    mask = np.triu(np.ones((5, 5), bool), 1)
+    oo, wo = mo(*[teachtorch.tensor(q)] * 3, attn_mask=teachtorch.tensor(mask))
+    ot, wt = mt(*[torch.tensor(q)] * 3, attn_mask=torch.tensor(mask))
+    assert_close(oo, ot, atol=1e-5)
+    assert_close(wo, wt, atol=1e-6)

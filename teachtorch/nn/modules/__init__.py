@@ -36,6 +36,7 @@ from teachtorch.nn.modules.padding import (CircularPad1d, CircularPad2d,  # noqa
                                            ReplicationPad3d, ZeroPad1d, ZeroPad2d,
                                            ZeroPad3d)
 from teachtorch.nn.modules.normalization import RMSNorm  # noqa: F401
+from teachtorch.nn.modules.attention import MultiheadAttention  # noqa: F401
 from teachtorch.nn.modules.upsampling import (PixelShuffle, PixelUnshuffle,  # noqa: F401
                                               Upsample, UpsamplingBilinear2d,
                                               UpsamplingNearest2d)
