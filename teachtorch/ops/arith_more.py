@@ -139,6 +139,7 @@ class Remainder(Function):
 
 
 class RemainderScalar(Remainder):
+    """remainder with a number divisor (PyTorch's node is RemainderBackward0)."""
     node_name = "RemainderBackward0"
 
 
@@ -170,6 +171,7 @@ class Fmod(Function):
 
 
 class FmodScalar(Fmod):
+    """fmod with a number divisor (PyTorch's node is FmodBackward0)."""
     node_name = "FmodBackward0"
 
 

@@ -60,6 +60,7 @@ class Sum(Function):
 
 
 class SumDim(Sum):
+    """sum along dims (PyTorch's node is SumBackward1)."""
     node_name = "SumBackward1"
 
 
@@ -86,6 +87,7 @@ class Mean(Function):
 
 
 class MeanDim(Mean):
+    """mean along dims (PyTorch's node is MeanBackward1)."""
     node_name = "MeanBackward1"
 
 
@@ -130,6 +132,7 @@ class Prod(Function):
 
 
 class ProdDim(Prod):
+    """prod along one dim (PyTorch's node is ProdBackward1)."""
     node_name = "ProdBackward1"
 
 
