@@ -24,7 +24,7 @@ import numpy as np
 _worker_info = None
 
 RESUME = "resume"        # on an index_queue: persistent workers start a new epoch
-STATUS_INTERVAL = 1.0    # seconds between a worker's checks that the parent lives
+STATUS_INTERVAL = 0.1    # seconds between a worker's checks of done_event / parent
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,10 @@ class ExceptionWrapper:
             exception = self.exc_type(msg)
         except Exception:  # noqa: BLE001 - a constructor that needs other arguments
             raise RuntimeError(msg) from None
-        raise exception
+        try:
+            raise exception
+        finally:
+            del exception  # no frame -> traceback -> frame cycle keeping it alive
 
 
 def _seed_everything(seed):
@@ -118,10 +121,14 @@ def fetch_iterable(iterator, batch_size, auto_collation, collate_fn, drop_last):
     return collate_fn(samples)
 
 
-def worker_loop(dataset, is_iterable, index_queue, data_queue, auto_collation,
-                batch_size, collate_fn, drop_last, seed, init_fn, worker_id,
-                num_workers, parent_pid):
-    """The body of one worker process (runs until it gets None)."""
+def worker_loop(dataset, is_iterable, index_queue, data_queue, done_event,
+                auto_collation, batch_size, collate_fn, drop_last, seed, init_fn,
+                worker_id, num_workers, parent_pid):
+    """The body of one worker process (runs until it gets None or done_event is set).
+
+    done_event is the reliable stop signal: setting an Event works even where a
+    queue put would not get flushed (e.g. from a finalizer during garbage collection).
+    """
     global _worker_info
     _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed,
                               dataset=dataset)
@@ -139,10 +146,10 @@ def worker_loop(dataset, is_iterable, index_queue, data_queue, auto_collation,
         try:
             task = index_queue.get(timeout=STATUS_INTERVAL)
         except queue.Empty:
-            if os.getppid() != parent_pid:  # the main process is gone
-                break
+            if done_event.is_set() or os.getppid() != parent_pid:  # told to stop,
+                break                                              # or parent gone
             continue
-        if task is None:
+        if task is None or done_event.is_set():
             break
         if task == RESUME:
             exhausted = False

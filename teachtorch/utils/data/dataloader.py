@@ -245,6 +245,7 @@ class _MultiProcessIter(_BaseIter):
         self._persistent = loader.persistent_workers
         ctx = _context(loader)
         self._data_queue = ctx.Queue()
+        self._done_event = ctx.Event()
         self._index_queues, self._workers = [], []
         self._shutdown_done = False
         for worker_id in range(self._num_workers):
@@ -253,7 +254,7 @@ class _MultiProcessIter(_BaseIter):
             w = ctx.Process(
                 target=_worker.worker_loop,
                 args=(self._dataset, self._is_iterable, index_queue, self._data_queue,
-                      self._auto_collation, self._batch_size, self._collate_fn,
+                      self._done_event, self._auto_collation, self._batch_size, self._collate_fn,
                       self._drop_last, self._base_seed + worker_id,
                       loader.worker_init_fn, worker_id, self._num_workers,
                       os.getpid()),
@@ -360,6 +361,7 @@ class _MultiProcessIter(_BaseIter):
         if self._shutdown_done:
             return
         self._shutdown_done = True
+        self._done_event.set()
         for q in self._index_queues:
             try:
                 q.put(None)
