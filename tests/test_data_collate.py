@@ -3,14 +3,14 @@ import collections
 
 import numpy as np
 import pytest
-
-import teachtorch
 from helpers import to_np
 
-torch = pytest.importorskip("torch")
-from torch.utils import data as tdata  # noqa: E402
+import teachtorch
 
-from teachtorch.utils import data as odata  # noqa: E402
+torch = pytest.importorskip("torch")
+from torch.utils import data as tdata
+
+from teachtorch.utils import data as odata
 
 Point = collections.namedtuple("Point", ["x", "y"])
 
@@ -95,7 +95,7 @@ def test_default_convert_matches_torch(kind):
 def _err(fn):
     try:
         fn()
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 - reported to the caller
         return type(e), str(e)
     raise AssertionError("no error")
 

@@ -2,9 +2,9 @@
 num_workers=2) + the 8-6-4-1 sigmoid network + BCELoss + SGD, against torch."""
 import numpy as np
 import pytest
+from helpers import to_np
 
 import teachtorch
-from helpers import to_np
 
 torch = pytest.importorskip("torch")
 

@@ -9,14 +9,14 @@ import warnings
 
 import numpy as np
 import pytest
-
-import teachtorch
 from helpers import to_np
 
-torch = pytest.importorskip("torch")
-from torch.utils import data as tdata  # noqa: E402
+import teachtorch
 
-from teachtorch.utils import data as odata  # noqa: E402
+torch = pytest.importorskip("torch")
+from torch.utils import data as tdata
+
+from teachtorch.utils import data as odata
 
 DIABETES = "/work/shared/data/diabetes/diabetes.csv.gz"
 
@@ -41,11 +41,11 @@ def tensor_dataset(lib, n=10):
 
 
 LOADERS = [
-    dict(batch_size=4),
-    dict(batch_size=4, drop_last=True),
-    dict(batch_size=1),
-    dict(batch_size=None),
-    dict(batch_size=3, collate_fn=lambda b: [len(b), b[0][1].item()]),
+    {"batch_size": 4},
+    {"batch_size": 4, "drop_last": True},
+    {"batch_size": 1},
+    {"batch_size": None},
+    {"batch_size": 3, "collate_fn": lambda b: [len(b), b[0][1].item()]},
 ]
 
 
@@ -106,9 +106,9 @@ def test_shuffle_covers_every_sample_and_repeats_under_manual_seed():
     assert shapes == theirs
 
 
-@pytest.mark.parametrize("kwargs", [dict(batch_size=4, shuffle=True),
-                                    dict(batch_size=3, shuffle=True, drop_last=True),
-                                    dict(batch_size=None, shuffle=True)])
+@pytest.mark.parametrize("kwargs", [{"batch_size": 4, "shuffle": True},
+                                    {"batch_size": 3, "shuffle": True, "drop_last": True},
+                                    {"batch_size": None, "shuffle": True}])
 def test_two_workers_give_the_same_batches_as_zero(kwargs):
     ds = tensor_dataset(teachtorch, 31)
     teachtorch.manual_seed(11)
@@ -200,8 +200,8 @@ def make_stream(lib):
     return Stream()
 
 
-@pytest.mark.parametrize("kwargs", [dict(batch_size=3), dict(batch_size=3,
-                                    drop_last=True), dict(batch_size=None)])
+@pytest.mark.parametrize("kwargs", [{"batch_size": 3}, {"batch_size": 3,
+                                    "drop_last": True}, {"batch_size": None}])
 @pytest.mark.parametrize("workers", [0, 2])
 def test_iterable_dataset_batches_match_torch(kwargs, workers):
     def run(lib):
@@ -247,7 +247,7 @@ def first_error(loader):
     try:
         for _ in it:
             pass
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 - reported to the caller
         return type(e), str(e)
     finally:
         stop = getattr(it, "_shutdown_workers", None) or getattr(it, "_shutdown", None)
@@ -313,15 +313,15 @@ def test_breaking_early_cleans_up_workers():
 def _err(fn):
     try:
         fn()
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 - reported to the caller
         return type(e), str(e).split("\nhint:")[0]
     raise AssertionError("no error raised")
 
 
 @pytest.mark.parametrize("kwargs", [
-    dict(num_workers=-1), dict(timeout=-1), dict(prefetch_factor=2),
-    dict(persistent_workers=True), dict(sampler=[0, 1], shuffle=True),
-    dict(batch_sampler=[[0]], batch_size=2), dict(batch_size=None, drop_last=True),
+    {"num_workers": -1}, {"timeout": -1}, {"prefetch_factor": 2},
+    {"persistent_workers": True}, {"sampler": [0, 1], "shuffle": True},
+    {"batch_sampler": [[0]], "batch_size": 2}, {"batch_size": None, "drop_last": True},
 ])
 def test_argument_errors_match_torch(kwargs):
     ours = _err(lambda: odata.DataLoader(tensor_dataset(teachtorch), **kwargs))

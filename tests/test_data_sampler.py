@@ -4,14 +4,14 @@ import warnings
 
 import numpy as np
 import pytest
-
-import teachtorch
 from helpers import to_np
 
-torch = pytest.importorskip("torch")
-from torch.utils import data as tdata  # noqa: E402
+import teachtorch
 
-from teachtorch.utils import data as odata  # noqa: E402
+torch = pytest.importorskip("torch")
+from torch.utils import data as tdata
+
+from teachtorch.utils import data as odata
 
 
 def lib_data(lib):
@@ -107,9 +107,9 @@ def test_sequential_and_batch_sampler_match_torch():
     assert build(teachtorch) == build(torch)
 
 
-@pytest.mark.parametrize("kwargs", [dict(), dict(num_samples=5),
-                                    dict(num_samples=23),
-                                    dict(replacement=True, num_samples=30)])
+@pytest.mark.parametrize("kwargs", [{}, {"num_samples": 5},
+                                    {"num_samples": 23},
+                                    {"replacement": True, "num_samples": 30}])
 def test_random_sampler_coverage_and_length_like_torch(kwargs):
     ours = list(odata.RandomSampler(range(10), **kwargs))
     theirs = list(tdata.RandomSampler(range(10), **kwargs))
@@ -160,7 +160,7 @@ def test_weighted_random_sampler_respects_weights():
 def _err(fn):
     try:
         fn()
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 - reported to the caller
         return type(e), str(e).split("\nhint:")[0]
     raise AssertionError("no error raised")
 

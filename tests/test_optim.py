@@ -2,9 +2,9 @@
 parameters after every step (float64), plus state_dict layout, repr and errors."""
 import numpy as np
 import pytest
+from helpers import to_np
 
 import teachtorch
-from helpers import to_np
 
 torch = pytest.importorskip("torch")
 
@@ -28,31 +28,31 @@ def make_problem(lib, dtype="float64"):
 
 
 CASES = [
-    ("SGD", dict(lr=0.1)),
-    ("SGD", dict(lr=0.1, momentum=0.9)),
-    ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.3, weight_decay=0.01)),
-    ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True, maximize=True)),
-    ("Adam", dict(lr=0.05)),
-    ("Adam", dict(lr=0.05, betas=(0.3, 0.8), weight_decay=0.1, amsgrad=True)),
-    ("Adam", dict(lr=0.05, maximize=True, decoupled_weight_decay=True,
-                  weight_decay=0.1)),
-    ("AdamW", dict(lr=0.05)),
-    ("AdamW", dict(lr=0.05, amsgrad=True, weight_decay=0.5)),
-    ("RMSprop", dict(lr=0.01)),
-    ("RMSprop", dict(lr=0.01, alpha=0.9, centered=True, momentum=0.5,
-                     weight_decay=0.1)),
-    ("RMSprop", dict(lr=0.01, centered=True, maximize=True)),
-    ("Adagrad", dict(lr=0.1)),
-    ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.1,
-                     initial_accumulator_value=0.5)),
-    ("Adadelta", dict()),
-    ("Adadelta", dict(lr=0.5, rho=0.8, weight_decay=0.1, maximize=True)),
-    ("Adamax", dict(lr=0.05)),
-    ("Adamax", dict(lr=0.05, betas=(0.7, 0.9), weight_decay=0.1)),
-    ("ASGD", dict(lr=0.1)),
-    ("ASGD", dict(lr=0.1, lambd=0.01, alpha=0.5, t0=5, weight_decay=0.1)),
-    ("Rprop", dict(lr=0.01)),
-    ("Rprop", dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2), maximize=True)),
+    ("SGD", {"lr": 0.1}),
+    ("SGD", {"lr": 0.1, "momentum": 0.9}),
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "dampening": 0.3, "weight_decay": 0.01}),
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True, "maximize": True}),
+    ("Adam", {"lr": 0.05}),
+    ("Adam", {"lr": 0.05, "betas": (0.3, 0.8), "weight_decay": 0.1, "amsgrad": True}),
+    ("Adam", {"lr": 0.05, "maximize": True, "decoupled_weight_decay": True,
+                  "weight_decay": 0.1}),
+    ("AdamW", {"lr": 0.05}),
+    ("AdamW", {"lr": 0.05, "amsgrad": True, "weight_decay": 0.5}),
+    ("RMSprop", {"lr": 0.01}),
+    ("RMSprop", {"lr": 0.01, "alpha": 0.9, "centered": True, "momentum": 0.5,
+                     "weight_decay": 0.1}),
+    ("RMSprop", {"lr": 0.01, "centered": True, "maximize": True}),
+    ("Adagrad", {"lr": 0.1}),
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.01, "weight_decay": 0.1,
+                     "initial_accumulator_value": 0.5}),
+    ("Adadelta", {}),
+    ("Adadelta", {"lr": 0.5, "rho": 0.8, "weight_decay": 0.1, "maximize": True}),
+    ("Adamax", {"lr": 0.05}),
+    ("Adamax", {"lr": 0.05, "betas": (0.7, 0.9), "weight_decay": 0.1}),
+    ("ASGD", {"lr": 0.1}),
+    ("ASGD", {"lr": 0.1, "lambd": 0.01, "alpha": 0.5, "t0": 5, "weight_decay": 0.1}),
+    ("Rprop", {"lr": 0.01}),
+    ("Rprop", {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2), "maximize": True}),
 ]
 
 
@@ -92,7 +92,7 @@ def test_twenty_steps_match_torch(name, kwargs):
 
 
 @pytest.mark.parametrize("name,kwargs", [c for c in CASES if not c[1]] +
-                         [("SGD", dict(lr=0.1, momentum=0.9)), ("Adam", dict(lr=0.05))])
+                         [("SGD", {"lr": 0.1, "momentum": 0.9}), ("Adam", {"lr": 0.05})])
 def test_float32_stays_float32(name, kwargs):
     ours, _, opt = run_steps(teachtorch, name, kwargs, steps=3, dtype="float32")
     theirs, _, _ = run_steps(torch, name, kwargs, steps=3, dtype="float32")

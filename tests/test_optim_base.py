@@ -5,20 +5,20 @@ import warnings
 
 import numpy as np
 import pytest
-
-import teachtorch
 from helpers import to_np
 from test_optim import make_problem, run_steps
+
+import teachtorch
 
 torch = pytest.importorskip("torch")
 
 
 @pytest.mark.parametrize("kwargs,steps", [
-    (dict(), 4), (dict(history_size=3, max_iter=5), 4),
+    ({}, 4), ({"history_size": 3, "max_iter": 5}, 4),
     # the line search branches on float comparisons, so rounding differences in the
     # last bit (BLAS dot order) grow over many iterations: compare a shorter run
-    (dict(line_search_fn="strong_wolfe", max_iter=6), 1),
-    (dict(lr=0.5, line_search_fn="strong_wolfe", history_size=4, max_iter=4), 2)])
+    ({"line_search_fn": "strong_wolfe", "max_iter": 6}, 1),
+    ({"lr": 0.5, "line_search_fn": "strong_wolfe", "history_size": 4, "max_iter": 4}, 2)])
 def test_lbfgs_matches_torch(kwargs, steps):
     def run(lib):
         params, loss_fn = make_problem(lib)
@@ -91,11 +91,11 @@ def test_add_param_group_and_defaults():
     assert ours.param_groups[1]["momentum"] == 0.5
 
 
-@pytest.mark.parametrize("name,kwargs", [("SGD", dict(lr=0.1, momentum=0.9)),
-                                         ("Adam", dict(lr=0.05, amsgrad=True)),
-                                         ("RMSprop", dict(centered=True, momentum=0.1)),
-                                         ("Adagrad", dict()), ("ASGD", dict()),
-                                         ("Rprop", dict())])
+@pytest.mark.parametrize("name,kwargs", [("SGD", {"lr": 0.1, "momentum": 0.9}),
+                                         ("Adam", {"lr": 0.05, "amsgrad": True}),
+                                         ("RMSprop", {"centered": True, "momentum": 0.1}),
+                                         ("Adagrad", {}), ("ASGD", {}),
+                                         ("Rprop", {})])
 def test_state_dict_round_trip_continues_identically(name, kwargs):
     """Stop after 5 steps, load the state into a fresh optimizer, continue 5 steps:
     the same as torch doing the same, and (nearly) as 10 uninterrupted steps."""
@@ -153,7 +153,7 @@ def test_step_with_closure_returns_loss():
         params, loss_fn = make_problem(lib)
         opt = lib.optim.SGD(params, lr=0.1)
 
-        def closure():
+        def closure(opt=opt, loss_fn=loss_fn):
             opt.zero_grad()
             loss = loss_fn()
             loss.backward()
@@ -191,11 +191,16 @@ def test_repr_matches_torch_for_each_optimizer():
         assert repr(ours) == repr(theirs), name
 
 
+def _same_param_in_two_groups(lib):
+    p = lib.ones(2, requires_grad=True)
+    return lib.optim.SGD([{"params": [p]}, {"params": [p]}], lr=0.1)
+
+
 def _error(fn):
     """(type, first line of message) of what fn() raises."""
     try:
         fn()
-    except Exception as e:  # noqa: BLE001 - we compare the type with torch's
+    except Exception as e:  # noqa: BLE001 - reported to the caller
         return type(e), str(e).split("\n")[0], str(e)
     raise AssertionError("no error raised")
 
@@ -209,8 +214,7 @@ def _error(fn):
     lambda lib: lib.optim.SGD([lib.ones(2, requires_grad=True)], lr=0.1, nesterov=True),
     lambda lib: lib.optim.Adam([lib.ones(2, requires_grad=True)], betas=(1.0, 0.9)),
     lambda lib: lib.optim.Rprop([lib.ones(2, requires_grad=True)], etas=(1.5, 1.2)),
-    lambda lib: (lambda p: lib.optim.SGD([{"params": [p]}, {"params": [p]}],
-                                         lr=0.1))(lib.ones(2, requires_grad=True)),
+    lambda lib: _same_param_in_two_groups(lib),
     lambda lib: lib.optim.SGD([{"params": {lib.ones(2, requires_grad=True)}}], lr=0.1),
 ])
 def test_errors_match_torch_and_carry_a_hint(make):
@@ -230,8 +234,8 @@ def test_load_state_dict_group_mismatch_errors():
     o1, o2, o3 = build(teachtorch)
     t1, t2, t3 = build(torch)
     for (a, b), (c, d) in [((o2, o1), (t2, t1)), ((o3, o1), (t3, t1))]:
-        ours = _error(lambda: a.load_state_dict(b.state_dict()))
-        theirs = _error(lambda: c.load_state_dict(d.state_dict()))
+        ours = _error(lambda a=a, b=b: a.load_state_dict(b.state_dict()))
+        theirs = _error(lambda c=c, d=d: c.load_state_dict(d.state_dict()))
         assert ours[:2] == theirs[:2]
 
 

@@ -3,17 +3,17 @@ optimizer, the notes' per-layer param groups, Adam on the diabetes network, and 
 optimizer checkpoint; each compared step by step with torch (float64)."""
 import numpy as np
 import pytest
+from helpers import to_np
 
 import teachtorch
-from helpers import to_np
 
 torch = pytest.importorskip("torch")
 
 OPTIMIZERS = [
-    ("SGD", dict(lr=0.01)), ("SGD", dict(lr=0.01, momentum=0.9)),
-    ("Adam", dict(lr=0.1)), ("AdamW", dict(lr=0.1)), ("RMSprop", dict(lr=0.01)),
-    ("Adagrad", dict(lr=0.5)), ("Adadelta", dict(lr=1.0)), ("Adamax", dict(lr=0.1)),
-    ("ASGD", dict(lr=0.01)), ("Rprop", dict(lr=0.01)), ("LBFGS", dict(lr=0.1)),
+    ("SGD", {"lr": 0.01}), ("SGD", {"lr": 0.01, "momentum": 0.9}),
+    ("Adam", {"lr": 0.1}), ("AdamW", {"lr": 0.1}), ("RMSprop", {"lr": 0.01}),
+    ("Adagrad", {"lr": 0.5}), ("Adadelta", {"lr": 1.0}), ("Adamax", {"lr": 0.1}),
+    ("ASGD", {"lr": 0.01}), ("Rprop", {"lr": 0.01}), ("LBFGS", {"lr": 0.1}),
 ]
 
 

@@ -20,25 +20,25 @@ def make_optimizer(lib, kind="SGD", groups=1):
 
 S = "lr_scheduler"
 CASES = [
-    ("StepLR", dict(step_size=7, gamma=0.5), "SGD"),
-    ("MultiStepLR", dict(milestones=[3, 10, 10, 25], gamma=0.3), "SGD"),
-    ("ExponentialLR", dict(gamma=0.93), "SGD"),
-    ("CosineAnnealingLR", dict(T_max=10, eta_min=0.001), "SGD"),
-    ("CosineAnnealingLR", dict(T_max=50), "Adam"),
-    ("LambdaLR", dict(lr_lambda=lambda e: 0.95 ** e + 0.01 * e), "SGD"),
-    ("MultiplicativeLR", dict(lr_lambda=lambda e: 0.9 if e % 2 else 1.05), "SGD"),
-    ("LinearLR", dict(start_factor=0.2, end_factor=0.9, total_iters=12), "SGD"),
-    ("ConstantLR", dict(factor=0.4, total_iters=6), "SGD"),
-    ("PolynomialLR", dict(total_iters=30, power=2.0), "SGD"),
-    ("OneCycleLR", dict(max_lr=1.0, total_steps=60), "SGD"),
-    ("OneCycleLR", dict(max_lr=[1.0, 2.0], epochs=6, steps_per_epoch=10,
-                        anneal_strategy="linear", three_phase=True), "Adam"),
-    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=5), "SGD"),
-    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=4, step_size_down=7,
-                      mode="triangular2"), "SGD"),
-    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=3, mode="exp_range",
-                      gamma=0.97), "Adam"),
-    ("CosineAnnealingWarmRestarts", dict(T_0=5, T_mult=2, eta_min=0.01), "SGD"),
+    ("StepLR", {"step_size": 7, "gamma": 0.5}, "SGD"),
+    ("MultiStepLR", {"milestones": [3, 10, 10, 25], "gamma": 0.3}, "SGD"),
+    ("ExponentialLR", {"gamma": 0.93}, "SGD"),
+    ("CosineAnnealingLR", {"T_max": 10, "eta_min": 0.001}, "SGD"),
+    ("CosineAnnealingLR", {"T_max": 50}, "Adam"),
+    ("LambdaLR", {"lr_lambda": lambda e: 0.95 ** e + 0.01 * e}, "SGD"),
+    ("MultiplicativeLR", {"lr_lambda": lambda e: 0.9 if e % 2 else 1.05}, "SGD"),
+    ("LinearLR", {"start_factor": 0.2, "end_factor": 0.9, "total_iters": 12}, "SGD"),
+    ("ConstantLR", {"factor": 0.4, "total_iters": 6}, "SGD"),
+    ("PolynomialLR", {"total_iters": 30, "power": 2.0}, "SGD"),
+    ("OneCycleLR", {"max_lr": 1.0, "total_steps": 60}, "SGD"),
+    ("OneCycleLR", {"max_lr": [1.0, 2.0], "epochs": 6, "steps_per_epoch": 10,
+                        "anneal_strategy": "linear", "three_phase": True}, "Adam"),
+    ("CyclicLR", {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 5}, "SGD"),
+    ("CyclicLR", {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 4, "step_size_down": 7,
+                      "mode": "triangular2"}, "SGD"),
+    ("CyclicLR", {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 3, "mode": "exp_range",
+                      "gamma": 0.97}, "Adam"),
+    ("CosineAnnealingWarmRestarts", {"T_0": 5, "T_mult": 2, "eta_min": 0.01}, "SGD"),
 ]
 
 
@@ -82,9 +82,9 @@ def test_reduce_lr_on_plateau_matches_torch():
             sched.step(loss)
             out.append(list(sched.get_last_lr()) + [sched.num_bad_epochs])
         return out
-    for kw in [dict(patience=2), dict(mode="max", factor=0.5, patience=1, cooldown=2),
-               dict(threshold_mode="abs", threshold=0.05, patience=1,
-                    min_lr=[0.02, 0.001])]:
+    for kw in [{"patience": 2}, {"mode": "max", "factor": 0.5, "patience": 1, "cooldown": 2},
+               {"threshold_mode": "abs", "threshold": 0.05, "patience": 1,
+                    "min_lr": [0.02, 0.001]}]:
         ours, theirs = run(teachtorch, **kw), run(torch, **kw)
         np.testing.assert_allclose(ours, theirs, rtol=1e-13)
         assert ours[-1][0] < ours[0][0]
@@ -167,7 +167,7 @@ def test_errors_match_torch(make):
     def err(lib):
         try:
             make(getattr(lib.optim, S), make_optimizer(lib))
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:  # noqa: BLE001 - reported to the caller
             return type(e), str(e).split("\n")[0]
         return None
     ours, theirs = err(teachtorch), err(torch)

@@ -4,8 +4,15 @@ Chapter 15 (optimizers) opens this file.
 """
 import numpy as np
 
-from teachtorch.optim.optimizer import (Optimizer, _no_grad_step, _to_scalar, grad_of,
-                                        step_counter, updated, zeros_state)
+from teachtorch.optim.optimizer import (
+    Optimizer,
+    _no_grad_step,
+    _to_scalar,
+    grad_of,
+    step_counter,
+    updated,
+    zeros_state,
+)
 
 
 class Adadelta(Optimizer):
@@ -29,9 +36,9 @@ class Adadelta(Optimizer):
         if not 0.0 <= weight_decay:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}\nhint: "
                              "weight_decay must be >= 0.")
-        defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
-                        maximize=maximize, capturable=capturable, foreach=foreach,
-                        differentiable=differentiable)
+        defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay,
+                        "maximize": maximize, "capturable": capturable, "foreach": foreach,
+                        "differentiable": differentiable}
         super().__init__(params, defaults)
 
     @_no_grad_step

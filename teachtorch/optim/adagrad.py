@@ -4,8 +4,14 @@ Chapter 15 (optimizers) opens this file.
 """
 import numpy as np
 
-from teachtorch.optim.optimizer import (Optimizer, _no_grad_step, _to_scalar, grad_of,
-                                        step_counter, updated)
+from teachtorch.optim.optimizer import (
+    Optimizer,
+    _no_grad_step,
+    _to_scalar,
+    grad_of,
+    step_counter,
+    updated,
+)
 from teachtorch.tensor import Tensor
 
 
@@ -28,10 +34,10 @@ class Adagrad(Optimizer):
                             ("epsilon value", eps)):
             if not 0.0 <= value:
                 raise ValueError(f"Invalid {name}: {value}\nhint: it must be >= 0.")
-        defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
-                        initial_accumulator_value=initial_accumulator_value,
-                        foreach=foreach, maximize=maximize,
-                        differentiable=differentiable, fused=fused)
+        defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
+                        "initial_accumulator_value": initial_accumulator_value,
+                        "foreach": foreach, "maximize": maximize,
+                        "differentiable": differentiable, "fused": fused}
         super().__init__(params, defaults)
         for group in self.param_groups:  # PyTorch fills Adagrad's state up front
             for p in group["params"]:

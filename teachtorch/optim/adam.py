@@ -4,8 +4,16 @@ Chapter 15 (optimizers) opens this file; the notes train every classifier with A
 """
 import numpy as np
 
-from teachtorch.optim.optimizer import (Optimizer, _no_grad_step, _to_scalar, grad_of,
-                                        lerp_, step_counter, updated, zeros_state)
+from teachtorch.optim.optimizer import (
+    Optimizer,
+    _no_grad_step,
+    _to_scalar,
+    grad_of,
+    lerp_,
+    step_counter,
+    updated,
+    zeros_state,
+)
 
 
 def _check_adam_args(lr, betas, eps, weight_decay):
@@ -37,10 +45,10 @@ class Adam(Optimizer):
                  differentiable=False, fused=None, decoupled_weight_decay=False):
         betas = tuple(_to_scalar(b) for b in betas)
         _check_adam_args(lr, betas, eps, weight_decay)
-        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                        amsgrad=amsgrad, maximize=maximize, foreach=foreach,
-                        capturable=capturable, differentiable=differentiable,
-                        fused=fused, decoupled_weight_decay=decoupled_weight_decay)
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+                        "amsgrad": amsgrad, "maximize": maximize, "foreach": foreach,
+                        "capturable": capturable, "differentiable": differentiable,
+                        "fused": fused, "decoupled_weight_decay": decoupled_weight_decay}
         super().__init__(params, defaults)
 
     def _init_state(self, p, group):

@@ -5,8 +5,16 @@ Chapter 15 (optimizers) opens this file.
 import numpy as np
 
 from teachtorch.optim.adam import _check_adam_args
-from teachtorch.optim.optimizer import (Optimizer, _no_grad_step, _to_scalar, grad_of,
-                                        lerp_, step_counter, updated, zeros_state)
+from teachtorch.optim.optimizer import (
+    Optimizer,
+    _no_grad_step,
+    _to_scalar,
+    grad_of,
+    lerp_,
+    step_counter,
+    updated,
+    zeros_state,
+)
 
 
 class Adamax(Optimizer):
@@ -21,9 +29,9 @@ class Adamax(Optimizer):
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  foreach=None, *, maximize=False, differentiable=False, capturable=False):
         _check_adam_args(lr, betas, eps, weight_decay)
-        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                        foreach=foreach, maximize=maximize,
-                        differentiable=differentiable, capturable=capturable)
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+                        "foreach": foreach, "maximize": maximize,
+                        "differentiable": differentiable, "capturable": capturable}
         super().__init__(params, defaults)
 
     @_no_grad_step

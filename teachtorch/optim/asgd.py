@@ -4,8 +4,15 @@ Chapter 15 (optimizers) opens this file.
 """
 import numpy as np
 
-from teachtorch.optim.optimizer import (Optimizer, _no_grad_step, _to_scalar, grad_of,
-                                        step_counter, updated, zeros_state)
+from teachtorch.optim.optimizer import (
+    Optimizer,
+    _no_grad_step,
+    _to_scalar,
+    grad_of,
+    step_counter,
+    updated,
+    zeros_state,
+)
 from teachtorch.tensor import Tensor
 
 
@@ -30,9 +37,9 @@ class ASGD(Optimizer):
         if not 0.0 <= weight_decay:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}\nhint: "
                              "weight_decay must be >= 0.")
-        defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0,
-                        weight_decay=weight_decay, foreach=foreach, maximize=maximize,
-                        differentiable=differentiable, capturable=capturable)
+        defaults = {"lr": lr, "lambd": lambd, "alpha": alpha, "t0": t0,
+                        "weight_decay": weight_decay, "foreach": foreach, "maximize": maximize,
+                        "differentiable": differentiable, "capturable": capturable}
         super().__init__(params, defaults)
 
     @_no_grad_step

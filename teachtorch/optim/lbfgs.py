@@ -122,9 +122,9 @@ class LBFGS(Optimizer):
             raise ValueError(f"Invalid learning rate: {lr}\nhint: lr must be >= 0.")
         if max_eval is None:
             max_eval = max_iter * 5 // 4
-        defaults = dict(lr=lr, max_iter=max_iter, max_eval=max_eval,
-                        tolerance_grad=tolerance_grad, tolerance_change=tolerance_change,
-                        history_size=history_size, line_search_fn=line_search_fn)
+        defaults = {"lr": lr, "max_iter": max_iter, "max_eval": max_eval,
+                        "tolerance_grad": tolerance_grad, "tolerance_change": tolerance_change,
+                        "history_size": history_size, "line_search_fn": line_search_fn}
         super().__init__(params, defaults)
         if len(self.param_groups) != 1:
             raise ValueError("LBFGS doesn't support per-parameter options (parameter "

@@ -4,8 +4,16 @@ Chapter 15 (optimizers) opens this file.
 """
 import numpy as np
 
-from teachtorch.optim.optimizer import (Optimizer, _no_grad_step, _to_scalar, grad_of,
-                                        lerp_, step_counter, updated, zeros_state)
+from teachtorch.optim.optimizer import (
+    Optimizer,
+    _no_grad_step,
+    _to_scalar,
+    grad_of,
+    lerp_,
+    step_counter,
+    updated,
+    zeros_state,
+)
 
 
 class RMSprop(Optimizer):
@@ -28,10 +36,10 @@ class RMSprop(Optimizer):
                             ("alpha value", alpha)):
             if not 0.0 <= value:
                 raise ValueError(f"Invalid {name}: {value}\nhint: it must be >= 0.")
-        defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps,
-                        centered=centered, weight_decay=weight_decay,
-                        capturable=capturable, foreach=foreach, maximize=maximize,
-                        differentiable=differentiable)
+        defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps,
+                        "centered": centered, "weight_decay": weight_decay,
+                        "capturable": capturable, "foreach": foreach, "maximize": maximize,
+                        "differentiable": differentiable}
         super().__init__(params, defaults)
 
     def _init_state(self, p, group):

@@ -5,8 +5,15 @@ Chapter 15 (optimizers) opens this file.
 import numpy as np
 
 from teachtorch import _backend
-from teachtorch.optim.optimizer import (Optimizer, _no_grad_step, _to_scalar, grad_of,
-                                        step_counter, updated, zeros_state)
+from teachtorch.optim.optimizer import (
+    Optimizer,
+    _no_grad_step,
+    _to_scalar,
+    grad_of,
+    step_counter,
+    updated,
+    zeros_state,
+)
 from teachtorch.tensor import Tensor
 
 
@@ -26,9 +33,9 @@ class Rprop(Optimizer):
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}\nhint: need "
                              "0 < etaminus < 1 < etaplus, e.g. (0.5, 1.2).")
-        defaults = dict(lr=lr, etas=etas, step_sizes=step_sizes, foreach=foreach,
-                        maximize=maximize, differentiable=differentiable,
-                        capturable=capturable)
+        defaults = {"lr": lr, "etas": etas, "step_sizes": step_sizes, "foreach": foreach,
+                        "maximize": maximize, "differentiable": differentiable,
+                        "capturable": capturable}
         super().__init__(params, defaults)
 
     @_no_grad_step

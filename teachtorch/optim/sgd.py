@@ -2,8 +2,8 @@
 
 Chapter 06 (gradient descent, linear regression) opens this file.
 """
-from teachtorch.tensor import Tensor
 from teachtorch.optim.optimizer import Optimizer, _no_grad_step, grad_of, updated
+from teachtorch.tensor import Tensor
 
 
 class SGD(Optimizer):
@@ -27,9 +27,9 @@ class SGD(Optimizer):
         if weight_decay < 0.0:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}\nhint: "
                              "weight_decay must be >= 0.")
-        defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
-                        weight_decay=weight_decay, nesterov=nesterov, maximize=maximize,
-                        foreach=foreach, differentiable=differentiable, fused=fused)
+        defaults = {"lr": lr, "momentum": momentum, "dampening": dampening,
+                        "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize,
+                        "foreach": foreach, "differentiable": differentiable, "fused": fused}
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening"
                              "\nhint: pass momentum=0.9 (and dampening=0) with "

@@ -80,7 +80,7 @@ class ExceptionWrapper:
             msg = KeyErrorMessage(msg)
         try:
             exception = self.exc_type(msg)
-        except Exception:  # noqa: BLE001 - a constructor that needs other arguments
+        except Exception:  # noqa: BLE001 - reported to the caller
             raise RuntimeError(msg) from None
         try:
             raise exception
@@ -139,7 +139,7 @@ def worker_loop(dataset, is_iterable, index_queue, data_queue, done_event,
         if init_fn is not None:
             init_fn(worker_id)
         iterator = iter(dataset) if is_iterable else None
-    except Exception:  # noqa: BLE001 - reported to the main process
+    except Exception:  # noqa: BLE001 - reported to the caller
         init_error = ExceptionWrapper(sys.exc_info(), where)
     exhausted = False
     while True:
@@ -175,7 +175,7 @@ def worker_loop(dataset, is_iterable, index_queue, data_queue, done_event,
         except StopIteration:
             exhausted = True
             batch = IterationEnd(worker_id)
-        except Exception:  # noqa: BLE001 - sent to the main process to re-raise
+        except Exception:  # noqa: BLE001 - reported to the caller
             batch = ExceptionWrapper(sys.exc_info(), where)
         data_queue.put((task_id, batch))
         del batch

@@ -17,8 +17,7 @@ from teachtorch.random import rng
 from teachtorch.utils.data import _worker
 from teachtorch.utils.data.collate import default_collate, default_convert
 from teachtorch.utils.data.dataset import IterableDataset
-from teachtorch.utils.data.sampler import (BatchSampler, RandomSampler,
-                                           SequentialSampler)
+from teachtorch.utils.data.sampler import BatchSampler, RandomSampler, SequentialSampler
 
 POLL_INTERVAL = 0.2   # seconds between checks that the workers are still alive
 

@@ -11,8 +11,6 @@ import itertools
 import math
 import warnings
 
-from teachtorch.tensor import Tensor
-
 
 class Dataset:
     """A map-style dataset: write ``__getitem__(index)`` and ``__len__()``.
@@ -106,7 +104,7 @@ class ConcatDataset(Dataset):
             raise AssertionError("datasets should not be an empty iterable")
         for d in self.datasets:
             if isinstance(d, IterableDataset):
-                raise AssertionError("ConcatDataset does not support IterableDataset"
+                raise AssertionError("ConcatDataset does not support IterableDataset"  # noqa: TRY004 - PyTorch raises this type
                                      "\nhint: chain iterable datasets with "
                                      "ChainDataset instead.")
         self.cumulative_sizes = self.cumsum(self.datasets)
@@ -137,7 +135,7 @@ class ChainDataset(IterableDataset):
     def __iter__(self):
         for d in self.datasets:
             if not isinstance(d, IterableDataset):
-                raise AssertionError("ChainDataset only supports IterableDataset")
+                raise AssertionError("ChainDataset only supports IterableDataset")  # noqa: TRY004 - PyTorch raises this type
             yield from d
 
     def __len__(self):
@@ -185,7 +183,7 @@ def random_split(dataset, lengths, generator=None):
         for i, frac in enumerate(lengths):
             if frac < 0 or frac > 1:
                 raise ValueError(f"Fraction at index {i} is not between 0 and 1")
-            counts.append(int(math.floor(n * frac)))
+            counts.append(int(math.floor(n * frac)))  # noqa: RUF046 - as PyTorch writes it
         for i in range(n - sum(counts)):
             counts[i % len(counts)] += 1
         lengths = counts

@@ -118,7 +118,7 @@ class WeightedRandomSampler(Sampler):
             raise ValueError("num_samples should be a positive integer value, but got "
                              f"num_samples={num_samples}")
         if not isinstance(replacement, bool):
-            raise ValueError("replacement should be a boolean value, but got "
+            raise ValueError("replacement should be a boolean value, but got "  # noqa: TRY004 - PyTorch raises this type
                              f"replacement={replacement}")
         w = np.asarray(weights.tolist() if hasattr(weights, "tolist") else weights,
                        dtype=np.float64)
@@ -160,7 +160,7 @@ class BatchSampler(Sampler):
             raise ValueError("batch_size should be a positive integer value, but got "
                              f"batch_size={batch_size}")
         if not isinstance(drop_last, bool):
-            raise ValueError("drop_last should be a boolean value, but got "
+            raise ValueError("drop_last should be a boolean value, but got "  # noqa: TRY004 - PyTorch raises this type
                              f"drop_last={drop_last}")
         self.sampler = sampler
         self.batch_size = batch_size
