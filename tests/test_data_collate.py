@@ -1,4 +1,5 @@
 """default_collate / default_convert against torch.utils.data on the same samples."""
+
 import collections
 
 import numpy as np
@@ -69,24 +70,44 @@ def samples(lib, kind):
     if kind == "namedtuples":
         return [Point(lib.tensor(a), i) for i, a in enumerate(arrays)]
     if kind == "nested":
-        return [{"pair": (i, [float(i), {"deep": np.int64(i)}]), "t": lib.tensor(a)}
-                for i, a in enumerate(arrays)]
+        return [
+            {"pair": (i, [float(i), {"deep": np.int64(i)}]), "t": lib.tensor(a)}
+            for i, a in enumerate(arrays)
+        ]
     raise KeyError(kind)
 
 
-KINDS = ["tensors", "int64 tensors", "arrays", "0-d arrays", "numpy scalars", "ints",
-         "floats", "bools", "strings", "pairs", "lists", "dicts", "ordered dicts",
-         "namedtuples", "nested"]
+KINDS = [
+    "tensors",
+    "int64 tensors",
+    "arrays",
+    "0-d arrays",
+    "numpy scalars",
+    "ints",
+    "floats",
+    "bools",
+    "strings",
+    "pairs",
+    "lists",
+    "dicts",
+    "ordered dicts",
+    "namedtuples",
+    "nested",
+]
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_default_collate_matches_torch(kind):
-    same(odata.default_collate(samples(teachtorch, kind)),
-         tdata.default_collate(samples(torch, kind)))
+    same(
+        odata.default_collate(samples(teachtorch, kind)),
+        tdata.default_collate(samples(torch, kind)),
+    )
 
 
-@pytest.mark.parametrize("kind", ["arrays", "numpy scalars", "dicts", "namedtuples",
-                                  "strings", "nested", "pairs"])
+@pytest.mark.parametrize(
+    "kind",
+    ["arrays", "numpy scalars", "dicts", "namedtuples", "strings", "nested", "pairs"],
+)
 def test_default_convert_matches_torch(kind):
     for s_ours, s_theirs in zip(samples(teachtorch, kind), samples(torch, kind)):
         same(odata.default_convert(s_ours), tdata.default_convert(s_theirs))
@@ -100,12 +121,15 @@ def _err(fn):
     raise AssertionError("no error")
 
 
-@pytest.mark.parametrize("make", [
-    lambda lib: [lib.ones(3), lib.ones(4)],
-    lambda lib: [[1, 2], [1]],
-    lambda lib: [object(), object()],
-    lambda lib: [np.array(["a", "b"]), np.array(["c", "d"])],
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib: [lib.ones(3), lib.ones(4)],
+        lambda lib: [[1, 2], [1]],
+        lambda lib: [object(), object()],
+        lambda lib: [np.array(["a", "b"]), np.array(["c", "d"])],
+    ],
+)
 def test_collate_errors_match_torch(make):
     ours = _err(lambda: odata.default_collate(make(teachtorch)))
     theirs = _err(lambda: tdata.default_collate(make(torch)))
@@ -114,8 +138,9 @@ def test_collate_errors_match_torch(make):
 
 
 def test_stack_error_has_a_hint():
-    _, msg = _err(lambda: odata.default_collate([teachtorch.ones(3),
-                                                 teachtorch.ones(4)]))
+    _, msg = _err(
+        lambda: odata.default_collate([teachtorch.ones(3), teachtorch.ones(4)])
+    )
     assert "\nhint: " in msg and "collate_fn" in msg
 
 

@@ -1,5 +1,6 @@
 """The notes' diabetes program end to end: DiabetesDataset + DataLoader(batch 32,
 num_workers=2) + the 8-6-4-1 sigmoid network + BCELoss + SGD, against torch."""
+
 import numpy as np
 import pytest
 from helpers import to_np
@@ -24,6 +25,7 @@ def make_dataset_class(lib):
 
         def __len__(self):
             return self.len
+
     return DiabetesDataset
 
 
@@ -40,23 +42,31 @@ def make_model(lib):
             x = self.sigmoid(self.linear1(x))
             x = self.sigmoid(self.linear2(x))
             return self.sigmoid(self.linear3(x))
+
     model = Model()
     rng = np.random.default_rng(0)
     with lib.no_grad():
         for p in model.parameters():
-            p.copy_(lib.from_numpy(rng.uniform(-0.5, 0.5, tuple(p.shape))
-                                   .astype(np.float32)))
+            p.copy_(
+                lib.from_numpy(
+                    rng.uniform(-0.5, 0.5, tuple(p.shape)).astype(np.float32)
+                )
+            )
     return model
 
 
 def train(lib, workers, shuffle, epochs=2, adam=False):
     dataset = make_dataset_class(lib)(DIABETES)
-    train_loader = lib.utils.data.DataLoader(dataset=dataset, batch_size=32,
-                                             shuffle=shuffle, num_workers=workers)
+    train_loader = lib.utils.data.DataLoader(
+        dataset=dataset, batch_size=32, shuffle=shuffle, num_workers=workers
+    )
     model = make_model(lib)
     criterion = lib.nn.BCELoss(reduction="mean")
-    optimizer = lib.optim.Adam(model.parameters(), lr=0.05) if adam else \
-        lib.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    optimizer = (
+        lib.optim.Adam(model.parameters(), lr=0.05)
+        if adam
+        else lib.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    )
     epoch_losses = []
     for _ in range(epochs):
         total = 0.0
@@ -80,8 +90,9 @@ def test_diabetes_training_matches_torch_batch_for_batch():
     np.testing.assert_allclose(our_losses, their_losses, rtol=1e-4)
     for (name, a), (_, b) in zip(ours.named_parameters(), theirs.named_parameters()):
         assert a.dtype == teachtorch.float32
-        np.testing.assert_allclose(to_np(a), to_np(b), rtol=1e-4, atol=1e-5,
-                                   err_msg=name)
+        np.testing.assert_allclose(
+            to_np(a), to_np(b), rtol=1e-4, atol=1e-5, err_msg=name
+        )
 
 
 def test_diabetes_training_with_shuffle_and_workers_learns():

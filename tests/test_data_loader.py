@@ -1,5 +1,6 @@
 """DataLoader against torch.utils.data.DataLoader: batches, order, lengths, errors,
 and real worker processes (order, seeds, worker info, errors, dying workers)."""
+
 import gc
 import multiprocessing
 import os
@@ -54,6 +55,7 @@ def test_sequential_batches_match_torch(kwargs):
     def run(lib):
         loader = lib_data(lib).DataLoader(tensor_dataset(lib), **kwargs)
         return len(loader), [as_lists(b) for b in loader]
+
     assert run(teachtorch) == run(torch)
 
 
@@ -64,6 +66,7 @@ def test_sampler_and_batch_sampler_options_match_torch():
         a = d.DataLoader(ds, batch_size=3, sampler=[9, 1, 5, 3, 7])
         b = d.DataLoader(ds, batch_sampler=[[0, 1], [8], [2, 9, 4]])
         return [as_lists(x) for x in a], len(a), [as_lists(x) for x in b], len(b)
+
     assert run(teachtorch) == run(torch)
 
 
@@ -80,6 +83,7 @@ def test_dict_samples_and_numpy_samples_match_torch():
 
     def run(lib):
         return [as_lists(b) for b in lib_data(lib).DataLoader(D(lib), batch_size=2)]
+
     assert run(teachtorch) == run(torch)
 
 
@@ -88,6 +92,7 @@ def test_shuffle_covers_every_sample_and_repeats_under_manual_seed():
 
     def epoch(loader):
         return [i for _, y in loader for i in y.tolist()]
+
     teachtorch.manual_seed(0)
     loader = odata.DataLoader(ds, batch_size=5, shuffle=True)
     e1, e2 = epoch(loader), epoch(loader)
@@ -97,18 +102,28 @@ def test_shuffle_covers_every_sample_and_repeats_under_manual_seed():
     assert epoch(loader) == e1
     g = teachtorch.Generator().manual_seed(5)
     g2 = teachtorch.Generator().manual_seed(5)
-    assert epoch(odata.DataLoader(ds, batch_size=5, shuffle=True, generator=g)) == \
-        epoch(odata.DataLoader(ds, batch_size=5, shuffle=True, generator=g2))
+    assert epoch(
+        odata.DataLoader(ds, batch_size=5, shuffle=True, generator=g)
+    ) == epoch(odata.DataLoader(ds, batch_size=5, shuffle=True, generator=g2))
     # torch: same structure (5 batches of 5, last of 3)
     shapes = [tuple(x.shape) for x, _ in loader]
-    theirs = [tuple(x.shape) for x, _ in tdata.DataLoader(
-        tensor_dataset(torch, 23), batch_size=5, shuffle=True)]
+    theirs = [
+        tuple(x.shape)
+        for x, _ in tdata.DataLoader(
+            tensor_dataset(torch, 23), batch_size=5, shuffle=True
+        )
+    ]
     assert shapes == theirs
 
 
-@pytest.mark.parametrize("kwargs", [{"batch_size": 4, "shuffle": True},
-                                    {"batch_size": 3, "shuffle": True, "drop_last": True},
-                                    {"batch_size": None, "shuffle": True}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"batch_size": 4, "shuffle": True},
+        {"batch_size": 3, "shuffle": True, "drop_last": True},
+        {"batch_size": None, "shuffle": True},
+    ],
+)
 def test_two_workers_give_the_same_batches_as_zero(kwargs):
     ds = tensor_dataset(teachtorch, 31)
     teachtorch.manual_seed(11)
@@ -127,8 +142,13 @@ class WhoLoads:
     def __getitem__(self, i):
         info = lib_data(self.lib).get_worker_info()
         wid = -1 if info is None else info.id
-        return i, wid, os.getpid(), float(self.lib.rand(1).item()), \
-            int(os.environ.get("TT_INIT_MARK", "0"))
+        return (
+            i,
+            wid,
+            os.getpid(),
+            float(self.lib.rand(1).item()),
+            int(os.environ.get("TT_INIT_MARK", "0")),
+        )
 
     def __len__(self):
         return 8
@@ -140,15 +160,16 @@ def _mark_init(worker_id):
 
 def test_workers_are_real_processes_with_worker_info_and_init_fn():
     assert odata.get_worker_info() is None
-    loader = odata.DataLoader(WhoLoads(teachtorch), batch_size=2, num_workers=2,
-                              worker_init_fn=_mark_init)
+    loader = odata.DataLoader(
+        WhoLoads(teachtorch), batch_size=2, num_workers=2, worker_init_fn=_mark_init
+    )
     rows = [list(zip(*[t.tolist() for t in b])) for b in loader]
     rows = [r for batch in rows for r in batch]
     assert [r[0] for r in rows] == list(range(8))
     assert {r[1] for r in rows} == {0, 1}
     pids = {r[2] for r in rows}
     assert len(pids) == 2 and os.getpid() not in pids
-    assert {r[4] for r in rows} == {100, 101}   # worker_init_fn ran in each worker
+    assert {r[4] for r in rows} == {100, 101}  # worker_init_fn ran in each worker
     # batches alternate between workers, as in torch
     assert [r[1] for r in rows] == [0, 0, 1, 1, 0, 0, 1, 1]
     assert "TT_INIT_MARK" not in os.environ
@@ -159,16 +180,23 @@ def test_worker_seeds_differ_per_worker_and_repeat_under_manual_seed():
         teachtorch.manual_seed(4)
         loader = odata.DataLoader(WhoLoads(teachtorch), batch_size=4, num_workers=2)
         return [v for b in loader for v in b[3].tolist()]
+
     a, b = draws(), draws()
     assert a == b
     assert a[:4] != a[4:]  # worker 0 and worker 1 draw different numbers
 
 
 def test_persistent_workers_keep_their_processes_across_epochs():
-    loader = odata.DataLoader(WhoLoads(teachtorch), batch_size=2, num_workers=2,
-                              persistent_workers=True, shuffle=True)
-    epochs = [[r for b in loader for r in zip(*[t.tolist() for t in b])]
-              for _ in range(3)]
+    loader = odata.DataLoader(
+        WhoLoads(teachtorch),
+        batch_size=2,
+        num_workers=2,
+        persistent_workers=True,
+        shuffle=True,
+    )
+    epochs = [
+        [r for b in loader for r in zip(*[t.tolist() for t in b])] for _ in range(3)
+    ]
     for rows in epochs:
         assert sorted(r[0] for r in rows) == list(range(8))
     pids = [{r[2] for r in rows} for rows in epochs]
@@ -177,8 +205,9 @@ def test_persistent_workers_keep_their_processes_across_epochs():
     for i, _ in enumerate(loader):
         if i == 1:
             break
-    assert sorted(r[0] for b in loader for r in zip(*[t.tolist() for t in b])) == \
-        list(range(8))
+    assert sorted(r[0] for b in loader for r in zip(*[t.tolist() for t in b])) == list(
+        range(8)
+    )
     workers = loader._iterator._workers
     del loader
     gc.collect()
@@ -188,6 +217,7 @@ def test_persistent_workers_keep_their_processes_across_epochs():
 
 def make_stream(lib):
     """An IterableDataset that splits range(14) between workers, like torch's docs."""
+
     class Stream(lib_data(lib).IterableDataset):
         def __iter__(self):
             info = lib_data(lib).get_worker_info()
@@ -197,17 +227,22 @@ def make_stream(lib):
 
         def __len__(self):
             return 14
+
     return Stream()
 
 
-@pytest.mark.parametrize("kwargs", [{"batch_size": 3}, {"batch_size": 3,
-                                    "drop_last": True}, {"batch_size": None}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"batch_size": 3}, {"batch_size": 3, "drop_last": True}, {"batch_size": None}],
+)
 @pytest.mark.parametrize("workers", [0, 2])
 def test_iterable_dataset_batches_match_torch(kwargs, workers):
     def run(lib):
-        loader = lib_data(lib).DataLoader(make_stream(lib), num_workers=workers,
-                                          **kwargs)
+        loader = lib_data(lib).DataLoader(
+            make_stream(lib), num_workers=workers, **kwargs
+        )
         return [as_lists(b) for b in loader], len(loader)
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch warns about len() and drop_last
         assert run(teachtorch) == run(torch)
@@ -228,8 +263,10 @@ class Failing:
 
 @pytest.mark.parametrize("exc", [ValueError, KeyError, IndexError])
 def test_worker_exception_is_reraised_with_worker_id_and_traceback(exc):
-    pattern = (rf"Caught {exc.__name__} in DataLoader worker process (\d)\.\n"
-               r"Original Traceback \(most recent call last\):")
+    pattern = (
+        rf"Caught {exc.__name__} in DataLoader worker process (\d)\.\n"
+        r"Original Traceback \(most recent call last\):"
+    )
     for lib in (teachtorch, torch):
         loader = lib_data(lib).DataLoader(Failing(exc), batch_size=2, num_workers=2)
         kind, text = first_error(loader)
@@ -274,9 +311,11 @@ class Dying:
 def test_dying_worker_raises_instead_of_hanging():
     loader = odata.DataLoader(Dying(), batch_size=2, num_workers=2)
     start = time.time()
-    with pytest.raises(RuntimeError,
-                       match=r"DataLoader worker \(pid \d+\) exited unexpectedly "
-                             r"with exit code 1") as info:
+    with pytest.raises(
+        RuntimeError,
+        match=r"DataLoader worker \(pid \d+\) exited unexpectedly "
+        r"with exit code 1",
+    ) as info:
         list(loader)
     assert time.time() - start < 10
     assert "\nhint: " in str(info.value)
@@ -300,8 +339,9 @@ def test_timeout_raises_torch_error():
 def test_breaking_early_cleans_up_workers():
     before = set(multiprocessing.active_children())
     for _ in range(3):
-        for i, _ in enumerate(odata.DataLoader(range(100), batch_size=2,
-                                               num_workers=2)):
+        for i, _ in enumerate(
+            odata.DataLoader(range(100), batch_size=2, num_workers=2)
+        ):
             if i == 2:
                 break
     gc.collect()
@@ -318,11 +358,18 @@ def _err(fn):
     raise AssertionError("no error raised")
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"num_workers": -1}, {"timeout": -1}, {"prefetch_factor": 2},
-    {"persistent_workers": True}, {"sampler": [0, 1], "shuffle": True},
-    {"batch_sampler": [[0]], "batch_size": 2}, {"batch_size": None, "drop_last": True},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"num_workers": -1},
+        {"timeout": -1},
+        {"prefetch_factor": 2},
+        {"persistent_workers": True},
+        {"sampler": [0, 1], "shuffle": True},
+        {"batch_sampler": [[0]], "batch_size": 2},
+        {"batch_size": None, "drop_last": True},
+    ],
+)
 def test_argument_errors_match_torch(kwargs):
     ours = _err(lambda: odata.DataLoader(tensor_dataset(teachtorch), **kwargs))
     theirs = _err(lambda: tdata.DataLoader(tensor_dataset(torch), **kwargs))
@@ -337,14 +384,16 @@ def test_iterable_dataset_with_shuffle_and_setting_attributes_errors_match_torch
     def set_bs(lib):
         loader = lib_data(lib).DataLoader(tensor_dataset(lib))
         loader.batch_size = 3
+
     assert _err(lambda: set_bs(teachtorch)) == _err(lambda: set_bs(torch))
 
 
 def test_pin_memory_is_accepted():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        loader = odata.DataLoader(tensor_dataset(teachtorch), batch_size=5,
-                                  pin_memory=True)
+        loader = odata.DataLoader(
+            tensor_dataset(teachtorch), batch_size=5, pin_memory=True
+        )
     assert len(list(loader)) == 2
 
 
@@ -366,8 +415,9 @@ class DiabetesDataset(odata.Dataset):
 
 def test_diabetes_dataset_loader_with_two_workers():
     dataset = DiabetesDataset(DIABETES)
-    train_loader = odata.DataLoader(dataset=dataset, batch_size=32, shuffle=True,
-                                    num_workers=2)
+    train_loader = odata.DataLoader(
+        dataset=dataset, batch_size=32, shuffle=True, num_workers=2
+    )
     assert len(dataset) == 759 and len(train_loader) == 24
     teachtorch.manual_seed(0)
     seen = []

@@ -1,5 +1,6 @@
 """Optimizers: the same model, data and options on torch and teachtorch give the same
 parameters after every step (float64), plus state_dict layout, repr and errors."""
+
 import numpy as np
 import pytest
 from helpers import to_np
@@ -24,6 +25,7 @@ def make_problem(lib, dtype="float64"):
 
     def loss_fn():
         return ((lib.tanh(x @ w.t() + b) - y) ** 2).mean()
+
     return [w, b], loss_fn
 
 
@@ -34,17 +36,39 @@ CASES = [
     ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True, "maximize": True}),
     ("Adam", {"lr": 0.05}),
     ("Adam", {"lr": 0.05, "betas": (0.3, 0.8), "weight_decay": 0.1, "amsgrad": True}),
-    ("Adam", {"lr": 0.05, "maximize": True, "decoupled_weight_decay": True,
-                  "weight_decay": 0.1}),
+    (
+        "Adam",
+        {
+            "lr": 0.05,
+            "maximize": True,
+            "decoupled_weight_decay": True,
+            "weight_decay": 0.1,
+        },
+    ),
     ("AdamW", {"lr": 0.05}),
     ("AdamW", {"lr": 0.05, "amsgrad": True, "weight_decay": 0.5}),
     ("RMSprop", {"lr": 0.01}),
-    ("RMSprop", {"lr": 0.01, "alpha": 0.9, "centered": True, "momentum": 0.5,
-                     "weight_decay": 0.1}),
+    (
+        "RMSprop",
+        {
+            "lr": 0.01,
+            "alpha": 0.9,
+            "centered": True,
+            "momentum": 0.5,
+            "weight_decay": 0.1,
+        },
+    ),
     ("RMSprop", {"lr": 0.01, "centered": True, "maximize": True}),
     ("Adagrad", {"lr": 0.1}),
-    ("Adagrad", {"lr": 0.1, "lr_decay": 0.01, "weight_decay": 0.1,
-                     "initial_accumulator_value": 0.5}),
+    (
+        "Adagrad",
+        {
+            "lr": 0.1,
+            "lr_decay": 0.01,
+            "weight_decay": 0.1,
+            "initial_accumulator_value": 0.5,
+        },
+    ),
     ("Adadelta", {}),
     ("Adadelta", {"lr": 0.5, "rho": 0.8, "weight_decay": 0.1, "maximize": True}),
     ("Adamax", {"lr": 0.05}),
@@ -52,7 +76,10 @@ CASES = [
     ("ASGD", {"lr": 0.1}),
     ("ASGD", {"lr": 0.1, "lambd": 0.01, "alpha": 0.5, "t0": 5, "weight_decay": 0.1}),
     ("Rprop", {"lr": 0.01}),
-    ("Rprop", {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2), "maximize": True}),
+    (
+        "Rprop",
+        {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2), "maximize": True},
+    ),
 ]
 
 
@@ -69,8 +96,9 @@ def run_steps(lib, name, kwargs, steps=20, dtype="float64"):
     return params, losses, opt
 
 
-@pytest.mark.parametrize("name,kwargs", CASES, ids=[f"{n}-{i}" for i, (n, _) in
-                                                    enumerate(CASES)])
+@pytest.mark.parametrize(
+    "name,kwargs", CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)]
+)
 def test_twenty_steps_match_torch(name, kwargs):
     ours, our_losses, our_opt = run_steps(teachtorch, name, kwargs)
     theirs, their_losses, their_opt = run_steps(torch, name, kwargs)
@@ -87,12 +115,16 @@ def test_twenty_steps_match_torch(name, kwargs):
         for key, value in st.items():
             mine = ours_sd["state"][k][key]
             assert str(mine.dtype) == str(value.dtype), key
-            np.testing.assert_allclose(to_np(mine), to_np(value), rtol=1e-10,
-                                       atol=1e-13, err_msg=key)
+            np.testing.assert_allclose(
+                to_np(mine), to_np(value), rtol=1e-10, atol=1e-13, err_msg=key
+            )
 
 
-@pytest.mark.parametrize("name,kwargs", [c for c in CASES if not c[1]] +
-                         [("SGD", {"lr": 0.1, "momentum": 0.9}), ("Adam", {"lr": 0.05})])
+@pytest.mark.parametrize(
+    "name,kwargs",
+    [c for c in CASES if not c[1]]
+    + [("SGD", {"lr": 0.1, "momentum": 0.9}), ("Adam", {"lr": 0.05})],
+)
 def test_float32_stays_float32(name, kwargs):
     ours, _, opt = run_steps(teachtorch, name, kwargs, steps=3, dtype="float32")
     theirs, _, _ = run_steps(torch, name, kwargs, steps=3, dtype="float32")

@@ -1,5 +1,6 @@
 """Optimizer base behaviour against torch: param groups, state_dict round trip, repr,
 zero_grad, closures, LBFGS, and the errors a learner meets."""
+
 import copy
 import warnings
 
@@ -13,12 +14,25 @@ import teachtorch
 torch = pytest.importorskip("torch")
 
 
-@pytest.mark.parametrize("kwargs,steps", [
-    ({}, 4), ({"history_size": 3, "max_iter": 5}, 4),
-    # the line search branches on float comparisons, so rounding differences in the
-    # last bit (BLAS dot order) grow over many iterations: compare a shorter run
-    ({"line_search_fn": "strong_wolfe", "max_iter": 6}, 1),
-    ({"lr": 0.5, "line_search_fn": "strong_wolfe", "history_size": 4, "max_iter": 4}, 2)])
+@pytest.mark.parametrize(
+    "kwargs,steps",
+    [
+        ({}, 4),
+        ({"history_size": 3, "max_iter": 5}, 4),
+        # the line search branches on float comparisons, so rounding differences in the
+        # last bit (BLAS dot order) grow over many iterations: compare a shorter run
+        ({"line_search_fn": "strong_wolfe", "max_iter": 6}, 1),
+        (
+            {
+                "lr": 0.5,
+                "line_search_fn": "strong_wolfe",
+                "history_size": 4,
+                "max_iter": 4,
+            },
+            2,
+        ),
+    ],
+)
 def test_lbfgs_matches_torch(kwargs, steps):
     def run(lib):
         params, loss_fn = make_problem(lib)
@@ -29,9 +43,11 @@ def test_lbfgs_matches_torch(kwargs, steps):
             loss = loss_fn()
             loss.backward()
             return loss
+
         losses = [opt.step(closure).item() for _ in range(steps)]
         losses.append(loss_fn().item())
         return params, losses, opt
+
     ours, our_losses, our_opt = run(teachtorch)
     theirs, their_losses, their_opt = run(torch)
     for a, b in zip(ours, theirs):
@@ -44,17 +60,22 @@ def test_lbfgs_matches_torch(kwargs, steps):
 
 
 def test_param_groups_like_the_notes():
-    """optim.SGD([{'params': features}, {'params': classifier, 'lr': 1e-2}], lr=1e-5)."""
+    """optim.SGD([{'params': features}, {'params': classifier, 'lr': 1e-2}], "
+    "lr=1e-5)."""
+
     def run(lib):
         params, loss_fn = make_problem(lib)
-        opt = lib.optim.SGD([{"params": [params[0]]},
-                             {"params": [params[1]], "lr": 1e-2}], lr=1e-5,
-                            momentum=0.9)
+        opt = lib.optim.SGD(
+            [{"params": [params[0]]}, {"params": [params[1]], "lr": 1e-2}],
+            lr=1e-5,
+            momentum=0.9,
+        )
         for _ in range(5):
             opt.zero_grad()
             loss_fn().backward()
             opt.step()
         return params, opt
+
     (w, b), opt = run(teachtorch)
     (tw, tb), topt = run(torch)
     assert [g["lr"] for g in opt.param_groups] == [1e-5, 1e-2]
@@ -76,6 +97,7 @@ def test_editing_lr_in_place_takes_effect():
             loss_fn().backward()
             opt.step()
         return params
+
     for a, b in zip(run(teachtorch), run(torch)):
         np.testing.assert_allclose(to_np(a), to_np(b), rtol=1e-10)
 
@@ -86,19 +108,27 @@ def test_add_param_group_and_defaults():
         opt = lib.optim.SGD([params[0]], lr=0.1, momentum=0.5)
         opt.add_param_group({"params": params[1], "lr": 0.3})
         return opt
+
     ours, theirs = build(teachtorch), build(torch)
     assert ours.state_dict()["param_groups"] == theirs.state_dict()["param_groups"]
     assert ours.param_groups[1]["momentum"] == 0.5
 
 
-@pytest.mark.parametrize("name,kwargs", [("SGD", {"lr": 0.1, "momentum": 0.9}),
-                                         ("Adam", {"lr": 0.05, "amsgrad": True}),
-                                         ("RMSprop", {"centered": True, "momentum": 0.1}),
-                                         ("Adagrad", {}), ("ASGD", {}),
-                                         ("Rprop", {})])
+@pytest.mark.parametrize(
+    "name,kwargs",
+    [
+        ("SGD", {"lr": 0.1, "momentum": 0.9}),
+        ("Adam", {"lr": 0.05, "amsgrad": True}),
+        ("RMSprop", {"centered": True, "momentum": 0.1}),
+        ("Adagrad", {}),
+        ("ASGD", {}),
+        ("Rprop", {}),
+    ],
+)
 def test_state_dict_round_trip_continues_identically(name, kwargs):
     """Stop after 5 steps, load the state into a fresh optimizer, continue 5 steps:
     the same as torch doing the same, and (nearly) as 10 uninterrupted steps."""
+
     def run(lib):
         params, loss_fn = make_problem(lib)
         opt = getattr(lib.optim, name)(params, **kwargs)
@@ -111,6 +141,7 @@ def test_state_dict_round_trip_continues_identically(name, kwargs):
             loss_fn().backward()
             opt.step()
         return params, opt
+
     ours, our_opt = run(teachtorch)
     theirs, their_opt = run(torch)
     straight, _, _ = run_steps(teachtorch, name, kwargs, steps=10)
@@ -118,7 +149,9 @@ def test_state_dict_round_trip_continues_identically(name, kwargs):
         np.testing.assert_allclose(to_np(a), to_np(b), rtol=1e-10)
         # ASGD's float32 eta/mu become float64 on load (as in torch): tiny drift
         np.testing.assert_allclose(to_np(a), to_np(c), rtol=1e-8)
-    assert our_opt.state_dict()["param_groups"] == their_opt.state_dict()["param_groups"]
+    assert (
+        our_opt.state_dict()["param_groups"] == their_opt.state_dict()["param_groups"]
+    )
 
 
 def test_load_state_dict_casts_state_to_param_dtype():
@@ -158,6 +191,7 @@ def test_step_with_closure_returns_loss():
             loss = loss_fn()
             loss.backward()
             return loss
+
         values.append(opt.step(closure).item())
         assert params[0].requires_grad
     assert values[0] == pytest.approx(values[1], rel=1e-12)
@@ -184,8 +218,18 @@ def test_params_without_grad_are_skipped():
 
 
 def test_repr_matches_torch_for_each_optimizer():
-    for name in ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax",
-                 "ASGD", "Rprop", "LBFGS"]:
+    for name in [
+        "SGD",
+        "Adam",
+        "AdamW",
+        "RMSprop",
+        "Adagrad",
+        "Adadelta",
+        "Adamax",
+        "ASGD",
+        "Rprop",
+        "LBFGS",
+    ]:
         ours = getattr(teachtorch.optim, name)(make_problem(teachtorch)[0])
         theirs = getattr(torch.optim, name)(make_problem(torch)[0])
         assert repr(ours) == repr(theirs), name
@@ -205,18 +249,25 @@ def _error(fn):
     raise AssertionError("no error raised")
 
 
-@pytest.mark.parametrize("make", [
-    lambda lib: lib.optim.SGD([], lr=0.1),
-    lambda lib: lib.optim.SGD(lib.ones(3, requires_grad=True), lr=0.1),
-    lambda lib: lib.optim.SGD([lib.ones(3, requires_grad=True) * 2], lr=0.1),
-    lambda lib: lib.optim.SGD([1.0], lr=0.1),
-    lambda lib: lib.optim.SGD([lib.ones(2, requires_grad=True)], lr=-1),
-    lambda lib: lib.optim.SGD([lib.ones(2, requires_grad=True)], lr=0.1, nesterov=True),
-    lambda lib: lib.optim.Adam([lib.ones(2, requires_grad=True)], betas=(1.0, 0.9)),
-    lambda lib: lib.optim.Rprop([lib.ones(2, requires_grad=True)], etas=(1.5, 1.2)),
-    lambda lib: _same_param_in_two_groups(lib),
-    lambda lib: lib.optim.SGD([{"params": {lib.ones(2, requires_grad=True)}}], lr=0.1),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib: lib.optim.SGD([], lr=0.1),
+        lambda lib: lib.optim.SGD(lib.ones(3, requires_grad=True), lr=0.1),
+        lambda lib: lib.optim.SGD([lib.ones(3, requires_grad=True) * 2], lr=0.1),
+        lambda lib: lib.optim.SGD([1.0], lr=0.1),
+        lambda lib: lib.optim.SGD([lib.ones(2, requires_grad=True)], lr=-1),
+        lambda lib: lib.optim.SGD(
+            [lib.ones(2, requires_grad=True)], lr=0.1, nesterov=True
+        ),
+        lambda lib: lib.optim.Adam([lib.ones(2, requires_grad=True)], betas=(1.0, 0.9)),
+        lambda lib: lib.optim.Rprop([lib.ones(2, requires_grad=True)], etas=(1.5, 1.2)),
+        lambda lib: _same_param_in_two_groups(lib),
+        lambda lib: lib.optim.SGD(
+            [{"params": {lib.ones(2, requires_grad=True)}}], lr=0.1
+        ),
+    ],
+)
 def test_errors_match_torch_and_carry_a_hint(make):
     ours, theirs = _error(lambda: make(teachtorch)), _error(lambda: make(torch))
     assert ours[0] is theirs[0]
@@ -231,6 +282,7 @@ def test_load_state_dict_group_mismatch_errors():
         two = lib.optim.SGD([{"params": [params[0]]}, {"params": [params[1]]}], lr=0.1)
         three = lib.optim.SGD([params[0]], lr=0.1)
         return one, two, three
+
     o1, o2, o3 = build(teachtorch)
     t1, t2, t3 = build(torch)
     for (a, b), (c, d) in [((o2, o1), (t2, t1)), ((o3, o1), (t3, t1))]:

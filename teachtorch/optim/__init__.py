@@ -4,6 +4,7 @@
 ``optimizer.zero_grad(); loss.backward(); optimizer.step()``.
 Chapter 06 (gradient descent) and chapter 15 (optimizers) open this package.
 """
+
 from teachtorch.optim import lr_scheduler
 from teachtorch.optim.adadelta import Adadelta
 from teachtorch.optim.adagrad import Adagrad
@@ -16,5 +17,17 @@ from teachtorch.optim.rmsprop import RMSprop
 from teachtorch.optim.rprop import Rprop
 from teachtorch.optim.sgd import SGD
 
-__all__ = ["ASGD", "LBFGS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax",
-           "Optimizer", "RMSprop", "Rprop", "lr_scheduler"]
+__all__ = [
+    "ASGD",
+    "LBFGS",
+    "SGD",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "Optimizer",
+    "RMSprop",
+    "Rprop",
+    "lr_scheduler",
+]

@@ -5,6 +5,7 @@ and OneCycleLR (step them once per batch), CosineAnnealingWarmRestarts, and
 SequentialLR / ChainedScheduler. Imported into ``lr_scheduler``; use them from there.
 Chapter 15 (optimizers) opens this file.
 """
+
 import math
 from bisect import bisect_right
 
@@ -19,19 +20,32 @@ class ReduceLROnPlateau(LRScheduler):
     Mirrors: torch.optim.lr_scheduler.ReduceLROnPlateau
     """
 
-    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4,
-                 threshold_mode="rel", cooldown=0, min_lr=0, eps=1e-8):
+    def __init__(
+        self,
+        optimizer,
+        mode="min",
+        factor=0.1,
+        patience=10,
+        threshold=1e-4,
+        threshold_mode="rel",
+        cooldown=0,
+        min_lr=0,
+        eps=1e-8,
+    ):
         if factor >= 1.0:
-            raise ValueError("Factor should be < 1.0.\nhint: factor multiplies the lr "
-                             "when it is reduced, e.g. 0.1 or 0.5.")
+            raise ValueError(
+                "Factor should be < 1.0.\nhint: factor multiplies the lr "
+                "when it is reduced, e.g. 0.1 or 0.5."
+            )
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.factor = factor
         self.optimizer = optimizer
         if isinstance(min_lr, (list, tuple)):
             if len(min_lr) != len(optimizer.param_groups):
-                raise ValueError(f"expected {len(optimizer.param_groups)} min_lrs, got "
-                                 f"{len(min_lr)}")
+                raise ValueError(
+                    f"expected {len(optimizer.param_groups)} min_lrs, got {len(min_lr)}"
+                )
             self.default_min_lr = None
             self.min_lrs = list(min_lr)
         else:
@@ -103,10 +117,22 @@ class CyclicLR(LRScheduler):
     Mirrors: torch.optim.lr_scheduler.CyclicLR
     """
 
-    def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000,
-                 step_size_down=None, mode="triangular", gamma=1.0, scale_fn=None,
-                 scale_mode="cycle", cycle_momentum=True, base_momentum=0.8,
-                 max_momentum=0.9, last_epoch=-1):
+    def __init__(
+        self,
+        optimizer,
+        base_lr,
+        max_lr,
+        step_size_up=2000,
+        step_size_down=None,
+        mode="triangular",
+        gamma=1.0,
+        scale_fn=None,
+        scale_mode="cycle",
+        cycle_momentum=True,
+        base_momentum=0.8,
+        max_momentum=0.9,
+        last_epoch=-1,
+    ):
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.optimizer = optimizer
@@ -128,15 +154,21 @@ class CyclicLR(LRScheduler):
             self.scale_mode = "iterations" if mode == "exp_range" else "cycle"
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-                raise ValueError("optimizer must support momentum or beta1 with "
-                                 "`cycle_momentum` option enabled")
+            if (
+                "momentum" not in optimizer.defaults
+                and "betas" not in optimizer.defaults
+            ):
+                raise ValueError(
+                    "optimizer must support momentum or beta1 with "
+                    "`cycle_momentum` option enabled"
+                )
             self.use_beta1 = "betas" in optimizer.defaults
             self.base_momentums = _per_group("base_momentum", optimizer, base_momentum)
             self.max_momentums = _per_group("max_momentum", optimizer, max_momentum)
             if last_epoch == -1:
-                for m, b, group in zip(self.max_momentums, self.base_momentums,
-                                       optimizer.param_groups):
+                for m, b, group in zip(
+                    self.max_momentums, self.base_momentums, optimizer.param_groups
+                ):
                     _set_momentum(group, m, self.use_beta1)
                     group["max_momentum"], group["base_momentum"] = m, b
         super().__init__(optimizer, last_epoch)
@@ -149,7 +181,7 @@ class CyclicLR(LRScheduler):
             return 1.0
         if self.mode == "triangular2":
             return 1 / (2.0 ** (x - 1))
-        return self.gamma ** x
+        return self.gamma**x
 
     def get_lr(self):
         self._warn_outside_step()
@@ -160,11 +192,14 @@ class CyclicLR(LRScheduler):
         else:
             scale_factor = (x - 1) / (self.step_ratio - 1)
         at = cycle if self.scale_mode == "cycle" else self.last_epoch
-        lrs = [base + (top - base) * scale_factor * self.scale_fn(at)
-               for base, top in zip(self.base_lrs, self.max_lrs)]
+        lrs = [
+            base + (top - base) * scale_factor * self.scale_fn(at)
+            for base, top in zip(self.base_lrs, self.max_lrs)
+        ]
         if self.cycle_momentum:
-            for group, b, m in zip(self.optimizer.param_groups, self.base_momentums,
-                                   self.max_momentums):
+            for group, b, m in zip(
+                self.optimizer.param_groups, self.base_momentums, self.max_momentums
+            ):
                 momentum = m - (m - b) * scale_factor * self.scale_fn(at)
                 _set_momentum(group, momentum, self.use_beta1)
         return lrs
@@ -204,9 +239,13 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
     def get_lr(self):
         self._warn_outside_step()
-        return [self.eta_min + (base - self.eta_min)
-                * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
-                for base in self.base_lrs]
+        return [
+            self.eta_min
+            + (base - self.eta_min)
+            * (1 + math.cos(math.pi * self.T_cur / self.T_i))
+            / 2
+            for base in self.base_lrs
+        ]
 
     def step(self, epoch=None):
         if epoch is None and self.last_epoch < 0:
@@ -222,8 +261,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
                 self.T_cur = epoch % self.T_0
             else:
                 n = int(math.log(epoch / self.T_0 * (self.T_mult - 1) + 1, self.T_mult))
-                self.T_cur = epoch - self.T_0 * (self.T_mult ** n - 1) / (self.T_mult - 1)
-                self.T_i = self.T_0 * self.T_mult ** n
+                self.T_cur = epoch - self.T_0 * (self.T_mult**n - 1) / (self.T_mult - 1)
+                self.T_i = self.T_0 * self.T_mult**n
         else:
             self.T_i, self.T_cur = self.T_0, epoch
         self.last_epoch = math.floor(epoch)
@@ -243,48 +282,92 @@ class OneCycleLR(LRScheduler):
     Mirrors: torch.optim.lr_scheduler.OneCycleLR
     """
 
-    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None,
-                 steps_per_epoch=None, pct_start=0.3, anneal_strategy="cos",
-                 cycle_momentum=True, base_momentum=0.85, max_momentum=0.95,
-                 div_factor=25.0, final_div_factor=1e4, three_phase=False,
-                 last_epoch=-1):
+    def __init__(
+        self,
+        optimizer,
+        max_lr,
+        total_steps=None,
+        epochs=None,
+        steps_per_epoch=None,
+        pct_start=0.3,
+        anneal_strategy="cos",
+        cycle_momentum=True,
+        base_momentum=0.85,
+        max_momentum=0.95,
+        div_factor=25.0,
+        final_div_factor=1e4,
+        three_phase=False,
+        last_epoch=-1,
+    ):
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.optimizer = optimizer
         if total_steps is not None:
             if total_steps <= 0 or not isinstance(total_steps, int):
-                raise ValueError(f"Expected positive integer total_steps, but got "
-                                 f"{total_steps}")
+                raise ValueError(
+                    f"Expected positive integer total_steps, but got {total_steps}"
+                )
             self.total_steps = total_steps
         elif epochs is not None and steps_per_epoch is not None:
             self.total_steps = epochs * steps_per_epoch
         else:
-            raise ValueError("You must define either total_steps OR (epochs AND "
-                             "steps_per_epoch)\nhint: OneCycleLR(opt, max_lr=0.1, "
-                             "epochs=10, steps_per_epoch=len(train_loader))")
+            raise ValueError(
+                "You must define either total_steps OR (epochs AND "
+                "steps_per_epoch)\nhint: OneCycleLR(opt, max_lr=0.1, "
+                "epochs=10, steps_per_epoch=len(train_loader))"
+            )
         n = self.total_steps
         up = float(pct_start * n) - 1
         if three_phase:
             self._schedule_phases = [
-                {"end_step": up, "start_lr": "initial_lr", "end_lr": "max_lr",
-                     "start_momentum": "max_momentum", "end_momentum": "base_momentum"},
-                {"end_step": float(2 * pct_start * n) - 2, "start_lr": "max_lr",
-                     "end_lr": "initial_lr", "start_momentum": "base_momentum",
-                     "end_momentum": "max_momentum"},
-                {"end_step": n - 1, "start_lr": "initial_lr", "end_lr": "min_lr",
-                     "start_momentum": "max_momentum", "end_momentum": "max_momentum"}]
+                {
+                    "end_step": up,
+                    "start_lr": "initial_lr",
+                    "end_lr": "max_lr",
+                    "start_momentum": "max_momentum",
+                    "end_momentum": "base_momentum",
+                },
+                {
+                    "end_step": float(2 * pct_start * n) - 2,
+                    "start_lr": "max_lr",
+                    "end_lr": "initial_lr",
+                    "start_momentum": "base_momentum",
+                    "end_momentum": "max_momentum",
+                },
+                {
+                    "end_step": n - 1,
+                    "start_lr": "initial_lr",
+                    "end_lr": "min_lr",
+                    "start_momentum": "max_momentum",
+                    "end_momentum": "max_momentum",
+                },
+            ]
         else:
             self._schedule_phases = [
-                {"end_step": up, "start_lr": "initial_lr", "end_lr": "max_lr",
-                     "start_momentum": "max_momentum", "end_momentum": "base_momentum"},
-                {"end_step": n - 1, "start_lr": "max_lr", "end_lr": "min_lr",
-                     "start_momentum": "base_momentum", "end_momentum": "max_momentum"}]
+                {
+                    "end_step": up,
+                    "start_lr": "initial_lr",
+                    "end_lr": "max_lr",
+                    "start_momentum": "max_momentum",
+                    "end_momentum": "base_momentum",
+                },
+                {
+                    "end_step": n - 1,
+                    "start_lr": "max_lr",
+                    "end_lr": "min_lr",
+                    "start_momentum": "base_momentum",
+                    "end_momentum": "max_momentum",
+                },
+            ]
         if pct_start < 0 or pct_start > 1 or not isinstance(pct_start, float):
-            raise ValueError(f"Expected float between 0 and 1 pct_start, but got "
-                             f"{pct_start}")
+            raise ValueError(
+                f"Expected float between 0 and 1 pct_start, but got {pct_start}"
+            )
         if anneal_strategy not in ("cos", "linear"):
-            raise ValueError("anneal_strategy must be one of 'cos' or 'linear', instead "
-                             f"got {anneal_strategy}")
+            raise ValueError(
+                "anneal_strategy must be one of 'cos' or 'linear', instead "
+                f"got {anneal_strategy}"
+            )
         self._anneal_func_type = anneal_strategy
         max_lrs = _per_group("max_lr", optimizer, max_lr)
         if last_epoch == -1:
@@ -294,15 +377,21 @@ class OneCycleLR(LRScheduler):
                 group["min_lr"] = group["initial_lr"] / final_div_factor
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-                raise ValueError("optimizer must support momentum or beta1 with "
-                                 "`cycle_momentum` option enabled")
+            if (
+                "momentum" not in optimizer.defaults
+                and "betas" not in optimizer.defaults
+            ):
+                raise ValueError(
+                    "optimizer must support momentum or beta1 with "
+                    "`cycle_momentum` option enabled"
+                )
             self.use_beta1 = "betas" in optimizer.defaults
             if last_epoch == -1:
-                for m, b, group in zip(_per_group("max_momentum", optimizer, max_momentum),
-                                       _per_group("base_momentum", optimizer,
-                                                  base_momentum),
-                                       optimizer.param_groups):
+                for m, b, group in zip(
+                    _per_group("max_momentum", optimizer, max_momentum),
+                    _per_group("base_momentum", optimizer, base_momentum),
+                    optimizer.param_groups,
+                ):
                     _set_momentum(group, m, self.use_beta1)
                     group["max_momentum"], group["base_momentum"] = m, b
         super().__init__(optimizer, last_epoch)
@@ -316,9 +405,11 @@ class OneCycleLR(LRScheduler):
         self._warn_outside_step()
         step_num = self.last_epoch
         if step_num > self.total_steps:
-            raise ValueError(f"Tried to step {step_num} times. The specified number of "
-                             f"total steps is {self.total_steps}\nhint: total_steps "
-                             "counts batches: epochs * len(train_loader).")
+            raise ValueError(
+                f"Tried to step {step_num} times. The specified number of "
+                f"total steps is {self.total_steps}\nhint: total_steps "
+                "counts batches: epochs * len(train_loader)."
+            )
         lrs = []
         for group in self.optimizer.param_groups:
             start_step = 0.0
@@ -326,11 +417,17 @@ class OneCycleLR(LRScheduler):
                 end_step = phase["end_step"]
                 if step_num <= end_step or i == len(self._schedule_phases) - 1:
                     pct = (step_num - start_step) / (end_step - start_step)
-                    lrs.append(self._anneal(group[phase["start_lr"]],
-                                            group[phase["end_lr"]], pct))
+                    lrs.append(
+                        self._anneal(
+                            group[phase["start_lr"]], group[phase["end_lr"]], pct
+                        )
+                    )
                     if self.cycle_momentum:
-                        momentum = self._anneal(group[phase["start_momentum"]],
-                                                group[phase["end_momentum"]], pct)
+                        momentum = self._anneal(
+                            group[phase["start_momentum"]],
+                            group[phase["end_momentum"]],
+                            pct,
+                        )
                         _set_momentum(group, momentum, self.use_beta1)
                     break
                 start_step = phase["end_step"]
@@ -345,14 +442,17 @@ class SequentialLR(LRScheduler):
 
     def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
         if len(schedulers) < 1:
-            raise ValueError("SequentialLR expects at least one scheduler, but got no "
-                             "scheduler.")
+            raise ValueError(
+                "SequentialLR expects at least one scheduler, but got no scheduler."
+            )
         if len(milestones) != len(schedulers) - 1:
             raise ValueError(
                 "Sequential Schedulers expects number of schedulers provided to be one "
-                "more than the number of milestone points, but got number of schedulers "
+                "more than the number of milestone points, but got number of "
+                "schedulers "
                 f"{len(schedulers)} and the number of milestones to be equal to "
-                f"{len(milestones)}")
+                f"{len(milestones)}"
+            )
         self._schedulers = schedulers
         self._milestones = milestones
         self.last_epoch = last_epoch + 1
@@ -375,8 +475,11 @@ class SequentialLR(LRScheduler):
         self._last_lr = scheduler.get_last_lr()
 
     def state_dict(self):
-        state = {k: v for k, v in self.__dict__.items()
-                 if k not in ("optimizer", "_schedulers")}
+        state = {
+            k: v
+            for k, v in self.__dict__.items()
+            if k not in ("optimizer", "_schedulers")
+        }
         state["_schedulers"] = [s.state_dict() for s in self._schedulers]
         return state
 
@@ -396,8 +499,10 @@ class ChainedScheduler(SequentialLR):
 
     def __init__(self, schedulers, optimizer=None):
         if len(schedulers) < 1:
-            raise ValueError("ChainedScheduler expects at least one scheduler to be "
-                             "chained, but got no scheduler.")
+            raise ValueError(
+                "ChainedScheduler expects at least one scheduler to be "
+                "chained, but got no scheduler."
+            )
         self._schedulers = list(schedulers)
         self.optimizer = optimizer or schedulers[0].optimizer
         self._last_lr = _lrs(self._schedulers[-1].optimizer)

@@ -2,6 +2,7 @@
 
 Chapter 15 (optimizers) opens this file.
 """
+
 import numpy as np
 
 from teachtorch.optim.optimizer import (
@@ -25,8 +26,19 @@ class Adadelta(Optimizer):
     Mirrors: torch.optim.Adadelta
     """
 
-    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None,
-                 *, capturable=False, maximize=False, differentiable=False):
+    def __init__(
+        self,
+        params,
+        lr=1.0,
+        rho=0.9,
+        eps=1e-6,
+        weight_decay=0,
+        foreach=None,
+        *,
+        capturable=False,
+        maximize=False,
+        differentiable=False,
+    ):
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}\nhint: lr must be >= 0.")
         if not 0.0 <= rho <= 1.0:
@@ -34,11 +46,20 @@ class Adadelta(Optimizer):
         if not 0.0 <= eps:
             raise ValueError(f"Invalid epsilon value: {eps}\nhint: eps must be >= 0.")
         if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}\nhint: "
-                             "weight_decay must be >= 0.")
-        defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay,
-                        "maximize": maximize, "capturable": capturable, "foreach": foreach,
-                        "differentiable": differentiable}
+            raise ValueError(
+                f"Invalid weight_decay value: {weight_decay}\nhint: "
+                "weight_decay must be >= 0."
+            )
+        defaults = {
+            "lr": lr,
+            "rho": rho,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "maximize": maximize,
+            "capturable": capturable,
+            "foreach": foreach,
+            "differentiable": differentiable,
+        }
         super().__init__(params, defaults)
 
     @_no_grad_step

@@ -2,6 +2,7 @@
 
 Chapter 15 (optimizers) opens this file.
 """
+
 import numpy as np
 
 from teachtorch.optim.optimizer import (
@@ -24,20 +25,40 @@ class Adagrad(Optimizer):
     Mirrors: torch.optim.Adagrad
     """
 
-    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0,
-                 initial_accumulator_value=0, eps=1e-10, foreach=None, *, maximize=False,
-                 differentiable=False, fused=None):
-        for name, value in (("learning rate", lr), ("lr_decay value", lr_decay),
-                            ("weight_decay value", weight_decay),
-                            ("initial_accumulator_value value",
-                             initial_accumulator_value),
-                            ("epsilon value", eps)):
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        lr_decay=0,
+        weight_decay=0,
+        initial_accumulator_value=0,
+        eps=1e-10,
+        foreach=None,
+        *,
+        maximize=False,
+        differentiable=False,
+        fused=None,
+    ):
+        for name, value in (
+            ("learning rate", lr),
+            ("lr_decay value", lr_decay),
+            ("weight_decay value", weight_decay),
+            ("initial_accumulator_value value", initial_accumulator_value),
+            ("epsilon value", eps),
+        ):
             if not 0.0 <= value:
                 raise ValueError(f"Invalid {name}: {value}\nhint: it must be >= 0.")
-        defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
-                        "initial_accumulator_value": initial_accumulator_value,
-                        "foreach": foreach, "maximize": maximize,
-                        "differentiable": differentiable, "fused": fused}
+        defaults = {
+            "lr": lr,
+            "lr_decay": lr_decay,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "initial_accumulator_value": initial_accumulator_value,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+            "fused": fused,
+        }
         super().__init__(params, defaults)
         for group in self.param_groups:  # PyTorch fills Adagrad's state up front
             for p in group["params"]:

@@ -2,6 +2,7 @@
 
 Chapter 15 (optimizers) opens this file; the notes train every classifier with Adam.
 """
+
 import numpy as np
 
 from teachtorch.optim.optimizer import (
@@ -23,11 +24,15 @@ def _check_adam_args(lr, betas, eps, weight_decay):
         raise ValueError(f"Invalid epsilon value: {eps}\nhint: eps must be >= 0.")
     for i in (0, 1):
         if not 0.0 <= betas[i] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}\nhint: "
-                             "each beta must be in [0, 1); the default is (0.9, 0.999).")
+            raise ValueError(
+                f"Invalid beta parameter at index {i}: {betas[i]}\nhint: "
+                "each beta must be in [0, 1); the default is (0.9, 0.999)."
+            )
     if not 0.0 <= weight_decay:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}\nhint: "
-                         "weight_decay must be >= 0.")
+        raise ValueError(
+            f"Invalid weight_decay value: {weight_decay}\nhint: "
+            "weight_decay must be >= 0."
+        )
 
 
 class Adam(Optimizer):
@@ -40,15 +45,37 @@ class Adam(Optimizer):
     Mirrors: torch.optim.Adam
     """
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 amsgrad=False, *, foreach=None, maximize=False, capturable=False,
-                 differentiable=False, fused=None, decoupled_weight_decay=False):
+    def __init__(
+        self,
+        params,
+        lr=1e-3,
+        betas=(0.9, 0.999),
+        eps=1e-8,
+        weight_decay=0,
+        amsgrad=False,
+        *,
+        foreach=None,
+        maximize=False,
+        capturable=False,
+        differentiable=False,
+        fused=None,
+        decoupled_weight_decay=False,
+    ):
         betas = tuple(_to_scalar(b) for b in betas)
         _check_adam_args(lr, betas, eps, weight_decay)
-        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
-                        "amsgrad": amsgrad, "maximize": maximize, "foreach": foreach,
-                        "capturable": capturable, "differentiable": differentiable,
-                        "fused": fused, "decoupled_weight_decay": decoupled_weight_decay}
+        defaults = {
+            "lr": lr,
+            "betas": betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "amsgrad": amsgrad,
+            "maximize": maximize,
+            "foreach": foreach,
+            "capturable": capturable,
+            "differentiable": differentiable,
+            "fused": fused,
+            "decoupled_weight_decay": decoupled_weight_decay,
+        }
         super().__init__(params, defaults)
 
     def _init_state(self, p, group):
@@ -86,8 +113,8 @@ class Adam(Optimizer):
                     v_max = state["max_exp_avg_sq"]._data
                     np.maximum(v_max, v, out=v_max)
                     v = v_max
-                step_size = lr / (1 - beta1 ** t)
-                denom = np.sqrt(v) / (1 - beta2 ** t) ** 0.5
+                step_size = lr / (1 - beta1**t)
+                denom = np.sqrt(v) / (1 - beta2**t) ** 0.5
                 denom += group["eps"]
                 p._data -= step_size * (m / denom)
                 updated(p)
@@ -101,10 +128,32 @@ class AdamW(Adam):
     Mirrors: torch.optim.AdamW
     """
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
-                 amsgrad=False, *, maximize=False, foreach=None, capturable=False,
-                 differentiable=False, fused=None):
-        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                         amsgrad=amsgrad, foreach=foreach, maximize=maximize,
-                         capturable=capturable, differentiable=differentiable,
-                         fused=fused, decoupled_weight_decay=True)
+    def __init__(
+        self,
+        params,
+        lr=1e-3,
+        betas=(0.9, 0.999),
+        eps=1e-8,
+        weight_decay=1e-2,
+        amsgrad=False,
+        *,
+        maximize=False,
+        foreach=None,
+        capturable=False,
+        differentiable=False,
+        fused=None,
+    ):
+        super().__init__(
+            params,
+            lr=lr,
+            betas=betas,
+            eps=eps,
+            weight_decay=weight_decay,
+            amsgrad=amsgrad,
+            foreach=foreach,
+            maximize=maximize,
+            capturable=capturable,
+            differentiable=differentiable,
+            fused=fused,
+            decoupled_weight_decay=True,
+        )

@@ -2,6 +2,7 @@
 
 Chapter 15 (optimizers) opens this file.
 """
+
 import numpy as np
 
 from teachtorch.optim.adam import _check_adam_args
@@ -26,12 +27,30 @@ class Adamax(Optimizer):
     Mirrors: torch.optim.Adamax
     """
 
-    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 foreach=None, *, maximize=False, differentiable=False, capturable=False):
+    def __init__(
+        self,
+        params,
+        lr=2e-3,
+        betas=(0.9, 0.999),
+        eps=1e-8,
+        weight_decay=0,
+        foreach=None,
+        *,
+        maximize=False,
+        differentiable=False,
+        capturable=False,
+    ):
         _check_adam_args(lr, betas, eps, weight_decay)
-        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
-                        "foreach": foreach, "maximize": maximize,
-                        "differentiable": differentiable, "capturable": capturable}
+        defaults = {
+            "lr": lr,
+            "betas": betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+            "capturable": capturable,
+        }
         super().__init__(params, defaults)
 
     @_no_grad_step
@@ -56,7 +75,7 @@ class Adamax(Optimizer):
                 lerp_(m, g, 1 - beta1)
                 u *= beta2
                 np.maximum(u, np.abs(g) + group["eps"], out=u)
-                clr = lr / (1 - beta1 ** t)
+                clr = lr / (1 - beta1**t)
                 p._data -= clr * (m / u)
                 updated(p)
         return loss

@@ -2,6 +2,7 @@
 
 Chapter 15 (optimizers) opens this file.
 """
+
 import numpy as np
 
 from teachtorch.optim.optimizer import (
@@ -30,16 +31,37 @@ class ASGD(Optimizer):
     Mirrors: torch.optim.ASGD
     """
 
-    def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0,
-                 foreach=None, maximize=False, differentiable=False, capturable=False):
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        lambd=1e-4,
+        alpha=0.75,
+        t0=1e6,
+        weight_decay=0,
+        foreach=None,
+        maximize=False,
+        differentiable=False,
+        capturable=False,
+    ):
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}\nhint: lr must be >= 0.")
         if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}\nhint: "
-                             "weight_decay must be >= 0.")
-        defaults = {"lr": lr, "lambd": lambd, "alpha": alpha, "t0": t0,
-                        "weight_decay": weight_decay, "foreach": foreach, "maximize": maximize,
-                        "differentiable": differentiable, "capturable": capturable}
+            raise ValueError(
+                f"Invalid weight_decay value: {weight_decay}\nhint: "
+                "weight_decay must be >= 0."
+            )
+        defaults = {
+            "lr": lr,
+            "lambd": lambd,
+            "alpha": alpha,
+            "t0": t0,
+            "weight_decay": weight_decay,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+            "capturable": capturable,
+        }
         super().__init__(params, defaults)
 
     @_no_grad_step

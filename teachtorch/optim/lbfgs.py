@@ -5,6 +5,7 @@ gradient changes y build an approximation of the inverse Hessian (the "two-loop
 recursion"). Optionally a strong-Wolfe line search picks the step length.
 Chapter 15 (optimizers) opens this file.
 """
+
 import numpy as np
 
 from teachtorch import _backend
@@ -17,9 +18,9 @@ def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
     """The minimiser of the cubic through (x1, f1, g1) and (x2, f2, g2), clipped."""
     lo, hi = bounds if bounds is not None else (min(x1, x2), max(x1, x2))
     d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
-    d2_square = d1 ** 2 - g1 * g2
+    d2_square = d1**2 - g1 * g2
     if d2_square >= 0:
-        d2 = d2_square ** 0.5
+        d2 = d2_square**0.5
         if x1 <= x2:
             min_pos = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
         else:
@@ -28,8 +29,9 @@ def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
     return (lo + hi) / 2.0
 
 
-def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9,
-                  max_ls=25):
+def _strong_wolfe(
+    obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9, max_ls=25
+):
     """Line search along d for a step t meeting the strong Wolfe conditions.
 
     Math: f(x + t d) <= f + c1 t g.d   and   |g(x + t d).d| <= -c2 g.d
@@ -58,8 +60,9 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
             break
         min_step, max_step = t + 0.01 * (t - t_prev), t * 10
         tmp = t
-        t = _cubic_interpolate(t_prev, f_prev, gtd_prev, t, f_new, gtd_new,
-                               bounds=(min_step, max_step))
+        t = _cubic_interpolate(
+            t_prev, f_prev, gtd_prev, t, f_new, gtd_new, bounds=(min_step, max_step)
+        )
         t_prev, f_prev, g_prev, gtd_prev = tmp, f_new, g_new.copy(), gtd_new
         f_new, g_new = obj_func(x, t, d)
         ls_func_evals += 1
@@ -73,8 +76,14 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
     while not done and ls_iter < max_ls:
         if abs(bracket[1] - bracket[0]) * d_norm < tolerance_change:
             break
-        t = _cubic_interpolate(bracket[0], bracket_f[0], bracket_gtd[0],
-                               bracket[1], bracket_f[1], bracket_gtd[1])
+        t = _cubic_interpolate(
+            bracket[0],
+            bracket_f[0],
+            bracket_gtd[0],
+            bracket[1],
+            bracket_f[1],
+            bracket_gtd[1],
+        )
         eps = 0.1 * (max(bracket) - min(bracket))
         if min(max(bracket) - t, t - min(bracket)) < eps:
             if insuf_progress or t >= max(bracket) or t <= min(bracket):
@@ -99,8 +108,10 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
             if abs(gtd_new) <= -c2 * gtd:
                 done = True
             elif gtd_new * (bracket[high_pos] - bracket[low_pos]) >= 0:
-                bracket[high_pos], bracket_f[high_pos] = bracket[low_pos], \
-                    bracket_f[low_pos]
+                bracket[high_pos], bracket_f[high_pos] = (
+                    bracket[low_pos],
+                    bracket_f[low_pos],
+                )
                 bracket_g[high_pos] = bracket_g[low_pos]
                 bracket_gtd[high_pos] = bracket_gtd[low_pos]
             bracket[low_pos], bracket_f[low_pos] = t, f_new
@@ -116,32 +127,51 @@ class LBFGS(Optimizer):
     Mirrors: torch.optim.LBFGS
     """
 
-    def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7,
-                 tolerance_change=1e-9, history_size=100, line_search_fn=None):
+    def __init__(
+        self,
+        params,
+        lr=1,
+        max_iter=20,
+        max_eval=None,
+        tolerance_grad=1e-7,
+        tolerance_change=1e-9,
+        history_size=100,
+        line_search_fn=None,
+    ):
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}\nhint: lr must be >= 0.")
         if max_eval is None:
             max_eval = max_iter * 5 // 4
-        defaults = {"lr": lr, "max_iter": max_iter, "max_eval": max_eval,
-                        "tolerance_grad": tolerance_grad, "tolerance_change": tolerance_change,
-                        "history_size": history_size, "line_search_fn": line_search_fn}
+        defaults = {
+            "lr": lr,
+            "max_iter": max_iter,
+            "max_eval": max_eval,
+            "tolerance_grad": tolerance_grad,
+            "tolerance_change": tolerance_change,
+            "history_size": history_size,
+            "line_search_fn": line_search_fn,
+        }
         super().__init__(params, defaults)
         if len(self.param_groups) != 1:
-            raise ValueError("LBFGS doesn't support per-parameter options (parameter "
-                             "groups)\nhint: pass one list of parameters.")
+            raise ValueError(
+                "LBFGS doesn't support per-parameter options (parameter "
+                "groups)\nhint: pass one list of parameters."
+            )
         self._params = self.param_groups[0]["params"]
 
     def _gather_flat_grad(self):
         """All gradients as one flat array (zeros where a gradient is None)."""
-        parts = [p._data.ravel() * 0 if p.grad is None else p.grad._data.ravel()
-                 for p in self._params]
+        parts = [
+            p._data.ravel() * 0 if p.grad is None else p.grad._data.ravel()
+            for p in self._params
+        ]
         return _backend.get_array_module(parts[0]).concatenate(parts)
 
     def _add_grad(self, step_size, update):
         offset = 0
         for p in self._params:
             n = p._data.size
-            p._data += step_size * update[offset:offset + n].reshape(p._data.shape)
+            p._data += step_size * update[offset : offset + n].reshape(p._data.shape)
             updated(p)
             offset += n
 
@@ -187,8 +217,10 @@ class LBFGS(Optimizer):
         old_stps = [_arr(v) for v in state.get("old_stps", [])]
         ro = [float(_arr(v)) for v in state.get("ro", [])]
         h_diag = float(_arr(state.get("H_diag", 1)))
-        prev_flat_grad, prev_loss = _arr(state.get("prev_flat_grad")), \
-            state.get("prev_loss")
+        prev_flat_grad, prev_loss = (
+            _arr(state.get("prev_flat_grad")),
+            state.get("prev_loss"),
+        )
         t = None if t is None else float(_arr(t))
 
         n_iter = 0
@@ -234,16 +266,25 @@ class LBFGS(Optimizer):
             ls_func_evals = 0
             if group["line_search_fn"] is not None:
                 if group["line_search_fn"] != "strong_wolfe":
-                    raise RuntimeError("only 'strong_wolfe' is supported\nhint: pass "
-                                       "line_search_fn='strong_wolfe' or None.")
+                    raise RuntimeError(
+                        "only 'strong_wolfe' is supported\nhint: pass "
+                        "line_search_fn='strong_wolfe' or None."
+                    )
                 x_init = [p._data.copy() for p in self._params]
 
                 def obj_func(x, t, d):
                     return self._directional_evaluate(closure, x, t, d)
 
                 loss, flat_grad, t, ls_func_evals = _strong_wolfe(
-                    obj_func, x_init, t, d, loss, flat_grad, gtd,
-                    max_ls=max_eval - current_evals)
+                    obj_func,
+                    x_init,
+                    t,
+                    d,
+                    loss,
+                    flat_grad,
+                    gtd,
+                    max_ls=max_eval - current_evals,
+                )
                 self._add_grad(t, d)
                 opt_cond = np.abs(flat_grad).max() <= tol_grad
             else:

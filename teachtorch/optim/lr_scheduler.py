@@ -9,6 +9,7 @@ Most schedulers here are "chainable": the new lr is computed from the current
 schedulers can act on one optimizer and the numbers agree with PyTorch's bit for bit.
 Chapter 15 (optimizers) opens this file.
 """
+
 import math
 import warnings
 from bisect import bisect_right
@@ -33,8 +34,10 @@ class LRScheduler:
 
     def __init__(self, optimizer, last_epoch=-1):
         if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer\nhint: "
-                            "pass the optimizer, e.g. StepLR(optimizer, step_size=10).")
+            raise TypeError(
+                f"{type(optimizer).__name__} is not an Optimizer\nhint: "
+                "pass the optimizer, e.g. StepLR(optimizer, step_size=10)."
+            )
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
@@ -43,14 +46,16 @@ class LRScheduler:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
                     raise KeyError(
-                        f"param 'initial_lr' is not specified in param_groups[{i}] when "
+                        f"param 'initial_lr' is not specified in param_groups[{i}] "
+                        "when "
                         "resuming scheduler with last_epoch >= 0.\nThis typically "
                         "happens when:\n1. You're trying to resume training from a "
                         "checkpoint but haven't properly loaded the optimizer state\n"
                         "2. You're using last_epoch >= 0 for a fresh training run (not "
                         "recommended)\nhint: load the optimizer's state_dict (it "
                         "carries initial_lr) before creating a scheduler with "
-                        "last_epoch >= 0.")
+                        "last_epoch >= 0."
+                    )
         self.base_lrs = _lrs(optimizer, "initial_lr")
         self.last_epoch = last_epoch
         self._initial_step()
@@ -80,13 +85,19 @@ class LRScheduler:
                 "`optimizer.step()` before `lr_scheduler.step()`.  Failure to do this "
                 "will result in PyTorch skipping the first value of the learning rate "
                 "schedule. See more details at "
-                "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate",
-                UserWarning, stacklevel=2)
+                "https://pytorch.org/docs/stable/optim.html"
+                "#how-to-adjust-learning-rate",
+                UserWarning,
+                stacklevel=2,
+            )
         self._step_count += 1
         if epoch is not None:
-            warnings.warn("The epoch parameter in `scheduler.step()` was not "
-                          "necessary and is being deprecated where possible.",
-                          UserWarning, stacklevel=2)
+            warnings.warn(
+                "The epoch parameter in `scheduler.step()` was not "
+                "necessary and is being deprecated where possible.",
+                UserWarning,
+                stacklevel=2,
+            )
         self._update_lr(epoch)
 
     def _update_lr(self, epoch=None):
@@ -107,13 +118,20 @@ class LRScheduler:
 
     def _warn_outside_step(self):
         if not self._in_step:
-            warnings.warn("To get the last learning rate computed by the scheduler, "
-                          "please use `get_last_lr()`.", UserWarning, stacklevel=3)
+            warnings.warn(
+                "To get the last learning rate computed by the scheduler, "
+                "please use `get_last_lr()`.",
+                UserWarning,
+                stacklevel=3,
+            )
 
     def state_dict(self):
         """Everything but the optimizer (and functions, which cannot be saved)."""
-        return {k: v for k, v in self.__dict__.items()
-                if k not in ("optimizer", "lr_lambdas")}
+        return {
+            k: v
+            for k, v in self.__dict__.items()
+            if k not in ("optimizer", "lr_lambdas")
+        }
 
     def load_state_dict(self, state_dict):
         self.__dict__.update(state_dict)
@@ -129,7 +147,8 @@ def _per_group(name, optimizer, value):
             raise ValueError(
                 f"{name} must have the same length as optimizer.param_groups. {name} "
                 f"has {len(value)} values, param_groups has "
-                f"{len(optimizer.param_groups)}.")
+                f"{len(optimizer.param_groups)}."
+            )
         return list(value)
     return [value] * len(optimizer.param_groups)
 
@@ -144,8 +163,10 @@ class LambdaLR(LRScheduler):
         self.optimizer = optimizer
         if isinstance(lr_lambda, (list, tuple)):
             if len(lr_lambda) != len(optimizer.param_groups):
-                raise ValueError(f"Expected {len(optimizer.param_groups)} lr_lambdas, "
-                                 f"but got {len(lr_lambda)}")
+                raise ValueError(
+                    f"Expected {len(optimizer.param_groups)} lr_lambdas, "
+                    f"but got {len(lr_lambda)}"
+                )
             self.lr_lambdas = list(lr_lambda)
         else:
             self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
@@ -153,8 +174,10 @@ class LambdaLR(LRScheduler):
 
     def get_lr(self):
         self._warn_outside_step()
-        return [base_lr * fn(self.last_epoch)
-                for fn, base_lr in zip(self.lr_lambdas, self.base_lrs)]
+        return [
+            base_lr * fn(self.last_epoch)
+            for fn, base_lr in zip(self.lr_lambdas, self.base_lrs)
+        ]
 
 
 class MultiplicativeLR(LambdaLR):
@@ -167,16 +190,19 @@ class MultiplicativeLR(LambdaLR):
         fns = lr_lambda if isinstance(lr_lambda, (list, tuple)) else [lr_lambda]
         for fn in fns:
             if not callable(fn):
-                raise TypeError(f"lr_lambda should be a function, but got "
-                                f"{type(fn).__name__}")
+                raise TypeError(
+                    f"lr_lambda should be a function, but got {type(fn).__name__}"
+                )
         super().__init__(optimizer, lr_lambda, last_epoch)
 
     def get_lr(self):
         self._warn_outside_step()
         if self._is_initial:
             return _lrs(self.optimizer)
-        return [group["lr"] * fn(self.last_epoch)
-                for fn, group in zip(self.lr_lambdas, self.optimizer.param_groups)]
+        return [
+            group["lr"] * fn(self.last_epoch)
+            for fn, group in zip(self.lr_lambdas, self.optimizer.param_groups)
+        ]
 
 
 class StepLR(LRScheduler):
@@ -198,8 +224,10 @@ class StepLR(LRScheduler):
         return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
 
     def _get_closed_form_lr(self):
-        return [base_lr * self.gamma ** (self.last_epoch // self.step_size)
-                for base_lr in self.base_lrs]
+        return [
+            base_lr * self.gamma ** (self.last_epoch // self.step_size)
+            for base_lr in self.base_lrs
+        ]
 
 
 class MultiStepLR(LRScheduler):
@@ -218,13 +246,17 @@ class MultiStepLR(LRScheduler):
         self._warn_outside_step()
         if self.last_epoch not in self.milestones:
             return _lrs(self.optimizer)
-        return [group["lr"] * self.gamma ** self.milestones[self.last_epoch]
-                for group in self.optimizer.param_groups]
+        return [
+            group["lr"] * self.gamma ** self.milestones[self.last_epoch]
+            for group in self.optimizer.param_groups
+        ]
 
     def _get_closed_form_lr(self):
         milestones = sorted(self.milestones.elements())
-        return [base_lr * self.gamma ** bisect_right(milestones, self.last_epoch)
-                for base_lr in self.base_lrs]
+        return [
+            base_lr * self.gamma ** bisect_right(milestones, self.last_epoch)
+            for base_lr in self.base_lrs
+        ]
 
 
 class ConstantLR(LRScheduler):
@@ -235,8 +267,9 @@ class ConstantLR(LRScheduler):
 
     def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
         if factor > 1.0 or factor < 0:
-            raise ValueError("Constant multiplicative factor expected to be between 0 "
-                             "and 1.")
+            raise ValueError(
+                "Constant multiplicative factor expected to be between 0 and 1."
+            )
         self.factor = factor
         self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
@@ -247,8 +280,9 @@ class ConstantLR(LRScheduler):
             return [group["lr"] * self.factor for group in self.optimizer.param_groups]
         if self.last_epoch != self.total_iters:
             return _lrs(self.optimizer)
-        return [group["lr"] * (1.0 / self.factor)
-                for group in self.optimizer.param_groups]
+        return [
+            group["lr"] * (1.0 / self.factor) for group in self.optimizer.param_groups
+        ]
 
 
 class LinearLR(LRScheduler):
@@ -258,14 +292,23 @@ class LinearLR(LRScheduler):
     Mirrors: torch.optim.lr_scheduler.LinearLR
     """
 
-    def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5,
-                 last_epoch=-1):
+    def __init__(
+        self,
+        optimizer,
+        start_factor=1.0 / 3,
+        end_factor=1.0,
+        total_iters=5,
+        last_epoch=-1,
+    ):
         if start_factor > 1.0 or start_factor <= 0:
-            raise ValueError("Starting multiplicative factor expected to be greater "
-                             "than 0 and less or equal to 1.")
+            raise ValueError(
+                "Starting multiplicative factor expected to be greater "
+                "than 0 and less or equal to 1."
+            )
         if end_factor > 1.0 or end_factor < 0:
-            raise ValueError("Ending multiplicative factor expected to be between 0 "
-                             "and 1.")
+            raise ValueError(
+                "Ending multiplicative factor expected to be between 0 and 1."
+            )
         self.start_factor = start_factor
         self.end_factor = end_factor
         self.total_iters = total_iters
@@ -274,13 +317,15 @@ class LinearLR(LRScheduler):
     def get_lr(self):
         self._warn_outside_step()
         if self.last_epoch == 0:
-            return [group["lr"] * self.start_factor
-                    for group in self.optimizer.param_groups]
+            return [
+                group["lr"] * self.start_factor for group in self.optimizer.param_groups
+            ]
         if self._is_initial or self.last_epoch > self.total_iters:
             return _lrs(self.optimizer)
         change = self.end_factor - self.start_factor
-        ratio = 1.0 + change / (self.total_iters * self.start_factor
-                                + (self.last_epoch - 1) * change)
+        ratio = 1.0 + change / (
+            self.total_iters * self.start_factor + (self.last_epoch - 1) * change
+        )
         return [group["lr"] * ratio for group in self.optimizer.param_groups]
 
 
@@ -302,7 +347,7 @@ class ExponentialLR(LRScheduler):
         return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
 
     def _get_closed_form_lr(self):
-        return [base_lr * self.gamma ** self.last_epoch for base_lr in self.base_lrs]
+        return [base_lr * self.gamma**self.last_epoch for base_lr in self.base_lrs]
 
 
 class PolynomialLR(LRScheduler):
@@ -320,8 +365,10 @@ class PolynomialLR(LRScheduler):
         self._warn_outside_step()
         if self._is_initial or self.last_epoch > self.total_iters:
             return _lrs(self.optimizer)
-        decay = ((1.0 - self.last_epoch / self.total_iters)
-                 / (1.0 - (self.last_epoch - 1) / self.total_iters)) ** self.power
+        decay = (
+            (1.0 - self.last_epoch / self.total_iters)
+            / (1.0 - (self.last_epoch - 1) / self.total_iters)
+        ) ** self.power
         return [group["lr"] * decay for group in self.optimizer.param_groups]
 
 
@@ -345,18 +392,31 @@ class CosineAnnealingLR(LRScheduler):
         if self._is_initial:
             return _lrs(self.optimizer)
         if self._step_count == 1 and e > 0:
-            return [lo + (base - lo) * (1 + math.cos(e * math.pi / T)) / 2
-                    for base in self.base_lrs]
+            return [
+                lo + (base - lo) * (1 + math.cos(e * math.pi / T)) / 2
+                for base in self.base_lrs
+            ]
         if (e - 1 - T) % (2 * T) == 0:
-            return [g["lr"] + (base - lo) * (1 - math.cos(math.pi / T)) / 2
-                    for base, g in zip(self.base_lrs, groups)]
-        return [(1 + math.cos(math.pi * e / T)) / (1 + math.cos(math.pi * (e - 1) / T))
-                * (g["lr"] - lo) + lo for g in groups]
+            return [
+                g["lr"] + (base - lo) * (1 - math.cos(math.pi / T)) / 2
+                for base, g in zip(self.base_lrs, groups)
+            ]
+        return [
+            (1 + math.cos(math.pi * e / T))
+            / (1 + math.cos(math.pi * (e - 1) / T))
+            * (g["lr"] - lo)
+            + lo
+            for g in groups
+        ]
 
     def _get_closed_form_lr(self):
-        return [self.eta_min + (base - self.eta_min)
-                * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
-                for base in self.base_lrs]
+        return [
+            self.eta_min
+            + (base - self.eta_min)
+            * (1 + math.cos(math.pi * self.last_epoch / self.T_max))
+            / 2
+            for base in self.base_lrs
+        ]
 
 
 from teachtorch.optim._lr_cyclic import (

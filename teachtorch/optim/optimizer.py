@@ -11,6 +11,7 @@ optimizer step is not part of any computation graph, exactly as PyTorch runs it 
 ``torch.no_grad()``.
 Chapter 15 (optimizers, train/eval, state_dict) opens this file.
 """
+
 import copy
 import functools
 import warnings
@@ -115,20 +116,26 @@ class Optimizer:
     def __init__(self, params, defaults):
         self.defaults = defaults
         if isinstance(params, Tensor):
-            raise TypeError(_hint(
-                "params argument given to the optimizer should be an iterable of "
-                "Tensors or dicts, but got " + _typename(params),
-                "wrap a single tensor in a list: optim.SGD([w], lr=0.1), or pass "
-                "model.parameters()."))
+            raise TypeError(
+                _hint(
+                    "params argument given to the optimizer should be an iterable of "
+                    "Tensors or dicts, but got " + _typename(params),
+                    "wrap a single tensor in a list: optim.SGD([w], lr=0.1), or pass "
+                    "model.parameters().",
+                )
+            )
         self.state = _StateDict()
         self.param_groups = []
         param_groups = list(params)
         if len(param_groups) == 0:
-            raise ValueError(_hint(
-                "optimizer got an empty parameter list",
-                "model.parameters() gave nothing: create the layers (as attributes "
-                "in __init__) before the optimizer, and remember that a generator "
-                "such as model.parameters() can be consumed only once."))
+            raise ValueError(
+                _hint(
+                    "optimizer got an empty parameter list",
+                    "model.parameters() gave nothing: create the layers (as attributes "
+                    "in __init__) before the optimizer, and remember that a generator "
+                    "such as model.parameters() can be consumed only once.",
+                )
+            )
         if not isinstance(param_groups[0], dict):
             param_groups = [{"params": param_groups}]
         for group in param_groups:
@@ -143,10 +150,16 @@ class Optimizer:
         if isinstance(params, Tensor):
             params = [params]
         elif isinstance(params, set):
-            raise TypeError(_hint(
-                "optimizer parameters need to be organized in ordered collections, but "
-                "the ordering of tensors in sets will change between runs. Please use "
-                "a list instead.", "pass list(...) instead of a set."))
+            raise TypeError(
+                _hint(
+                    "optimizer parameters need to be organized in ordered "
+                    "collections, but "
+                    "the ordering of tensors in sets will change between runs. Please "
+                    "use "
+                    "a list instead.",
+                    "pass list(...) instead of a set.",
+                )
+            )
         params = list(params)
         names = []
         tensors = []
@@ -159,44 +172,61 @@ class Optimizer:
         group["params"] = tensors
         if names:
             if len(names) != len(tensors):
-                raise ValueError("all optimizer params should be with/without names. "
-                                 "Some param names are missing")
+                raise ValueError(
+                    "all optimizer params should be with/without names. "
+                    "Some param names are missing"
+                )
             group["param_names"] = names
         for p in tensors:
             self._check_param(p)
         for name, default in self.defaults.items():
             if default is required and name not in group:
-                raise ValueError("parameter group didn't specify a value of required "
-                                 f"optimization parameter {name}")
+                raise ValueError(
+                    "parameter group didn't specify a value of required "
+                    f"optimization parameter {name}"
+                )
             group.setdefault(name, default)
         if len({id(p) for p in tensors}) != len(tensors):
             warnings.warn(
                 "optimizer contains a parameter group with duplicate parameters; in "
                 "future, this will cause an error; see "
                 "github.com/pytorch/pytorch/issues/40967 for more information",
-                stacklevel=3)
+                stacklevel=3,
+            )
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in seen for p in tensors):
-            raise ValueError(_hint(
-                "some parameters appear in more than one parameter group",
-                "each tensor may belong to one group only; split the model by "
-                "submodule (net.features.parameters(), net.classifier.parameters())."))
+            raise ValueError(
+                _hint(
+                    "some parameters appear in more than one parameter group",
+                    "each tensor may belong to one group only; split the model by "
+                    "submodule (net.features.parameters(), "
+                    "net.classifier.parameters()).",
+                )
+            )
         self.param_groups.append(group)
 
     @staticmethod
     def _check_param(p):
         if not isinstance(p, Tensor):
-            raise TypeError(_hint(
-                "optimizer can only optimize Tensors, but one of the params is "
-                + _typename(p),
-                "pass tensors (model.parameters()), or dicts {'params': [...], "
-                "'lr': ...} for per-group options."))
+            raise TypeError(
+                _hint(
+                    "optimizer can only optimize Tensors, but one of the params is "
+                    + _typename(p),
+                    "pass tensors (model.parameters()), or dicts {'params': [...], "
+                    "'lr': ...} for per-group options.",
+                )
+            )
         if not (p.is_leaf or p.retains_grad):
-            raise ValueError(_hint(
-                "can't optimize a non-leaf Tensor",
-                f"this tensor was computed by {p.grad_fn.name()}; an optimizer updates "
-                "the leaves you created with requires_grad=True (w = torch.randn(3, "
-                "requires_grad=True)), not results computed from them."))
+            raise ValueError(
+                _hint(
+                    "can't optimize a non-leaf Tensor",
+                    f"this tensor was computed by {p.grad_fn.name()}; an optimizer "
+                    "updates "
+                    "the leaves you created with requires_grad=True (w = "
+                    "torch.randn(3, "
+                    "requires_grad=True)), not results computed from them.",
+                )
+            )
 
     # ----- gradients ----------------------------------------------------------------
     def zero_grad(self, set_to_none=True):
@@ -248,17 +278,26 @@ class Optimizer:
         """Restore options and per-parameter state saved by state_dict()."""
         saved_groups = copy.deepcopy(state_dict["param_groups"])
         if len(self.param_groups) != len(saved_groups):
-            raise ValueError(_hint(
-                "loaded state dict has a different number of parameter groups",
-                f"this optimizer has {len(self.param_groups)} group(s), the saved one "
-                f"{len(saved_groups)}; build the optimizer the same way as when saving."))
+            raise ValueError(
+                _hint(
+                    "loaded state dict has a different number of parameter groups",
+                    f"this optimizer has {len(self.param_groups)} group(s), the saved "
+                    "one "
+                    f"{len(saved_groups)}; build the optimizer the same way as when "
+                    "saving.",
+                )
+            )
         for mine, saved in zip(self.param_groups, saved_groups):
             if len(mine["params"]) != len(saved["params"]):
-                raise ValueError(_hint(
-                    "loaded state dict contains a parameter group that doesn't match "
-                    "the size of optimizer's group",
-                    "the model has a different number of parameters than when the "
-                    "optimizer was saved; load the matching model first."))
+                raise ValueError(
+                    _hint(
+                        "loaded state dict contains a parameter group that doesn't "
+                        "match "
+                        "the size of optimizer's group",
+                        "the model has a different number of parameters than when the "
+                        "optimizer was saved; load the matching model first.",
+                    )
+                )
         id_map = {}
         for mine, saved in zip(self.param_groups, saved_groups):
             for p, index in zip(mine["params"], saved["params"]):
@@ -277,8 +316,11 @@ class Optimizer:
         self.param_groups = new_groups
 
     def __getstate__(self):
-        return {"defaults": self.defaults, "state": self.state,
-                "param_groups": self.param_groups}
+        return {
+            "defaults": self.defaults,
+            "state": self.state,
+            "param_groups": self.param_groups,
+        }
 
     def __setstate__(self, state):
         self.__dict__.update(state)

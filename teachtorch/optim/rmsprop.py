@@ -2,6 +2,7 @@
 
 Chapter 15 (optimizers) opens this file.
 """
+
 import numpy as np
 
 from teachtorch.optim.optimizer import (
@@ -27,19 +28,41 @@ class RMSprop(Optimizer):
     Mirrors: torch.optim.RMSprop
     """
 
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
-                 centered=False, capturable=False, foreach=None, maximize=False,
-                 differentiable=False):
-        for name, value in (("learning rate", lr), ("epsilon value", eps),
-                            ("momentum value", momentum),
-                            ("weight_decay value", weight_decay),
-                            ("alpha value", alpha)):
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        alpha=0.99,
+        eps=1e-8,
+        weight_decay=0,
+        momentum=0,
+        centered=False,
+        capturable=False,
+        foreach=None,
+        maximize=False,
+        differentiable=False,
+    ):
+        for name, value in (
+            ("learning rate", lr),
+            ("epsilon value", eps),
+            ("momentum value", momentum),
+            ("weight_decay value", weight_decay),
+            ("alpha value", alpha),
+        ):
             if not 0.0 <= value:
                 raise ValueError(f"Invalid {name}: {value}\nhint: it must be >= 0.")
-        defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps,
-                        "centered": centered, "weight_decay": weight_decay,
-                        "capturable": capturable, "foreach": foreach, "maximize": maximize,
-                        "differentiable": differentiable}
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "alpha": alpha,
+            "eps": eps,
+            "centered": centered,
+            "weight_decay": weight_decay,
+            "capturable": capturable,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+        }
         super().__init__(params, defaults)
 
     def _init_state(self, p, group):
@@ -58,8 +81,11 @@ class RMSprop(Optimizer):
         """One RMSprop update of every parameter with a gradient; returns closure()."""
         loss = self._call_closure(closure)
         for group in self.param_groups:
-            lr, alpha, momentum = _to_scalar(group["lr"]), group["alpha"], \
-                group["momentum"]
+            lr, alpha, momentum = (
+                _to_scalar(group["lr"]),
+                group["alpha"],
+                group["momentum"],
+            )
             for p in group["params"]:
                 if p.grad is None:
                     continue

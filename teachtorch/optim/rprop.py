@@ -2,6 +2,7 @@
 
 Chapter 15 (optimizers) opens this file.
 """
+
 import numpy as np
 
 from teachtorch import _backend
@@ -26,16 +27,34 @@ class Rprop(Optimizer):
     Mirrors: torch.optim.Rprop
     """
 
-    def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *,
-                 capturable=False, foreach=None, maximize=False, differentiable=False):
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        etas=(0.5, 1.2),
+        step_sizes=(1e-6, 50),
+        *,
+        capturable=False,
+        foreach=None,
+        maximize=False,
+        differentiable=False,
+    ):
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}\nhint: lr must be >= 0.")
         if not 0.0 < etas[0] < 1.0 < etas[1]:
-            raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}\nhint: need "
-                             "0 < etaminus < 1 < etaplus, e.g. (0.5, 1.2).")
-        defaults = {"lr": lr, "etas": etas, "step_sizes": step_sizes, "foreach": foreach,
-                        "maximize": maximize, "differentiable": differentiable,
-                        "capturable": capturable}
+            raise ValueError(
+                f"Invalid eta values: {etas[0]}, {etas[1]}\nhint: need "
+                "0 < etaminus < 1 < etaplus, e.g. (0.5, 1.2)."
+            )
+        defaults = {
+            "lr": lr,
+            "etas": etas,
+            "step_sizes": step_sizes,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+            "capturable": capturable,
+        }
         super().__init__(params, defaults)
 
     @_no_grad_step
@@ -54,7 +73,8 @@ class Rprop(Optimizer):
                     state["step"] = step_counter()
                     state["prev"] = zeros_state(p)
                     state["step_size"] = Tensor._make(
-                        xp.full_like(p._data, _to_scalar(group["lr"])))
+                        xp.full_like(p._data, _to_scalar(group["lr"]))
+                    )
                 state["step"]._data += 1
                 g = grad_of(p, group)
                 prev, step_size = state["prev"]._data, state["step_size"]._data

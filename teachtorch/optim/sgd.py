@@ -2,6 +2,7 @@
 
 Chapter 06 (gradient descent, linear regression) opens this file.
 """
+
 from teachtorch.optim.optimizer import Optimizer, _no_grad_step, grad_of, updated
 from teachtorch.tensor import Tensor
 
@@ -16,24 +17,49 @@ class SGD(Optimizer):
     Mirrors: torch.optim.SGD
     """
 
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
-                 nesterov=False, *, maximize=False, foreach=None, differentiable=False,
-                 fused=None):
+    def __init__(
+        self,
+        params,
+        lr=1e-3,
+        momentum=0,
+        dampening=0,
+        weight_decay=0,
+        nesterov=False,
+        *,
+        maximize=False,
+        foreach=None,
+        differentiable=False,
+        fused=None,
+    ):
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}\nhint: lr must be >= 0.")
         if momentum < 0.0:
-            raise ValueError(f"Invalid momentum value: {momentum}\nhint: use a "
-                             "momentum in [0, 1), 0.9 is common.")
+            raise ValueError(
+                f"Invalid momentum value: {momentum}\nhint: use a "
+                "momentum in [0, 1), 0.9 is common."
+            )
         if weight_decay < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}\nhint: "
-                             "weight_decay must be >= 0.")
-        defaults = {"lr": lr, "momentum": momentum, "dampening": dampening,
-                        "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize,
-                        "foreach": foreach, "differentiable": differentiable, "fused": fused}
+            raise ValueError(
+                f"Invalid weight_decay value: {weight_decay}\nhint: "
+                "weight_decay must be >= 0."
+            )
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "dampening": dampening,
+            "weight_decay": weight_decay,
+            "nesterov": nesterov,
+            "maximize": maximize,
+            "foreach": foreach,
+            "differentiable": differentiable,
+            "fused": fused,
+        }
         if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("Nesterov momentum requires a momentum and zero dampening"
-                             "\nhint: pass momentum=0.9 (and dampening=0) with "
-                             "nesterov=True.")
+            raise ValueError(
+                "Nesterov momentum requires a momentum and zero dampening"
+                "\nhint: pass momentum=0.9 (and dampening=0) with "
+                "nesterov=True."
+            )
         super().__init__(params, defaults)
 
     @_no_grad_step

@@ -12,6 +12,7 @@ the main process as "Caught ValueError in DataLoader worker process 0. Original
 Traceback ...", as PyTorch does.
 Chapter 08 (Dataset and DataLoader) opens this file.
 """
+
 import os
 import queue
 import random
@@ -23,8 +24,8 @@ import numpy as np
 
 _worker_info = None
 
-RESUME = "resume"        # on an index_queue: persistent workers start a new epoch
-STATUS_INTERVAL = 0.1    # seconds between a worker's checks of done_event / parent
+RESUME = "resume"  # on an index_queue: persistent workers start a new epoch
+STATUS_INTERVAL = 0.1  # seconds between a worker's checks of done_event / parent
 
 
 @dataclass(frozen=True)
@@ -94,15 +95,16 @@ def _seed_everything(seed):
 
     teachtorch.manual_seed(seed)
     random.seed(seed)
-    np.random.seed(seed % 2 ** 32)
+    np.random.seed(seed % 2**32)
 
 
 def fetch(dataset, indices, auto_collation, collate_fn):
     """Load one batch from a map-style dataset and collate it."""
     if auto_collation:
         getitems = getattr(dataset, "__getitems__", None)
-        samples = getitems(indices) if callable(getitems) else \
-            [dataset[i] for i in indices]
+        samples = (
+            getitems(indices) if callable(getitems) else [dataset[i] for i in indices]
+        )
         return collate_fn(samples)
     return collate_fn(dataset[indices])
 
@@ -121,17 +123,31 @@ def fetch_iterable(iterator, batch_size, auto_collation, collate_fn, drop_last):
     return collate_fn(samples)
 
 
-def worker_loop(dataset, is_iterable, index_queue, data_queue, done_event,
-                auto_collation, batch_size, collate_fn, drop_last, seed, init_fn,
-                worker_id, num_workers, parent_pid):
+def worker_loop(
+    dataset,
+    is_iterable,
+    index_queue,
+    data_queue,
+    done_event,
+    auto_collation,
+    batch_size,
+    collate_fn,
+    drop_last,
+    seed,
+    init_fn,
+    worker_id,
+    num_workers,
+    parent_pid,
+):
     """The body of one worker process (runs until it gets None or done_event is set).
 
     done_event is the reliable stop signal: setting an Event works even where a
     queue put would not get flushed (e.g. from a finalizer during garbage collection).
     """
     global _worker_info
-    _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed,
-                              dataset=dataset)
+    _worker_info = WorkerInfo(
+        id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset
+    )
     where = f"in DataLoader worker process {worker_id}"
     _seed_everything(seed)
     init_error = None
@@ -147,7 +163,7 @@ def worker_loop(dataset, is_iterable, index_queue, data_queue, done_event,
             task = index_queue.get(timeout=STATUS_INTERVAL)
         except queue.Empty:
             if done_event.is_set() or os.getppid() != parent_pid:  # told to stop,
-                break                                              # or parent gone
+                break  # or parent gone
             continue
         if task is None or done_event.is_set():
             break
@@ -168,8 +184,9 @@ def worker_loop(dataset, is_iterable, index_queue, data_queue, done_event,
             continue
         try:
             if is_iterable:
-                batch = fetch_iterable(iterator, batch_size, auto_collation, collate_fn,
-                                       drop_last)
+                batch = fetch_iterable(
+                    iterator, batch_size, auto_collation, collate_fn, drop_last
+                )
             else:
                 batch = fetch(dataset, indices, auto_collation, collate_fn)
         except StopIteration:

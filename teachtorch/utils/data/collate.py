@@ -8,6 +8,7 @@ lists position by position. Pass ``collate_fn=`` to a DataLoader to do it your w
 (e.g. padding sequences of different lengths).
 Chapter 08 (Dataset and DataLoader) opens this file.
 """
+
 import collections.abc
 import re
 
@@ -18,8 +19,10 @@ from teachtorch.tensor import Tensor
 
 _STRING_DTYPE = re.compile(r"[SaUO]")
 
-_ERR = ("default_collate: batch must contain tensors, numpy arrays, numbers, dicts or "
-        "lists; found {}")
+_ERR = (
+    "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or "
+    "lists; found {}"
+)
 
 
 def _is_namedtuple(x):
@@ -32,10 +35,12 @@ def _stack_tensors(batch):
     for i, t in enumerate(batch):
         if t.shape != first.shape:
             raise RuntimeError(
-                f"stack expects each tensor to be equal size, but got {list(first.shape)}"
+                "stack expects each tensor to be equal size, but got "
+                f"{list(first.shape)}"
                 f" at entry 0 and {list(t.shape)} at entry {i}\nhint: samples in a "
                 "batch must have one shape. Pad them in a collate_fn (see "
-                "nn.utils.rnn.pad_sequence), or use batch_size=1.")
+                "nn.utils.rnn.pad_sequence), or use batch_size=1."
+            )
     xp = _backend.get_array_module(first._data)
     return Tensor._make(xp.stack([t._data for t in batch]))
 
@@ -73,7 +78,8 @@ def default_collate(batch):
             raise RuntimeError(
                 "each element in list of batch should be of equal size\nhint: samples "
                 "here are lists/tuples of different lengths; return the same number "
-                "of fields from every __getitem__, or write a collate_fn.")
+                "of fields from every __getitem__, or write a collate_fn."
+            )
         transposed = [default_collate(s) for s in zip(*batch)]
         if isinstance(elem, tuple):
             return transposed  # PyTorch returns a list for tuples too
@@ -99,7 +105,9 @@ def default_convert(data):
         return type(data)(*(default_convert(d) for d in data))
     if isinstance(data, tuple):
         return [default_convert(d) for d in data]
-    if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
+    if isinstance(data, collections.abc.Sequence) and not isinstance(
+        data, (str, bytes)
+    ):
         return _rebuild(data, [default_convert(d) for d in data])
     return data
 
@@ -110,4 +118,3 @@ def _rebuild(original, items):
         return type(original)(items)
     except TypeError:
         return items
-

@@ -7,6 +7,7 @@ With ``num_workers > 0`` the reading happens in that many real worker processes
 (_worker.py); the batches still come out in the same order as with 0 workers.
 Chapter 08 (Dataset and DataLoader) opens this file.
 """
+
 import itertools
 import multiprocessing
 import os
@@ -19,7 +20,7 @@ from teachtorch.utils.data.collate import default_collate, default_convert
 from teachtorch.utils.data.dataset import IterableDataset
 from teachtorch.utils.data.sampler import BatchSampler, RandomSampler, SequentialSampler
 
-POLL_INTERVAL = 0.2   # seconds between checks that the workers are still alive
+POLL_INTERVAL = 0.2  # seconds between checks that the workers are still alive
 
 
 def _hint(message, text):
@@ -27,7 +28,8 @@ def _hint(message, text):
 
 
 class _InfiniteConstantSampler:
-    """For an IterableDataset: yields None forever (the dataset decides when to stop)."""
+    """For an IterableDataset: yields None forever (the dataset decides when to "
+    "stop)."""
 
     def __iter__(self):
         while True:
@@ -40,23 +42,49 @@ class DataLoader:
     Mirrors: torch.utils.data.DataLoader
     """
 
-    _frozen = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset",
-               "persistent_workers")
+    _frozen = (
+        "batch_size",
+        "batch_sampler",
+        "sampler",
+        "drop_last",
+        "dataset",
+        "persistent_workers",
+    )
 
-    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None,
-                 batch_sampler=None, num_workers=0, collate_fn=None, pin_memory=False,
-                 drop_last=False, timeout=0, worker_init_fn=None,
-                 multiprocessing_context=None, generator=None, *, prefetch_factor=None,
-                 persistent_workers=False, pin_memory_device="", in_order=True):
+    def __init__(
+        self,
+        dataset,
+        batch_size=1,
+        shuffle=None,
+        sampler=None,
+        batch_sampler=None,
+        num_workers=0,
+        collate_fn=None,
+        pin_memory=False,
+        drop_last=False,
+        timeout=0,
+        worker_init_fn=None,
+        multiprocessing_context=None,
+        generator=None,
+        *,
+        prefetch_factor=None,
+        persistent_workers=False,
+        pin_memory_device="",
+        in_order=True,
+    ):
         if num_workers < 0:
-            raise ValueError("num_workers option should be non-negative; use "
-                             "num_workers=0 to disable multiprocessing.")
+            raise ValueError(
+                "num_workers option should be non-negative; use "
+                "num_workers=0 to disable multiprocessing."
+            )
         if timeout < 0:
             raise ValueError("timeout option should be non-negative")
         if num_workers == 0 and prefetch_factor is not None:
-            raise ValueError("prefetch_factor option could only be specified in "
-                             "multiprocessing.let num_workers > 0 to enable "
-                             "multiprocessing, otherwise set prefetch_factor to None.")
+            raise ValueError(
+                "prefetch_factor option could only be specified in "
+                "multiprocessing.let num_workers > 0 to enable "
+                "multiprocessing, otherwise set prefetch_factor to None."
+            )
         if num_workers > 0 and prefetch_factor is None:
             prefetch_factor = 2
         if prefetch_factor is not None and prefetch_factor < 0:
@@ -64,32 +92,49 @@ class DataLoader:
         if persistent_workers and num_workers == 0:
             raise ValueError("persistent_workers option needs num_workers > 0")
         if isinstance(dataset, IterableDataset):
-            for name, value in (("shuffle", shuffle), ("sampler", sampler),
-                                ("batch_sampler", batch_sampler)):
+            for name, value in (
+                ("shuffle", shuffle),
+                ("sampler", sampler),
+                ("batch_sampler", batch_sampler),
+            ):
                 if value not in (None, False):
-                    raise ValueError(_hint(
-                        f"DataLoader with IterableDataset: expected unspecified {name} "
-                        f"option, but got {name}={value}",
-                        "an IterableDataset decides its own order; shuffle inside its "
-                        "__iter__, or use a map-style Dataset."))
+                    raise ValueError(
+                        _hint(
+                            "DataLoader with IterableDataset: expected unspecified "
+                            f"{name} "
+                            f"option, but got {name}={value}",
+                            "an IterableDataset decides its own order; shuffle inside "
+                            "its "
+                            "__iter__, or use a map-style Dataset.",
+                        )
+                    )
         else:
             shuffle = bool(shuffle)
         if sampler is not None and shuffle:
-            raise ValueError(_hint(
-                "sampler option is mutually exclusive with shuffle",
-                "a sampler already decides the order; drop shuffle=True (use "
-                "RandomSampler or SubsetRandomSampler to shuffle)."))
+            raise ValueError(
+                _hint(
+                    "sampler option is mutually exclusive with shuffle",
+                    "a sampler already decides the order; drop shuffle=True (use "
+                    "RandomSampler or SubsetRandomSampler to shuffle).",
+                )
+            )
         if batch_sampler is not None:
             if batch_size != 1 or shuffle or sampler is not None or drop_last:
-                raise ValueError(_hint(
-                    "batch_sampler option is mutually exclusive with batch_size, "
-                    "shuffle, sampler, and drop_last",
-                    "the batch_sampler yields whole batches; leave the other four at "
-                    "their defaults."))
+                raise ValueError(
+                    _hint(
+                        "batch_sampler option is mutually exclusive with batch_size, "
+                        "shuffle, sampler, and drop_last",
+                        "the batch_sampler yields whole batches; leave the other four "
+                        "at "
+                        "their defaults.",
+                    )
+                )
             batch_size, drop_last = None, False
         elif batch_size is None and drop_last:
-            raise ValueError("batch_size=None option disables auto-batching and is "
-                             "mutually exclusive with drop_last")
+            raise ValueError(
+                "batch_size=None option disables auto-batching and is "
+                "mutually exclusive with drop_last"
+            )
         if sampler is None:
             if isinstance(dataset, IterableDataset):
                 sampler = _InfiniteConstantSampler()
@@ -100,15 +145,18 @@ class DataLoader:
         if batch_size is not None and batch_sampler is None:
             batch_sampler = BatchSampler(sampler, batch_size, drop_last)
         if collate_fn is None:
-            collate_fn = default_collate if batch_sampler is not None else \
-                default_convert
+            collate_fn = (
+                default_collate if batch_sampler is not None else default_convert
+            )
         if pin_memory:
             from teachtorch import cuda
 
             if not cuda.is_available():
-                warnings.warn("'pin_memory' argument is set as true but no accelerator "
-                              "is found, then device pinned memory won't be used.",
-                              stacklevel=2)
+                warnings.warn(
+                    "'pin_memory' argument is set as true but no accelerator "
+                    "is found, then device pinned memory won't be used.",
+                    stacklevel=2,
+                )
         _warn_too_many_workers(num_workers)
         self.dataset = dataset
         self.num_workers = num_workers
@@ -131,9 +179,11 @@ class DataLoader:
 
     def __setattr__(self, name, value):
         if getattr(self, "_initialized", False) and name in self._frozen:
-            raise ValueError(f"{name} attribute should not be set after "
-                             f"{self.__class__.__name__} is initialized\nhint: make a "
-                             "new DataLoader with the setting you want.")
+            raise ValueError(
+                f"{name} attribute should not be set after "
+                f"{self.__class__.__name__} is initialized\nhint: make a "
+                "new DataLoader with the setting you want."
+            )
         super().__setattr__(name, value)
 
     @property
@@ -148,8 +198,11 @@ class DataLoader:
         if isinstance(self.dataset, IterableDataset):
             length = len(self.dataset)
             if self.batch_size is not None:
-                length = length // self.batch_size if self.drop_last else \
-                    -(-length // self.batch_size)
+                length = (
+                    length // self.batch_size
+                    if self.drop_last
+                    else -(-length // self.batch_size)
+                )
             return length
         return len(self._index_sampler)
 
@@ -166,20 +219,27 @@ class DataLoader:
 
     def _shared_seed(self):
         """A 63-bit seed from the loader's generator (or the global one)."""
-        return int(rng(self.generator).integers(0, 2 ** 63 - 1))
+        return int(rng(self.generator).integers(0, 2**63 - 1))
 
 
 def _warn_too_many_workers(num_workers):
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
-        os.cpu_count()
+    cpus = (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count()
+    )
     if cpus and num_workers > cpus:
         warnings.warn(
             f"This DataLoader will create {num_workers} worker processes in total. Our "
             f"suggested max number of worker in current system is {cpus}, which is "
-            "smaller than what this DataLoader is going to create. Please be aware that "
+            "smaller than what this DataLoader is going to create. Please be aware "
+            "that "
             "excessive worker creation might get DataLoader running slow or even "
             "freeze, lower the worker number to avoid potential slowness/freeze if "
-            "necessary.", UserWarning, stacklevel=3)
+            "necessary.",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 class _BaseIter:
@@ -210,12 +270,17 @@ class _SingleProcessIter(_BaseIter):
 
     def __next__(self):
         if self._is_iterable:
-            return _worker.fetch_iterable(self._dataset_iter, self._batch_size,
-                                          self._auto_collation, self._collate_fn,
-                                          self._drop_last)
+            return _worker.fetch_iterable(
+                self._dataset_iter,
+                self._batch_size,
+                self._auto_collation,
+                self._collate_fn,
+                self._drop_last,
+            )
         indices = next(self._sampler_iter)
-        return _worker.fetch(self._dataset, indices, self._auto_collation,
-                             self._collate_fn)
+        return _worker.fetch(
+            self._dataset, indices, self._auto_collation, self._collate_fn
+        )
 
 
 def _context(loader):
@@ -252,12 +317,24 @@ class _MultiProcessIter(_BaseIter):
             index_queue.cancel_join_thread()
             w = ctx.Process(
                 target=_worker.worker_loop,
-                args=(self._dataset, self._is_iterable, index_queue, self._data_queue,
-                      self._done_event, self._auto_collation, self._batch_size, self._collate_fn,
-                      self._drop_last, self._base_seed + worker_id,
-                      loader.worker_init_fn, worker_id, self._num_workers,
-                      os.getpid()),
-                daemon=True)
+                args=(
+                    self._dataset,
+                    self._is_iterable,
+                    index_queue,
+                    self._data_queue,
+                    self._done_event,
+                    self._auto_collation,
+                    self._batch_size,
+                    self._collate_fn,
+                    self._drop_last,
+                    self._base_seed + worker_id,
+                    loader.worker_init_fn,
+                    worker_id,
+                    self._num_workers,
+                    os.getpid(),
+                ),
+                daemon=True,
+            )
             w.start()
             self._index_queues.append(index_queue)
             self._workers.append(w)
@@ -311,10 +388,13 @@ class _MultiProcessIter(_BaseIter):
                 raise RuntimeError(_dead_worker_message(dead[0])) from None
             if self._timeout > 0 and waited >= self._timeout:
                 self._shutdown()
-                raise RuntimeError(_hint(
-                    f"DataLoader timed out after {self._timeout} seconds",
-                    "a worker took longer than `timeout` for one batch; raise the "
-                    "timeout or make __getitem__ faster."))
+                raise RuntimeError(
+                    _hint(
+                        f"DataLoader timed out after {self._timeout} seconds",
+                        "a worker took longer than `timeout` for one batch; raise the "
+                        "timeout or make __getitem__ faster.",
+                    )
+                )
 
     def __next__(self):
         while True:
@@ -386,10 +466,14 @@ def _dead_worker_message(w):
 
         reason = f"is killed by signal: {signal.Signals(-w.exitcode).name}. "
     else:
-        reason = (f"exited unexpectedly with exit code {w.exitcode}. Details are lost "
-                  "due to multiprocessing. Rerunning with num_workers=0 may give "
-                  "better error trace.")
-    return _hint(f"DataLoader worker (pid {w.pid}) {reason}",
-                 "the worker process ended without raising a Python exception (a "
-                 "crash, os._exit, or the system killing it for memory). Run with "
-                 "num_workers=0 to see the failure in this process.")
+        reason = (
+            f"exited unexpectedly with exit code {w.exitcode}. Details are lost "
+            "due to multiprocessing. Rerunning with num_workers=0 may give "
+            "better error trace."
+        )
+    return _hint(
+        f"DataLoader worker (pid {w.pid}) {reason}",
+        "the worker process ended without raising a Python exception (a "
+        "crash, os._exit, or the system killing it for memory). Run with "
+        "num_workers=0 to see the failure in this process.",
+    )

@@ -6,6 +6,7 @@ either into batches. The notes' pattern: subclass Dataset, load the file in
 ``__init__``, return ``(x[i], y[i])`` from ``__getitem__``.
 Chapter 08 (Dataset and DataLoader) opens this file.
 """
+
 import bisect
 import itertools
 import math
@@ -34,8 +35,9 @@ class IterableDataset(Dataset):
     """
 
     def __iter__(self):
-        raise NotImplementedError("Subclasses of IterableDataset should implement "
-                                  "__iter__.")
+        raise NotImplementedError(
+            "Subclasses of IterableDataset should implement __iter__."
+        )
 
     def __add__(self, other):
         return ChainDataset([self, other])
@@ -52,7 +54,8 @@ class TensorDataset(Dataset):
             raise AssertionError(
                 "Size mismatch between tensors\nhint: every tensor needs the same "
                 "first dimension (one row per sample); got sizes "
-                f"{[t.size(0) for t in tensors]}.")
+                f"{[t.size(0) for t in tensors]}."
+            )
         self.tensors = tensors
 
     def __getitem__(self, index):
@@ -70,9 +73,11 @@ class StackDataset(Dataset):
 
     def __init__(self, *args, **kwargs):
         if args and kwargs:
-            raise ValueError("Supported either ``tuple``- (via ``args``) or``dict``- "
-                             "(via ``kwargs``) like input/output, but both types are "
-                             "given.")
+            raise ValueError(
+                "Supported either ``tuple``- (via ``args``) or``dict``- "
+                "(via ``kwargs``) like input/output, but both types are "
+                "given."
+            )
         self.datasets = args or kwargs
         parts = list(args) if args else list(kwargs.values())
         self._length = len(parts[0])
@@ -104,9 +109,11 @@ class ConcatDataset(Dataset):
             raise AssertionError("datasets should not be an empty iterable")
         for d in self.datasets:
             if isinstance(d, IterableDataset):
-                raise AssertionError("ConcatDataset does not support IterableDataset"  # noqa: TRY004 - PyTorch raises this type
-                                     "\nhint: chain iterable datasets with "
-                                     "ChainDataset instead.")
+                raise AssertionError(  # noqa: TRY004
+                    "ConcatDataset does not support IterableDataset"
+                    "\nhint: chain iterable datasets with "
+                    "ChainDataset instead."
+                )
         self.cumulative_sizes = self.cumsum(self.datasets)
 
     def __len__(self):
@@ -115,8 +122,10 @@ class ConcatDataset(Dataset):
     def __getitem__(self, idx):
         if idx < 0:
             if -idx > len(self):
-                raise ValueError("absolute value of index should not exceed dataset "
-                                 f"length\nhint: this dataset has {len(self)} samples.")
+                raise ValueError(
+                    "absolute value of index should not exceed dataset "
+                    f"length\nhint: this dataset has {len(self)} samples."
+                )
             idx = len(self) + idx
         which = bisect.bisect_right(self.cumulative_sizes, idx)
         start = self.cumulative_sizes[which - 1] if which > 0 else 0
@@ -135,7 +144,8 @@ class ChainDataset(IterableDataset):
     def __iter__(self):
         for d in self.datasets:
             if not isinstance(d, IterableDataset):
-                raise AssertionError("ChainDataset only supports IterableDataset")  # noqa: TRY004 - PyTorch raises this type
+                msg = "ChainDataset only supports IterableDataset"
+                raise AssertionError(msg)  # noqa: TRY004
             yield from d
 
     def __len__(self):
@@ -183,19 +193,25 @@ def random_split(dataset, lengths, generator=None):
         for i, frac in enumerate(lengths):
             if frac < 0 or frac > 1:
                 raise ValueError(f"Fraction at index {i} is not between 0 and 1")
-            counts.append(int(math.floor(n * frac)))  # noqa: RUF046 - as PyTorch writes it
+            counts.append(int(math.floor(n * frac)))  # noqa: RUF046
         for i in range(n - sum(counts)):
             counts[i % len(counts)] += 1
         lengths = counts
         for i, length in enumerate(lengths):
             if length == 0:
-                warnings.warn(f"Length of split at index {i} is 0. This might result in "
-                              "an empty dataset.", stacklevel=2)
+                warnings.warn(
+                    f"Length of split at index {i} is 0. This might result in "
+                    "an empty dataset.",
+                    stacklevel=2,
+                )
     if sum(lengths) != n:
         raise ValueError(
             "Sum of input lengths does not equal the length of the input dataset!\n"
             f"hint: the dataset has {n} samples but the lengths {list(lengths)} add up "
-            f"to {sum(lengths)}; or pass fractions that sum to 1, e.g. [0.8, 0.2].")
+            f"to {sum(lengths)}; or pass fractions that sum to 1, e.g. [0.8, 0.2]."
+        )
     indices = randperm(sum(lengths), generator=generator or default_generator).tolist()
-    return [Subset(dataset, indices[end - length:end])
-            for end, length in zip(itertools.accumulate(lengths), lengths)]
+    return [
+        Subset(dataset, indices[end - length : end])
+        for end, length in zip(itertools.accumulate(lengths), lengths)
+    ]

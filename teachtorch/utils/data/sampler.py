@@ -6,6 +6,7 @@ Random samplers draw a fresh seed from the global generator (or the one you pass
 each epoch, so ``torch.manual_seed(0)`` makes the whole run repeat.
 Chapter 08 (Dataset and DataLoader) opens this file.
 """
+
 import numpy as np
 
 from teachtorch.random import Generator, rng
@@ -30,7 +31,7 @@ def _fresh_generator(generator):
     manual_seed)."""
     if generator is not None:
         return generator
-    seed = int(rng(None).integers(0, 2 ** 63 - 1))
+    seed = int(rng(None).integers(0, 2**63 - 1))
     return Generator().manual_seed(seed)
 
 
@@ -56,17 +57,23 @@ class RandomSampler(Sampler):
     Mirrors: torch.utils.data.RandomSampler
     """
 
-    def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
+    def __init__(
+        self, data_source, replacement=False, num_samples=None, generator=None
+    ):
         self.data_source = data_source
         self.replacement = replacement
         self._num_samples = num_samples
         self.generator = generator
         if not isinstance(self.replacement, bool):
-            raise TypeError("replacement should be a boolean value, but got "
-                            f"replacement={self.replacement}")
+            raise TypeError(
+                "replacement should be a boolean value, but got "
+                f"replacement={self.replacement}"
+            )
         if not isinstance(self.num_samples, int) or self.num_samples <= 0:
-            raise ValueError("num_samples should be a positive integer value, but got "
-                             f"num_samples={self.num_samples}")
+            raise ValueError(
+                "num_samples should be a positive integer value, but got "
+                f"num_samples={self.num_samples}"
+            )
 
     @property
     def num_samples(self):
@@ -80,7 +87,7 @@ class RandomSampler(Sampler):
             return
         for _ in range(self.num_samples // n):
             yield from g.permutation(n).tolist()
-        yield from g.permutation(n)[:self.num_samples % n].tolist()
+        yield from g.permutation(n)[: self.num_samples % n].tolist()
 
     def __len__(self):
         return self.num_samples
@@ -113,18 +120,29 @@ class WeightedRandomSampler(Sampler):
     """
 
     def __init__(self, weights, num_samples, replacement=True, generator=None):
-        if not isinstance(num_samples, int) or isinstance(num_samples, bool) or \
-                num_samples <= 0:
-            raise ValueError("num_samples should be a positive integer value, but got "
-                             f"num_samples={num_samples}")
+        if (
+            not isinstance(num_samples, int)
+            or isinstance(num_samples, bool)
+            or num_samples <= 0
+        ):
+            raise ValueError(
+                "num_samples should be a positive integer value, but got "
+                f"num_samples={num_samples}"
+            )
         if not isinstance(replacement, bool):
-            raise ValueError("replacement should be a boolean value, but got "  # noqa: TRY004 - PyTorch raises this type
-                             f"replacement={replacement}")
-        w = np.asarray(weights.tolist() if hasattr(weights, "tolist") else weights,
-                       dtype=np.float64)
+            raise ValueError(  # noqa: TRY004
+                "replacement should be a boolean value, but got "
+                f"replacement={replacement}"
+            )
+        w = np.asarray(
+            weights.tolist() if hasattr(weights, "tolist") else weights,
+            dtype=np.float64,
+        )
         if w.ndim != 1:
-            raise ValueError("weights should be a 1d sequence but given weights have "
-                             f"shape {tuple(w.shape)}")
+            raise ValueError(
+                "weights should be a 1d sequence but given weights have "
+                f"shape {tuple(w.shape)}"
+            )
         from teachtorch.creation import tensor
 
         self.weights = tensor(w)
@@ -135,13 +153,16 @@ class WeightedRandomSampler(Sampler):
     def __iter__(self):
         w = self.weights.numpy()
         if not self.replacement and self.num_samples > (w > 0).sum():
-            raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples "
-                               "without replacement\nhint: pass replacement=True or "
-                               "a num_samples no larger than the number of non-zero "
-                               "weights.")
+            raise RuntimeError(
+                "cannot sample n_sample > prob_dist.size(-1) samples "
+                "without replacement\nhint: pass replacement=True or "
+                "a num_samples no larger than the number of non-zero "
+                "weights."
+            )
         g = rng(self.generator)
-        drawn = g.choice(len(w), size=self.num_samples, replace=self.replacement,
-                         p=w / w.sum())
+        drawn = g.choice(
+            len(w), size=self.num_samples, replace=self.replacement, p=w / w.sum()
+        )
         yield from drawn.tolist()
 
     def __len__(self):
@@ -155,13 +176,19 @@ class BatchSampler(Sampler):
     """
 
     def __init__(self, sampler, batch_size, drop_last):
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or \
-                batch_size <= 0:
-            raise ValueError("batch_size should be a positive integer value, but got "
-                             f"batch_size={batch_size}")
+        if (
+            not isinstance(batch_size, int)
+            or isinstance(batch_size, bool)
+            or batch_size <= 0
+        ):
+            raise ValueError(
+                "batch_size should be a positive integer value, but got "
+                f"batch_size={batch_size}"
+            )
         if not isinstance(drop_last, bool):
-            raise ValueError("drop_last should be a boolean value, but got "  # noqa: TRY004 - PyTorch raises this type
-                             f"drop_last={drop_last}")
+            raise ValueError(  # noqa: TRY004
+                f"drop_last should be a boolean value, but got drop_last={drop_last}"
+            )
         self.sampler = sampler
         self.batch_size = batch_size
         self.drop_last = drop_last
