@@ -93,9 +93,12 @@ class Adagrad(Optimizer):
                 g = grad_of(p, group)
                 clr = lr / (1 + (t - 1) * group["lr_decay"])
                 s = state["sum"]._data
-                s += g * g
-                std = np.sqrt(s)
+                tmp = self._scratch(p)
+                s += np.multiply(g, g, out=tmp)
+                std = np.sqrt(s, out=tmp)
                 std += group["eps"]
-                p._data -= clr * (g / std)
+                step = np.divide(g, std, out=tmp)
+                step *= clr
+                p._data -= step
                 updated(p)
         return loss

@@ -106,17 +106,23 @@ class Adam(Optimizer):
                     p._data *= 1 - lr * wd
                 g = grad_of(p, group, weight_decay=0 if decoupled else wd)
                 m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-                lerp_(m, g, 1 - beta1)
+                tmp = self._scratch(p)
+                lerp_(m, g, 1 - beta1, tmp)
                 v *= beta2
-                v += (1 - beta2) * g * g
+                np.multiply(g, 1 - beta2, out=tmp)
+                tmp *= g
+                v += tmp  # v = beta2 * v + (1 - beta2) * g * g
                 if group["amsgrad"]:
                     v_max = state["max_exp_avg_sq"]._data
                     np.maximum(v_max, v, out=v_max)
                     v = v_max
                 step_size = lr / (1 - beta1**t)
-                denom = np.sqrt(v) / (1 - beta2**t) ** 0.5
+                denom = np.sqrt(v, out=tmp)
+                denom /= (1 - beta2**t) ** 0.5
                 denom += group["eps"]
-                p._data -= step_size * (m / denom)
+                update = np.divide(m, denom, out=tmp)
+                update *= step_size
+                p._data -= update
                 updated(p)
         return loss
 

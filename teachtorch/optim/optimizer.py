@@ -78,16 +78,20 @@ def grad_of(p, group, weight_decay=None):
     return g
 
 
-def lerp_(start, end, weight):
+def lerp_(start, end, weight, tmp=None):
     """start += weight * (end - start), in place, rounded the way PyTorch's lerp is.
 
+    ``tmp`` (an array like start) is scratch space, so no new array is made.
     Math: lerp(a, b, w) = a + w * (b - a)
     Mirrors: torch.Tensor.lerp_ (for w >= 0.5 it computes b - (b - a) * (1 - w))
     """
+    tmp = np.subtract(end, start, out=tmp)  # b - a
     if weight < 0.5:
-        start += weight * (end - start)
+        tmp *= weight
+        start += tmp
     else:
-        start[...] = end - (end - start) * (1 - weight)
+        tmp *= 1 - weight
+        np.subtract(end, tmp, out=start)
     return start
 
 
@@ -227,6 +231,18 @@ class Optimizer:
                     "requires_grad=True)), not results computed from them.",
                 )
             )
+
+    def _scratch(self, p):
+        """A work array shaped like p, reused every step (steps make no new arrays).
+
+        One per shape and dtype, kept outside ``state`` (it holds nothing between
+        steps, so state_dict() does not save it).
+        """
+        buffers = self.__dict__.setdefault("_scratch_buffers", {})
+        key = (p._data.shape, p._data.dtype.str, type(p._data))
+        if key not in buffers:
+            buffers[key] = _backend.get_array_module(p._data).empty_like(p._data)
+        return buffers[key]
 
     # ----- gradients ----------------------------------------------------------------
     def zero_grad(self, set_to_none=True):

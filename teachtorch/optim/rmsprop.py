@@ -93,20 +93,26 @@ class RMSprop(Optimizer):
                 state["step"]._data += 1
                 g = grad_of(p, group)
                 v = state["square_avg"]._data
+                tmp = self._scratch(p)
                 v *= alpha
-                v += (1 - alpha) * g * g
+                np.multiply(g, 1 - alpha, out=tmp)
+                tmp *= g
+                v += tmp  # v = alpha * v + (1 - alpha) * g * g
                 if group["centered"]:
-                    a = lerp_(state["grad_avg"]._data, g, 1 - alpha)
-                    s = np.sqrt(v - a * a)
+                    a = lerp_(state["grad_avg"]._data, g, 1 - alpha, tmp)
+                    np.multiply(a, a, out=tmp)
+                    s = np.sqrt(np.subtract(v, tmp, out=tmp), out=tmp)
                 else:
-                    s = np.sqrt(v)
+                    s = np.sqrt(v, out=tmp)
                 s += group["eps"]
                 if momentum > 0:
                     buf = state["momentum_buffer"]._data
                     buf *= momentum
-                    buf += g / s
-                    p._data -= lr * buf
+                    buf += np.divide(g, s, out=tmp)
+                    p._data -= np.multiply(buf, lr, out=tmp)
                 else:
-                    p._data -= lr * (g / s)
+                    step = np.divide(g, s, out=tmp)
+                    step *= lr
+                    p._data -= step
                 updated(p)
         return loss
