@@ -298,3 +298,18 @@ def test_duplicate_param_in_one_group_warns_like_torch():
             warnings.simplefilter("always")
             lib.optim.SGD([p, p], lr=0.1)
         assert any("duplicate parameters" in str(x.message) for x in w)
+
+
+def test_step_hooks_run_in_order_and_can_be_removed():
+    for lib in (teachtorch, torch):
+        params, loss_fn = make_problem(lib)
+        opt = lib.optim.SGD(params, lr=0.1)
+        calls = []
+        pre = opt.register_step_pre_hook(lambda o, a, k: calls.append(("pre", o)))
+        opt.register_step_post_hook(lambda o, a, k: calls.append(("post", o)))
+        loss_fn().backward()
+        opt.step()
+        pre.remove()
+        opt.step()
+        assert [c[0] for c in calls] == ["pre", "post", "post"], lib
+        assert all(c[1] is opt for c in calls)

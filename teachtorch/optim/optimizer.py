@@ -96,12 +96,19 @@ def lerp_(start, end, weight, tmp=None):
 
 
 def _no_grad_step(step):
-    """Run ``step`` with autograd recording off (updates are not part of any graph)."""
+    """Run ``step`` with autograd recording off (updates are not part of any graph),
+    with the optimizer's step pre- and post-hooks around it."""
 
     @functools.wraps(step)
     def wrapper(self, *args, **kwargs):
+        for hook in list(self.__dict__.get("_step_pre_hooks", {}).values()):
+            result = hook(self, args, kwargs)
+            if result is not None:
+                args, kwargs = result
         with grad_mode.no_grad():
             out = step(self, *args, **kwargs)
+        for hook in list(self.__dict__.get("_step_post_hooks", {}).values()):
+            hook(self, args, kwargs)
         self._step_count = getattr(self, "_step_count", 0) + 1
         self._opt_called = True  # lr schedulers check that step() came first
         return out
@@ -231,6 +238,26 @@ class Optimizer:
                     "requires_grad=True)), not results computed from them.",
                 )
             )
+
+    # ----- hooks ------------------------------------------------------------------
+    def register_step_pre_hook(self, hook):
+        """hook(optimizer, args, kwargs) runs before every step(); may return new
+        (args, kwargs). Returns a handle with .remove()."""
+        from teachtorch.autograd.function import RemovableHandle
+
+        hooks = self.__dict__.setdefault("_step_pre_hooks", {})
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
+
+    def register_step_post_hook(self, hook):
+        """hook(optimizer, args, kwargs) runs after every step()."""
+        from teachtorch.autograd.function import RemovableHandle
+
+        hooks = self.__dict__.setdefault("_step_post_hooks", {})
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
 
     def _scratch(self, p):
         """A work array shaped like p, reused every step (steps make no new arrays).
