@@ -305,8 +305,12 @@ def test_step_hooks_run_in_order_and_can_be_removed():
         params, loss_fn = make_problem(lib)
         opt = lib.optim.SGD(params, lr=0.1)
         calls = []
-        pre = opt.register_step_pre_hook(lambda o, a, k: calls.append(("pre", o)))
-        opt.register_step_post_hook(lambda o, a, k: calls.append(("post", o)))
+        pre = opt.register_step_pre_hook(
+            lambda o, a, k, calls=calls: calls.append(("pre", o))
+        )
+        opt.register_step_post_hook(
+            lambda o, a, k, calls=calls: calls.append(("post", o))
+        )
         loss_fn().backward()
         opt.step()
         pre.remove()
