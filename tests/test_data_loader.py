@@ -433,3 +433,14 @@ def test_diabetes_dataset_loader_with_two_workers():
     order = np.lexsort(rows.T)
     full = dataset.x_data.numpy()
     np.testing.assert_array_equal(rows[order], full[np.lexsort(full.T)])
+
+
+def test_spawn_context_pickles_dataset_and_tensors():
+    """Without fork (Windows, macOS default) the dataset and batches travel by pickle."""
+    ds = tensor_dataset(teachtorch, 10)
+    loader = odata.DataLoader(
+        ds, batch_size=4, num_workers=2, multiprocessing_context="spawn"
+    )
+    assert [as_lists(b) for b in loader] == [
+        as_lists(b) for b in tdata.DataLoader(tensor_dataset(torch, 10), batch_size=4)
+    ]
