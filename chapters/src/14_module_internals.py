@@ -229,7 +229,7 @@ total = sum(p.numel() for p in lenet.parameters())
 trainable = sum(p.numel() for p in lenet.parameters() if p.requires_grad)
 print("total:", total, "trainable:", trainable)
 for name, p in lenet.named_parameters():
-    print(f"{name:12s} {str(tuple(p.shape)):16s} {p.numel()}")
+    print(f"{name:12s} {tuple(p.shape)!s:16s} {p.numel()}")
 
 # %% [markdown]
 # ### 小部件：模块树

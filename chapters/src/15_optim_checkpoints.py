@@ -13,6 +13,7 @@
 
 # %%
 import os
+import pickle
 import tempfile
 import zipfile
 
@@ -262,7 +263,7 @@ print(device, sd["features.0.weight"].device, torch.cuda.is_available())
 torch.save(net, PATH)
 try:
     torch.load(PATH)
-except Exception as err:
+except pickle.UnpicklingError as err:
     print(type(err).__name__)
     print(str(err).splitlines()[-1])
 whole = torch.load(PATH, weights_only=False)

@@ -19,8 +19,8 @@ import tempfile
 import numpy as np
 from PIL import Image, ImageDraw
 
-import teachtorch as torch
 import teachtorch as t
+import teachtorch as torch
 import teachtorch.vision as torchvision
 from teachtorch.vision import transforms
 from teachtorch.vision.transforms import v2
@@ -271,7 +271,7 @@ except AssertionError as err:
 # %%
 dp = torch.nn.DataParallel(net)
 print(dp.device_ids, torch.equal(dp(images), net(images)))
-print(list(dp.state_dict())[0], "->", list(dp.module.state_dict())[0])
+print(next(iter(dp.state_dict())), "->", next(iter(dp.module.state_dict())))
 
 # %% [markdown]
 # ## 8. 现成的模型：打印与修改（笔记 001 · 4.9、笔记 000 · torchvision.models）
