@@ -5,6 +5,11 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export TEACHTORCH_FAST ?= 1
+# one BLAS thread per process: tests run two processes on two cores, and OpenBLAS
+# threads fighting over cores slowed GEMMs 10-50x when measured here
+export OPENBLAS_NUM_THREADS ?= 1
+# visdom's source build imports pkg_resources, gone from setuptools 70
+export PIP_CONSTRAINT := $(CURDIR)/tools/pip-constraints.txt
 
 .PHONY: lab test test-lib test-notebooks bench chapters venv-lab venv-dev
 

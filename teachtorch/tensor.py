@@ -215,8 +215,8 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
     @property
     def data(self):
         """The same memory without autograd history (changes to it go unrecorded)."""
-        t = Tensor._make(self._data)
-        t._root = self._root
+        t = Tensor._make(self._data.view())  # a new array object: see detach()
+        t._root = self._root if self._root is not None else self._data
         return t
 
     @data.setter
@@ -226,8 +226,10 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
 
     def detach(self):
         """A tensor sharing memory (and version counter) but outside the graph."""
-        t = Tensor._make(self._data)
-        t._root = self._root
+        # a new array object over the same memory, so an op given both x and
+        # x.detach() can tell them apart when it maps saved arrays back to tensors
+        t = Tensor._make(self._data.view())
+        t._root = self._root if self._root is not None else self._data
         t._vc = self._vc
         return t
 

@@ -317,7 +317,7 @@ def test_dying_worker_raises_instead_of_hanging():
         r"with exit code 1",
     ) as info:
         list(loader)
-    assert time.time() - start < 10
+    assert time.time() - start < 60  # a hang guard, not a timing test
     assert "\nhint: " in str(info.value)
 
 

@@ -6,6 +6,7 @@ from teachtorch import _errors
 from teachtorch.autograd import graph  # noqa: F401
 from teachtorch.autograd.engine import run_backward
 from teachtorch.autograd.function import Function, once_differentiable  # noqa: F401
+from teachtorch.autograd.gradcheck import gradcheck, gradgradcheck  # noqa: E402,F401
 from teachtorch.autograd.grad_mode import (enable_grad, inference_mode,  # noqa: F401
                                            is_grad_enabled, no_grad, set_grad_enabled)
 from teachtorch.autograd.variable import Variable  # noqa: F401
@@ -83,18 +84,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
         res = [r if r is not None else zeros_like(t) for r, t in zip(res, inputs)]
     return tuple(res)
-
-
-def gradcheck(*args, **kwargs):
-    from teachtorch.autograd.gradcheck import gradcheck as _gc
-
-    return _gc(*args, **kwargs)
-
-
-def gradgradcheck(*args, **kwargs):
-    from teachtorch.autograd.gradcheck import gradgradcheck as _ggc
-
-    return _ggc(*args, **kwargs)
 
 
 _anomaly = {"enabled": False}
