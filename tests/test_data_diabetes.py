@@ -5,11 +5,12 @@ import numpy as np
 import pytest
 from helpers import to_np
 
+from teachtorch import data_files  # noqa: E402
 import teachtorch
 
 torch = pytest.importorskip("torch")
 
-DIABETES = "/work/shared/data/diabetes/diabetes.csv.gz"
+DIABETES = str(data_files.path("diabetes/diabetes.csv.gz"))
 
 
 def make_dataset_class(lib):

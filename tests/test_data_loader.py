@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from helpers import to_np
 
+from teachtorch import data_files  # noqa: E402
 import teachtorch
 
 torch = pytest.importorskip("torch")
@@ -19,7 +20,7 @@ from torch.utils import data as tdata
 
 from teachtorch.utils import data as odata
 
-DIABETES = "/work/shared/data/diabetes/diabetes.csv.gz"
+DIABETES = str(data_files.path("diabetes/diabetes.csv.gz"))
 
 
 def lib_data(lib):
