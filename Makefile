@@ -8,8 +8,6 @@ export TEACHTORCH_FAST ?= 1
 # one BLAS thread per process: tests run two processes on two cores, and OpenBLAS
 # threads fighting over cores slowed GEMMs 10-50x when measured here
 export OPENBLAS_NUM_THREADS ?= 1
-# visdom's source build imports pkg_resources, gone from setuptools 70
-export PIP_CONSTRAINT := $(CURDIR)/tools/pip-constraints.txt
 
 .PHONY: lab test test-lib test-notebooks bench chapters venv-lab venv-dev
 
@@ -21,7 +19,9 @@ venv-lab: $(BIN)/python
 	$(BIN)/pip install -q -e '.[lab]'
 
 venv-dev: $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev,lab]'
+	PIP_CONSTRAINT=$(CURDIR)/tools/pip-constraints.txt \
+		$(BIN)/pip wheel -q --no-deps -w $(VENV)/wheels visdom
+	$(BIN)/pip install -q --find-links $(VENV)/wheels -e '.[dev,lab]'
 
 lab: venv-lab
 	$(BIN)/teachtorch lab
