@@ -6,7 +6,8 @@ from teachtorch import _errors
 from teachtorch.autograd import graph  # noqa: F401
 from teachtorch.autograd.engine import run_backward
 from teachtorch.autograd.function import Function, once_differentiable  # noqa: F401
-from teachtorch.autograd.gradcheck import gradcheck, gradgradcheck  # noqa: E402,F401
+from teachtorch.autograd import gradcheck  # noqa: F401  (a callable module, as in torch)
+from teachtorch.autograd.gradcheck import GradcheckError, gradgradcheck  # noqa: F401
 from teachtorch.autograd.grad_mode import (enable_grad, inference_mode,  # noqa: F401
                                            is_grad_enabled, no_grad, set_grad_enabled)
 from teachtorch.autograd.variable import Variable  # noqa: F401
