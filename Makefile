@@ -31,9 +31,12 @@ test: venv-dev
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile --nbval \
 		--nbval-sanitize-with chapters/nbval_sanitize.cfg chapters/*.ipynb
+	# regression guard: fails only when a ratio to torch doubles against the baseline
+	BENCH_THREADS=1 $(BIN)/python benchmarks/run.py --only ops mlp rnn --repeats 3 \
+		--check benchmarks/baseline.json
 
 bench: venv-dev
-	$(BIN)/python benchmarks/run.py --lib teachtorch --lib torch
+	$(BIN)/python benchmarks/run.py
 
 chapters: venv-dev
 	$(BIN)/python tools/build_chapters.py
