@@ -216,7 +216,7 @@ try:
     x = t.arange(1, 30, 0.01)
     y = t.sin(x)
     vis.line(X=x, Y=y, win='sinx', opts={'title': 'y=sin(x)'})
-except ConnectionError as err:
+except (ConnectionError, ModuleNotFoundError) as err:  # no server, or visdom not installed
     print(type(err).__name__)
     print(err)
 # 有服务器时：
