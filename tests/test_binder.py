@@ -64,3 +64,17 @@ def test_fresh_binder_environment_runs_every_chapter(tmp_path):
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-4000:]
     ran = [ln for ln in run.stdout.splitlines() if ln.startswith("ran ")]
     assert len(ran) == len(list((ROOT / "chapters").glob("*.ipynb"))) >= 17
+
+
+def test_repo2docker_reads_the_binder_config():
+    """repo2docker --no-build writes the Dockerfile Binder would build (no Docker needed)."""
+    exe = pathlib.Path(sys.executable).parent / "repo2docker"
+    assert exe.exists(), "jupyter-repo2docker is a dev dependency (pip install '.[dev]')"
+    out = subprocess.run([str(exe), "--no-build", "--no-run", "--debug", str(ROOT)],
+                         capture_output=True, text=True, timeout=300)
+    text = out.stdout + out.stderr
+    assert out.returncode == 0, text[-3000:]
+    assert "python=3.11" in text
+    assert "apt-get install --yes --no-install-recommends graphviz" in text
+    assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in text
+    assert "RUN ./binder/postBuild" in text
