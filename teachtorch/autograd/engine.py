@@ -13,7 +13,7 @@ import numpy as np
 
 from teachtorch import _errors, dtypes
 from teachtorch.autograd import grad_mode
-from teachtorch.autograd.function import _FREED, AccumulateGrad
+from teachtorch.autograd.function import _FREED, AccumulateGrad, _make
 
 
 def sum_to(grad, shape):
@@ -226,12 +226,6 @@ def _call_node(node, grads):
     if len(result) < n_expected:
         result.extend([None] * (n_expected - len(result)))
     return result
-
-
-def _make(data):
-    from teachtorch.tensor import Tensor
-
-    return Tensor._make(data)
 
 
 def _accumulate(leaf, grad, create_graph):

@@ -207,12 +207,10 @@ class Function(metaclass=FunctionMeta):
             outs = _wrap_custom_outputs(args, (out,) if single else out, ctx)
         if record:
             _connect(cls, ctx, args, arrays, outs)
-            if cls.is_view:
-                outs[0]._as_view_of(args[0])
         elif ctx._dirty:
             for t in ctx._dirty:
                 t._vc[0] += 1
-        elif cls.is_view:
+        if cls.is_view:
             outs[0]._as_view_of(args[0])
         return outs[0] if single else outs
 
