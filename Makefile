@@ -19,7 +19,9 @@ venv-lab: $(BIN)/python
 	$(BIN)/pip install -q -e '.[lab]'
 
 venv-dev: $(BIN)/python
+	# pip >= 26.2 reads build-environment constraints from PIP_BUILD_CONSTRAINT only
 	PIP_CONSTRAINT=$(CURDIR)/tools/pip-constraints.txt \
+	PIP_BUILD_CONSTRAINT=$(CURDIR)/tools/pip-constraints.txt \
 		$(BIN)/pip wheel -q --no-deps -w $(VENV)/wheels visdom
 	$(BIN)/pip install -q --find-links $(VENV)/wheels -e '.[dev,lab]'
 
