@@ -39,8 +39,12 @@ def _finish(data, dtype=None, device=None, requires_grad=False):
     return t
 
 
-def _infer(data):
-    """Convert nested lists / numbers / arrays / tensors into an array, torch-style."""
+def _infer(data, exact=False):
+    """Convert nested lists / numbers / arrays / tensors into an array, torch-style.
+
+    exact=True (an explicit dtype follows): Python floats are kept at full precision
+    instead of being rounded to the default float32 first, as torch.tensor does.
+    """
     if isinstance(data, Tensor):
         return _backend.to_numpy(data._data).copy()
     if isinstance(data, np.ndarray):
@@ -69,7 +73,7 @@ def _infer(data):
         for d in np_scalars:
             dt = dtypes.promote_types(dt, dtypes.from_numpy_dtype(d))
         return a.astype(dt.np)
-    if a.dtype.kind == "f":
+    if a.dtype.kind == "f" and not exact:
         a = a.astype(dtypes.get_default_dtype().np)
     elif a.dtype.kind in "iu":
         a = a.astype(np.int64)
@@ -114,7 +118,7 @@ def _unwrap(data):
 
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor holding a copy of data. Mirrors: torch.tensor"""
-    return _finish(_infer(data), dtype, device, requires_grad)
+    return _finish(_infer(data, exact=dtype is not None), dtype, device, requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):

@@ -19,6 +19,11 @@ SAME = [
     't.tensor(np.float64(2.0))',
     't.tensor([np.float64(2.0)])',
     't.tensor([[1,2],[3,4]], dtype=t.float64)',
+    't.tensor([0.3, 1e-40, 2**60], dtype=t.float64)',   # no rounding through float32
+    't.tensor(0.1, dtype=t.float64)',
+    't.as_tensor([0.7], dtype=t.float64)',
+    't.tensor(np.array([0.3], dtype=np.float32), dtype=t.float64)',  # float32 stays
+    't.tensor([0.3], dtype=t.float16)',
     't.tensor([])',
     't.tensor([[]])',
     't.tensor([1, 2.5, True])',
