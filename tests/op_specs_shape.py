@@ -54,6 +54,8 @@ SPECS = [
     ("index_fill", [(3, 4)], lambda lib, a: a.index_fill(1, _t(lib, np.array([0, 3])), -1)),
     ("masked_fill", [(3, 4)], lambda lib, a: a.masked_fill(_t(lib, MASK), 0.5)),
     ("masked_fill bcast", [(3, 4)], lambda lib, a: a.masked_fill(_t(lib, MASK[0]), 7)),
+    ("masked_fill tensor value", [(3, 4), ()],
+     lambda lib, a, v: a.masked_fill(_t(lib, MASK), v)),
     ("masked_select", [(3, 4)], lambda lib, a: a.masked_select(_t(lib, MASK))),
     ("masked_select bcast", [(3, 4)], lambda lib, a: lib.masked_select(a, _t(lib, MASK[1]))),
     ("take_along_dim", [(3, 4)], lambda lib, a: lib.take_along_dim(a, _t(lib, I2), 1)),

@@ -173,6 +173,9 @@ def _run_noncontiguous(lib, shapes, fn, seed):
             leaf = lib.tensor(rng.standard_normal(s[:-2] + (s[-1], s[-2]))
                               .astype(np.float32), requires_grad=True)
             x = leaf.transpose(-1, -2)
+        elif not s:  # a 0-d tensor: one element picked out of a longer leaf
+            leaf = lib.tensor(rng.standard_normal(3).astype(np.float32), requires_grad=True)
+            x = leaf[1]
         else:
             leaf = lib.tensor(rng.standard_normal(s[:-1] + (2 * s[-1],))
                               .astype(np.float32), requires_grad=True)

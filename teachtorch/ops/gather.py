@@ -334,6 +334,32 @@ class MaskedFill(Function):
         return MaskedFill.apply(grad_output, ctx.mask, 0)
 
 
+class MaskedFillTensor(Function):
+    """masked_fill with a 0-d tensor as the value: the value gets a gradient too.
+
+    Math: y = where(mask, v, x);  dL/dx = dL/dy with zeros where mask,
+          dL/dv = sum of dL/dy where mask
+    Mirrors: torch.masked_fill(input, mask, value_tensor)
+    """
+    _raw = True
+    node_name = "MaskedFillBackward1"
+
+    @staticmethod
+    def forward(ctx, x, mask, value):
+        ctx.mask = mask
+        xp = _backend.get_array_module(x)
+        return xp.where(mask, value.astype(x.dtype), x)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        gx = gv = None
+        if ctx.needs_input_grad[0]:
+            gx = MaskedFill.apply(grad_output, ctx.mask, 0)
+        if ctx.needs_input_grad[1]:
+            gv = MaskedFill.apply(grad_output, ~ctx.mask, 0).sum()
+        return gx, gv
+
+
 def masked_fill(input, mask, value):
     """Mirrors: torch.masked_fill (mask must be bool and broadcast to input)."""
     if not is_tensor(mask) or mask.dtype.name != "bool":
@@ -347,7 +373,7 @@ def masked_fill(input, mask, value):
             raise RuntimeError(
                 "masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
                 f"with {value.dim()} dimension(s).\nhint: pass a number or a 0-d tensor.")
-        value = value.item()
+        return MaskedFillTensor.apply(input, mask._data, value)
     return MaskedFill.apply(input, mask._data, value)
 
 
