@@ -3,7 +3,8 @@
 Each letter names an axis; letters shared by the operands are multiplied together, and
 letters missing from the output are summed over. The gradient for one operand is again
 an einsum: swap that operand's letters with the output's ('ik,jk->ij' for A in
-'ij,jk->ik'). One or two operands, no '...' and no letter twice in one operand.
+'ij,jk->ik'). '...' becomes fresh capital letters, and a letter twice in one operand
+('ii') first takes that diagonal, so the core only ever sees distinct letters.
 Chapter 03 (broadcasting) and chapter 09 (matrix products) open this file.
 """
 import numpy as np
@@ -13,28 +14,74 @@ from teachtorch.ops._util import is_tensor
 from teachtorch.ops.reduce import array_of
 
 
-def _parse(equation, n):
+def _parse(equation, operands):
+    """(terms, out) with '...' spelled out as fresh capital letters, one per dim."""
     eq = equation.replace(" ", "")
-    if "..." in eq:
-        raise NotImplementedError("einsum with '...' is not part of teachtorch\nhint: "
-                                  "write the batch letters out, e.g. 'bij,bjk->bik'.")
-    if "->" in eq:
-        lhs, out = eq.split("->")
-    else:  # implicit output: letters seen once, in alphabetical order
-        lhs = eq
-        letters = lhs.replace(",", "")
-        out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    lhs, out = eq.split("->") if "->" in eq else (eq, None)
     terms = lhs.split(",")
-    if len(terms) != n:
+    if len(terms) != len(operands):
         raise RuntimeError(
-            "einsum(): more operands were provided than specified in the equation\n"
-            f"hint: '{equation}' names {len(terms)} operand(s), but {n} were given.")
-    for t in terms:
-        if len(set(t)) != len(t):
-            raise NotImplementedError(
-                f"einsum with a repeated letter in one operand ('{t}') is not part of "
-                "teachtorch\nhint: use torch.diagonal or torch.trace for diagonals.")
-    return terms, out
+            f"einsum(): {'more' if len(operands) > len(terms) else 'fewer'} operands were "
+            "provided than specified in the equation\n"
+            f"hint: '{equation}' names {len(terms)} operand(s), but {len(operands)} were "
+            "given.")
+    for i, (t, x) in enumerate(zip(terms, operands)):
+        named = len(t.replace("...", ""))
+        if not is_tensor(x) or ("..." not in t and x.dim() != named):
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({named}) does "
+                f"not match the number of dimensions ({x.dim()}) for operand {i} and no "
+                "ellipsis was given\nhint: give one letter per dimension of each operand.")
+        if "..." in t and x.dim() < named:
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({named}) is more than "
+                f"the number of dimensions ({x.dim()}) for operand {i}\nhint: '...' stands "
+                "for the dimensions the letters do not name.")
+    n_dots = max((x.dim() - len(t.replace("...", "")) for t, x in zip(terms, operands)
+                  if "..." in t), default=0)
+    spare = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in eq][:n_dots]
+    terms = [t.replace("...", "".join(spare[n_dots - (x.dim() - len(t) + 3):]))
+             if "..." in t else t for t, x in zip(terms, operands)]
+    if out is None:  # implicit output: '...' first, then letters seen once, sorted
+        letters = "".join(terms)
+        out = "".join(spare) + "".join(sorted(
+            c for c in set(letters) if letters.count(c) == 1 and c not in spare))
+    else:
+        out = out.replace("...", "".join(spare))
+    return terms, out, spare
+
+
+def _take_diagonals(term, x):
+    """A letter twice in one operand ('ii') means its diagonal: x.diagonal per repeat."""
+    while len(set(term)) != len(term):
+        c = next(c for c in term if term.count(c) > 1)
+        p = term.index(c)
+        q = term.index(c, p + 1)
+        x = x.diagonal(0, p, q)  # the diagonal becomes the last dimension
+        term = term[:p] + term[p + 1:q] + term[q + 1:] + c
+    return term, x
+
+
+def _broadcast(terms, operands, spare):
+    """Size-1 dimensions stretch to the size the same letter has elsewhere."""
+    size = {}
+    for i, (t, x) in enumerate(zip(terms, operands)):
+        for c, n in zip(t, x.shape):
+            if n != 1 and size.get(c, n) != n:
+                if c in spare:
+                    d = [k for k in t if k in spare].index(c)
+                    msg = (f"dimension {d} covered by ellipsis in operand {i}has size {n} "
+                           f"which does not broadcast with previously seen ellipsis with "
+                           f"size {size[c]} for the respective dimension")
+                else:
+                    msg = (f"subscript {c} has size {n} for operand {i} which does not "
+                           f"broadcast with previously seen size {size[c]}")
+                raise RuntimeError(f"einsum(): {msg}\nhint: one letter (or '...') must "
+                                   "name dimensions of the same size, or of size 1.")
+            if n != 1:
+                size[c] = n
+    return [x if all(n == size.get(c, 1) for c, n in zip(t, x.shape))
+            else x.expand(*[size.get(c, 1) for c in t]) for t, x in zip(terms, operands)]
 
 
 class Einsum(Function):
@@ -56,7 +103,7 @@ class Einsum(Function):
     @staticmethod
     def backward(ctx, grad_output):
         operands = ctx.saved_tensors
-        grads = [None, None]
+        grads = [None] * len(ctx.terms)
         for i, term in enumerate(ctx.terms):
             if not ctx.needs_input_grad[i]:
                 continue
@@ -70,21 +117,17 @@ class Einsum(Function):
                 if c not in known:
                     g = g.unsqueeze(pos)
             grads[i] = g.expand(operands[i].shape)
-        return tuple(grads[:len(ctx.terms)])  # one per tensor argument
+        return tuple(grads)  # one per tensor argument
 
 
 def einsum(equation, *operands):
     """Products and sums by index letters. Mirrors: torch.einsum"""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
-    terms, out = _parse(equation, len(operands))
-    for t, x in zip(terms, operands):
-        if not is_tensor(x) or x.dim() != len(t):
-            raise RuntimeError(
-                f"einsum(): the number of subscripts in the equation ({len(t)}) does "
-                f"not match the number of dimensions ({x.dim()}) for operand "
-                f"{terms.index(t)} and no ellipsis was given\nhint: give one letter "
-                "per dimension of each operand.")
+    terms, out, spare = _parse(equation, operands)
+    pairs = [_take_diagonals(t, x) for t, x in zip(terms, operands)]
+    terms = [t for t, _ in pairs]
+    operands = _broadcast(terms, [x for _, x in pairs], spare)
     if len(terms) == 1:  # one operand: a sum over the dropped letters, then a permute
         term, x = terms[0], operands[0]
         dropped = tuple(i for i, c in enumerate(term) if c not in out)
