@@ -150,3 +150,20 @@ def test_cpp_names_used_in_matmul_errors():
             ) @ torch.ones(2, 2)
         text = str(info.value)
         assert cpp in text
+
+
+@pytest.mark.parametrize("expr", [
+    "lib.tensor([1e6, 1.]).half()",
+    "lib.tensor([-1e39], dtype=lib.float64).float()",
+    "lib.tensor([300., -129.]).to(lib.int8)",
+    "lib.tensor([float('nan'), float('inf')]).to(lib.int64)",
+])
+def test_overflowing_casts_are_silent_and_match_torch(expr):
+    """torch casts out-of-range values without a warning (inf, wrapped ints)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = eval(expr, {"lib": teachtorch})
+    theirs = eval(expr, {"lib": torch})
+    assert ours.tolist() == theirs.tolist()
