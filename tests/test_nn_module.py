@@ -139,7 +139,23 @@ def test_missing_forward_error():
         torch.nn.ModuleList([torch.nn.ReLU()])(torch.ones(1))
     with pytest.raises(NotImplementedError) as ours:
         tnn.ModuleList([tnn.ReLU()])(teachtorch.ones(1))
-    assert str(ours.value).startswith(str(theirs.value))
+    message, hint = str(ours.value).split("\nhint: ")
+    assert message == str(theirs.value)
+    assert "loop over it" in hint  # a container, not a forgotten forward
+
+    class NoForward(torch.nn.Module):
+        pass
+
+    class NoForwardT(tnn.Module):
+        pass
+
+    with pytest.raises(NotImplementedError) as theirs:
+        NoForward()(torch.ones(1))
+    with pytest.raises(NotImplementedError) as ours:
+        NoForwardT()(teachtorch.ones(1))
+    message, hint = str(ours.value).split("\nhint: ")
+    assert message == str(theirs.value)
+    assert "define forward" in hint
 
 
 def test_train_eval_apply_zero_grad_requires_grad():

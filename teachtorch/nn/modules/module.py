@@ -72,9 +72,15 @@ class Module(ModuleStateMixin):
         d["_load_state_dict_pre_hooks"] = OrderedDict()
 
     def forward(self, *input):
+        name = type(self).__name__
+        if name in ("ModuleList", "ModuleDict", "ParameterList", "ParameterDict"):
+            hint = (f"a {name} only holds modules and cannot be called; loop over it in "
+                    "your forward (for layer in self.layers: x = layer(x)) or use "
+                    "nn.Sequential, which calls its modules in order.")
+        else:
+            hint = "define forward(self, x) in your class (spelled exactly 'forward')."
         raise NotImplementedError(
-            f'Module [{type(self).__name__}] is missing the required "forward" function'
-            "\nhint: define forward(self, x) in your class (spelled exactly 'forward').")
+            f'Module [{name}] is missing the required "forward" function\nhint: {hint}')
 
     # ----- registering ----------------------------------------------------------------
     def register_parameter(self, name, param):
