@@ -143,16 +143,12 @@ def test_missing_forward_error():
     assert message == str(theirs.value)
     assert "loop over it" in hint  # a container, not a forgotten forward
 
-    class NoForward(torch.nn.Module):
-        pass
-
-    class NoForwardT(tnn.Module):
-        pass
-
+    no_forward = {lib: type("NoForward", (lib.nn.Module,), {})
+                  for lib in (torch, teachtorch)}
     with pytest.raises(NotImplementedError) as theirs:
-        NoForward()(torch.ones(1))
+        no_forward[torch]()(torch.ones(1))
     with pytest.raises(NotImplementedError) as ours:
-        NoForwardT()(teachtorch.ones(1))
+        no_forward[teachtorch]()(teachtorch.ones(1))
     message, hint = str(ours.value).split("\nhint: ")
     assert message == str(theirs.value)
     assert "define forward" in hint
