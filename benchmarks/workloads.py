@@ -1,8 +1,9 @@
 """The notes' workloads, written once and run on either library.
 
 Each ``make_<name>(torch)`` receives the library module (``teachtorch`` or ``torch``)
-and returns a ``step()`` closure doing one unit of work; the identical code runs on
-both, so the timing ratio compares the libraries, not the programs.
+and returns a ``step()`` closure doing one unit of work (and returning the loss, for the
+sanity tests); the identical code runs on both, so the timing ratio compares the
+libraries, not the programs.
 """
 import os
 import pathlib
@@ -23,8 +24,10 @@ def make_ops(torch):
             y = y + 0.5
             y = y.sigmoid()
             y = y - x
-        y.sum().backward()
+        out = y.sum()
+        out.backward()
         x.grad = None
+        return out
     return step
 
 
@@ -61,6 +64,7 @@ def make_mlp(torch):
         opt.zero_grad()
         loss.backward()
         opt.step()
+        return loss
     return step
 
 
@@ -189,16 +193,11 @@ def make_lstm(torch):
 
 def make_dataloader(torch, workers=0):
     """One epoch of the diabetes file and of MNIST t10k through DataLoader, batch 64."""
-    import gzip
-
     data = torch.utils.data
-    with gzip.open(ROOT / "assets/data/diabetes/diabetes.csv.gz", "rt") as f:
-        xy = np.loadtxt(f, delimiter=",", dtype=np.float32)
-    with gzip.open(ROOT / "assets/data/mnist/t10k-images-idx3-ubyte.gz", "rb") as f:
-        images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 1, 28, 28)
+    xy, images = dataloader_arrays()
     diabetes = data.TensorDataset(torch.from_numpy(xy[:, :-1]),
                                   torch.from_numpy(xy[:, [-1]]))
-    mnist = data.TensorDataset(torch.from_numpy(images.astype(np.float32) / 255),
+    mnist = data.TensorDataset(torch.from_numpy(images),
                                torch.from_numpy(np.zeros(len(images), np.int64)))
     loaders = [data.DataLoader(d, batch_size=64, shuffle=True, num_workers=workers)
                for d in (diabetes, mnist)]
@@ -208,6 +207,17 @@ def make_dataloader(torch, workers=0):
             for _ in loader:
                 pass
     return step
+
+
+def dataloader_arrays():
+    """The diabetes table (float32, label last) and MNIST t10k images scaled to [0, 1]."""
+    import gzip
+
+    with gzip.open(ROOT / "assets/data/diabetes/diabetes.csv.gz", "rt") as f:
+        xy = np.loadtxt(f, delimiter=",", dtype=np.float32)
+    with gzip.open(ROOT / "assets/data/mnist/t10k-images-idx3-ubyte.gz", "rb") as f:
+        images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 1, 28, 28)
+    return xy, images.astype(np.float32) / 255
 
 
 def make_dataloader2(torch):
@@ -226,6 +236,7 @@ def _train_step(torch, model, x, y, opt_name):
         opt.zero_grad()
         loss.backward()
         opt.step()
+        return loss
     return step
 
 
