@@ -55,6 +55,13 @@ def concat(xs, axis):
 
 
 def _train_step(model, x, t, optimizer):
+    # DeZero's initialisers scale float32 draws by a NumPy float64 number: float32 with
+    # NumPy 1, which DeZero was written for, but float64 under NumPy 2's rules (NEP 50).
+    # Cast back, so that DeZero computes in float32 like the others. (Its gradients stay
+    # float64 all the same: softmax_cross_entropy's backward subtracts an int64 one-hot.
+    # That is DeZero's own behaviour with any NumPy, so it is kept.)
+    for param in model.params():
+        param.data = param.data.astype(np.float32)
     optimizer.setup(model)
 
     def step():
@@ -161,22 +168,16 @@ def make_resnet():
                        optimizers.Adam())
 
 
-def _embedding(num, dim):
-    layer = L.EmbedID(num, dim)
-    layer.W.data = layer.W.data.astype(np.float32)   # EmbedID starts float64
-    return layer
-
-
 class CharRNN(dezero.Model):
     """DeZero's RNN layer has one bias (torch's two, b_ih + b_hh, add up to one)."""
 
     def __init__(self):
         super().__init__()
-        self.emb = _embedding(4, 10)
-        # no in_size: DeZero's RNN(h, in_size=i) builds h2h as i -> h (wrong when
-        # i != h); left lazy, both Linears take their sizes from the first call
-        self.rnn1 = L.RNN(8)
-        self.rnn2 = L.RNN(8)
+        self.emb = L.EmbedID(4, 10)
+        self.rnn1 = L.RNN(8, in_size=10)
+        # DeZero's RNN(h, in_size=i) builds its h2h as i -> h (wrong when i != h)
+        self.rnn1.h2h = L.Linear(8, in_size=8, nobias=True)
+        self.rnn2 = L.RNN(8, in_size=8)
         self.fc = L.Linear(4, in_size=8)
 
     def forward(self, x):
@@ -230,7 +231,7 @@ def _run(cell, xs):
 class NameGRU(dezero.Model):
     def __init__(self):
         super().__init__()
-        self.embedding = _embedding(128, 100)
+        self.embedding = L.EmbedID(128, 100)
         self.f1, self.b1 = GRU(100, 100), GRU(100, 100)   # layer 1, both directions
         self.f2, self.b2 = GRU(100, 200), GRU(100, 200)   # layer 2 reads both
         self.fc = L.Linear(18, in_size=200)
