@@ -153,15 +153,15 @@ class RNNBase(Module):
         if data.dtype != weight_dtype:
             raise ValueError(
                 f"RNN input dtype ({data.dtype}) does not match weight dtype "
-                f"({weight_dtype}). Convert input: input.to({weight_dtype}), or convert "
-                f"model: model.to({data.dtype})\nhint: NumPy data is float64 by "
-                "default; torch.tensor(array).float() makes it float32.")
+                f"({weight_dtype}). Convert input: input.to({weight_dtype}), or "
+                f"convert model: model.to({data.dtype})\nhint: NumPy data is float64 "
+                "by default; torch.tensor(array).float() makes it float32.")
         dirs = 2 if self.bidirectional else 1
         expected = (self.num_layers * dirs, max_batch, self.hidden_size)
         if hx is None:
-            zeros = creation.zeros(*expected, dtype=data.dtype)
-            h0, c0 = zeros, (creation.zeros(*expected, dtype=data.dtype) if lstm
-                             else None)
+            h0 = creation.zeros(*expected, dtype=data.dtype, device=data.device)
+            c0 = (creation.zeros(*expected, dtype=data.dtype, device=data.device)
+                  if lstm else None)
         else:
             h0, c0 = hx if lstm else (hx, None)
             want = 2 if unbatched else 3
@@ -285,7 +285,8 @@ class RNNCellBase(Module):
         batch = input.shape[0]
         n_states = 2 if mode == "LSTM" else 1
         if states is None:
-            states = tuple(creation.zeros(batch, self.hidden_size, dtype=input.dtype)
+            states = tuple(creation.zeros(batch, self.hidden_size, dtype=input.dtype,
+                                          device=input.device)
                            for _ in range(n_states))
         elif unbatched:
             states = tuple(s.unsqueeze(0) for s in states)
