@@ -6,18 +6,26 @@ same line of code runs on either device.
 
 Chapter 16 (vision tools, GPU) opens this file.
 """
+import os
+
 import numpy as np
 
-try:  # pragma: no cover - depends on the machine
-    import cupy as _cupy
+SIMULATED = bool(os.environ.get("TEACHTORCH_FAKE_CUDA"))
+if SIMULATED:  # TEACHTORCH_FAKE_CUDA=N: N pretend GPUs made of NumPy (tests, no GPU)
+    from teachtorch import _simulated_cupy as _cupy
 
-    try:
-        _CUDA_COUNT = _cupy.cuda.runtime.getDeviceCount()
-    except Exception:
+    _CUDA_COUNT = _cupy.cuda.runtime.getDeviceCount()
+else:
+    try:  # pragma: no cover - depends on the machine
+        import cupy as _cupy
+
+        try:
+            _CUDA_COUNT = _cupy.cuda.runtime.getDeviceCount()
+        except Exception:
+            _CUDA_COUNT = 0
+    except Exception:  # cupy missing or broken: CPU only
+        _cupy = None
         _CUDA_COUNT = 0
-except Exception:  # cupy missing or broken: CPU only
-    _cupy = None
-    _CUDA_COUNT = 0
 
 
 def is_cuda_available():
@@ -52,7 +60,60 @@ def to_cupy(x, index=0):
     if _cupy is None:
         raise RuntimeError("CuPy is not installed")
     with _cupy.cuda.Device(index):
+        if is_cupy_array(x):  # cupy.asarray would hand back x on its own device
+            return x if x.device.id == index else _cupy.array(x)
         return _cupy.asarray(x)
+
+
+def device_name(index=0):
+    """The GPU's name as the driver reports it ("simulated GPU (NumPy)" when simulated)."""
+    name = _cupy.cuda.runtime.getDeviceProperties(index)["name"]
+    return name.decode() if isinstance(name, bytes) else name
+
+
+def common_device(arrays):
+    """The GPU index all the GPU arrays among ``arrays`` share (None: CPU only).
+
+    Raises PyTorch's RuntimeError when arrays from two devices meet in one op; a 0-d
+    CPU array may join GPU arrays, as PyTorch lets a CPU scalar tensor join.
+    """
+    if _cupy is None:
+        return None
+    gpu, cpu = set(), False
+    for a in arrays:
+        if is_cupy_array(a):
+            gpu.add(a.device.id)
+        elif isinstance(a, np.ndarray) and a.ndim:
+            cpu = True
+    if len(gpu) > 1 or (gpu and cpu):
+        from teachtorch import _errors
+
+        names = [f"cuda:{i}" for i in sorted(gpu)] + (["cpu"] if cpu else [])
+        raise RuntimeError(_errors.different_devices(names[0], names[1]))
+    return gpu.pop() if gpu else None
+
+
+class device_guard:
+    """Make GPU ``index`` current while a kernel runs (None: nothing to do).
+
+    CuPy runs every kernel on the *current* GPU, whatever GPU its inputs live on;
+    PyTorch runs an op on its inputs' device. Function.apply should wrap forward in
+    ``with device_guard(common_device(arrays)):``.
+    """
+
+    def __init__(self, index):
+        self._index = index
+        self._ctx = None
+
+    def __enter__(self):
+        if self._index is not None and self._index != _cupy.cuda.Device().id:
+            self._ctx = _cupy.cuda.Device(self._index)
+            self._ctx.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self._ctx is not None:
+            self._ctx.__exit__(*exc)
 
 
 def array_device_index(x):

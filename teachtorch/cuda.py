@@ -43,12 +43,7 @@ def set_device(device):
 def get_device_name(device=None):
     if not is_available():
         raise AssertionError(_errors.cuda_unavailable())
-    import cupy  # only reached when _backend found a GPU
-
-    props = cupy.cuda.runtime.getDeviceProperties(int(getattr(device, "index", device)
-                                                      or 0))
-    name = props["name"]
-    return name.decode() if isinstance(name, bytes) else name
+    return _backend.device_name(int(getattr(device, "index", device) or 0))
 
 
 def manual_seed(seed):

@@ -8,6 +8,8 @@ make new storages.
 
 Chapter 02 (views, indexing, storage and strides) opens this file.
 """
+import numpy as np
+
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
 
@@ -125,8 +127,10 @@ def strided(a, shape, strides, writeable=True):
     """
     xp = get_array_module(a)
     item = a.itemsize
-    return xp.lib.stride_tricks.as_strided(
-        a, tuple(shape), tuple(int(s) * item for s in strides), writeable=writeable)
+    shape, strides = tuple(shape), tuple(int(s) * item for s in strides)
+    if xp is not np:  # CuPy's as_strided has no writeable flag (GPU memory always is)
+        return xp.lib.stride_tricks.as_strided(a, shape, strides)
+    return np.lib.stride_tricks.as_strided(a, shape, strides, writeable=writeable)
 
 
 def view_strides(old_shape, old_strides, new_shape):

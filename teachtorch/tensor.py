@@ -376,7 +376,10 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
         """Shared checks before any in-place change: leaves and expanded memory."""
         if self._requires_grad and self.grad_fn is None and grad_mode._state["enabled"]:
             raise RuntimeError(_errors.leaf_inplace())
-        if not self._data.flags.writeable:
+        if self.is_cuda:  # CuPy arrays have no read-only flag: look at the strides
+            if any(st == 0 and n > 1 for st, n in zip(self._data.strides, self.shape)):
+                raise RuntimeError(_errors.expanded_write())
+        elif not self._data.flags.writeable:
             if 0 in self._data.strides and self._data.size > 1:
                 raise RuntimeError(_errors.expanded_write())
             raise RuntimeError("the tensor's memory is read-only (it came from a read-only "

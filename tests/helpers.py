@@ -11,8 +11,8 @@ except ImportError:  # pragma: no cover - torch is installed by `make test`
 
 def to_np(x):
     """A NumPy array from a torch or teachtorch tensor (detached)."""
-    if isinstance(x, teachtorch.Tensor):
-        return np.array(x.detach()._data)
+    if isinstance(x, teachtorch.Tensor):  # .cpu(): a GPU array never converts implicitly
+        return np.array(x.detach().cpu()._data)
     return x.detach().cpu().numpy()
 
 

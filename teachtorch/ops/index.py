@@ -8,6 +8,7 @@ Chapter 02 (views, indexing, storage) opens this file.
 import numpy as np
 
 from teachtorch import _errors
+from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import is_tensor
@@ -173,11 +174,12 @@ class IndexGradScatter(Function):
     @staticmethod
     def forward(ctx, g, shape, index, accumulate):
         ctx.index, ctx.advanced = index, accumulate
-        out = np.zeros(shape, dtype=g.dtype)
+        xp = get_array_module(g)
+        out = xp.zeros(shape, dtype=g.dtype)
         parts = index if isinstance(index, tuple) else (index,)
-        repeats = any(isinstance(i, np.ndarray) and i.dtype != np.bool_ for i in parts)
+        repeats = any(isinstance(i, xp.ndarray) and i.dtype != np.bool_ for i in parts)
         if accumulate and repeats:  # an integer index may name an element twice
-            np.add.at(out, index, g)
+            xp.add.at(out, index, g)
         else:  # masks, slices and ints never repeat: a plain write is enough
             out[index] = g
         return out
@@ -234,7 +236,7 @@ def _index_error(e, x, idx=()):
     elif msg.startswith("boolean index did not match"):
         dim = 0
         for i in idx:
-            if isinstance(i, np.ndarray) and i.dtype == np.bool_:
+            if hasattr(i, "dtype") and i.ndim and i.dtype == np.bool_:
                 j = next((k for k, n in enumerate(i.shape) if n != x.shape[dim + k]), 0)
                 msg = (f"The shape of the mask {list(i.shape)} at index {j} does not "
                        f"match the shape of the indexed tensor {list(x.shape)} at index "
