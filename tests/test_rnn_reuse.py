@@ -132,3 +132,24 @@ def test_on_device_matches_cpu(name, device):
                        [p.grad.cpu().numpy() for p in model.parameters()])
     for a, b in zip(*results):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_packed_gru_on_device_matches_cpu(device):
+    """pad_sequence -> pack_padded_sequence -> GRU -> pad_packed_sequence on device."""
+    from teachtorch.nn.utils import rnn as U
+
+    results = []
+    for dev in ("cpu", device):
+        teachtorch.manual_seed(0)
+        model = R.GRU(3, 4, bidirectional=True).to(dev)
+        seqs = [teachtorch.randn(n, 3).to(dev).requires_grad_() for n in (2, 5, 3)]
+        padded = U.pad_sequence(seqs)
+        packed = U.pack_padded_sequence(padded, [2, 5, 3], enforce_sorted=False)
+        out, h = model(packed)
+        out, lengths = U.pad_packed_sequence(out, batch_first=True)
+        (out.pow(2).sum() + h.sum()).backward()
+        assert out.device.type == dev and lengths.tolist() == [2, 5, 3]
+        results.append([out.cpu().detach().numpy(), h.cpu().detach().numpy()] +
+                       [s.grad.cpu().numpy() for s in seqs])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)

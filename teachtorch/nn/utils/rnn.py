@@ -10,6 +10,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from teachtorch._backend import get_array_module, to_numpy
 from teachtorch.autograd.function import Function
 
 
@@ -67,14 +68,15 @@ class PackPadded(Function):
 
     @staticmethod
     def forward(ctx, x, flat, batch_first):
-        ctx.shape, ctx.flat = x.shape, flat
+        xp = get_array_module(x)
+        ctx.shape, ctx.flat = x.shape, xp.asarray(flat)
         t_b = x.shape[0] * x.shape[1]
-        return np.ascontiguousarray(x.reshape(t_b, *x.shape[2:])[flat])
+        return xp.ascontiguousarray(x.reshape(t_b, *x.shape[2:])[ctx.flat])
 
     @staticmethod
     def backward(ctx, grad_output):
-        shape = ctx.shape
-        g = np.zeros((shape[0] * shape[1],) + shape[2:], grad_output._data.dtype)
+        shape, xp = ctx.shape, get_array_module(grad_output._data)
+        g = xp.zeros((shape[0] * shape[1],) + shape[2:], grad_output._data.dtype)
         g[ctx.flat] = grad_output._data
         return _tensor(g.reshape(shape))
 
@@ -90,16 +92,17 @@ class PadPacked(Function):
 
     @staticmethod
     def forward(ctx, data, flat, shape, padding_value):
+        xp = get_array_module(data)
         rows = shape[0] * shape[1]
-        out = np.full((rows,) + data.shape[1:], padding_value, data.dtype)
-        out[flat] = data
-        ctx.flat = flat
+        out = xp.full((rows,) + data.shape[1:], padding_value, data.dtype)
+        ctx.flat = xp.asarray(flat)
+        out[ctx.flat] = data
         return out.reshape(tuple(shape) + data.shape[1:])
 
     @staticmethod
     def backward(ctx, grad_output):
         g = grad_output._data
-        return _tensor(np.ascontiguousarray(
+        return _tensor(get_array_module(g).ascontiguousarray(
             g.reshape(g.shape[0] * g.shape[1], *g.shape[2:])[ctx.flat]))
 
 
@@ -114,22 +117,24 @@ class PadSequence(Function):
 
     @staticmethod
     def forward(ctx, *seqs, batch_first=False, padding_value=0.0, left=False):
+        xp = get_array_module(seqs[0])
         t_max = max(s.shape[0] for s in seqs)
-        dtype = np.result_type(*seqs)
-        out = np.full((len(seqs), t_max) + seqs[0].shape[1:], padding_value, dtype)
+        dtype = np.result_type(*[s.dtype for s in seqs])
+        out = xp.full((len(seqs), t_max) + seqs[0].shape[1:], padding_value, dtype)
         for i, s in enumerate(seqs):      # one slice copy per sequence
             if left:
                 out[i, t_max - s.shape[0]:] = s
             else:
                 out[i, :s.shape[0]] = s
         ctx.args = ([s.shape[0] for s in seqs], t_max, batch_first, left)
-        return out if batch_first else np.ascontiguousarray(out.swapaxes(0, 1))
+        return out if batch_first else xp.ascontiguousarray(out.swapaxes(0, 1))
 
     @staticmethod
     def backward(ctx, grad_output):
         lengths, t_max, batch_first, left = ctx.args
         g = grad_output._data if batch_first else grad_output._data.swapaxes(0, 1)
-        return tuple(_tensor(np.ascontiguousarray(
+        xp = get_array_module(g)
+        return tuple(_tensor(xp.ascontiguousarray(
             g[i, t_max - n:] if left else g[i, :n])) for i, n in enumerate(lengths))
 
 
@@ -137,7 +142,7 @@ def _lengths_array(lengths):
     from teachtorch.tensor import Tensor
 
     if isinstance(lengths, Tensor):
-        return np.asarray(lengths._data, dtype=np.int64).reshape(-1)
+        return np.asarray(to_numpy(lengths._data), dtype=np.int64).reshape(-1)
     return np.asarray(lengths, dtype=np.int64).reshape(-1)
 
 
