@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from teachtorch import _backend
 from teachtorch.ops.nn_layers import IndexPad
 from teachtorch.tensor import Tensor
 
@@ -87,8 +88,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         for i, (n_out, s) in enumerate(zip(sizes, scales)):
             n_in = input.shape[2 + i]
             ratio = _source_ratio(n_in, n_out, s, False)
-            sources[2 + i] = np.minimum(np.floor(np.arange(n_out) * ratio).astype(
-                np.int64), n_in - 1)
+            sources[2 + i] = _on_device_of(input, np.minimum(np.floor(
+                np.arange(n_out) * ratio).astype(np.int64), n_in - 1))
         cls = _NEAREST_NODES.get(k)
         if cls is None:
             cls = type(f"UpsampleNearest{k}d", (IndexPad,),
@@ -100,12 +101,17 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         dtype = input._data.dtype
         for i, (n_out, s) in enumerate(zip(sizes, scales)):
             axis = 2 + i
-            m = Tensor._make(_linear_matrix(input.shape[axis], n_out, s,
-                                            bool(align_corners), dtype))
+            m = Tensor._make(_on_device_of(input, _linear_matrix(
+                input.shape[axis], n_out, s, bool(align_corners), dtype)))
             out = (out.transpose(axis, -1) @ m.t()).transpose(axis, -1)
         return out
     raise NotImplementedError(f"interpolate mode {mode!r} is not implemented in "
                               "teachtorch (nearest, linear, bilinear, trilinear are)")
+
+
+def _on_device_of(tensor, array):
+    """A small NumPy helper array moved to the tensor's GPU (as is on the CPU)."""
+    return _backend.to_cupy(array, tensor.device.index) if tensor.is_cuda else array
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):

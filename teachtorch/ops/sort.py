@@ -195,7 +195,8 @@ def one_hot(tensor, num_classes=-1):
     if not is_tensor(tensor) or tensor.dtype.name != "int64":
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor."
                            "\nhint: convert the labels first: labels.long().")
-    data = _backend.to_numpy(tensor._data)
+    data = tensor._data
+    xp = _backend.get_array_module(data)
     if data.size and data.min() < 0:
         raise RuntimeError("Class values must be non-negative.\nhint: labels are class "
                            "numbers 0..C-1.")
@@ -205,5 +206,5 @@ def one_hot(tensor, num_classes=-1):
         raise RuntimeError("Class values must be smaller than num_classes.\nhint: the "
                            f"largest label is {int(data.max())}; num_classes must be "
                            "larger than it.")
-    out = (data[..., None] == np.arange(num_classes)).astype(np.int64)
+    out = (data[..., None] == xp.arange(num_classes)).astype(np.int64)
     return make(out)
