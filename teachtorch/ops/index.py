@@ -202,6 +202,8 @@ def _ok_for_zero_dim(index):
 def getitem(x, index):
     if type(index) is int and x._data.ndim:  # fast path for the commonest case, x[i]
         try:
+            if not x._requires_grad:  # no graph to record (data loading): the view only
+                return type(x)._make(x._data[index, ...])._as_view_of(x)
             return SelectIndex.apply(x, (index,))
         except IndexError as e:
             raise IndexError(_index_error(e, x)) from None

@@ -32,8 +32,9 @@ def _is_namedtuple(x):
 def _stack_tensors(batch):
     """Stack equal-shaped tensors along a new dim 0 (no autograd: data loading)."""
     first = batch[0]
+    shape = first._data.shape
     for i, t in enumerate(batch):
-        if t.shape != first.shape:
+        if t._data.shape != shape:
             raise RuntimeError(
                 "stack expects each tensor to be equal size, but got "
                 f"{list(first.shape)}"
