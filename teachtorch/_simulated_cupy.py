@@ -40,7 +40,6 @@ from numpy import (  # noqa: F401 - NumPy's dtypes and constants, re-exported by
     newaxis,
     pi,
     promote_types,
-    result_type,
     uint8,
 )
 
@@ -50,7 +49,26 @@ __version__ = "simulated"
 
 # Top-level routines of real CuPy (checked against its API reference) that
 # teachtorch may call. Each runs NumPy's function of the same name on the device.
-_ROUTINES = frozenset(["abs", "absolute", "add", "all", "allclose", "amax", "amin", "any", "arange", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "argmax", "argmin", "argsort", "around", "array_equal", "array_split", "ascontiguousarray", "atleast_1d", "atleast_2d", "bincount", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "broadcast_arrays", "broadcast_to", "cbrt", "ceil", "clip", "column_stack", "concatenate", "copy", "copysign", "copyto", "cos", "cosh", "count_nonzero", "cumprod", "cumsum", "deg2rad", "diag", "diagonal", "diff", "divide", "dot", "einsum", "empty", "empty_like", "equal", "exp", "exp2", "expand_dims", "expm1", "eye", "flatnonzero", "flip", "fliplr", "flipud", "float_power", "floor", "floor_divide", "fmax", "fmin", "fmod", "full", "full_like", "greater", "greater_equal", "hstack", "hypot", "identity", "inner", "invert", "isclose", "isfinite", "isin", "isinf", "isnan", "isneginf", "isposinf", "kron", "ldexp", "less", "less_equal", "linspace", "log", "log10", "log1p", "log2", "logaddexp", "logaddexp2", "logical_and", "logical_not", "logical_or", "logical_xor", "logspace", "matmul", "max", "maximum", "mean", "meshgrid", "min", "minimum", "mod", "moveaxis", "multiply", "nan_to_num", "nanmax", "nanmean", "nanmin", "nansum", "negative", "nextafter", "nonzero", "not_equal", "ones", "ones_like", "outer", "pad", "positive", "power", "prod", "ptp", "put_along_axis", "ravel", "reciprocal", "remainder", "repeat", "reshape", "rint", "roll", "rot90", "round", "searchsorted", "sign", "signbit", "sin", "sinh", "sort", "split", "sqrt", "square", "squeeze", "stack", "std", "subtract", "sum", "swapaxes", "take", "take_along_axis", "tan", "tanh", "tensordot", "tile", "trace", "transpose", "tril", "tril_indices", "triu", "triu_indices", "true_divide", "trunc", "unique", "unravel_index", "var", "vstack", "where", "zeros", "zeros_like"])
+_ROUTINES = frozenset("""
+    abs absolute add all allclose amax amin any arange arccos arccosh arcsin arcsinh
+    arctan arctan2 arctanh argmax argmin argsort around array_equal array_split
+    ascontiguousarray atleast_1d atleast_2d bincount bitwise_and bitwise_not
+    bitwise_or bitwise_xor broadcast_arrays broadcast_to cbrt ceil clip column_stack
+    concatenate copy copysign copyto cos cosh count_nonzero cumprod cumsum deg2rad
+    diag diagonal diff divide dot einsum empty empty_like equal exp exp2 expand_dims
+    expm1 eye flatnonzero flip fliplr flipud float_power floor floor_divide fmax
+    fmin fmod full full_like greater greater_equal hstack hypot identity inner
+    invert isclose isfinite isin isinf isnan isneginf isposinf kron ldexp less
+    less_equal linspace log log10 log1p log2 logaddexp logaddexp2 logical_and
+    logical_not logical_or logical_xor logspace matmul max maximum mean meshgrid min
+    minimum mod moveaxis multiply nan_to_num nanmax nanmean nanmin nansum negative
+    nextafter nonzero not_equal ones ones_like outer pad positive power prod ptp
+    put_along_axis ravel reciprocal remainder repeat reshape result_type rint roll
+    rot90 round searchsorted sign signbit sin sinh sort split sqrt square squeeze
+    stack std subtract sum swapaxes take take_along_axis tan tanh tensordot tile
+    trace transpose tril tril_indices triu triu_indices true_divide trunc unique
+    unravel_index var vstack where zeros zeros_like
+""".split())  # noqa: SIM905 - a word list reads best
 # Ufunc methods exist in CuPy only for selected ufuncs (see cupy.ufunc's reference).
 _UFUNC_METHODS = {"add": {"at", "reduce", "accumulate", "reduceat", "outer"},
                   "subtract": {"at"}, "maximum": {"at", "reduce"},

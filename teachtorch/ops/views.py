@@ -161,7 +161,9 @@ class Expand(ViewFunction):
         if all(a == b * item for a, b in zip(r.strides, strides)):
             return r
         shared = any(st == 0 and n > 1 for st, n in zip(strides, shape))
-        return strided(x, shape, strides, writeable=x.flags.writeable and not shared)
+        # (CuPy arrays have no writeable flag: always writeable; strided ignores it)
+        writeable = getattr(x.flags, "writeable", True) and not shared
+        return strided(x, shape, strides, writeable=writeable)
 
     @staticmethod
     def backward(ctx, grad_output):
