@@ -22,6 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from teachtorch.utils.data.collate import default_collate
+from teachtorch.utils.data.dataset import TensorDataset
+
 _worker_info = None
 
 RESUME = "resume"  # on an index_queue: persistent workers start a new epoch
@@ -98,8 +101,17 @@ def _seed_everything(seed):
     np.random.seed(seed % 2**32)
 
 
+def _plain_tensor_dataset(dataset):
+    """A TensorDataset itself (not a subclass that may change __getitem__) holding
+    tensors that need no grad: its batch can be taken in one index per tensor."""
+    return type(dataset) is TensorDataset and len(dataset.tensors) > 0 and not any(
+        t._requires_grad for t in dataset.tensors)
+
+
 def fetch(dataset, indices, auto_collation, collate_fn):
     """Load one batch from a map-style dataset and collate it."""
+    if auto_collation and collate_fn is default_collate and _plain_tensor_dataset(dataset):
+        return dataset._stacked_rows(indices)  # same batch, without per-sample calls
     if auto_collation:
         getitems = getattr(dataset, "__getitems__", None)
         samples = (

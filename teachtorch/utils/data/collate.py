@@ -30,7 +30,9 @@ def _is_namedtuple(x):
 
 
 def _stack_tensors(batch):
-    """Stack equal-shaped tensors along a new dim 0 (no autograd: data loading)."""
+    """Stack equal-shaped tensors along a new dim 0 into a contiguous batch.
+
+    Samples that need grad are stacked by torch.stack (StackBackward0, as in torch)."""
     first = batch[0]
     shape = first._data.shape
     for i, t in enumerate(batch):
@@ -42,8 +44,13 @@ def _stack_tensors(batch):
                 "batch must have one shape. Pad them in a collate_fn (see "
                 "nn.utils.rnn.pad_sequence), or use batch_size=1."
             )
+    if any(t._requires_grad for t in batch):
+        from teachtorch import ops
+
+        return ops.stack(batch)
     xp = _backend.get_array_module(first._data)
-    return Tensor._make(xp.stack([t._data for t in batch]))
+    out = xp.empty((len(batch),) + shape, first._data.dtype)  # C order, like torch
+    return Tensor._make(xp.stack([t._data for t in batch], out=out))
 
 
 def default_collate(batch):

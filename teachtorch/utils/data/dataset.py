@@ -64,6 +64,21 @@ class TensorDataset(Dataset):
     def __len__(self):
         return self.tensors[0].size(0)
 
+    def _stacked_rows(self, indices):
+        """[t0[indices], t1[indices], ...]: what default_collate would build from
+        dataset[i] for i in indices, taken with one index per tensor instead of one
+        Python call per sample. The DataLoader uses it only for a plain TensorDataset
+        with default_collate, where the two are the same batch."""
+        from teachtorch import _backend
+        from teachtorch.tensor import Tensor
+
+        out = []
+        for t in self.tensors:
+            xp = _backend.get_array_module(t._data)
+            rows = t._data[xp.asarray(indices, dtype=xp.int64)]
+            out.append(Tensor._make(xp.ascontiguousarray(rows)))  # stack's layout
+        return out
+
 
 class StackDataset(Dataset):
     """Zip datasets of equal length: samples are tuples (or dicts with kwargs).
