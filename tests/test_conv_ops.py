@@ -177,3 +177,27 @@ def test_dtype_mismatch_errors_are_torchs():
         first, _, rest = str(ours.value).partition("\nhint:")
         assert first == str(theirs.value)
         assert "float" in rest
+
+
+@pytest.mark.parametrize("op", ["conv2d", "conv_transpose2d"])
+def test_results_survive_later_calls(op):
+    """The kernels reuse scratch buffers from call to call; what they return must
+    not live in them (batch 1 and no padding: the cases where a view would slip out)."""
+    rng = np.random.default_rng(7)
+    w = rng.standard_normal((2, 2, 3, 3)).astype(np.float32)
+    inputs = [rng.standard_normal((1, 2, 5, 5)).astype(np.float32) for _ in range(2)]
+    ours = []
+    for a in inputs:
+        x = teachtorch.tensor(a, requires_grad=True)
+        wt = teachtorch.tensor(w, requires_grad=True)
+        y = getattr(C, op)(x, wt)
+        y.sum().backward()
+        ours.append((y, x.grad, wt.grad))
+    for a, (y, gx, gw) in zip(inputs, ours):
+        x = torch.tensor(a, requires_grad=True)
+        wt = torch.tensor(w, requires_grad=True)
+        yt = getattr(TF, op)(x, wt)
+        yt.sum().backward()
+        assert_close(y, yt, rtol=1e-5, atol=1e-5)
+        assert_close(gx, x.grad, rtol=1e-5, atol=1e-5)
+        assert_close(gw, wt.grad, rtol=1e-5, atol=1e-5)

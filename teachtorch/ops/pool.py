@@ -1,15 +1,17 @@
-"""Pooling: max/avg pool 1d/2d, max_unpool2d, adaptive avg/max pool.
+"""Pooling: max/avg pool 1d/2d and max_unpool2d (adaptive pools: pool_adaptive.py).
 
 Every pooling window is read through one ``as_strided`` view of shape
-(N, C, OH, OW, kh, kw); a reduction over the last two axes pools all windows at once.
-Backward sends each window's gradient back to the pixels it came from: for max pooling
-through the saved argmax indices, for average pooling by adding kh*kw shifted slabs.
+(N, C, OH, OW, kh, kw). Pooling then walks the kh*kw kernel offsets: offset (i, j)
+is a slab (N, C, OH, OW) holding that pixel of every window, so a max or a sum over
+windows is kh*kw element-wise operations on whole slabs, never a loop over windows.
+Backward goes the same way: each offset's slab of gradient is added back onto the
+pixels it came from (for max pooling only where that offset held the maximum).
 ``max_pool2d_naive`` is the same computation as loops over windows.
 Chapter 10 (CNN basics) opens this file.
 """
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
+from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
 from teachtorch.ops.conv import _no_double_backward, _wrap
 
@@ -32,57 +34,63 @@ def pool_out_size(size, k, stride, pad, dilation, ceil_mode):
     return out
 
 
-def _windows(x, kernel, stride, pad, dilation, out, fill):
-    """A (N, C, OH, OW, kh, kw) view of x padded with `fill` (windows not copied)."""
+def _padded_size(shape, kernel, stride, pad, dilation, out):
+    """(Hp, Wp): the input plus padding, plus room for ceil_mode's last window."""
+    return tuple(max(size + 2 * p, (o - 1) * s + d * (k - 1) + 1)
+                 for size, k, s, p, d, o in zip(shape, kernel, stride, pad, dilation,
+                                                out))
+
+
+def _slabs(x, kernel, stride, pad, dilation, out, fill):
+    """The kh*kw offset slabs (N, C, OH, OW) of the windows of x (views, no copies).
+
+    Slab k = i*kw + j holds pixel (i, j) of every window: x[.., y*s + i*d, x*s + j*d].
+    """
+    xp = get_array_module(x)
     n, c, h, w = x.shape
-    extra = [max(p, (o - 1) * s + d * (k - 1) + 1 - size - p)
-             for size, k, s, p, d, o in zip((h, w), kernel, stride, pad, dilation, out)]
-    if any(pad) or any(extra):
-        x = np.pad(x, ((0, 0), (0, 0), (pad[0], extra[0]), (pad[1], extra[1])),
-                   constant_values=fill)
+    hp, wp = _padded_size((h, w), kernel, stride, pad, dilation, out)
+    if (hp, wp) != (h, w):
+        x = xp.pad(x, ((0, 0), (0, 0), (pad[0], hp - h - pad[0]),
+                       (pad[1], wp - w - pad[1])), constant_values=fill)
     sn, sc, sh, sw = x.strides
-    return as_strided(x, (n, c, *out, *kernel),
-                      (sn, sc, sh * stride[0], sw * stride[1], sh * dilation[0],
-                       sw * dilation[1]), writeable=False)
+    win = xp.lib.stride_tricks.as_strided(
+        x, (n, c, *out, *kernel),
+        (sn, sc, sh * stride[0], sw * stride[1], sh * dilation[0], sw * dilation[1]))
+    return [win[..., i, j] for i in range(kernel[0]) for j in range(kernel[1])]
+
+
+def _offset_slices(k, kernel, stride, dilation, out):
+    """Where slab k lands in the padded input: (rows, columns) slices."""
+    i, j = divmod(k, kernel[1])
+    top, left = i * dilation[0], j * dilation[1]
+    return (slice(top, top + stride[0] * (out[0] - 1) + 1, stride[0]),
+            slice(left, left + stride[1] * (out[1] - 1) + 1, stride[1]))
 
 
 def _as4d(x):
     return x[None] if x.ndim == 3 else x
 
 
-def _scatter_to_input(grad, indices, in_shape, unique):
-    """dx[n, c, idx] += grad (flat H*W indices); unique indices need no summing."""
-    nc = int(np.prod(in_shape[:-2]))
-    hw = in_shape[-2] * in_shape[-1]
-    g = grad.reshape(nc, -1)
-    idx = indices.reshape(nc, -1)
-    if unique:
-        dx = np.zeros((nc, hw), grad.dtype)
-        np.put_along_axis(dx, idx, g, axis=1)
-    else:
-        flat = (idx + (np.arange(nc) * hw)[:, None]).ravel()
-        dx = np.bincount(flat, weights=g.ravel(), minlength=nc * hw).astype(grad.dtype)
-    return dx.reshape(in_shape)
+def _running_max(slabs):
+    """Element-wise max of the slabs, and the first slab k holding it (int8/int32).
 
-
-def _running_max(win, has_nan):
-    """Max over the last two axes of win, and the first position (i*kw + j) of it.
-
-    Element-wise maximum of the kh*kw offset slabs (N, C, OH, OW), then the first
-    slab equal to it. A NaN wins (the last one, as in PyTorch's kernel).
+    A later slab replaces the best only when strictly greater, so ties keep the
+    first. A NaN wins (the last one, as in PyTorch's kernel).
     """
-    kh, kw = win.shape[-2:]
-    slabs = [win[..., k // kw, k % kw] for k in range(kh * kw)]
+    xp = get_array_module(slabs[0])
     best = slabs[0].copy()
-    for v in slabs[1:]:
-        np.maximum(best, v, out=best)
-    dtype = np.int8 if kh * kw < 128 else np.int64
-    arg = np.full(best.shape, len(slabs) - 1, dtype)
-    for k in range(len(slabs) - 2, -1, -1):
-        arg = np.where(slabs[k] == best, dtype(k), arg)
-    if has_nan:
+    arg = xp.zeros(best.shape, np.int8 if len(slabs) < 128 else np.int32)
+    bigger = xp.empty(best.shape, bool)
+    for k in range(1, len(slabs)):
+        xp.greater(slabs[k], best, out=bigger)
+        xp.maximum(best, slabs[k], out=best)
+        # "arg = k where bigger": k exceeds every earlier position, so this is
+        # max(arg, k * bigger); arithmetic, where a masked write would stall the CPU
+        # on branches it cannot predict (about 50x slower on random data)
+        xp.maximum(arg, xp.multiply(bigger, arg.dtype.type(k)), out=arg)
+    if best.dtype.kind == "f" and xp.isnan(best).any():
         for k, v in enumerate(slabs):
-            arg = np.where(np.isnan(v), dtype(k), arg)
+            arg = xp.where(xp.isnan(v), arg.dtype.type(k), arg)
     return best, arg
 
 
@@ -91,10 +99,11 @@ def _flat_index(arg, width, kernel, stride, pad, dilation, out):
 
     Math: row = oh*s_h - p_h + i*d_h,  col = ow*s_w - p_w + j*d_w
     """
-    i, j = np.divmod(np.arange(kernel[0] * kernel[1]), kernel[1])
+    xp = get_array_module(arg)
+    i, j = divmod(xp.arange(kernel[0] * kernel[1]), kernel[1])
     offset = i * dilation[0] * width + j * dilation[1]               # per kernel slot
-    rows = np.arange(out[0]) * stride[0] - pad[0]
-    cols = np.arange(out[1]) * stride[1] - pad[1]
+    rows = xp.arange(out[0]) * stride[0] - pad[0]
+    cols = xp.arange(out[1]) * stride[1] - pad[1]
     start = rows[:, None] * width + cols[None, :]                      # per window
     return start + offset[arg]
 
@@ -109,23 +118,37 @@ class MaxPool2d(Function):
     node_name = "MaxPool2DWithIndicesBackward0"
 
     @staticmethod
-    def forward(ctx, x, kernel, stride, pad, dilation, out):
+    def forward(ctx, x, kernel, stride, pad, dilation, out, return_indices):
         x4 = _as4d(x)
         fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-        win = _windows(x4, kernel, stride, pad, dilation, out, fill)
-        y, arg = _running_max(win, x.dtype.kind == "f" and np.isnan(x).any())
-        idx = _flat_index(arg, x4.shape[3], kernel, stride, pad, dilation, out)
-        ctx.indices, ctx.in_shape = idx, x.shape
-        ctx.unique = all(s >= d * (k - 1) + 1
-                         for k, s, d in zip(kernel, stride, dilation))
+        y, arg = _running_max(_slabs(x4, kernel, stride, pad, dilation, out, fill))
+        ctx.arg, ctx.in_shape = arg, x4.shape
+        ctx.geometry = (kernel, stride, pad, dilation, out)
         shape = y.shape[1:] if x.ndim == 3 else y.shape
+        if not return_indices:
+            return y.reshape(shape)
+        idx = _flat_index(arg, x4.shape[3], kernel, stride, pad, dilation, out)
         return y.reshape(shape), idx.reshape(shape)
 
     @staticmethod
     def backward(ctx, grad_output, grad_indices=None):
         _no_double_backward("max_pool2d")
-        return _wrap(_scatter_to_input(grad_output._data, ctx.indices, ctx.in_shape,
-                                       ctx.unique))
+        kernel, stride, pad, dilation, out = ctx.geometry
+        g = _as4d(grad_output._data)
+        xp = get_array_module(g)
+        n, c, h, w = ctx.in_shape
+        hp, wp = _padded_size((h, w), kernel, stride, pad, dilation, out)
+        dx = xp.zeros((n, c, hp, wp), g.dtype)
+        disjoint = all(s >= d * (k - 1) + 1 for k, s, d in zip(kernel, stride, dilation))
+        for k in range(kernel[0] * kernel[1]):
+            target = dx[(slice(None), slice(None))
+                        + _offset_slices(k, kernel, stride, dilation, out)]
+            if disjoint:     # windows do not overlap: every pixel is written once
+                xp.multiply(g, ctx.arg == k, out=target)
+            else:
+                target += g * (ctx.arg == k)
+        dx = dx[:, :, pad[0]:pad[0] + h, pad[1]:pad[1] + w]
+        return _wrap(dx[0] if grad_output.dim() == 3 else dx)
 
 
 class AvgPool2d(Function):
@@ -140,16 +163,17 @@ class AvgPool2d(Function):
 
     @staticmethod
     def forward(ctx, x, kernel, stride, pad, out, count_include_pad, divisor_override):
+        xp = get_array_module(x)
         x4 = _as4d(x)
-        win = _windows(x4, kernel, stride, pad, (1, 1), out, 0)
-        sums = win[..., 0, 0].copy()
-        for k in range(1, kernel[0] * kernel[1]):    # one slab per kernel offset
-            sums += win[..., k // kernel[1], k % kernel[1]]
+        slabs = _slabs(x4, kernel, stride, pad, (1, 1), out, 0)
+        sums = slabs[0].copy()
+        for v in slabs[1:]:                         # one slab per kernel offset
+            sums += v
         if divisor_override:
-            div = np.asarray(divisor_override, x.dtype)
+            div = xp.asarray(divisor_override, x.dtype)
         else:
             div = _divisor(x4.shape[2:], kernel, stride, pad, out, count_include_pad)
-            div = div.astype(x.dtype)
+            div = xp.asarray(div.astype(x.dtype))
         ctx.geometry = (x4.shape, kernel, stride, pad, out, div)
         y = sums / div
         return y[0] if x.ndim == 3 else y
@@ -159,20 +183,19 @@ class AvgPool2d(Function):
         _no_double_backward("avg_pool2d")
         shape, kernel, stride, pad, out, div = ctx.geometry
         g = _as4d(grad_output._data) / div
+        xp = get_array_module(g)
         n, c, h, w = shape
-        hp = max(h + 2 * pad[0], (out[0] - 1) * stride[0] + kernel[0])
-        wp = max(w + 2 * pad[1], (out[1] - 1) * stride[1] + kernel[1])
-        dx = np.zeros((n, c, hp, wp), g.dtype)
-        for i in range(kernel[0]):        # one slab per kernel offset
-            for j in range(kernel[1]):
-                dx[:, :, i:i + stride[0] * (out[0] - 1) + 1:stride[0],
-                   j:j + stride[1] * (out[1] - 1) + 1:stride[1]] += g
+        hp, wp = _padded_size((h, w), kernel, stride, pad, (1, 1), out)
+        dx = xp.zeros((n, c, hp, wp), g.dtype)
+        for k in range(kernel[0] * kernel[1]):      # one slab per kernel offset
+            dx[(slice(None), slice(None))
+               + _offset_slices(k, kernel, stride, (1, 1), out)] += g
         dx = dx[:, :, pad[0]:pad[0] + h, pad[1]:pad[1] + w]
         return _wrap(dx[0] if grad_output.dim() == 3 else dx)
 
 
 def _divisor(size, kernel, stride, pad, out, count_include_pad):
-    """How many elements each window averages over, as an (OH, OW) array."""
+    """How many elements each window averages over, as an (OH, OW) NumPy array."""
     per_axis = []
     for n, k, s, p, o in zip(size, kernel, stride, pad, out):
         start = np.arange(o) * s - p
@@ -194,11 +217,12 @@ class MaxUnpool2d(Function):
 
     @staticmethod
     def forward(ctx, x, indices, out):
+        xp = get_array_module(x)
         x4, i4 = _as4d(x), _as4d(indices)
         n, c = x4.shape[:2]
-        y = np.zeros((n * c, out[0] * out[1]), x.dtype)
+        y = xp.zeros((n * c, out[0] * out[1]), x.dtype)
         flat_idx = i4.reshape(n * c, -1)
-        np.put_along_axis(y, flat_idx, x4.reshape(n * c, -1), axis=1)
+        xp.put_along_axis(y, flat_idx, x4.reshape(n * c, -1), axis=1)
         ctx.flat_idx, ctx.in_shape = flat_idx, x.shape
         y = y.reshape(n, c, *out)
         return y[0] if x.ndim == 3 else y
@@ -206,86 +230,10 @@ class MaxUnpool2d(Function):
     @staticmethod
     def backward(ctx, grad_output):
         _no_double_backward("max_unpool2d")
+        xp = get_array_module(ctx.flat_idx)
         g = grad_output._data.reshape(ctx.flat_idx.shape[0], -1)
-        gx = np.take_along_axis(g, ctx.flat_idx, axis=1).reshape(ctx.in_shape)
+        gx = xp.take_along_axis(g, ctx.flat_idx, axis=1).reshape(ctx.in_shape)
         return _wrap(gx), None
-
-
-def _adaptive_bounds(size, out):
-    """Window i covers [floor(i*L/out), ceil((i+1)*L/out))."""
-    i = np.arange(out)
-    return (i * size) // out, -((-(i + 1) * size) // out)
-
-
-def _averaging_matrix(size, out, dtype):
-    """A (out, size) matrix whose row i averages adaptive window i."""
-    start, end = _adaptive_bounds(size, out)
-    j = np.arange(size)
-    inside = (j >= start[:, None]) & (j < end[:, None])
-    return (inside / (end - start)[:, None]).astype(dtype)
-
-
-class AdaptiveAvgPool2d(Function):
-    """Average pooling whose windows are chosen to give a fixed output size.
-
-    Math: y = A_h @ x @ A_w.T with averaging matrices A;  dx = A_h.T @ dy @ A_w
-    Mirrors: torch.nn.functional.adaptive_avg_pool2d, grad_fn AdaptiveAvgPool2DBackward0
-    """
-    _raw = True
-    node_name = "AdaptiveAvgPool2DBackward0"
-
-    @staticmethod
-    def forward(ctx, x, out):
-        ah = _averaging_matrix(x.shape[-2], out[0], x.dtype)
-        aw = _averaging_matrix(x.shape[-1], out[1], x.dtype)
-        ctx.mats = (ah, aw)
-        return np.matmul(np.matmul(ah, x), aw.T)
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        _no_double_backward("adaptive_avg_pool2d")
-        ah, aw = ctx.mats
-        return _wrap(np.matmul(np.matmul(ah.T, grad_output._data), aw))
-
-
-class AdaptiveMaxPool2d(Function):
-    """Max pooling whose windows are chosen to give a fixed output size.
-
-    Math: y = max over adaptive window;  dx = dy at each window's argmax
-    Mirrors: torch.nn.functional.adaptive_max_pool2d, grad_fn AdaptiveMaxPool2DBackward0
-    """
-    _raw = True
-    node_name = "AdaptiveMaxPool2DBackward0"
-
-    @staticmethod
-    def forward(ctx, x, out):
-        x4 = _as4d(x)
-        h, w = x4.shape[2:]
-        rows, cols = (_window_index(n, o) for n, o in zip((h, w), out))
-        win = x4[:, :, rows[:, :, None, None], cols[None, None, :, :]]
-        win = win.transpose(0, 1, 2, 4, 3, 5).reshape(*x4.shape[:2], *out, -1)
-        arg = win.argmax(axis=-1)
-        y = np.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
-        ki, kj = np.divmod(arg, cols.shape[1])
-        r = rows[np.arange(out[0])[:, None], ki]
-        c = cols[np.arange(out[1]), kj]
-        idx = r * w + c
-        ctx.indices, ctx.in_shape = idx, x.shape
-        shape = y.shape[1:] if x.ndim == 3 else y.shape
-        return y.reshape(shape), idx.reshape(shape)
-
-    @staticmethod
-    def backward(ctx, grad_output, grad_indices=None):
-        _no_double_backward("adaptive_max_pool2d")
-        return _wrap(_scatter_to_input(grad_output._data, ctx.indices, ctx.in_shape,
-                                       unique=False))
-
-
-def _window_index(size, out):
-    """(out, kmax) input positions of each adaptive window (the last one repeated)."""
-    start, end = _adaptive_bounds(size, out)
-    k = int((end - start).max())
-    return np.minimum(start[:, None] + np.arange(k)[None, :], end[:, None] - 1)
 
 
 # ----- the functions learners call --------------------------------------------------
@@ -322,8 +270,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1,
     stride = kernel if stride is None or stride == [] else _pair(stride)
     pad, dilation = _pair(padding), _pair(dilation)
     out = _check_pool(input, "max_pool2d", kernel, stride, pad, dilation, ceil_mode)
-    y, idx = MaxPool2d.apply(input, kernel, stride, pad, dilation, out)
-    return (y, idx) if return_indices else y
+    return MaxPool2d.apply(input, kernel, stride, pad, dilation, out, return_indices)
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
@@ -346,9 +293,10 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1,
     """Max over windows of a (N, C, L) signal: max_pool2d on a height-1 image."""
     stride = kernel_size if stride is None or stride == [] else stride
     res = max_pool2d(input.unsqueeze(-2), (1, _one(kernel_size)), (1, _one(stride)),
-                     (0, _one(padding)), (1, _one(dilation)), ceil_mode, True)
-    y, idx = res[0].squeeze(-2), res[1].squeeze(-2)
-    return (y, idx) if return_indices else y
+                     (0, _one(padding)), (1, _one(dilation)), ceil_mode, return_indices)
+    if return_indices:
+        return res[0].squeeze(-2), res[1].squeeze(-2)
+    return res.squeeze(-2)
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
@@ -379,44 +327,24 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
     return MaxUnpool2d.apply(input, indices, out)
 
 
-def _adaptive_size(input, output_size):
-    size = (output_size, output_size) if isinstance(output_size, int) else output_size
-    return tuple(input.shape[-2 + i] if s is None else s for i, s in enumerate(size))
-
-
-def adaptive_avg_pool2d(input, output_size):
-    """Average-pool to a fixed (OH, OW).
-
-    Mirrors: torch.nn.functional.adaptive_avg_pool2d
-    """
-    out = _adaptive_size(input, output_size)
-    if out == (1, 1):   # PyTorch takes a plain mean here (grad_fn MeanBackward1)
-        return input.mean((-2, -1), keepdim=True)
-    return AdaptiveAvgPool2d.apply(input, out)
-
-
-def adaptive_avg_pool1d(input, output_size):
-    """Average-pool (N, C, L) to a fixed length. Mirrors: F.adaptive_avg_pool1d"""
-    out = (1, _one(output_size))
-    return AdaptiveAvgPool2d.apply(input.unsqueeze(-2), out).squeeze(-2)
-
-
-def adaptive_max_pool2d(input, output_size, return_indices=False):
-    """Max-pool to a fixed (OH, OW). Mirrors: torch.nn.functional.adaptive_max_pool2d"""
-    y, idx = AdaptiveMaxPool2d.apply(input, _adaptive_size(input, output_size))
-    return (y, idx) if return_indices else y
-
-
 def max_pool2d_naive(x, kernel_size, stride=None):
     """max_pool2d as loops over every window (for reading; the fast one is above)."""
+    xp = get_array_module(x)
     stride = stride or kernel_size
     n, c, h, w = x.shape
     oh = (h - kernel_size) // stride + 1
     ow = (w - kernel_size) // stride + 1
-    y = np.empty((n, c, oh, ow), x.dtype)
+    y = xp.empty((n, c, oh, ow), x.dtype)
     for i in range(oh):
         for j in range(ow):
             window = x[:, :, i * stride:i * stride + kernel_size,
                        j * stride:j * stride + kernel_size]
             y[:, :, i, j] = window.max(axis=(2, 3))
     return y
+
+
+from teachtorch.ops.pool_adaptive import (  # noqa: F401  (re-exported)
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool2d,
+)
