@@ -55,7 +55,7 @@ _ROUTINES = frozenset("""
     ascontiguousarray atleast_1d atleast_2d bincount bitwise_and bitwise_not
     bitwise_or bitwise_xor broadcast_arrays broadcast_to cbrt ceil clip column_stack
     concatenate copy copysign copyto cos cosh count_nonzero cumprod cumsum deg2rad
-    diag diagonal diff divide dot einsum empty empty_like equal exp exp2 expand_dims
+    diag diagonal diff divide divmod dot einsum empty empty_like equal exp exp2 expand_dims
     expm1 eye flatnonzero flip fliplr flipud float_power floor floor_divide fmax
     fmin fmod full full_like greater greater_equal hstack hypot identity inner
     invert isclose isfinite isin isinf isnan isneginf isposinf kron ldexp less
@@ -431,6 +431,7 @@ for _name, _uf in [("add", np.add), ("sub", np.subtract), ("mul", np.multiply),
     setattr(ndarray, f"__{_name}__", _operator(_uf))
     setattr(ndarray, f"__r{_name}__", _operator(_uf, reflected=True))
     setattr(ndarray, f"__i{_name}__", _inplace(_uf))
+ndarray.__divmod__, ndarray.__rdivmod__ = _operator(np.divmod), _operator(np.divmod, True)
 for _name, _uf in [("lt", np.less), ("le", np.less_equal), ("gt", np.greater),
                    ("ge", np.greater_equal), ("eq", np.equal), ("ne", np.not_equal)]:
     setattr(ndarray, f"__{_name}__", _operator(_uf))

@@ -118,6 +118,8 @@ def _unwrap(data):
 
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor holding a copy of data. Mirrors: torch.tensor"""
+    if device is None and isinstance(data, Tensor):  # a copy stays on data's device
+        device = data.device
     return _finish(_infer(data, exact=dtype is not None), dtype, device, requires_grad)
 
 
@@ -325,11 +327,13 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False):
-    return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return rand(input.shape, dtype=dtype or input.dtype, device=device or input.device,
+                requires_grad=requires_grad)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False):
-    return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return randn(input.shape, dtype=dtype or input.dtype, device=device or input.device,
+                 requires_grad=requires_grad)
 
 
 def randint_like(input, low, high=None, *, dtype=None):
@@ -340,31 +344,38 @@ def randint_like(input, low, high=None, *, dtype=None):
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None):
     """Normal samples; mean/std may be tensors (element-wise) or numbers."""
-    m = mean._data if isinstance(mean, Tensor) else mean
-    s = std._data if isinstance(std, Tensor) else std
+    m = _backend.to_numpy(mean._data) if isinstance(mean, Tensor) else mean
+    s = _backend.to_numpy(std._data) if isinstance(std, Tensor) else std
     shape = _size((size,)) if size is not None else np.broadcast_shapes(
         np.shape(m), np.shape(s))
     data = _random.rng(generator).normal(m, s, shape)
     ref = mean if isinstance(mean, Tensor) else std if isinstance(std, Tensor) else None
     np_dtype = ref._data.dtype if ref is not None else dtypes.get_default_dtype().np
-    return _make(np.asarray(data, dtype=np_dtype))
+    return _on_device_of(ref, np.asarray(data, dtype=np_dtype))
+
+
+def _on_device_of(ref, host):
+    """A tensor of host data (drawn by the CPU generator) on ref's device."""
+    if ref is not None and ref.is_cuda:
+        return _make(_backend.to_cupy(host, ref.device.index))
+    return _make(host)
 
 
 def bernoulli(input, p=None, *, generator=None):
-    probs = input._data if p is None else np.full(input.shape, p)
+    probs = _backend.to_numpy(input._data) if p is None else np.full(input.shape, p)
     data = _random.rng(generator).random(input.shape) < probs
-    return _make(data.astype(input._data.dtype))
+    return _on_device_of(input, data.astype(input._data.dtype))
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
-    p = np.asarray(input._data, dtype=np.float64)
+    p = _backend.to_numpy(input._data).astype(np.float64)
     rows = p.reshape(-1, p.shape[-1])
     out = []
     for row in rows:
         out.append(_random.rng(generator).choice(len(row), size=num_samples,
                                                    replace=replacement, p=row / row.sum()))
     data = np.array(out, dtype=np.int64).reshape(p.shape[:-1] + (num_samples,))
-    return _make(data)
+    return _on_device_of(input, data)
 
 
 # ----- the old constructors: torch.Tensor(...), torch.FloatTensor(...) ------------------

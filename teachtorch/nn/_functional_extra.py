@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from teachtorch import ops
+from teachtorch._backend import get_array_module
 from teachtorch.nn._loss_functions import legacy_reduction
 from teachtorch.tensor import Tensor
 
@@ -215,8 +216,9 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     x = input if input.dim() == 2 else input.view(1, -1)
     c = x.shape[1]
     t = target._data.reshape(-1)
-    onehot = np.zeros((x.shape[0], c), x._data.dtype)
-    onehot[np.arange(x.shape[0]), t] = 1
+    xp = get_array_module(t)
+    onehot = xp.zeros((x.shape[0], c), x._data.dtype)
+    onehot[xp.arange(x.shape[0]), t] = 1
     x_y = (x * _const(onehot)).sum(1, keepdim=True)
     z = (margin - x_y + x).clamp(min=0)
     if p == 2:
@@ -304,12 +306,13 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         scale = 1.0 / math.sqrt(query.shape[-1])
     scores = (query @ key.transpose(-2, -1)) * scale
     dtype = scores._data.dtype
-    bias = np.zeros((L, S), dtype)
+    xp = get_array_module(scores._data)
+    bias = xp.zeros((L, S), dtype)
     if is_causal:
         if attn_mask is not None:
             raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask "
                                "should not be set when is_causal=True")
-        bias[np.triu_indices(L, 1, S)] = -np.inf
+        bias[xp.triu_indices(L, 1, S)] = -np.inf
     if attn_mask is not None:
         if attn_mask.dtype.name == "bool":
             bias = np.where(attn_mask._data, bias, -np.inf).astype(dtype)

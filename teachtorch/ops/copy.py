@@ -4,6 +4,7 @@ Chapter 02 (storage) opens this file: these are the ops that make a *new* storag
 """
 import numpy as np
 
+from teachtorch._backend import get_array_module as xp_of
 from teachtorch.autograd.function import Function
 
 
@@ -19,7 +20,7 @@ class Clone(Function):
     @staticmethod
     def forward(ctx, x, contiguous=False):
         if contiguous:  # ascontiguousarray copies exactly when a copy is needed
-            return x.copy() if x.flags.c_contiguous else np.ascontiguousarray(x)
+            return x.copy() if x.flags.c_contiguous else xp_of(x).ascontiguousarray(x)
         if 0 in x.strides:
             return x.copy()
         out = x.copy(order="K")  # keeps a transposed layout, like torch's clone
@@ -27,7 +28,7 @@ class Clone(Function):
             # PyTorch copies a dense tensor with exactly its strides (size-1 dims too)
             from teachtorch.storage import strided
 
-            out = strided(np.empty(x.size, x.dtype), x.shape,
+            out = strided(xp_of(x).empty(x.size, x.dtype), x.shape,
                           [st // x.itemsize for st in x.strides])
             out[...] = x
         return out
@@ -119,7 +120,7 @@ class Flip(Function):
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
-        return np.ascontiguousarray(np.flip(x, dims)) if dims else x.copy()
+        return xp_of(x).ascontiguousarray(np.flip(x, dims)) if dims else x.copy()
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -345,13 +346,14 @@ class Trace(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.shape = x.shape
-        return np.asarray(np.trace(x), dtype=x.dtype if x.dtype.kind == "f" else np.int64)
+        return np.trace(x).astype(x.dtype if x.dtype.kind == "f" else np.int64)
 
     @staticmethod
     def backward(ctx, grad_output):
         from teachtorch.ops._util import make
 
-        eye = make(np.eye(*ctx.shape, dtype=grad_output._data.dtype))
+        eye = make(xp_of(grad_output._data).eye(*ctx.shape,
+                                                dtype=grad_output._data.dtype))
         return eye * grad_output
 
 
@@ -381,8 +383,8 @@ def resize_(x, *sizes):
         x._data = root.reshape(-1)[offset:offset + n].reshape(sizes)
         x._root = root
     else:
-        new = np.zeros(offset + n, x._data.dtype)
-        old = root.reshape(-1) if root.flags.c_contiguous else np.ravel(root)
+        new = xp_of(root).zeros(offset + n, x._data.dtype)
+        old = root.reshape(-1) if root.flags.c_contiguous else root.ravel()
         k = min(old.size, offset + n)
         new[:k] = old[:k]
         x._data = new[offset:].reshape(sizes)

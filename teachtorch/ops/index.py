@@ -348,9 +348,8 @@ def setitem(x, index, value):
             "in-place operation.", "change a parameter's values inside `with "
             "torch.no_grad():` or through w.data[...] = value."))
     x._check_inplace()
-    if is_tensor(value) and value.dim() > len(x._data[idx].shape if basic else
-                                              np.shape(x._data[idx])):
-        extra = value.shape[:value.dim() - np.ndim(x._data[idx])]
+    if is_tensor(value) and value.dim() > x._data[idx].ndim:
+        extra = value.shape[:value.dim() - x._data[idx].ndim]
         if any(n != 1 for n in extra):
             raise RuntimeError(
                 f"expand({value.type()}{{{list(value.shape)}}}, size="

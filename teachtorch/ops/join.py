@@ -318,7 +318,8 @@ def repeat_interleave(input, repeats, dim=None, *, output_size=None):
         shape[dim] *= r
         return wide.clone(memory_format="contiguous").view(*shape)
     n = input.shape[dim]
-    index = np.repeat(np.arange(n), np.broadcast_to(reps, (n,)))
+    xp = _backend.get_array_module(reps)
+    index = xp.repeat(xp.arange(n), xp.broadcast_to(reps, (n,)).tolist())
     return index_select(input, dim, make(index.astype(np.int64)))
 
 

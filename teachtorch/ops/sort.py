@@ -157,6 +157,9 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         d = wrap_dim(dim, input.dim())
         vals, inv, counts = np.unique(x, return_inverse=True, return_counts=True, axis=d)
         inv = inv.reshape(-1)
+    if input.is_cuda:  # computed on the host; the results go back to input's GPU
+        gpu = input.device.index
+        vals, inv, counts = (_backend.to_cupy(a, gpu) for a in (vals, inv, counts))
     out = [make(vals)]
     if return_inverse:
         out.append(make(inv.astype(np.int64)))

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from teachtorch import _backend
 from teachtorch.tensor import Tensor
 
 
@@ -50,7 +51,14 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     for g in grads:
         g._data *= g._data.dtype.type(coef)
         g._vc[0] += 1
-    return Tensor._make(np.array(total, dtype))
+    return _on_device_of(grads[0], np.array(total, dtype))
+
+
+def _on_device_of(ref, host):
+    """A tensor of host data on ref's device (torch returns the norm there)."""
+    if ref.is_cuda:
+        return Tensor._make(_backend.to_cupy(host, ref.device.index))
+    return Tensor._make(host)
 
 
 def clip_grad_value_(parameters, clip_value, foreach=None):
@@ -70,7 +78,7 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
         tensors = [tensors]
     norms = np.array([_norm(t._data, float(norm_type)) for t in tensors])
     total = norms.max() if norm_type == math.inf else _norm(norms, float(norm_type))
-    return Tensor._make(np.array(total, np.float32))
+    return _on_device_of(tensors[0], np.array(total, np.float32))
 
 
 clip_grad_norm = clip_grad_norm_
