@@ -123,6 +123,15 @@ def array_device_index(x):
     return None
 
 
+def current_device():
+    """The current GPU's index: where CuPy creates arrays and runs kernels."""
+    return _cupy.cuda.Device().id if _CUDA_COUNT else 0
+
+
+def set_current_device(index):
+    _cupy.cuda.Device(index).use()
+
+
 def synchronize(index=None):
     """Wait for every queued GPU kernel to finish (a no-op without a GPU)."""
     if _cupy is not None and _CUDA_COUNT:

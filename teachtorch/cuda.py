@@ -27,17 +27,44 @@ def synchronize(device=None):
     _backend.synchronize(index)
 
 
-_current = [0]
-
-
 def current_device():
+    """The GPU that ``device='cuda'`` (no index) means. Mirrors: torch.cuda.current_device"""
     if not is_available():
         raise AssertionError(_errors.cuda_unavailable())
-    return _current[0]
+    return _backend.current_device()
+
+
+def _index(device):
+    if isinstance(device, str):
+        device = int(device.split(":")[1]) if ":" in device else 0
+    index = getattr(device, "index", device)
+    return -1 if index is None else int(index)
 
 
 def set_device(device):
-    _current[0] = int(getattr(device, "index", device) or 0)
+    """Make GPU ``device`` the current one. Mirrors: torch.cuda.set_device"""
+    index = _index(device)
+    if index >= 0:
+        _backend.set_current_device(index)
+
+
+class device:
+    """``with torch.cuda.device(1):`` makes GPU 1 current inside the block.
+
+    Mirrors: torch.cuda.device
+    """
+
+    def __init__(self, device):
+        self.index, self.previous = _index(device), -1
+
+    def __enter__(self):
+        if self.index >= 0:
+            self.previous = current_device()
+            set_device(self.index)
+        return self
+
+    def __exit__(self, *exc):
+        set_device(self.previous)
 
 
 def get_device_name(device=None):

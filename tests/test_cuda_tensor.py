@@ -224,3 +224,22 @@ def test_cuda_without_gpu_is_torchs_error():
         teachtorch.ones(2).cuda()
     with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
         teachtorch.zeros(2, device="cuda")
+
+
+@pytest.mark.cuda
+def test_current_device_set_device_and_device_context(two_gpus):
+    """Plain 'cuda' means the current GPU, as in torch."""
+    x = teachtorch.ones(2, device="cuda")
+    assert x.to("cuda") is x and x.cuda() is x
+    assert teachtorch.cuda.current_device() == 0
+    with teachtorch.cuda.device(1):
+        assert teachtorch.cuda.current_device() == 1
+        assert teachtorch.zeros(1, device="cuda").device == teachtorch.device("cuda", 1)
+        assert teachtorch.ones(1).cuda().device.index == 1
+        assert x.to("cuda:1").device.index == 1 and x.to("cuda:1").cpu().sum().item() == 2
+    assert teachtorch.cuda.current_device() == 0
+    teachtorch.cuda.set_device(1)
+    try:
+        assert teachtorch.randn(2, device="cuda").device.index == 1
+    finally:
+        teachtorch.cuda.set_device(0)

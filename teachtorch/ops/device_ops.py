@@ -53,6 +53,8 @@ def to(x, *args, **kwargs):
         dev = Device(dev) if not isinstance(dev, Device) else dev
         if dev.type == "cuda" and not _backend.is_cuda_available():
             raise AssertionError(_errors.cuda_unavailable())
+        if dev.type == "cuda" and dev.index is None:  # plain 'cuda': the current GPU
+            dev = Device("cuda", _backend.current_device())
         if dev != x.device:
             out = ToDevice.apply(out, dev)
     if dt is not None:
