@@ -274,6 +274,14 @@ print(dp.device_ids, torch.equal(dp(images), net(images)))
 print(next(iter(dp.state_dict())), "->", next(iter(dp.module.state_dict())))
 
 # %% [markdown]
+# **没有 GPU，也能检查 GPU 代码**：teachtorch 在 GPU 上用 CuPy。设置环境变量
+# `TEACHTORCH_FAKE_CUDA=2` 后，它改用一个用 NumPy 模拟的 CuPy（`teachtorch/_simulated_cupy.py`）：
+# `torch.cuda.is_available()` 为 True，`torch.cuda.get_device_name()` 返回 "simulated GPU (NumPy)"，
+# `.cuda()`、`.to(device)` 都走 GPU 的代码路径。模拟和真的 CuPy 一样严格：GPU 数组不会悄悄变成 NumPy 数组，
+# 也不能和 NumPy 数组混在一起运算，所以漏写 `xp = get_array_module(x)` 的地方会立刻报错。
+# 它只检查代码移植得对不对，不会更快（计算仍在 CPU 上）。测试这样运行：`TEACHTORCH_FAKE_CUDA=2 pytest -m cuda tests/`。
+
+# %% [markdown]
 # ## 8. 现成的模型：打印与修改（笔记 001 · 4.9、笔记 000 · torchvision.models）
 #
 # `torchvision.models` 提供经典网络的结构（这里 `weights=None`，不下载预训练权重）。
