@@ -17,34 +17,17 @@ array is as STRICT as real CuPy where CuPy is strict, and porting bugs show up h
 
 Only names real CuPy has are exposed. NumPy functions called on these arrays
 (``np.exp(a)``) dispatch here, as with CuPy, and give arrays on the device.
+
+Stricter than CuPy on purpose: ``a[...] = numpy_array`` is refused (move it with
+``cupy.asarray`` first, which is right on a GPU either way). Not simulated: speed,
+asynchrony (``synchronize`` has nothing to wait for), memory limits, and CuPy's
+wrap-around of out-of-range integer indices (here they raise, as in NumPy).
+The devices live in _simulated_cupy_cuda.py (``cupy.cuda``).
 """
-import os
-import threading
-
 import numpy as np
-from numpy import (  # noqa: F401 - NumPy's dtypes and constants, re-exported by CuPy
-    bool_,
-    can_cast,
-    e,
-    finfo,
-    float16,
-    float32,
-    float64,
-    iinfo,
-    inf,
-    int8,
-    int16,
-    int32,
-    int64,
-    nan,
-    newaxis,
-    pi,
-    promote_types,
-    uint8,
-)
 
-_COUNT = int(os.environ.get("TEACHTORCH_FAKE_CUDA", "0") or 0)
-NAME = "simulated GPU (NumPy)"
+from teachtorch import _simulated_cupy_cuda as cuda
+
 __version__ = "simulated"
 
 # Top-level routines of real CuPy (checked against its API reference) that
@@ -79,101 +62,6 @@ _METHODS = _VIEW_METHODS + (
     "astype", "copy", "sum", "mean", "var", "std", "prod", "max", "min", "argmax",
     "argmin", "all", "any", "cumsum", "cumprod", "clip", "dot", "nonzero", "round",
     "flatten", "repeat", "take", "argsort", "conj", "fill", "sort", "__copy__")
-
-
-# ---------------------------------------------------------------- devices ----------
-class _Current(threading.local):
-    id = 0
-
-
-_current = _Current()
-
-
-class _Runtime:
-    """cupy.cuda.runtime: the few CUDA runtime calls teachtorch makes."""
-
-    class CUDARuntimeError(RuntimeError):
-        pass
-
-    @staticmethod
-    def getDeviceCount():
-        return _COUNT
-
-    @staticmethod
-    def getDeviceProperties(device):
-        _Runtime.check(device)
-        return {"name": NAME.encode(), "totalGlobalMem": 0, "major": 0, "minor": 0}
-
-    @staticmethod
-    def check(device):
-        if not 0 <= device < _COUNT:
-            raise _Runtime.CUDARuntimeError("cudaErrorInvalidDevice: invalid device "
-                                            "ordinal")
-
-
-class Device:
-    """cupy.cuda.Device: a GPU by number; ``with Device(1):`` makes it current."""
-
-    def __init__(self, device=None):
-        self.id = _current.id if device is None else int(device)
-        self._saved = []
-
-    def use(self):
-        _Runtime.check(self.id)
-        _current.id = self.id
-
-    def synchronize(self):
-        pass  # NumPy has already finished every operation
-
-    def __enter__(self):
-        self._saved.append(_current.id)
-        self.use()
-        return self
-
-    def __exit__(self, *exc):
-        _current.id = self._saved.pop()
-
-    def __int__(self):
-        return self.id
-
-    def __eq__(self, other):
-        return isinstance(other, Device) and other.id == self.id
-
-    def __hash__(self):
-        return hash(self.id)
-
-    def __repr__(self):
-        return f"<CUDA Device {self.id}>"
-
-
-class _Stream:
-    def synchronize(self):
-        pass
-
-
-class _MemoryPointer:
-    """a.data: where an array's memory is (address and device)."""
-
-    def __init__(self, ptr, device_id):
-        self.ptr, self.device_id = ptr, device_id
-        self.device = Device(device_id)
-
-
-class cuda:
-    """cupy.cuda, the part teachtorch uses."""
-    Device = Device
-    runtime = _Runtime
-
-    class Stream:
-        null = _Stream()
-
-    @staticmethod
-    def is_available():
-        return _COUNT > 0
-
-    @staticmethod
-    def get_device_id():
-        return _current.id
 
 
 # --------------------------------------------------------- arrays in and out -------
@@ -227,7 +115,7 @@ def _run(fn, args, kwargs, view_of=None):
         out = fn(*args, **kwargs)
         if isinstance(out, np.ndarray) and np.may_share_memory(out, view_of._array):
             return ndarray._of(out, view_of._device)
-    current = _current.id
+    current = cuda._current.id
     for d in sorted(devices):
         if d != current:
             raise _device_error(d, current)
@@ -257,7 +145,7 @@ class ndarray:
 
     def __init__(self, shape, dtype=float, memptr=None, strides=None, order="C"):
         self._array = np.empty(shape, dtype, order=order)
-        self._device = _current.id
+        self._device = cuda._current.id
 
     @classmethod
     def _of(cls, array, device):
@@ -291,11 +179,11 @@ class ndarray:
     # the device and the host
     @property
     def device(self):
-        return Device(self._device)
+        return cuda.Device(self._device)
 
     @property
     def data(self):
-        return _MemoryPointer(self._array.__array_interface__["data"][0], self._device)
+        return cuda.MemoryPointer(self._array.__array_interface__["data"][0], self._device)
 
     def get(self, stream=None, order="C", out=None):
         """A NumPy copy (device to host)."""
@@ -377,8 +265,8 @@ class ndarray:
         devices = {self._device}
         key, value = _unwrap(key, devices, host_ok=True), _unwrap(value, devices)
         for d in sorted(devices):
-            if d != _current.id:
-                raise _device_error(d, _current.id)
+            if d != cuda._current.id:
+                raise _device_error(d, cuda._current.id)
         self._array[key] = value
 
 
@@ -392,7 +280,7 @@ def _rewrap(key, device):
 
 
 def _rebuild(host, device):
-    with Device(device):
+    with cuda.Device(device):
         return asarray(host)
 
 
@@ -482,7 +370,7 @@ def array(obj, dtype=None, copy=True, order="K", ndmin=0):
     host = obj._array if isinstance(obj, ndarray) else obj
     out = np.array(host, dtype=dtype, copy=copy or isinstance(obj, ndarray) or None,
                    order=order, ndmin=ndmin)
-    return ndarray._of(out, _current.id)
+    return ndarray._of(out, cuda._current.id)
 
 
 def asnumpy(a, stream=None, order="C", out=None):
@@ -510,7 +398,7 @@ r_ = _RIndexer()
 
 
 def is_available():
-    return _COUNT > 0
+    return cuda.COUNT > 0
 
 
 class lib:
@@ -521,7 +409,13 @@ class lib:
             return ndarray._of(out, x._device)
 
 
-dtype = np.dtype  # CuPy re-exports numpy.dtype too
+# NumPy's dtypes and constants, which CuPy re-exports under the same names
+bool_, int8, int16, int32, int64, uint8 = (np.bool_, np.int8, np.int16, np.int32,
+                                           np.int64, np.uint8)
+float16, float32, float64 = np.float16, np.float32, np.float64
+e, pi, inf, nan, newaxis = np.e, np.pi, np.inf, np.nan, np.newaxis
+dtype, finfo, iinfo, can_cast, promote_types = (np.dtype, np.finfo, np.iinfo,
+                                                np.can_cast, np.promote_types)
 for _name in _ROUTINES:
     if _name not in globals():
         globals()[_name] = _routine(_name)

@@ -140,7 +140,7 @@ def test_argmax_argsort_and_comparisons(device):
         assert_close(out, fn(tx))
 
 
-VIEWS = [lambda x: x[1], lambda x: x[:, 1:3], lambda x: x[..., ::2], lambda x: x.T,
+VIEWS = [lambda x: x[1], lambda x: x[:, 1:3], lambda x: x[..., ::2], lambda x: x[1].T,
          lambda x: x.view(4, 6), lambda x: x.reshape(-1), lambda x: x.transpose(0, 2),
          lambda x: x.permute(2, 0, 1), lambda x: x.unsqueeze(1).expand(2, 5, 3, 4),
          lambda x: x.narrow(2, 1, 2), lambda x: x.flatten(1), lambda x: x.squeeze(),
