@@ -15,8 +15,17 @@ import re
 
 import numpy as np
 
+from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import _FREED
 from teachtorch.viz.graph import fmt_array, graph_model, related
+
+
+def _ones_like(t):
+    """Ones with t's shape, dtype and device (NumPy or CuPy), no graph."""
+    from teachtorch.tensor import Tensor
+
+    xp = get_array_module(t._data)
+    return Tensor._make(xp.ones(tuple(t.shape), dtype=t._data.dtype))
 
 
 def _call(node, nr, grad):
@@ -32,7 +41,7 @@ def _call(node, nr, grad):
 
 
 def _arr(t):
-    return np.asarray(t._data, dtype=np.float64)
+    return np.asarray(t.detach().cpu()._data, dtype=np.float64)
 
 
 def _label(n):
@@ -54,7 +63,6 @@ def backprop_model(root, names=None, max_paths=200):
     Math: dy/dw = sum over paths p from w to y of prod over edges e in p of d(e)
     Mirrors: what torch.autograd.backward computes, one edge at a time
     """
-    from teachtorch.tensor import Tensor
 
     gm = graph_model(root, names)
     objs = gm["_objects"]
@@ -67,7 +75,7 @@ def backprop_model(root, names=None, max_paths=200):
     ops = [n["id"] for n in gm["nodes"] if n["kind"] == "op"]
     leaves = [n["id"] for n in gm["nodes"] if n["kind"] == "leaf"]
     ids = {node: nid for nid, node in objs.items()}
-    seed = Tensor._make(np.ones(tuple(root.shape), dtype=root._data.dtype))
+    seed = _ones_like(root)
 
     # one real backward pass, one op at a time, in the engine's order
     arrived = {gm["root"]: [None] * objs[gm["root"]]._n_outputs}
@@ -82,7 +90,7 @@ def backprop_model(root, names=None, max_paths=200):
             if g is None:
                 continue
             outs = _call(node, nr, g)
-            ones = Tensor._make(np.ones(tuple(g.shape), dtype=g._data.dtype))
+            ones = _ones_like(g)
             local = _call(node, nr, ones) if g.dim() == 0 else None
             for i, ((nxt, nxt_nr), vjp) in enumerate(zip(node.next_functions, outs)):
                 if nxt is None or vjp is None:

@@ -32,8 +32,8 @@ def fmt_array(a, max_items=6):
 
 
 def to_numpy(t):
-    """A NumPy array from a teachtorch or a torch tensor (no graph)."""
-    return np.asarray(t.detach())
+    """A NumPy array from a teachtorch or a torch tensor (no graph; GPU data copied)."""
+    return np.asarray(t.detach().cpu())
 
 
 def _shape(t):

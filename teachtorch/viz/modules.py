@@ -41,7 +41,7 @@ def activation_stats(module, x):
     def tap(name):
         def hook(mod, inputs, output):
             out = output[0] if isinstance(output, tuple) else output
-            a = np.asarray(out.detach(), dtype=np.float64)
+            a = np.asarray(out.detach().cpu(), dtype=np.float64)
             stats.append({"name": name, "type": type(mod).__name__,
                           "shape": tuple(a.shape), "mean": float(a.mean()),
                           "std": float(a.std()) if a.size > 1 else 0.0,

@@ -66,7 +66,7 @@ def weights_from_module(module):
     weights = {}
     for n in names:
         if n in params:
-            weights[n] = np.asarray(params[n].detach(), dtype=np.float32)
+            weights[n] = np.asarray(params[n].detach().cpu(), dtype=np.float32)
     if "bias_ih_l0" not in weights:  # bias=False
         g = weights["weight_ih_l0"].shape[0]
         weights["bias_ih_l0"] = np.zeros(g, np.float32)

@@ -12,6 +12,7 @@ Chapter 05 (backprop by hand) uses it.
 import ipywidgets as W
 import numpy as np
 
+from teachtorch import _backend
 from teachtorch.viz.backprop import backprop_model, edge_text, path_text, running_sums
 from teachtorch.viz.graph import fmt_array
 from teachtorch.viz.svg import esc
@@ -24,10 +25,11 @@ def _autograd_grads(root, model, objs):
     from teachtorch.tensor import Tensor
 
     leaves = [objs[leaf].variable for leaf in model["leaves"]]
-    seed = Tensor._make(np.ones(tuple(root.shape), dtype=root._data.dtype))
+    xp = _backend.get_array_module(root._data)  # the seed lives on root's device
+    seed = Tensor._make(xp.ones(tuple(root.shape), dtype=root._data.dtype))
     grads = autograd.grad(root, leaves, grad_outputs=seed, retain_graph=True,
                           allow_unused=True)
-    return {leaf: None if g is None else np.asarray(g._data, np.float64)
+    return {leaf: None if g is None else np.asarray(g.cpu()._data, np.float64)
             for leaf, g in zip(model["leaves"], grads)}
 
 
