@@ -201,3 +201,21 @@ def test_results_survive_later_calls(op):
         assert_close(y, yt, rtol=1e-5, atol=1e-5)
         assert_close(gx, x.grad, rtol=1e-5, atol=1e-5)
         assert_close(gw, wt.grad, rtol=1e-5, atol=1e-5)
+
+
+def test_weight_grad_right_when_another_conv_reused_the_columns():
+    """Backward reuses forward's columns only if no conv of the same size has
+    overwritten them since; here the second conv does, for the first one."""
+    rng = np.random.default_rng(8)
+    arrays = [rng.standard_normal(s).astype(np.float32)
+              for s in [(2, 3, 6, 6), (3, 3, 3, 3), (2, 3, 6, 6), (3, 3, 3, 3)]]
+    grads = {}
+    for lib, F in ((teachtorch, C), (torch, TF)):
+        x1, w1, x2, w2 = (lib.tensor(a, requires_grad=True) for a in arrays)
+        y1 = F.conv2d(x1, w1, padding=1)
+        y2 = F.conv2d(x2, w2, padding=1)
+        (y1 * y1).sum().backward()           # y1's columns were overwritten by y2's
+        (y2 * 2).sum().backward()            # y2's are still in the buffer
+        grads[lib.__name__] = [t.grad for t in (x1, w1, x2, w2)]
+    for ours, theirs in zip(grads["teachtorch"], grads["torch"]):
+        assert_close(ours, theirs, rtol=1e-4, atol=1e-4)

@@ -14,15 +14,16 @@ OW*N numbers (with N first, a 5x5 kernel on an 8x8 map works in rows of 8). The
 price is one transposed copy in and one out, done in cache-sized tiles.
 
 The columns are kh*kw times the size of the input, so they are not kept for backward
-(PyTorch does not keep them either): backward rebuilds them from the saved input.
-They live in reused scratch buffers (``ops/_scratch.py``): fresh multi-megabyte
-arrays cost a page fault per 4 KiB. ``conv2d_naive`` is the same arithmetic as six
+(PyTorch does not keep them either). They live in a reused scratch buffer
+(``ops/_scratch.py``: fresh multi-megabyte arrays cost a page fault per 4 KiB);
+backward uses them if no other convolution of that size has overwritten the buffer
+since, and otherwise rebuilds them from the saved input. ``conv2d_naive`` is the same arithmetic as six
 nested loops. Chapter 10 (CNN basics) opens this file.
 """
 from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
-from teachtorch.ops._scratch import scratch
+from teachtorch.ops._scratch import scratch, still_holds
 from teachtorch.ops.conv_naive import conv2d_naive  # noqa: F401  (the loop twin)
 
 
@@ -55,26 +56,31 @@ def _batch_last(x, pads, name="input"):
     return out
 
 
-def _batch_first(m, shape):
+def _batch_first(m, shape, row_bias=None):
     """(R, N) batch-last matrix -> a new contiguous (N, R) array, reshaped to shape.
 
     A transposed copy reads one side with a large stride; done in tiles of 64 rows,
     both sides of a tile stay in the CPU cache (3-4x faster than one big copy).
+    ``row_bias`` (R,), if given, is added on the way (the conv bias, one per row).
     """
     xp = get_array_module(m)
     r, n = m.shape
     out = xp.empty((n, r), m.dtype)
     tile = 64 if xp.__name__ == "numpy" else r    # a GPU does the whole copy at once
     for start in range(0, r, tile):
-        out[:, start:start + tile] = m[start:start + tile].T
+        rows = slice(start, start + tile)
+        if row_bias is None:
+            out[:, rows] = m[rows].T
+        else:
+            xp.add(m[rows].T, row_bias[rows], out=out[:, rows])
     return out.reshape(shape)
 
 
-def im2col(x, kernel, out, stride, dilation):
+def im2col(x, kernel, out, stride, dilation, with_ticket=False):
     """Columns (C*kh*kw, OH*OW*N) of a padded batch-last (C, H, W, N) array: one copy.
 
     Math: cols[(c, i, j), (y, x, n)] = x[c, y*s_h + i*d_h, x*s_w + j*d_w, n]
-    The result is a scratch buffer: use it before the next call of im2col.
+    The result is a scratch buffer (with its ticket if asked: see _scratch.py).
     """
     xp = get_array_module(x)
     c, _, _, n = x.shape
@@ -83,9 +89,9 @@ def im2col(x, kernel, out, stride, dilation):
     windows = xp.lib.stride_tricks.as_strided(
         x, (c, kh, kw, oh, ow, n),
         (sc, sh * dilation[0], sw * dilation[1], sh * stride[0], sw * stride[1], sn))
-    cols = scratch(xp, "cols", (c * kh * kw, oh * ow * n), x.dtype)
+    cols, ticket = scratch(xp, "cols", (c * kh * kw, oh * ow * n), x.dtype, True)
     cols.reshape(c, kh, kw, oh, ow, n)[...] = windows
-    return cols
+    return (cols, ticket) if with_ticket else cols
 
 
 def col2im(cols, padded, kernel, out, stride, dilation):
@@ -158,14 +164,13 @@ class Convolution(Function):
         o, cg, kh, kw = w2.shape
         oh = out_size(h, kh, stride[0], *pads[0], dilation[0])
         ow = out_size(w, kw, stride[1], *pads[1], dilation[1])
-        cols = im2col(_batch_last(x2, pads), (kh, kw), (oh, ow), stride, dilation)
+        cols, ctx.cols_ticket = im2col(_batch_last(x2, pads), (kh, kw), (oh, ow),
+                                       stride, dilation, with_ticket=True)
         wg = w2.reshape(groups, o // groups, cg * kh * kw)
         y = scratch(xp, "y", (groups, o // groups, oh * ow * n), x.dtype)
         xp.matmul(wg, cols.reshape(groups, cg * kh * kw, -1), out=y)
-        if bias is not None:
-            y = y.reshape(o, -1)
-            y += bias[:, None]
-        y = _batch_first(y.reshape(-1, n), (n, o, oh, ow))
+        row_bias = None if bias is None else xp.repeat(bias, oh * ow)  # rows (o, y, x)
+        y = _batch_first(y.reshape(-1, n), (n, o, oh, ow), row_bias)
         ctx.save_for_backward(x, weight)
         ctx.geometry = (c, (kh, kw), (oh, ow), stride, pads, dilation, groups)
         return _as_input_shape(y, x.shape, weight.ndim - 2)
@@ -191,7 +196,9 @@ class Convolution(Function):
             dx = col2im(dcols, padded, kernel, out, stride, dilation)
             gx = _wrap(_crop_batch_first(dx, pads).reshape(x.shape))
         if ctx.needs_input_grad[1]:
-            cols = im2col(_batch_last(x2, pads), kernel, out, stride, dilation)
+            cols = still_holds(ctx.cols_ticket)    # forward's columns, if not reused
+            if cols is None:
+                cols = im2col(_batch_last(x2, pads), kernel, out, stride, dilation)
             cols = cols.reshape(groups, ckg, -1).transpose(0, 2, 1)
             gw = _wrap(xp.matmul(gm, cols).reshape(weight.shape))
         if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
