@@ -19,6 +19,22 @@ import sys
 import threading
 
 
+def _refcount_when_free():
+    """What ``sys.getrefcount(arrays[k])`` reports for an object only a list holds.
+
+    2 on CPython 3.10-3.13 (the list, and the call's own argument). It is measured
+    rather than assumed, since newer interpreters may count differently; None when
+    a held object does not read higher, and then nothing is ever reused.
+    """
+    arrays = [object()]
+    free = sys.getrefcount(arrays[0])
+    holder = arrays[0]  # noqa: F841 - held on purpose
+    return free if sys.getrefcount(arrays[0]) > free else None
+
+
+_FREE = _refcount_when_free()
+
+
 class Workspace:
     """A cache of NumPy arrays keyed by (shape, dtype).
 
@@ -47,7 +63,7 @@ class Workspace:
             arrays = self._arrays.pop(key, [])
             self._arrays[key] = arrays           # now the most recently used key
             for k in range(len(arrays)):
-                if sys.getrefcount(arrays[k]) == 2:  # the list and this call only
+                if sys.getrefcount(arrays[k]) == _FREE:  # only this list holds it
                     return arrays[k]
             new = xp.empty(shape, dtype)
             if self._count >= self.limit:
