@@ -130,7 +130,7 @@ class RNNBase(Module):
             batch_sizes = np.asarray(input.batch_sizes._data, dtype=np.int64)
             max_batch = int(batch_sizes[0])
             sorted_idx = (None if input.sorted_indices is None
-                          else np.asarray(input.sorted_indices._data))
+                          else input.sorted_indices._data)
         else:
             data = input
             if input.dim() not in (2, 3):
