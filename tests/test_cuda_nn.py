@@ -143,3 +143,41 @@ def test_functional_on_device(device):
         ours = fn(tnn.functional, teachtorch.tensor(x, device=device))
         assert ours.device.type == device
         assert_close(ours, fn(torch.nn.functional, torch.tensor(x)), atol=1e-6)
+
+
+@pytest.mark.parametrize("make, shape", [
+    (lambda nn: nn.Conv2d(4, 6, 3, padding=2, dilation=2, groups=2), (2, 4, 6, 6)),
+    (lambda nn: nn.Conv2d(3, 2, (3, 1), stride=(2, 1), bias=False), (1, 3, 7, 5)),
+    (lambda nn: nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True), (1, 2, 7, 7)),
+    (lambda nn: nn.AvgPool2d(2, ceil_mode=True, count_include_pad=False), (1, 2, 5, 5)),
+])
+def test_conv_pool_variants(make, shape, device):
+    _check_layer(make, shape, device)
+
+
+def test_packed_lstm_forward_backward(device):
+    """A padded batch of different lengths through a packed bidirectional LSTM."""
+    x = RNG.standard_normal((3, 5, 2)).astype(np.float32)
+    lengths = [5, 2, 4]
+    ours, theirs = tnn.LSTM(2, 3, bidirectional=True, batch_first=True), torch.nn.LSTM(
+        2, 3, bidirectional=True, batch_first=True)
+    _same_weights(ours, theirs)
+    ours.to(device)
+    xo = teachtorch.tensor(x, device=device, requires_grad=True)
+    tx = torch.tensor(x, requires_grad=True)
+    results = []
+    for lib, module, inp in ((teachtorch, ours, xo), (torch, theirs, tx)):
+        rnn = lib.nn.utils.rnn
+        packed = rnn.pack_padded_sequence(inp, lengths, batch_first=True,
+                                          enforce_sorted=False)
+        out, (h, _) = module(packed)
+        padded, _ = rnn.pad_packed_sequence(out, batch_first=True)
+        (padded.sum() + (h * h).sum()).backward()
+        results.append((padded, h))
+    (out, h), (tout, th) = results
+    assert out.device.type == device and h.device.type == device
+    assert_close(out, tout, atol=1e-5)
+    assert_close(h, th, atol=1e-5)
+    assert_close(xo.grad, tx.grad, atol=1e-5)
+    for p, q in zip(ours.parameters(), theirs.parameters()):
+        assert_close(p.grad, q.grad, atol=1e-5)
