@@ -33,25 +33,29 @@ __version__ = "simulated"
 # Top-level routines of real CuPy (checked against its API reference) that
 # teachtorch may call. Each runs NumPy's function of the same name on the device.
 _ROUTINES = frozenset("""
-    abs absolute add all allclose amax amin any arange arccos arccosh arcsin arcsinh
-    arctan arctan2 arctanh argmax argmin argsort around array_equal array_split
-    ascontiguousarray atleast_1d atleast_2d bincount bitwise_and bitwise_not
-    bitwise_or bitwise_xor broadcast_arrays broadcast_to cbrt ceil clip column_stack
-    concatenate copy copysign copyto cos cosh count_nonzero cumprod cumsum deg2rad
-    diag diagonal diff divide divmod dot einsum empty empty_like equal exp exp2 expand_dims
-    expm1 eye flatnonzero flip fliplr flipud float_power floor floor_divide fmax
-    fmin fmod full full_like greater greater_equal hstack hypot identity inner
-    invert isclose isfinite isin isinf isnan isneginf isposinf kron ldexp less
-    less_equal linspace log log10 log1p log2 logaddexp logaddexp2 logical_and
-    logical_not logical_or logical_xor logspace matmul max maximum mean meshgrid min
-    minimum mod moveaxis multiply nan_to_num nanmax nanmean nanmin nansum negative
-    nextafter nonzero not_equal ones ones_like outer pad positive power prod ptp
+    abs absolute add all allclose amax amin any append arange arccos arccosh arcsin
+    arcsinh arctan arctan2 arctanh argmax argmin argsort argwhere around array_equal
+    array_split ascontiguousarray atleast_1d atleast_2d bincount bitwise_and
+    bitwise_not bitwise_or bitwise_xor broadcast_arrays broadcast_to cbrt ceil
+    choose clip column_stack concatenate copy copysign copyto cos cosh count_nonzero
+    cumprod cumsum deg2rad diag diagonal diff divide divmod dot einsum empty
+    empty_like equal exp exp2 expand_dims expm1 eye fix flatnonzero flip fliplr
+    flipud float_power floor floor_divide fmax fmin fmod full full_like greater
+    greater_equal histogram hstack hypot identity inner invert isclose isfinite isin
+    isinf isnan isneginf isposinf kron ldexp less less_equal linspace log log10
+    log1p log2 logaddexp logaddexp2 logical_and logical_not logical_or logical_xor
+    logspace matmul max maximum may_share_memory mean meshgrid min minimum mod
+    moveaxis multiply nan_to_num nanmax nanmean nanmin nansum negative nextafter
+    nonzero not_equal ones ones_like outer pad partition positive power prod ptp
     put_along_axis ravel reciprocal remainder repeat reshape result_type rint roll
-    rot90 round searchsorted sign signbit sin sinh sort split sqrt square squeeze
-    stack std subtract sum swapaxes take take_along_axis tan tanh tensordot tile
-    trace transpose tril tril_indices triu triu_indices true_divide trunc unique
-    unravel_index var vstack where zeros zeros_like
+    rot90 round searchsorted shares_memory sign signbit sin sinh sort split sqrt
+    square squeeze stack std subtract sum swapaxes take take_along_axis tan tanh
+    tensordot tile trace transpose tril tril_indices triu triu_indices true_divide
+    trunc unique unravel_index var vstack where zeros zeros_like
 """.split())  # noqa: SIM905 - a word list reads best
+# cupy.linalg: the part of numpy.linalg that CuPy has too
+_LINALG = ("cholesky", "det", "eigh", "inv", "lstsq", "matrix_power", "norm", "pinv",
+           "qr", "slogdet", "solve", "svd")
 # Ufunc methods exist in CuPy only for selected ufuncs (see cupy.ufunc's reference).
 _UFUNC_METHODS = {"add": {"at", "reduce", "accumulate", "reduceat", "outer"},
                   "subtract": {"at"}, "maximum": {"at", "reduce"},
@@ -172,6 +176,8 @@ class ndarray:
         return _run(fn, inputs, kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
+        if func.__module__ == "numpy.linalg" and func.__name__ in _LINALG:
+            return getattr(linalg, func.__name__)(*args, **kwargs)
         if func.__name__ not in _ROUTINES:
             return NotImplemented
         return globals()[func.__name__](*args, **kwargs)
@@ -346,8 +352,8 @@ class ufunc:
                              f"(not supported for cupy.{self.__name__})")
 
 
-def _routine(name):
-    np_fn = getattr(np, name)
+def _routine(name, namespace=np):
+    np_fn = getattr(namespace, name)
     if isinstance(np_fn, np.ufunc):
         return ufunc(np_fn)
 
@@ -399,6 +405,14 @@ r_ = _RIndexer()
 
 def is_available():
     return cuda.COUNT > 0
+
+
+class linalg:
+    """cupy.linalg: NumPy's linear algebra on the device."""
+
+
+for _name in _LINALG:
+    setattr(linalg, _name, staticmethod(_routine(_name, np.linalg)))
 
 
 class lib:
