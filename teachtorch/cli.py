@@ -62,7 +62,10 @@ def cmd_doctor(args):
     good &= _line(True, "NumPy", f"{np.__version__} (BLAS: {blas})")
     from teachtorch import _backend
 
-    if _backend._cupy is None:
+    if _backend.SIMULATED:
+        _line(True, "CuPy", "SIMULATED by NumPy (TEACHTORCH_FAKE_CUDA="
+              f"{_backend.device_count()}): no real GPU is used")
+    elif _backend._cupy is None:
         _line(True, "CuPy", "not installed: CPU only (pip install '.[gpu]' on a GPU "
               "machine)")
     else:
