@@ -292,6 +292,8 @@ def _rebuild(host, device):
 
 def _method(name):
     def method(self, *args, **kwargs):
+        if name == "copy":  # CuPy copies onto the current device from any device
+            return ndarray._of(self._array.copy(*args, **kwargs), cuda._current.id)
         view_of = self if name in _VIEW_METHODS else None
         return _run(getattr(np.ndarray, name), (self,) + args, kwargs, view_of=view_of)
 

@@ -79,6 +79,7 @@ def test_other_device_arrays_raise(cp, two_gpus):
     with pytest.raises(ValueError, match="Peer access is unavailable"):
         b * 2  # current device 0, array on 1
     assert b[0:1].device.id == 1  # views stay with their memory
+    assert b.copy().device.id == 0  # copy() lands on the current device, from any device
 
 
 def test_flags_have_no_writeable(cp):
