@@ -9,9 +9,8 @@ Chapter 04 (autograd) and chapter 05 (backprop by hand) open this file.
 """
 import heapq
 
-import numpy as np
-
 from teachtorch import _errors, dtypes
+from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import _FREED, AccumulateGrad, _make
 
@@ -92,7 +91,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     for node, _ in roots:
         if deps.get(node, 0) == 0 and node in buffers:
             heapq.heappush(ready, (-node._seq, id(node), node))
-    queued = set(n for _, _, n in ready)
+    queued = {n for _, _, n in ready}
 
     heappush, heappop = heapq.heappush, heapq.heappop
     with grad_mode.set_grad_enabled(create_graph):
@@ -190,10 +189,11 @@ def _call_node(node, grads):
     """Run one node's backward and check/fix what it returns."""
     if node._materialize and any(g is None for g in grads):
         grads = list(grads)
+        xp = get_array_module(next((g._data for g in grads if g is not None), None))
         for i, g in enumerate(grads):
             if g is None:
                 shape, dtype = node._out_meta[i]
-                grads[i] = _make(np.zeros(shape, dtype))
+                grads[i] = _make(xp.zeros(shape, dtype))   # on the grads' device
     forward_cls = node._forward_cls
     out = forward_cls.backward(node, *grads)
     if type(out) is not tuple:

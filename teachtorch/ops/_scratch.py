@@ -39,7 +39,7 @@ def scratch(xp, name, shape, dtype, with_ticket=False):
     ``with_ticket=True`` returns (array, ticket) for ``still_holds``.
     """
     cache = _cache()
-    key = (name, tuple(shape), str(dtype), xp.__name__, _device_id(xp))
+    key = (name, tuple(shape), dtype, xp.__name__, _device_id(xp))
     entry = cache.pop(key, None)
     buf = xp.empty(shape, dtype) if entry is None else entry[0]
     ticket = (key, next(_tickets))

@@ -5,6 +5,7 @@ Chapter 07 (logistic regression) and chapter 09 (the MNIST MLP) open this file.
 """
 import numpy as np
 
+from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import write_out
 from teachtorch.ops.pointwise import _float
@@ -20,13 +21,14 @@ def _sigmoid_array(x):
     Where exp(-x) would overflow, -x is set to inf first: exp(inf) is inf and 1/inf is
     0 (PyTorch's answer too), without NumPy's overflow warning.
     """
-    t = np.negative(x)
+    xp = get_array_module(x)
+    t = xp.negative(x)
     if isinstance(t, np.generic):  # a 0-d input gives a NumPy scalar
         t = np.asarray(t).copy()
-    np.copyto(t, np.inf, where=t > _LOG_MAX[t.dtype])
-    np.exp(t, out=t)
+    xp.copyto(t, np.inf, where=t > _LOG_MAX[t.dtype])
+    xp.exp(t, out=t)
     t += 1
-    return np.reciprocal(t, out=t)
+    return xp.reciprocal(t, out=t)
 
 
 class Sigmoid(Function):
@@ -83,7 +85,7 @@ class Tanh(Function):
 
     @staticmethod
     def forward(ctx, x):
-        y = array_of(np.tanh(_float(x)))
+        y = array_of(get_array_module(x).tanh(_float(x)))
         ctx.save_for_backward(y)
         return y
 
@@ -129,7 +131,7 @@ class Relu(Function):
         if x.dtype == np.bool_:
             raise RuntimeError("Boolean inputs not supported for relu\nhint: relu "
                                "needs numbers; convert with x.float().")
-        y = array_of(np.maximum(x, x.dtype.type(0)))
+        y = array_of(get_array_module(x).maximum(x, x.dtype.type(0)))
         ctx.save_for_backward(y)
         return y
 
@@ -150,15 +152,19 @@ class ReluGrad(Function):
 
     @staticmethod
     def forward(ctx, g, y):
-        mask = y > 0
-        ctx.mask = mask
-        return g * mask
+        xp = get_array_module(g)
+        ctx.save_for_backward(y)
+        z = xp.empty(g.shape, g.dtype)
+        xp.greater(y, 0, out=z)           # the mask as 1.0 / 0.0, straight into z
+        z *= g                            # one new array, no separate bool mask
+        return z
 
     @staticmethod
     def backward(ctx, grad_output):
         from teachtorch.ops._util import make
 
-        return grad_output * make(ctx.mask), grad_output * 0
+        (y,) = ctx.saved_tensors
+        return grad_output * make(y._data > 0), grad_output * 0
 
 
 class Hardtanh(Function):
@@ -174,7 +180,8 @@ class Hardtanh(Function):
     def forward(ctx, x, min_val, max_val):
         ctx.save_for_backward(x)
         ctx.lo, ctx.hi = min_val, max_val
-        return np.clip(x, min_val, max_val).astype(x.dtype, copy=False)
+        xp = get_array_module(x)
+        return xp.clip(x, min_val, max_val).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad_output):

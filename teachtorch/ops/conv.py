@@ -304,10 +304,13 @@ _SCALAR = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": 
 
 def _check_dtypes(input, weight, bias):
     """PyTorch's dtype errors: conv never mixes float32 and float64 silently."""
+    dtype = input._data.dtype
+    if weight._data.dtype == dtype and (bias is None or bias._data.dtype == dtype):
+        return                                   # the usual case, checked cheaply
     hint = ("\nhint: the input and the layer's weights must share one dtype; convert "
             "the input (x.float(): NumPy data is often float64) or the model "
             "(model.double()).")
-    a = input._data.dtype.name
+    a = dtype.name
     if bias is not None and a != bias._data.dtype.name:
         raise RuntimeError(f"Input type ({_C_TYPE.get(a, a)}) and bias type "
                            f"({_C_TYPE.get(bias._data.dtype.name)}) should be the same"
