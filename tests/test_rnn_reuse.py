@@ -50,6 +50,10 @@ def test_workspace_hands_out_only_arrays_nobody_holds():
     for k in range(10):                      # many shapes: never more than the limit
         ws.empty((k + 5,), f32, np)
     assert sum(len(v) for v in ws._arrays.values()) <= 4
+    small = Workspace(limit=100, max_bytes=1000)
+    held = [small.empty((100,), f32, np) for _ in range(5)]   # 400 bytes each
+    assert len({id(a) for a in held}) == 5
+    assert sum(a.nbytes for v in small._arrays.values() for a in v) <= 1000
 
 
 @pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])

@@ -11,8 +11,9 @@ with the same shapes every step, so the kernels ask this workspace instead of
 "Nobody uses it" is read off Python's reference count: an array that only this
 workspace's list refers to (no graph saved it, no tensor wraps it, no view of it is
 alive) can be handed out again. Everything else stays untouched, so reuse never
-changes a result. At most ``limit`` arrays are kept; the shape used longest ago is
-forgotten first.
+changes a result. At most ``limit`` arrays and ``max_bytes`` bytes are kept; the
+shape used longest ago is forgotten first. (On a GPU, CuPy's memory pool already
+reuses memory, so there ``empty`` is plain ``cupy.empty``.)
 Chapter 12 (RNN basics) opens the recurrent kernels that use it.
 """
 import sys
@@ -48,10 +49,10 @@ class Workspace:
     (2, 3)
     """
 
-    def __init__(self, limit=32):
-        self.limit = limit
+    def __init__(self, limit=64, max_bytes=512 * 2**20):
+        self.limit, self.max_bytes = limit, max_bytes
         self._arrays = {}    # key -> list of arrays, least recently used key first
-        self._count = 0
+        self._count = self._bytes = 0
         self._lock = threading.Lock()
 
     def empty(self, shape, dtype, xp):
@@ -66,20 +67,24 @@ class Workspace:
                 if sys.getrefcount(arrays[k]) == _FREE:  # only this list holds it
                     return arrays[k]
             new = xp.empty(shape, dtype)
-            if self._count >= self.limit:
+            while (self._count >= self.limit
+                   or self._bytes + new.nbytes > self.max_bytes):
                 oldest = next(iter(self._arrays))
-                if oldest == key:                # one shape fills the cache: keep it
+                if oldest == key:                # only this shape is left: don't keep
                     return new
-                self._count -= len(self._arrays.pop(oldest))
+                dropped = self._arrays.pop(oldest)
+                self._count -= len(dropped)
+                self._bytes -= sum(a.nbytes for a in dropped)
             arrays.append(new)
             self._count += 1
+            self._bytes += new.nbytes
             return new
 
     def clear(self):
         """Forget every kept array (their memory goes back once nothing holds it)."""
         with self._lock:
             self._arrays.clear()
-            self._count = 0
+            self._count = self._bytes = 0
 
 
 WORKSPACE = Workspace()
