@@ -177,8 +177,12 @@ class IndexGradScatter(Function):
         xp = get_array_module(g)
         out = xp.zeros(shape, dtype=g.dtype)
         parts = index if isinstance(index, tuple) else (index,)
-        repeats = any(isinstance(i, xp.ndarray) and i.dtype != np.bool_ for i in parts)
+        repeats = any(hasattr(i, "dtype") and i.ndim and i.dtype != np.bool_
+                      for i in parts)
         if accumulate and repeats:  # an integer index may name an element twice
+            if xp is not np:  # host index arrays (from views' bookkeeping) to the GPU
+                index = tuple(xp.asarray(i) if isinstance(i, np.ndarray) else i
+                              for i in parts)
             xp.add.at(out, index, g)
         else:  # masks, slices and ints never repeat: a plain write is enough
             out[index] = g
