@@ -3,6 +3,9 @@
 Each test takes the ``device`` fixture: it runs on the CPU, and again on 'cuda' when a
 GPU is present or simulated (``TEACHTORCH_FAKE_CUDA=2 pytest -m cuda tests/``).
 """
+import os
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -243,3 +246,13 @@ def test_current_device_set_device_and_device_context(two_gpus):
         assert teachtorch.randn(2, device="cuda").device.index == 1
     finally:
         teachtorch.cuda.set_device(0)
+
+
+def test_simulation_only_with_its_variable():
+    """Without TEACHTORCH_FAKE_CUDA the simulated CuPy is never imported."""
+    if os.environ.get("TEACHTORCH_FAKE_CUDA"):
+        pytest.skip("the simulation is on in this run")
+    assert not _backend.SIMULATED
+    assert "teachtorch._simulated_cupy" not in sys.modules
+    if _backend._cupy is None:
+        assert not teachtorch.cuda.is_available() and teachtorch.cuda.device_count() == 0
