@@ -163,6 +163,17 @@ def test_views_share_memory_and_pass_grads(fn, device):
     assert_close(x.grad, tx.grad)
 
 
+@pytest.mark.parametrize("fn", [lambda x: x.chunk(2, 2)[1], lambda x: x[0].unbind(0)[2],
+                                lambda x: x.split([1, 3], 2)[0]])
+def test_unused_outputs_get_zero_grads_on_device(fn, device):
+    """Backward through one output of a multi-output op (chunk/unbind/split)."""
+    x, tx = _pair((2, 3, 4), device, requires_grad=True)
+    (fn(x) * 2).sum().backward()
+    (fn(tx) * 2).sum().backward()
+    assert x.grad.device.type == device
+    assert_close(x.grad, tx.grad)
+
+
 INDEXING = [lambda x, i: x[i], lambda x, i: x[:, i], lambda x, i: x[x > 0],
             lambda x, i: x.gather(1, i.view(-1, 1).expand(-1, 2)),
             lambda x, i: x.index_select(0, i), lambda x, i: x[i, 1:]]
