@@ -22,7 +22,7 @@ _tickets = itertools.count(1)
 
 
 def _device_id(xp):
-    return None if xp.__name__ == "numpy" else int(xp.cuda.Device())
+    return None if xp.__name__ == "numpy" else xp.cuda.Device().id
 
 
 def _cache():
