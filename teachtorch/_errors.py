@@ -318,3 +318,10 @@ def mm_not_matrix(name, a_dim, b_dim):
 def matmul_0d(a_dim, b_dim):
     return hint(f"both arguments to matmul need to be at least 1D, but they are {a_dim}D "
                 f"and {b_dim}D", "use * to multiply by a scalar.")
+
+
+def invalid_device_ordinal(index, count):
+    return hint(
+        "CUDA error: invalid device ordinal",
+        f"there is no GPU cuda:{index}: torch.cuda.device_count() is {count}; the "
+        "GPUs here are " + ", ".join(f"cuda:{i}" for i in range(count)) + ".")

@@ -256,7 +256,8 @@ class ndarray:
         return (_rebuild, (self.get(), self._device))
 
     def __deepcopy__(self, memo):
-        return self.copy()
+        with cuda.Device(self._device):  # CuPy: a deep copy stays on the array's GPU
+            return self.copy()
 
     # indexing: basic indexing gives a view on the same device
     def __getitem__(self, key):  # NumPy arrays as indices are copied over, as in CuPy

@@ -267,3 +267,14 @@ def test_simulation_only_with_its_variable():
     assert "teachtorch._simulated_cupy" not in sys.modules
     if _backend._cupy is None:
         assert not teachtorch.cuda.is_available() and teachtorch.cuda.device_count() == 0
+
+
+def test_invalid_device_ordinal(device):
+    if device == "cpu":
+        return
+    n = teachtorch.cuda.device_count()
+    for make in (lambda: teachtorch.ones(2).to(f"cuda:{n}"),
+                 lambda: teachtorch.zeros(2, device=f"cuda:{n + 3}"),
+                 lambda: teachtorch.ones(2).cuda(n)):
+        with pytest.raises(RuntimeError, match="CUDA error: invalid device ordinal"):
+            make()

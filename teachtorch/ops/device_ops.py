@@ -55,6 +55,9 @@ def to(x, *args, **kwargs):
             raise AssertionError(_errors.cuda_unavailable())
         if dev.type == "cuda" and dev.index is None:  # plain 'cuda': the current GPU
             dev = Device("cuda", _backend.current_device())
+        if dev.type == "cuda" and not 0 <= dev.index < _backend.device_count():
+            raise RuntimeError(_errors.invalid_device_ordinal(dev.index,
+                                                              _backend.device_count()))
         if dev != x.device:
             out = ToDevice.apply(out, dev)
     if dt is not None:
