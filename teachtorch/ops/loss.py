@@ -177,7 +177,7 @@ class BinaryCrossEntropy(Function):
         eps = 1e-12
         if not grad_mode.is_grad_enabled() and not ctx.needs_input_grad[1]:
             pd = p._data  # plain backward: one NumPy expression
-            g = (y._data - pd) / -np.maximum(pd * (1 - pd), eps)
+            g = (y._data - pd) / -get_array_module(pd).maximum(pd * (1 - pd), eps)
             g = _scale_array(grad_output, ctx.reduction, ctx.n) * g
             if ctx.weight is not None:
                 g = g * ctx.weight
@@ -225,7 +225,8 @@ class BinaryCrossEntropyWithLogits(Function):
         weight, pos_weight = ctx.consts
         if not grad_mode.is_grad_enabled() and not ctx.needs_input_grad[1]:
             xd, yd = x._data, y._data  # plain backward: one NumPy expression
-            s_neg = 1 / (1 + np.exp(np.minimum(xd, 80)))
+            xp = get_array_module(xd)
+            s_neg = 1 / (1 + xp.exp(xp.minimum(xd, 80)))
             coef = 1 if pos_weight is None else 1 + (pos_weight - 1) * yd
             g = _scale_array(grad_output, ctx.reduction, ctx.n) * ((1 - yd) - coef * s_neg)
             if weight is not None:

@@ -9,6 +9,7 @@ Chapter 09 (softmax and the MNIST classifier) opens this file.
 import numpy as np
 
 from teachtorch import _errors, dtypes
+from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import normalize_dims, wrap_dim
 from teachtorch.ops.reduce import array_of, expand_back
@@ -16,9 +17,10 @@ from teachtorch.ops.reduce import array_of, expand_back
 
 def _shifted_exp(x, dim):
     """exp(x - max) along dim, and the max (with the dim kept)."""
-    m = np.max(x, axis=dim, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0)
-    return np.exp(x - m), m
+    xp = get_array_module(x)
+    m = xp.max(x, axis=dim, keepdims=True)
+    m = xp.where(xp.isfinite(m), m, 0)
+    return xp.exp(x - m), m
 
 
 class Softmax(Function):
@@ -34,7 +36,7 @@ class Softmax(Function):
     def forward(ctx, x, dim):
         ctx.dim = dim
         e, _ = _shifted_exp(x, dim)
-        y = e / np.sum(e, axis=dim, keepdims=True)
+        y = e / e.sum(axis=dim, keepdims=True)
         ctx.save_for_backward(y)
         return y
 
@@ -58,7 +60,7 @@ class LogSoftmax(Function):
     def forward(ctx, x, dim):
         ctx.dim = dim
         e, m = _shifted_exp(x, dim)
-        y = x - m - np.log(np.sum(e, axis=dim, keepdims=True))
+        y = x - m - get_array_module(x).log(e.sum(axis=dim, keepdims=True))
         ctx.save_for_backward(y)
         return y
 
@@ -80,11 +82,12 @@ class Logsumexp(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
-        m = np.max(x, axis=dims, keepdims=True) if x.size else np.zeros_like(
-            x, shape=[1] * x.ndim)
-        m = np.where(np.isfinite(m), m, 0)
+        xp = get_array_module(x)
+        m = xp.max(x, axis=dims, keepdims=True) if x.size else xp.zeros(
+            [1] * x.ndim, x.dtype)
+        m = xp.where(xp.isfinite(m), m, 0)
         with np.errstate(divide="ignore"):
-            y = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
+            y = xp.log(xp.exp(x - m).sum(axis=dims, keepdims=True)) + m
         if not keepdim:
             y = y.squeeze(axis=dims)
         y = array_of(y)
