@@ -182,3 +182,10 @@ def test_max_unpool2d_invalid_index_error():
     assert first.split(":")[0] == str(theirs.value).split(":")[0]
     assert first.endswith("(output volumes are of size 8x6)")
     assert "output_size" in rest
+
+
+@pytest.mark.parametrize("shape,k", [((2, 3, 8, 6), 2), ((1, 2, 9, 6), 3)])
+def test_max_pool_gradient_when_windows_tile_the_input(shape, k):
+    """Windows that cover every pixel exactly once take the no-zeroing path."""
+    for ties in (False, True):
+        _check(P.max_pool2d, TF.max_pool2d, shape, ties=ties, kernel_size=k)
