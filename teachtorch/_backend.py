@@ -72,7 +72,10 @@ def device_name(index=0):
 
 
 def common_device(arrays):
-    """The GPU index all the GPU arrays among ``arrays`` share (None: CPU only).
+    """The GPU index the arrays of an op's tensor arguments share (None: CPU only).
+
+    Pass only the tensors' arrays: other array arguments (index bookkeeping made on
+    the host) are not tensors and may stay on the CPU.
 
     Raises PyTorch's RuntimeError when arrays from two devices meet in one op; a 0-d
     CPU array may join GPU arrays, as PyTorch lets a CPU scalar tensor join.
@@ -98,7 +101,7 @@ class device_guard:
 
     CuPy runs every kernel on the *current* GPU, whatever GPU its inputs live on;
     PyTorch runs an op on its inputs' device. Function.apply should wrap forward in
-    ``with device_guard(common_device(arrays)):``.
+    ``with device_guard(common_device([t._data for t in tensor_args])):``.
     """
 
     def __init__(self, index):
