@@ -17,8 +17,9 @@ The columns are kh*kw times the size of the input, so they are not kept for back
 (PyTorch does not keep them either). They live in a reused scratch buffer
 (``ops/_scratch.py``: fresh multi-megabyte arrays cost a page fault per 4 KiB);
 backward uses them if no other convolution of that size has overwritten the buffer
-since, and otherwise rebuilds them from the saved input. ``conv2d_naive`` is the same arithmetic as six
-nested loops. Chapter 10 (CNN basics) opens this file.
+since, and otherwise rebuilds them from the saved input.
+``conv2d_naive`` is the same arithmetic as six nested loops.
+Chapter 10 (CNN basics) opens this file.
 """
 from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
@@ -263,7 +264,8 @@ class ConvTranspose(Function):
             gx = xp.matmul(wg, gcols).reshape(-1, n)
             gx = _wrap(_batch_first(gx, (n,) + tuple(x.shape[1:])))
         if ctx.needs_input_grad[1]:
-            xm = _batch_last(x._data, ((0, 0), (0, 0))).reshape(groups, cin // groups, -1)
+            xm = _batch_last(x._data, ((0, 0), (0, 0)))
+            xm = xm.reshape(groups, cin // groups, -1)
             gw = xp.matmul(xm, gcols.transpose(0, 2, 1))
             gw = _wrap(gw.reshape(weight.shape))
         if ctx.needs_input_grad[2]:

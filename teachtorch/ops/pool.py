@@ -138,7 +138,8 @@ class MaxPool2d(Function):
         xp = get_array_module(g)
         n, c, h, w = ctx.in_shape
         hp, wp = _padded_size((h, w), kernel, stride, pad, dilation, out)
-        disjoint = all(s >= d * (k - 1) + 1 for k, s, d in zip(kernel, stride, dilation))
+        disjoint = all(s >= d * (k - 1) + 1
+                       for k, s, d in zip(kernel, stride, dilation))
         # windows tiling the input exactly write every pixel once: no zeros needed
         tiled = (disjoint and tuple(stride) == tuple(kernel)
                  and (out[0] * stride[0], out[1] * stride[1]) == (hp, wp) == (h, w))

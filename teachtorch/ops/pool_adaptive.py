@@ -60,7 +60,7 @@ def _window_index(size, out):
 
 
 def _scatter_to_input(grad, indices, in_shape):
-    """dx[n, c, idx] += grad (flat H*W indices; a pixel may be the max of two windows)."""
+    """dx[n, c, idx] += grad (flat H*W indices; a pixel can be the max of 2 windows)."""
     xp = get_array_module(grad)
     nc = int(np.prod(in_shape[:-2]))
     hw = in_shape[-2] * in_shape[-1]
