@@ -99,6 +99,36 @@ def test_save_cuda_tensor_load_with_map_location(map_location, device, tmp_path)
     np.testing.assert_array_equal(to_np(out["v"]), [1.0, 4.0])
 
 
+class _Scaled(tnn.Module):
+    """A model with a keyword tensor argument (DataParallel scatters those too)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = tnn.Linear(6, 3)
+
+    def forward(self, x, *, scale):
+        return self.fc(x) * scale
+
+
+@pytest.mark.cuda
+def test_data_parallel_forward_scatters_args_and_kwargs(two_gpus):
+    model = _Scaled()
+    x, scale = teachtorch.tensor(X), teachtorch.arange(8.0).view(8, 1)
+    with teachtorch.no_grad():
+        expected = model(x, scale=scale)
+        dp = tnn.DataParallel(model.cuda(), device_ids=[0, 1])
+        seen = []
+        model.fc.register_forward_hook(lambda m, i, o: seen.append(
+            (str(i[0].device), str(m.weight.device), i[0].shape[0])))
+        out = dp(x.cuda(), scale=scale.cuda())
+    assert seen == [("cuda:0", "cuda:0", 4), ("cuda:1", "cuda:1", 4)]
+    assert out.device == teachtorch.device("cuda", 0)
+    np.testing.assert_allclose(to_np(out), to_np(expected), rtol=1e-6, atol=1e-6)
+    to_cpu = tnn.DataParallel(model, device_ids=[0, 1], output_device=-1)
+    with teachtorch.no_grad():
+        assert to_cpu(x.cuda(), scale=scale.cuda()).device.type == "cpu"
+
+
 @pytest.mark.cuda
 def test_data_parallel_needs_model_on_first_gpu(two_gpus):
     dp = tnn.DataParallel(tnn.Linear(6, 3), device_ids=[0, 1])

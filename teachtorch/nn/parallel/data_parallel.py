@@ -36,21 +36,24 @@ class DataParallel(Module):
         if not self.device_ids:
             return self.module(*inputs, **kwargs)
         _check_on_first_device(self.module, self.device_ids[0])
-        chunks = scatter(inputs, self.device_ids, self.dim)
+        names = list(kwargs)
+        chunks = scatter(inputs + tuple(kwargs.values()), self.device_ids, self.dim)
+        chunks = [(c[:len(inputs)], dict(zip(names, c[len(inputs):]))) for c in chunks]
         if len(chunks) == 1:
-            return self.module(*chunks[0], **kwargs)
+            return self.module(*chunks[0][0], **chunks[0][1])
         replicas = replicate(self.module, self.device_ids[:len(chunks)])
         outputs = []
-        for replica, chunk, index in zip(replicas, chunks, self.device_ids):
+        for replica, (args, kw), index in zip(replicas, chunks, self.device_ids):
             with _backend.device_guard(index):  # run the copy on its own GPU
-                outputs.append(replica(*chunk, **kwargs))
+                outputs.append(replica(*args, **kw))
         return gather(outputs, self.output_device, self.dim)
 
 
 def scatter(inputs, device_ids, dim=0):
     """Cut each tensor input into chunks along dim, chunk i moved to device_ids[i].
 
-    Returns one tuple of inputs per chunk; non-tensor inputs go to every chunk.
+    Returns one tuple of inputs per chunk; non-tensor inputs go to every chunk
+    (keyword arguments are scattered the same way by forward).
     """
     n = len(device_ids)
     parts = [x.chunk(n, dim) if hasattr(x, "chunk") else None for x in inputs]
