@@ -66,7 +66,10 @@ def to_cupy(x, index=0):
 
 
 def device_name(index=0):
-    """The GPU's name as the driver reports it ("simulated GPU (NumPy)" when simulated)."""
+    """The GPU's name, as the driver reports it.
+
+    Under the simulation (TEACHTORCH_FAKE_CUDA) it is "simulated GPU (NumPy)".
+    """
     name = _cupy.cuda.runtime.getDeviceProperties(index)["name"]
     return name.decode() if isinstance(name, bytes) else name
 

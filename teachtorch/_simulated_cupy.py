@@ -101,7 +101,7 @@ def _unwrap(value, devices, host_ok=False):
 def _wrap(value, device):
     if isinstance(value, np.ndarray):
         return ndarray._of(value, device)
-    if isinstance(value, np.generic) and not isinstance(value, np.dtype):
+    if isinstance(value, np.generic):
         return ndarray._of(np.asarray(value), device)  # CuPy gives 0-d arrays
     if isinstance(value, tuple):
         return tuple(_wrap(v, device) for v in value)
@@ -111,21 +111,27 @@ def _wrap(value, device):
 
 
 def _run(fn, args, kwargs, view_of=None):
-    """Run a NumPy function the way a CuPy kernel runs: on the current device."""
-    devices, given = set(), kwargs
-    args = _unwrap(args, devices)
-    kwargs = {k: _unwrap(v, devices) for k, v in kwargs.items()}
-    if view_of is not None and len(devices) <= 1:  # a view stays with its memory
-        out = fn(*args, **kwargs)
+    """Run a NumPy function the way a CuPy kernel runs: on the current device.
+
+    view_of: for reshape-like methods, the array whose memory the result may share;
+    a view needs no kernel, so it stays on that array's device from any device.
+    """
+    devices = set()
+    np_args = _unwrap(args, devices)
+    np_kwargs = {k: _unwrap(v, devices) for k, v in kwargs.items()}
+    done = False
+    if view_of is not None and devices == {view_of._device}:
+        out, done = fn(*np_args, **np_kwargs), True
         if isinstance(out, np.ndarray) and np.may_share_memory(out, view_of._array):
             return ndarray._of(out, view_of._device)
     current = cuda._current.id
     for d in sorted(devices):
         if d != current:
             raise _device_error(d, current)
-    out = fn(*args, **kwargs) if view_of is None or len(devices) > 1 else out
-    if "out" in given:  # the caller's own array(s), as NumPy and CuPy return them
-        return given["out"][0] if isinstance(given["out"], tuple) else given["out"]
+    if not done:
+        out = fn(*np_args, **np_kwargs)
+    if "out" in kwargs:  # the caller's own array(s), as NumPy and CuPy return them
+        return kwargs["out"][0] if isinstance(kwargs["out"], tuple) else kwargs["out"]
     return _wrap(out, current)
 
 
@@ -169,8 +175,8 @@ class ndarray:
 
     # NumPy functions on device arrays dispatch here, as they do for CuPy
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        if ufunc.__name__ not in _ROUTINES or method not in {"__call__", *_UFUNC_METHODS.get(
-                ufunc.__name__, ())}:
+        methods = {"__call__", *_UFUNC_METHODS.get(ufunc.__name__, ())}
+        if ufunc.__name__ not in _ROUTINES or method not in methods:
             return NotImplemented
         fn = ufunc if method == "__call__" else getattr(ufunc, method)
         return _run(fn, inputs, kwargs)
@@ -189,7 +195,8 @@ class ndarray:
 
     @property
     def data(self):
-        return cuda.MemoryPointer(self._array.__array_interface__["data"][0], self._device)
+        address = self._array.__array_interface__["data"][0]
+        return cuda.MemoryPointer(address, self._device)
 
     def get(self, stream=None, order="C", out=None):
         """A NumPy copy (device to host)."""
@@ -328,7 +335,8 @@ for _name, _uf in [("add", np.add), ("sub", np.subtract), ("mul", np.multiply),
     setattr(ndarray, f"__{_name}__", _operator(_uf))
     setattr(ndarray, f"__r{_name}__", _operator(_uf, reflected=True))
     setattr(ndarray, f"__i{_name}__", _inplace(_uf))
-ndarray.__divmod__, ndarray.__rdivmod__ = _operator(np.divmod), _operator(np.divmod, True)
+ndarray.__divmod__ = _operator(np.divmod)
+ndarray.__rdivmod__ = _operator(np.divmod, reflected=True)
 for _name, _uf in [("lt", np.less), ("le", np.less_equal), ("gt", np.greater),
                    ("ge", np.greater_equal), ("eq", np.equal), ("ne", np.not_equal)]:
     setattr(ndarray, f"__{_name}__", _operator(_uf))

@@ -28,7 +28,7 @@ def synchronize(device=None):
 
 
 def current_device():
-    """The GPU that ``device='cuda'`` (no index) means. Mirrors: torch.cuda.current_device"""
+    """The GPU that plain ``'cuda'`` means. Mirrors: torch.cuda.current_device"""
     if not is_available():
         raise AssertionError(_errors.cuda_unavailable())
     return _backend.current_device()

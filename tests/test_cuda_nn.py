@@ -103,7 +103,8 @@ def test_embedding_forward_backward(device):
 
 LOSSES = {
     "cross_entropy": (lambda nn: nn.CrossEntropyLoss(), "class"),
-    "cross_entropy_smooth": (lambda nn: nn.CrossEntropyLoss(label_smoothing=0.1), "class"),
+    "cross_entropy_smooth": (lambda nn: nn.CrossEntropyLoss(label_smoothing=0.1),
+                             "class"),
     "nll": (lambda nn: nn.NLLLoss(), "class"),
     "mse": (lambda nn: nn.MSELoss(), "same"),
     "l1": (lambda nn: nn.L1Loss(reduction="sum"), "same"),

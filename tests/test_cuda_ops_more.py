@@ -30,7 +30,8 @@ OPS = {
     "median": lambda lib, x, i: x.median(1).values,
     "kthvalue": lambda lib, x, i: x.kthvalue(2, 1).values,
     "where_scalar": lambda lib, x, i: lib.where(x > 0, x, 0.0),
-    "pixel_shuffle": lambda lib, x, i: lib.nn.functional.pixel_shuffle(x.view(1, 4, 2, 3), 2),
+    "pixel_shuffle": lambda lib, x, i: lib.nn.functional.pixel_shuffle(
+        x.view(1, 4, 2, 3), 2),
     "sdpa_causal": lambda lib, x, i: lib.nn.functional.scaled_dot_product_attention(
         x.view(2, 2, 6), x.view(2, 2, 6) * 0.5, x.view(2, 2, 6), is_causal=True),
     "multi_margin": lambda lib, x, i: lib.nn.functional.multi_margin_loss(x, i),
@@ -94,7 +95,8 @@ def test_random_ops_stay_on_device(make, device):
 def test_clip_grad_norm_on_device(device):
     ours = [teachtorch.tensor(A, device=device, requires_grad=True),
             teachtorch.tensor(A[0], device=device, requires_grad=True)]
-    theirs = [torch.tensor(A, requires_grad=True), torch.tensor(A[0], requires_grad=True)]
+    theirs = [torch.tensor(A, requires_grad=True),
+              torch.tensor(A[0], requires_grad=True)]
     for ps, lib in ((ours, teachtorch), (theirs, torch)):
         (ps[0] ** 2).sum().add(ps[1].sum() * 3).backward()
     total = teachtorch.nn.utils.clip_grad_norm_(ours, 1.0)

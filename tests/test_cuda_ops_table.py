@@ -18,7 +18,8 @@ import teachtorch
 def test_op_on_device_matches_torch(spec, device):
     rng = np.random.default_rng(zlib.crc32(spec.name.encode()))
     arrays = values_for(spec, shapes_for(spec, rng), rng)
-    ours = [teachtorch.tensor(a, device=device, requires_grad=spec.grad) for a in arrays]
+    ours = [teachtorch.tensor(a, device=device, requires_grad=spec.grad)
+            for a in arrays]
     theirs = [torch.tensor(a, requires_grad=spec.grad) for a in arrays]
     out, tout = spec.fn(teachtorch, *ours), spec.fn(torch, *theirs)
     assert out.device.type == device
@@ -35,5 +36,5 @@ def test_op_on_device_matches_torch(spec, device):
             assert x.grad is None or not x.grad.cpu().numpy().any()
             continue
         assert x.grad.device.type == device
-        np.testing.assert_allclose(x.grad.cpu().numpy(), tx.grad.numpy(), rtol=spec.rtol,
-                                   atol=spec.atol)
+        np.testing.assert_allclose(x.grad.cpu().numpy(), tx.grad.numpy(),
+                                   rtol=spec.rtol, atol=spec.atol)

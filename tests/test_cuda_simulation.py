@@ -49,8 +49,8 @@ def test_mixing_with_numpy_arrays_raises(cp):
 
 def test_numpy_functions_dispatch_and_stay_on_device(cp):
     a = cp.arange(6.0).reshape(2, 3)
-    for out in (np.exp(a), np.sum(a, axis=0), np.concatenate([a, a]), np.where(a > 1, a, 0),
-                a.sum(), a[0, 1], np.maximum(a, 1.0)):
+    for out in (np.exp(a), np.sum(a, axis=0), np.concatenate([a, a]),
+                np.where(a > 1, a, 0), a.sum(), a[0, 1], np.maximum(a, 1.0)):
         assert isinstance(out, cp.ndarray)  # reductions give 0-d arrays, not scalars
     with pytest.raises(TypeError, match="no implementation found"):
         np.histogram2d(a, a)  # a NumPy function CuPy lacks
@@ -79,7 +79,7 @@ def test_other_device_arrays_raise(cp, two_gpus):
     with pytest.raises(ValueError, match="Peer access is unavailable"):
         b * 2  # current device 0, array on 1
     assert b[0:1].device.id == 1  # views stay with their memory
-    assert b.copy().device.id == 0  # copy() lands on the current device, from any device
+    assert b.copy().device.id == 0  # copy() lands on the current device
 
 
 def test_flags_have_no_writeable(cp):
@@ -93,5 +93,6 @@ def test_synchronize_and_streams(cp):
     cp.cuda.Stream.null.synchronize()
     cp.cuda.Device(0).synchronize()
     teachtorch.cuda.synchronize()
-    with pytest.raises(cp.cuda.runtime.CUDARuntimeError, match="invalid device ordinal"):
+    with pytest.raises(cp.cuda.runtime.CUDARuntimeError,
+                       match="invalid device ordinal"):
         cp.cuda.Device(99).use()

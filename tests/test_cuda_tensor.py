@@ -73,8 +73,9 @@ def test_to_cuda_cpu_round_trip_with_grads(device):
 def test_device_objects_and_to_variants(device):
     dev = teachtorch.device(device)
     x = teachtorch.ones(2, 2)
-    for y in (x.to(dev), x.to(device), x.to(device=dev), x.to(device, non_blocking=True),
-              x.to(teachtorch.zeros(1, device=device))):
+    other = teachtorch.zeros(1, device=device)
+    for y in (x.to(dev), x.to(device), x.to(device=dev),
+              x.to(device, non_blocking=True), x.to(other)):
         _on(y, device)
     if device == "cuda":
         assert x.cuda().device == teachtorch.device("cuda", 0)
@@ -115,9 +116,10 @@ def test_binary_math_and_grads(fn, device):
     _on(a.grad, device)
 
 
-UNARY = [lambda x: x.exp(), lambda x: x.tanh(), lambda x: x.sigmoid(), lambda x: x.relu(),
-         lambda x: x.abs().sqrt(), lambda x: x.clamp(-0.5, 0.5), lambda x: x.softmax(1),
-         lambda x: x.log_softmax(-1), lambda x: x.sum(0), lambda x: x.mean(1, keepdim=True),
+UNARY = [lambda x: x.exp(), lambda x: x.tanh(), lambda x: x.sigmoid(),
+         lambda x: x.relu(), lambda x: x.abs().sqrt(), lambda x: x.clamp(-0.5, 0.5),
+         lambda x: x.softmax(1), lambda x: x.log_softmax(-1), lambda x: x.sum(0),
+         lambda x: x.mean(1, keepdim=True),
          lambda x: x.var(0), lambda x: x.max(1).values, lambda x: x.amax(),
          lambda x: x.cumsum(1), lambda x: x.norm(), lambda x: x.logsumexp(1),
          lambda x: x.prod(1), lambda x: x.sort(1).values, lambda x: x.topk(2).values]
@@ -195,7 +197,8 @@ def test_inplace_and_setitem(device):
     x, tx = _pair((3, 4), device)
     for t, lib in ((x, teachtorch), (tx, torch)):
         t[0] = 1.0
-        t[:, 1] = lib.tensor([5.0, 6.0, 7.0], device=device if lib is teachtorch else "cpu")
+        on = device if lib is teachtorch else "cpu"
+        t[:, 1] = lib.tensor([5.0, 6.0, 7.0], device=on)
         t.add_(1).mul_(2)
         t[t > 10] = 0.0
         t.clamp_(max=8)
@@ -207,7 +210,8 @@ def test_inplace_and_setitem(device):
 def test_join_and_split(device):
     a, ta = _pair((2, 3), device, requires_grad=True)
     b, tb = _pair((2, 3), device, requires_grad=True)
-    for fn in (lambda lib, p, q: lib.cat([p, q], 1), lambda lib, p, q: lib.stack([p, q]),
+    for fn in (lambda lib, p, q: lib.cat([p, q], 1),
+               lambda lib, p, q: lib.stack([p, q]),
                lambda lib, p, q: lib.where(p > q, p, q), lambda lib, p, q: lib.einsum(
                    "ij,kj->ik", p, q)):
         out, tout = fn(teachtorch, a, b), fn(torch, ta, tb)
@@ -250,7 +254,8 @@ def test_current_device_set_device_and_device_context(two_gpus):
         assert teachtorch.cuda.current_device() == 1
         assert teachtorch.zeros(1, device="cuda").device == teachtorch.device("cuda", 1)
         assert teachtorch.ones(1).cuda().device.index == 1
-        assert x.to("cuda:1").device.index == 1 and x.to("cuda:1").cpu().sum().item() == 2
+        y = x.to("cuda:1")
+        assert y.device.index == 1 and y.cpu().sum().item() == 2
     assert teachtorch.cuda.current_device() == 0
     teachtorch.cuda.set_device(1)
     try:
@@ -266,7 +271,8 @@ def test_simulation_only_with_its_variable():
     assert not _backend.SIMULATED
     assert "teachtorch._simulated_cupy" not in sys.modules
     if _backend._cupy is None:
-        assert not teachtorch.cuda.is_available() and teachtorch.cuda.device_count() == 0
+        assert not teachtorch.cuda.is_available()
+        assert teachtorch.cuda.device_count() == 0
 
 
 def test_invalid_device_ordinal(device):

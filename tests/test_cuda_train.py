@@ -132,8 +132,8 @@ def test_data_parallel_forward_scatters_args_and_kwargs(two_gpus):
 @pytest.mark.cuda
 def test_data_parallel_needs_model_on_first_gpu(two_gpus):
     dp = tnn.DataParallel(tnn.Linear(6, 3), device_ids=[0, 1])
-    with pytest.raises(RuntimeError, match="module must have its parameters and buffers "
-                                           "on device cuda:0"):
+    with pytest.raises(RuntimeError, match="module must have its parameters and "
+                                           "buffers on device cuda:0"):
         dp(teachtorch.tensor(X).cuda())
 
 
