@@ -18,10 +18,11 @@ array is as STRICT as real CuPy where CuPy is strict, and porting bugs show up h
 Only names real CuPy has are exposed. NumPy functions called on these arrays
 (``np.exp(a)``) dispatch here, as with CuPy, and give arrays on the device.
 
-Stricter than CuPy on purpose: ``a[...] = numpy_array`` is refused (move it with
-``cupy.asarray`` first, which is right on a GPU either way). Not simulated: speed,
-asynchrony (``synchronize`` has nothing to wait for), memory limits, and CuPy's
-wrap-around of out-of-range integer indices (here they raise, as in NumPy).
+``a[...] = numpy_array`` raises ValueError, as CuPy does for a basic index (it
+fills with the value as a scalar); here every index refuses it. Move the values with
+``cupy.asarray`` first. Not simulated: speed, asynchrony (``synchronize`` has nothing
+to wait for), memory limits, and CuPy's wrap-around of out-of-range integer indices
+(here they raise, as in NumPy).
 The devices live in _simulated_cupy_cuda.py (``cupy.cuda``).
 """
 import numpy as np
@@ -276,6 +277,8 @@ class ndarray:
                     view_of=self)
 
     def __setitem__(self, key, value):
+        if isinstance(value, np.ndarray) and value.ndim:  # CuPy fills with a scalar
+            raise ValueError("non-scalar numpy.ndarray cannot be used for fill")
         devices = {self._device}
         key, value = _unwrap(key, devices, host_ok=True), _unwrap(value, devices)
         for d in sorted(devices):
