@@ -21,9 +21,9 @@ else:
 
         try:
             _CUDA_COUNT = _cupy.cuda.runtime.getDeviceCount()
-        except Exception:
+        except Exception:  # noqa: BLE001 - no driver or no GPU: CPU only
             _CUDA_COUNT = 0
-    except Exception:  # cupy missing or broken: CPU only
+    except Exception:  # noqa: BLE001 - cupy missing or broken: CPU only
         _cupy = None
         _CUDA_COUNT = 0
 
