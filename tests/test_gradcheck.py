@@ -39,6 +39,29 @@ def test_verdict_agrees_with_torch(wrong):
     assert verdicts[0] == verdicts[1] == (not wrong)
 
 
+def test_failure_message_starts_with_torchs_words_and_layout():
+    """Non-square (3 inputs -> 2 outputs): torch prints a row per input element."""
+    messages = []
+    for lib in (torch, teachtorch):
+        class FirstTwoSquared(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return (x * x)[:2]
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                (x,) = ctx.saved_tensors
+                return 2 * x  # wrong: ignores grad_output
+
+        x = lib.tensor([-1.3, -0.2, 0.4], dtype=lib.float64, requires_grad=True)
+        with pytest.raises(RuntimeError) as info:
+            lib.autograd.gradcheck(lambda t: FirstTwoSquared.apply(t) * 3, (x,))
+        messages.append(str(info.value))
+    theirs, ours = messages
+    assert ours.startswith(theirs)  # then our table and hint follow
+
+
 def test_failure_message_has_a_table():
     t = teachtorch.tensor(
         [[0.5, -1.0], [2.0, 0.3]], dtype=teachtorch.float64, requires_grad=True

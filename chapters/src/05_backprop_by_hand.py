@@ -155,6 +155,12 @@ except RuntimeError as err:
     print(err)
 
 # %% [markdown]
+# 读这两个矩阵：和 PyTorch 一样，第 i 行对应第 i 个输入元素，第 j 列对应第 j 个输出元素。
+# 输出的第 j 个元素只依赖输入的第 j 个元素，所以正确答案（numerical）是对角矩阵，
+# 对角线上是 $3 \cdot 2x_j$。analytical 的每一行却是同一个数 $2x_i$：无论反向传入的
+# `grad_output` 是哪个单位向量，backward 都返回同样的结果，这正是“忘了乘 grad_output”的样子。
+
+# %% [markdown]
 # 另一个错误：backward 返回的梯度个数与 forward 的输入个数不一致。
 
 # %%

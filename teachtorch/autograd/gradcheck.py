@@ -107,6 +107,14 @@ def _table(k, o, num, ana, shape, atol, rtol, limit=10):
     return "\n".join(lines)
 
 
+def _as_torch_prints(jacobian):
+    """A Jacobian as torch's message shows it: a float64 tensor with a row per input
+    element and a column per output element (the transpose of J[out, in] here)."""
+    from teachtorch.tensor import Tensor
+
+    return repr(Tensor._make(np.ascontiguousarray(jacobian.T)))
+
+
 def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
               **kwargs):
     """True when backward agrees with finite differences for every input needing grad.
@@ -139,7 +147,8 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                 return False
             raise GradcheckError(
                 f"Jacobian mismatch for output {o} with respect to input {k},\n"
-                f"numerical:{num!r}\nanalytical:{ana!r}\n\n"
+                f"numerical:{_as_torch_prints(num)}\nanalytical:{_as_torch_prints(ana)}"
+                "\n\n"
                 + _table(k, o, num, ana, inputs[k].shape, atol, rtol)
                 + "\nhint: the backward for this op returns a different derivative "
                 "than the forward's slope; check its Math: line and the broadcasting "
