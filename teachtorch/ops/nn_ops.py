@@ -1,8 +1,8 @@
-"""Kernels behind nn.functional's smooth activations: softmax, log_softmax, GELU,
-SiLU, Mish (the ReLU family is in nn_relu.py).
+"""Kernels behind nn.functional's smooth activations: GELU, SiLU, Mish (the ReLU
+family is in nn_relu.py), and F.softmax / F.log_softmax, whose kernels are
+torch.softmax's own in softmax.py.
 
-Each is one fused NumPy kernel (so log_softmax never takes log of a 0 and softmax
-never overflows) with its backward written in Tensor operations beside it.
+Each is one fused NumPy kernel with its backward written in Tensor operations beside it.
 Chapter 09 (softmax and the MNIST MLP) opens this file.
 """
 import math
@@ -14,81 +14,13 @@ from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import wrap_dim
 from teachtorch.ops.nn_relu import Softplus, _maybe_inplace
+from teachtorch.ops.softmax import LogSoftmax, Softmax, float_input
 from teachtorch.tensor import Tensor
 
 
 def _const(array):
     """A tensor outside the graph (constants in backward)."""
     return Tensor._make(array)
-
-
-def _float_input(x, name):
-    if x.dtype.kind in "biu":
-        raise RuntimeError(f'"{name}" not implemented for '
-                           f"'{_TORCH_NAMES.get(x.dtype.name, x.dtype.name)}'"
-                           "\nhint: convert first: x.float()")
-    return x
-
-
-_TORCH_NAMES = {"int64": "Long", "int32": "Int", "bool": "Bool", "uint8": "Byte",
-                "int16": "Short", "int8": "Char"}
-
-
-class Softmax(Function):
-    """exp(x) / sum(exp(x)) along dim, computed as exp(x - max) to avoid overflow.
-
-    Math: y_i = exp(x_i) / sum_j exp(x_j);  dL/dx = y * (g - sum(g * y))
-    Mirrors: torch.softmax
-    """
-    _raw = True
-    node_name = "SoftmaxBackward0"
-
-    @staticmethod
-    def forward(ctx, x, dim):
-        xp = get_array_module(x)
-        _float_input(x, "softmax_lastdim_kernel_impl")
-        e = xp.exp(x - x.max(axis=dim, keepdims=True))
-        y = e / e.sum(axis=dim, keepdims=True)
-        ctx.dim = dim
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        (y,) = ctx.saved_tensors
-        if not grad_mode.is_grad_enabled():  # plain backward: one NumPy expression
-            g, yd = grad_output._data, y._data
-            return _const(yd * (g - (g * yd).sum(axis=ctx.dim, keepdims=True)))
-        return y * (grad_output - (grad_output * y).sum(ctx.dim, keepdim=True))
-
-
-class LogSoftmax(Function):
-    """log(softmax(x)) in one stable step: x - max - log(sum(exp(x - max))).
-
-    Math: y = x - logsumexp(x);  dL/dx = g - exp(y) * sum(g)
-    Mirrors: torch.log_softmax
-    """
-    _raw = True
-    node_name = "LogSoftmaxBackward0"
-
-    @staticmethod
-    def forward(ctx, x, dim):
-        xp = get_array_module(x)
-        _float_input(x, "log_softmax_lastdim_kernel_impl")
-        shifted = x - x.max(axis=dim, keepdims=True)
-        y = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
-        ctx.dim = dim
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        (y,) = ctx.saved_tensors
-        if not grad_mode.is_grad_enabled():  # plain backward: one NumPy expression
-            g = grad_output._data
-            xp = get_array_module(g)
-            return _const(g - xp.exp(y._data) * g.sum(axis=ctx.dim, keepdims=True))
-        return grad_output - y.exp() * grad_output.sum(ctx.dim, keepdim=True)
 
 
 def _softmax_dim(x, dim, name):
@@ -102,14 +34,15 @@ def _softmax_dim(x, dim, name):
 
 
 def softmax(input, dim=None, dtype=None):
-    if dtype is not None:
-        input = input.to(dtype)
+    """F.softmax: torch.softmax's kernel (ops/softmax.py); dim=None still picks
+    PyTorch's legacy dim, with its deprecation warning."""
+    input = float_input(input, dtype, "softmax")
     return Softmax.apply(input, _softmax_dim(input, dim, "softmax"))
 
 
 def log_softmax(input, dim=None, dtype=None):
-    if dtype is not None:
-        input = input.to(dtype)
+    """F.log_softmax: torch.log_softmax's kernel, with F's legacy dim=None rule."""
+    input = float_input(input, dtype, "log_softmax")
     return LogSoftmax.apply(input, _softmax_dim(input, dim, "log_softmax"))
 
 

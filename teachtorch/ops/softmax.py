@@ -10,9 +10,17 @@ import numpy as np
 
 from teachtorch import _errors, dtypes
 from teachtorch._backend import get_array_module
+from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import normalize_dims, wrap_dim
 from teachtorch.ops.reduce import array_of, expand_back
+
+
+def _const(array):
+    """A tensor outside the graph (the result of a plain, non-recording backward)."""
+    from teachtorch.tensor import Tensor
+
+    return Tensor._make(array)
 
 
 def _shifted_exp(x, dim):
@@ -43,6 +51,9 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx, grad_output):
         (y,) = ctx.saved_tensors
+        if not grad_mode.is_grad_enabled():  # plain backward: one array expression
+            g, yd = grad_output._data, y._data
+            return _const(yd * (g - (g * yd).sum(axis=ctx.dim, keepdims=True)))
         gy = grad_output * y
         return gy - y * gy.sum(ctx.dim, keepdim=True)
 
@@ -67,6 +78,10 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx, grad_output):
         (y,) = ctx.saved_tensors
+        if not grad_mode.is_grad_enabled():  # plain backward: one array expression
+            g = grad_output._data
+            xp = get_array_module(g)
+            return _const(g - xp.exp(y._data) * g.sum(axis=ctx.dim, keepdims=True))
         return grad_output - y.exp() * grad_output.sum(ctx.dim, keepdim=True)
 
 
@@ -101,15 +116,21 @@ class Logsumexp(Function):
         return g * (x - expand_back(y, ctx.shape, ctx.dims, ctx.keepdim)).exp()
 
 
+def float_input(input, dtype, name):
+    """input cast to dtype if one is given; integer scores get torch's error."""
+    if dtype is not None:
+        return input.to(dtype)
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(_errors.softmax_not_float(name, input.dtype))
+    return input
+
+
 def _prepare(input, dim, dtype, name):
     if dim is None:
         raise TypeError(
             f"{name}() missing required argument 'dim' (pos 2)\nhint: say which dim "
             "holds the classes, usually dim=1 for a batch of logits (N, C).")
-    if dtype is not None:
-        input = input.to(dtype)
-    elif not input.dtype.is_floating_point:
-        raise NotImplementedError(_errors.softmax_not_float(name, input.dtype))
+    input = float_input(input, dtype, name)
     return input, wrap_dim(dim, input.dim()) if input.dim() else None
 
 
