@@ -33,6 +33,7 @@ class TensorShapeMixin:
     def broadcast_to(self, *size): return ops.broadcast_to(self, size[0] if len(size) == 1 and not isinstance(size[0], int) else size)
     def split(self, split_size, dim=0): return ops.split(self, split_size, dim)
     def chunk(self, chunks, dim=0): return ops.chunk(self, chunks, dim)
+    def unsafe_chunk(self, chunks, dim=0): return ops.unsafe_chunk(self, chunks, dim)
     def unbind(self, dim=0): return ops.unbind(self, dim)
     def tensor_split(self, indices_or_sections, dim=0): return ops.tensor_split(self, indices_or_sections, dim)
     def ravel(self): return ops.ravel(self)

@@ -33,6 +33,12 @@ for idx, input in enumerate(dataset):
     print(hidden)
 
 # %% [markdown]
+# 输出的 `grad_fn` 是 `TanhBackward0`：和 PyTorch 一样，一个 cell 就是公式里那几个普通运算
+# （两个线性变换相加，再取 tanh）。打开 `teachtorch/nn/modules/rnn_cell.py`，
+# `RNNCell`、`LSTMCell`、`GRUCell` 的 `forward` 都是逐行照着公式写的。
+# 而 `nn.RNN` 把整段序列放进一个融合的反向节点（`teachtorch/ops/rnn.py`），为的是速度。
+
+# %% [markdown]
 # ## 2. RNN：一次整个序列
 #
 # 输入 (seq_len, batch, input_size)；`h0` 为 (num_layers, batch, hidden_size)；

@@ -57,7 +57,7 @@ from teachtorch.ops.einsum import einsum  # noqa: F401,E402
 from teachtorch.ops.conv import conv1d, conv2d, conv_transpose2d  # noqa: F401,E402
 from teachtorch.ops.pool import (adaptive_avg_pool1d, avg_pool1d, max_pool1d,  # noqa: F401,E402
                                  max_pool2d)
-from teachtorch.ops.join import tensor_split  # noqa: F401,E402
+from teachtorch.ops.join import tensor_split, unsafe_chunk  # noqa: F401,E402
 from teachtorch.ops.gather import take  # noqa: F401,E402
 from teachtorch.ops.index import index_put  # noqa: F401,E402
 from teachtorch.storage import as_strided  # noqa: F401,E402

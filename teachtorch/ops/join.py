@@ -177,6 +177,12 @@ class SplitEqual(Split):
     node_name = "SplitBackward0"
 
 
+class UnsafeSplit(Split):
+    """split whose pieces are not tracked as views (PyTorch's unsafe_split: the
+    recurrent cells cut their gates with it)."""
+    node_name = "UnsafeSplitBackward0"
+
+
 class Unbind(Function):
     """All slices along dim, each a view with that dim removed.
 
@@ -238,6 +244,21 @@ def chunk(input, chunks, dim=0):
     d = wrap_dim(dim, input.dim())
     n = input.shape[d]
     return split(input, max(1, -(-n // chunks)), d)
+
+
+def unsafe_chunk(input, chunks, dim=0):
+    """chunk, but the pieces are new tensors for autograd, not tracked views.
+
+    Mirrors: torch.unsafe_chunk (what nn.LSTMCell and nn.GRUCell use for their gates)
+    """
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: "
+                           f"{chunks}\nhint: ask for at least one chunk.")
+    d = wrap_dim(dim, input.dim())
+    n = input.shape[d]
+    size = max(1, -(-n // chunks))
+    sizes = [size] * (n // size) + ([n % size] if n % size else []) if n else [0]
+    return UnsafeSplit.apply(input, sizes, d)
 
 
 def unbind(input, dim=0):

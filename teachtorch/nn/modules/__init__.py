@@ -46,5 +46,6 @@ from teachtorch.nn.modules.conv import Conv1d, Conv2d, ConvTranspose2d  # noqa: 
 from teachtorch.nn.modules.pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d,  # noqa: F401,E402
                                            AdaptiveMaxPool2d, AvgPool1d, AvgPool2d,
                                            MaxPool1d, MaxPool2d, MaxUnpool2d)
-from teachtorch.nn.modules.rnn import (GRU, LSTM, RNN, GRUCell, LSTMCell,  # noqa: F401,E402
-                                       RNNBase, RNNCell, RNNCellBase)
+from teachtorch.nn.modules.rnn import GRU, LSTM, RNN, RNNBase  # noqa: F401,E402
+from teachtorch.nn.modules.rnn_cell import (GRUCell, LSTMCell, RNNCell,  # noqa: F401,E402
+                                            RNNCellBase)
