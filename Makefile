@@ -40,7 +40,7 @@ test: venv-dev
 		--check benchmarks/baseline.json
 
 bench: venv-dev
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --others
 
 chapters: venv-dev
 	$(BIN)/python tools/build_chapters.py
