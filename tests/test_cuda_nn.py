@@ -76,6 +76,9 @@ RNN_LAYERS = {
     "rnn": (lambda nn: nn.RNN(4, 5, batch_first=True), (2, 3, 4)),
     "lstm": (lambda nn: nn.LSTM(4, 5, num_layers=2), (3, 2, 4)),
     "gru_bidirectional": (lambda nn: nn.GRU(4, 5, bidirectional=True), (3, 2, 4)),
+    "rnn_cell": (lambda nn: nn.RNNCell(4, 5), (2, 4)),
+    "lstm_cell": (lambda nn: nn.LSTMCell(4, 5), (2, 4)),
+    "gru_cell": (lambda nn: nn.GRUCell(4, 5), (2, 4)),
 }
 
 
