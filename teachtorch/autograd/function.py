@@ -14,7 +14,7 @@ Chapter 05 (backprop by hand, custom autograd.Function) opens this file.
 """
 import itertools
 
-from teachtorch import _errors
+from teachtorch import _backend, _errors
 from teachtorch.autograd import grad_mode
 
 _seq = itertools.count()
@@ -193,7 +193,11 @@ class Function(metaclass=FunctionMeta):
             ctx = _new_node(cls._backward_cls)
         if cls._raw:
             arrays = [a._data if isinstance(a, Tensor) else a for a in args]
-            out = cls.forward(ctx, *arrays, **kwargs)
+            if _backend._cupy is None:  # CPU only: nothing to check or switch
+                out = cls.forward(ctx, *arrays, **kwargs)
+            else:  # run on the inputs' GPU; two devices in one op is an error
+                with _on_inputs_device(args, Tensor):
+                    out = cls.forward(ctx, *arrays, **kwargs)
             single = not isinstance(out, tuple)
             if single:
                 outs = (_make(out),)
@@ -201,7 +205,7 @@ class Function(metaclass=FunctionMeta):
                 outs = tuple(_make(o) if o is not None else None for o in out)
         else:
             arrays = None
-            with grad_mode.no_grad():
+            with grad_mode.no_grad(), _on_inputs_device(args, Tensor):
                 out = cls.forward(ctx, *args, **kwargs)
             single = not isinstance(out, tuple)
             outs = _wrap_custom_outputs(args, (out,) if single else out, ctx)
@@ -213,6 +217,13 @@ class Function(metaclass=FunctionMeta):
         if cls.is_view:
             outs[0]._as_view_of(args[0])
         return outs[0] if single else outs
+
+
+def _on_inputs_device(args, Tensor):
+    """A context that makes the tensor arguments' GPU current (CuPy runs kernels on
+    the current GPU; PyTorch on the inputs' device), after checking they share one."""
+    return _backend.device_guard(_backend.common_device(
+        [a._data for a in args if isinstance(a, Tensor)]))
 
 
 _grad_state = grad_mode._state
