@@ -261,3 +261,26 @@ def test_numpy_on_requires_grad_raises():
             lib.ones(2, requires_grad=True).numpy()
         msgs.append(_msg(e))
     assert msgs[1] == msgs[0]
+
+
+_LEAVES_2D = [
+    "lib.nn.Linear(5, 3).weight",                               # grad arrives transposed
+    "lib.ones(3, 4).requires_grad_()",
+    "lib.ones(4, 3).t().requires_grad_()",                      # a transposed leaf
+    "lib.ones(4, 6)[:, ::2].requires_grad_()",                  # not dense
+    "lib.ones(4, 1).expand(4, 3).requires_grad_()",             # stride 0
+]
+_LAYOUT_CASES = [(leaf, through) for leaf in _LEAVES_2D
+                 for through in ("x @ lib.ones(x.shape[-1], 2)", "x.t() * 2", "x * 2")]
+_LAYOUT_CASES.append(("lib.ones(2, 3, 4).permute(2, 0, 1).requires_grad_()", "x * 2"))
+
+
+@pytest.mark.parametrize("make,through", _LAYOUT_CASES)
+def test_first_grad_is_laid_out_like_torch(make, through):
+    """AccumulateGrad's layout rule: a dense leaf's grad has the leaf's strides."""
+    out = []
+    for lib in (torch, teachtorch):
+        x = eval(make, {"lib": lib})
+        eval(through, {"lib": lib, "x": x}).sum().backward()
+        out.append((x.grad.stride(), x.grad.tolist()))
+    assert out[1] == out[0]

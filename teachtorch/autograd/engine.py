@@ -229,9 +229,20 @@ def _call_node(node, grads):
 
 
 def _accumulate(leaf, grad, create_graph):
-    """Add grad into leaf.grad: a fresh copy the first time, in place afterwards."""
+    """Add grad into leaf.grad: a fresh copy the first time, in place afterwards.
+
+    The copy is laid out like the leaf (PyTorch's rule: grad.stride() == leaf.stride()
+    for a dense leaf), whatever layout the backward produced: a Linear weight's
+    gradient arrives transposed from the matmul, and an optimizer reading it against
+    contiguous state would stride through memory on every step.
+    """
     if leaf.grad is None:
-        leaf.grad = grad if create_graph else grad.detach().clone()
+        if create_graph:
+            leaf.grad = grad
+        else:
+            g = get_array_module(leaf._data).empty_like(leaf._data)  # leaf's strides
+            g[...] = grad._data
+            leaf.grad = _make(g)
     elif create_graph or leaf.grad.requires_grad:
         leaf.grad = leaf.grad + grad
     else:
