@@ -185,3 +185,23 @@ def test_packed_lstm_forward_backward(device):
     assert_close(xo.grad, tx.grad, atol=1e-5)
     for p, q in zip(ours.parameters(), theirs.parameters()):
         assert_close(p.grad, q.grad, atol=1e-5)
+
+
+def test_packed_sequence_indices_follow_the_data(device):
+    """torch: sorted/unsorted indices live on the input's device, batch_sizes on the
+    CPU; PackedSequence.to moves the indices with the data."""
+    x = teachtorch.tensor(RNG.standard_normal((3, 5, 2)).astype(np.float32), device=device)
+    rnn = teachtorch.nn.utils.rnn
+    packed = rnn.pack_padded_sequence(x, [2, 5, 4], batch_first=True,
+                                      enforce_sorted=False)
+    assert packed.sorted_indices.device.type == device
+    assert packed.unsorted_indices.device.type == device
+    assert packed.batch_sizes.device.type == "cpu"
+    assert packed.sorted_indices.cpu().tolist() == [1, 2, 0]
+    assert packed.unsorted_indices.cpu().tolist() == [2, 0, 1]
+    back = packed.to("cpu")
+    assert back.sorted_indices.device.type == "cpu"
+    assert back.unsorted_indices.cpu().tolist() == [2, 0, 1]
+    padded, lengths = rnn.pad_packed_sequence(back, batch_first=True)
+    assert lengths.tolist() == [2, 5, 4]
+    assert_close(padded[1], x[1].cpu())

@@ -33,12 +33,19 @@ class PackedSequence(namedtuple("PackedSequence_", ["data", "batch_sizes",
     def __new__(cls, data, batch_sizes=None, sorted_indices=None,
                 unsorted_indices=None):
         if unsorted_indices is None and sorted_indices is not None:
-            unsorted_indices = _tensor(np.argsort(sorted_indices._data))
+            xp = get_array_module(sorted_indices._data)
+            unsorted_indices = _tensor(xp.argsort(sorted_indices._data))
         return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
 
     def to(self, *args, **kwargs):
-        return type(self)(self.data.to(*args, **kwargs), self.batch_sizes,
-                          self.sorted_indices, self.unsorted_indices)
+        """data moved/cast; the index tensors follow data's device (batch_sizes stays
+        on the CPU), as in PyTorch."""
+        data = self.data.to(*args, **kwargs)
+        if data is self.data:
+            return self
+        move = (lambda t: None if t is None else t.to(data.device))
+        return type(self)(data, self.batch_sizes, move(self.sorted_indices),
+                          move(self.unsorted_indices))
 
     def cpu(self):
         return self.to("cpu")
@@ -164,7 +171,7 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
         sorted_indices = None
     else:
         order = np.argsort(-lengths, kind="stable")
-        sorted_indices = _tensor(order)
+        sorted_indices = _tensor(order).to(input.device)  # on the input's device
         lengths = lengths[order]
     if lengths.size and lengths.min() <= 0:
         raise RuntimeError(
@@ -177,7 +184,7 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
             f"Expected sequence length to be at most {t_total}, but got a sequence of "
             f"length {int(lengths.max())}\nhint: lengths must not exceed the padded "
             "length of the input.")
-    batch_pos = np.arange(n_batch) if sorted_indices is None else sorted_indices._data
+    batch_pos = np.arange(n_batch) if sorted_indices is None else order
     running = np.arange(int(lengths.max()))[:, None] < lengths[None, :]   # (T, B)
     tt, bb = np.nonzero(running)            # time step by time step, longest first
     b = batch_pos[bb]                       # where that sequence sits in the input
@@ -205,8 +212,9 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0,
                 "up to a fixed length; it cannot cut sequences shorter.")
         t_max = total_length
     lengths = (bs[None, :] > np.arange(n_batch)[:, None]).sum(axis=1)  # sorted order
-    unsorted = sequence.unsorted_indices
-    position = (np.argsort(unsorted._data) if unsorted is not None
+    unsorted = (None if sequence.unsorted_indices is None
+                else to_numpy(sequence.unsorted_indices._data))  # host copy
+    position = (np.argsort(unsorted) if unsorted is not None
                 else np.arange(n_batch))        # sorted i -> original position
     t = np.arange(len(bs))[:, None]
     tt, ii = np.nonzero(t < lengths[None, :])
@@ -215,8 +223,8 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0,
     shape = (n_batch, t_max) if batch_first else (t_max, n_batch)
     out = PadPacked.apply(sequence.data, flat, shape, padding_value)
     if unsorted is not None:
-        lengths = lengths[unsorted._data]
-    return out, _tensor(lengths.astype(np.int64))
+        lengths = lengths[unsorted]
+    return out, _tensor(lengths.astype(np.int64))   # on the CPU, as in PyTorch
 
 
 def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):
