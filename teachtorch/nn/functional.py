@@ -11,6 +11,7 @@ import numpy as np
 from teachtorch import _backend, ops
 from teachtorch.ops import nn_layers, nn_relu
 from teachtorch.ops.nn_ops import gelu, log_softmax, mish, silu, softmax  # noqa: F401
+from teachtorch.ops.unfold import fold, unfold  # noqa: F401
 from teachtorch.ops.nn_relu import (celu, elu, leaky_relu, prelu, selu,  # noqa: F401
                                     softplus, threshold)
 from teachtorch.random import rng

@@ -4,6 +4,7 @@ from teachtorch.nn.modules.container import (ModuleDict, ModuleList,  # noqa: F4
                                              ParameterDict, ParameterList, Sequential)
 from teachtorch.nn.modules.linear import Bilinear, Identity, Linear  # noqa: F401
 from teachtorch.nn.modules.flatten import Flatten, Unflatten  # noqa: F401
+from teachtorch.nn.modules.fold import Fold, Unfold  # noqa: F401
 from teachtorch.nn.modules.activation import (CELU, ELU, GELU, SELU,  # noqa: F401
                                               Hardtanh, LeakyReLU, LogSigmoid,
                                               LogSoftmax, Mish, PReLU, ReLU, ReLU6,
