@@ -178,8 +178,12 @@ class Convolution(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        _no_double_backward("convolution")
         x, weight = ctx.saved_tensors
+        if grad_mode.is_grad_enabled():  # create_graph=True: a backward autograd sees
+            from teachtorch.ops.conv_graph import conv_backward_graph
+
+            return conv_backward_graph(x, weight, grad_output, ctx.geometry,
+                                       ctx.needs_input_grad)
         c, kernel, out, stride, pads, dilation, groups = ctx.geometry
         x2, w2 = _as_4d(x._data, weight._data)
         n, o, ckg = x2.shape[0], w2.shape[0], w2[0].size
