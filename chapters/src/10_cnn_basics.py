@@ -45,6 +45,15 @@ fast = F.conv2d(x, w, stride=2, padding=1)
 print(naive.shape, torch.allclose(torch.from_numpy(naive), fast, atol=1e-5))
 
 # %% [markdown]
+# im2col 在 PyTorch 里有公开的名字：`F.unfold`。它把每个窗口拉直成一列：
+# 上面 3×3 的输入、2×2 的核，一共 4 个窗口，每列 4 个数。卷积就是核拉直成一行，再乘这个矩阵：
+
+# %%
+cols = F.unfold(inp, kernel_size=2)
+print(cols)
+print((kernel.view(1, -1) @ cols).view(1, 1, 2, 2))
+
+# %% [markdown]
 # ## 2. 小部件：窗口怎样滑动
 #
 # 选择模式（conv2d / max_pool2d / avg_pool2d）、输入大小、卷积核、步长、填充、膨胀；
