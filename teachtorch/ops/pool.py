@@ -12,6 +12,7 @@ Chapter 10 (CNN basics) opens this file.
 import numpy as np
 
 from teachtorch._backend import get_array_module
+from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
 from teachtorch.ops.conv import _no_double_backward, _wrap
 
@@ -132,8 +133,13 @@ class MaxPool2d(Function):
 
     @staticmethod
     def backward(ctx, grad_output, grad_indices=None):
-        _no_double_backward("max_pool2d")
         kernel, stride, pad, dilation, out = ctx.geometry
+        if grad_mode.is_grad_enabled():  # create_graph=True: a backward autograd sees
+            from teachtorch.ops.pool_graph import max_pool_backward_graph
+
+            idx = _flat_index(ctx.arg, ctx.in_shape[3], kernel, stride, pad, dilation,
+                              out)
+            return max_pool_backward_graph(grad_output, idx, ctx.in_shape)
         g = _as4d(grad_output._data)
         xp = get_array_module(g)
         n, c, h, w = ctx.in_shape
@@ -184,8 +190,12 @@ class AvgPool2d(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        _no_double_backward("avg_pool2d")
         shape, kernel, stride, pad, out, div = ctx.geometry
+        if grad_mode.is_grad_enabled():  # create_graph=True: a backward autograd sees
+            from teachtorch.ops.pool_graph import avg_pool_backward_graph
+
+            padded = _padded_size(shape[2:], kernel, stride, pad, (1, 1), out)
+            return avg_pool_backward_graph(grad_output, ctx.geometry, padded)
         g = _as4d(grad_output._data) / div
         xp = get_array_module(g)
         n, c, h, w = shape
