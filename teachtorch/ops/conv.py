@@ -254,8 +254,12 @@ class ConvTranspose(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        _no_double_backward("conv_transpose2d")
         x, weight = ctx.saved_tensors
+        if grad_mode.is_grad_enabled():  # create_graph=True: a backward autograd sees
+            from teachtorch.ops.conv_graph import conv_transpose_backward_graph
+
+            return conv_transpose_backward_graph(x, weight, grad_output, ctx.geometry,
+                                                 ctx.needs_input_grad)
         kernel, out, stride, pads, dilation, groups = ctx.geometry
         xp = get_array_module(x._data)
         cin, n = weight.shape[0], x.shape[0]

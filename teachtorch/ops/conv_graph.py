@@ -51,3 +51,28 @@ def conv_backward_graph(x, weight, grad_output, geometry, needs):
     if len(needs) > 2 and needs[2]:
         db = g.sum((0, 2, 3))
     return dx, dw, db
+
+
+def conv_transpose_backward_graph(x, weight, grad_output, geometry, needs):
+    """(dx, dW, db) of conv_transpose2d as recorded Tensor ops.
+
+    cols(dY) = unfold(dY) cuts dY into the windows each input pixel painted;
+    dx = W @ cols(dY) per group, dW = x @ cols(dY).T summed over the batch.
+    """
+    kernel, out, stride, pads, dilation, groups = geometry
+    n, cin = x.shape[0], x.shape[1]
+    cout_g = weight.shape[1]
+    k, n_pos = kernel[0] * kernel[1], out[0] * out[1]
+    padding = (pads[0][0], pads[1][0])
+    gcols = Unfold.apply(grad_output, kernel, dilation, padding, stride)
+    gcols = gcols.reshape(n, groups, cout_g * k, n_pos)
+    wg = weight.reshape(groups, cin // groups, cout_g * k)
+    xg = x.reshape(n, groups, cin // groups, n_pos)
+    dx = dw = db = None
+    if needs[0]:
+        dx = (wg @ gcols).reshape(x.shape)
+    if needs[1]:
+        dw = (xg @ gcols.transpose(2, 3)).sum(0).reshape(weight.shape)
+    if len(needs) > 2 and needs[2]:
+        db = grad_output.sum((0, 2, 3))
+    return dx, dw, db
