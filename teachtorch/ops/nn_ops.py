@@ -12,15 +12,9 @@ import numpy as np
 from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
-from teachtorch.ops._util import wrap_dim
+from teachtorch.ops._util import make, wrap_dim
 from teachtorch.ops.nn_relu import Softplus, _maybe_inplace
 from teachtorch.ops.softmax import LogSoftmax, Softmax, float_input
-from teachtorch.tensor import Tensor
-
-
-def _const(array):
-    """A tensor outside the graph (constants in backward)."""
-    return Tensor._make(array)
 
 
 def _softmax_dim(x, dim, name):
@@ -105,7 +99,7 @@ class Gelu(Function):
         if not grad_mode.is_grad_enabled():  # plain backward: one NumPy expression
             xd = x._data
             xp = get_array_module(xd)
-            return _const(grad_output._data * (ctx.cdf + xd * (xp.exp(xd * xd * -0.5)
+            return make(grad_output._data * (ctx.cdf + xd * (xp.exp(xd * xd * -0.5)
                                                               * c)))
         cdf = ((x * math.sqrt(0.5)).erf() + 1) * 0.5  # create_graph: Phi as Tensor ops
         pdf = (x * x * -0.5).exp() * c
@@ -154,7 +148,7 @@ class Mish(Function):
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
         xp = get_array_module(x._data)
-        t = _const(xp.tanh(xp.logaddexp(0, x._data)).astype(x._data.dtype))
+        t = make(xp.tanh(xp.logaddexp(0, x._data)).astype(x._data.dtype))
         if x.requires_grad:  # keep the graph for double backward
             t = Softplus.apply(x, 1.0, 20.0).tanh()
         return grad_output * (t + x * x.sigmoid() * (1 - t * t))

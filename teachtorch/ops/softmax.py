@@ -12,15 +12,8 @@ from teachtorch import _errors, dtypes
 from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
-from teachtorch.ops._util import normalize_dims, wrap_dim
+from teachtorch.ops._util import make, normalize_dims, wrap_dim
 from teachtorch.ops.reduce import array_of, expand_back
-
-
-def _const(array):
-    """A tensor outside the graph (the result of a plain, non-recording backward)."""
-    from teachtorch.tensor import Tensor
-
-    return Tensor._make(array)
 
 
 def _shifted_exp(x, dim):
@@ -53,7 +46,7 @@ class Softmax(Function):
         (y,) = ctx.saved_tensors
         if not grad_mode.is_grad_enabled():  # plain backward: one array expression
             g, yd = grad_output._data, y._data
-            return _const(yd * (g - (g * yd).sum(axis=ctx.dim, keepdims=True)))
+            return make(yd * (g - (g * yd).sum(axis=ctx.dim, keepdims=True)))
         gy = grad_output * y
         return gy - y * gy.sum(ctx.dim, keepdim=True)
 
@@ -81,7 +74,7 @@ class LogSoftmax(Function):
         if not grad_mode.is_grad_enabled():  # plain backward: one array expression
             g = grad_output._data
             xp = get_array_module(g)
-            return _const(g - xp.exp(y._data) * g.sum(axis=ctx.dim, keepdims=True))
+            return make(g - xp.exp(y._data) * g.sum(axis=ctx.dim, keepdims=True))
         return grad_output - y.exp() * grad_output.sum(ctx.dim, keepdim=True)
 
 
