@@ -334,21 +334,15 @@ class MaskedFill(Function):
         return MaskedFill.apply(grad_output, ctx.mask, 0)
 
 
-class MaskedFillTensor(Function):
-    """masked_fill with a 0-d tensor as the value: the value gets a gradient too.
+class MaskedFillTensor(MaskedFill):
+    """masked_fill with a 0-d tensor as the value (same forward): the value gets a
+    gradient too.
 
     Math: y = where(mask, v, x);  dL/dx = dL/dy with zeros where mask,
           dL/dv = sum of dL/dy where mask
     Mirrors: torch.masked_fill(input, mask, value_tensor)
     """
-    _raw = True
     node_name = "MaskedFillBackward1"
-
-    @staticmethod
-    def forward(ctx, x, mask, value):
-        ctx.mask = mask
-        xp = _backend.get_array_module(x)
-        return xp.where(mask, value.astype(x.dtype), x)
 
     @staticmethod
     def backward(ctx, grad_output):
