@@ -228,9 +228,22 @@ def split(tensor, split_size_or_sections, dim=0):
     if size <= 0 and n > 0:
         raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
                            f"dimension size of {n}\nhint: split_size must be >= 1.")
-    sizes = [size] * (n // size) + ([n % size] if n % size else []) if n else [0]
-    out = SplitEqual.apply(tensor, sizes, d)
+    out = SplitEqual.apply(tensor, _equal_sizes(n, size), d)
     return _views_of(tensor, out)
+
+
+def _equal_sizes(n, size):
+    """Pieces of ``size`` along a dim of length n, the last one shorter if need be."""
+    return [size] * (n // size) + ([n % size] if n % size else []) if n else [0]
+
+
+def _chunk_size(input, chunks, dim):
+    """(dim, ceil(n / chunks)): the piece size chunk uses, checked like PyTorch."""
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: "
+                           f"{chunks}\nhint: ask for at least one chunk.")
+    d = wrap_dim(dim, input.dim())
+    return d, max(1, -(-input.shape[d] // chunks))
 
 
 def chunk(input, chunks, dim=0):
@@ -238,12 +251,8 @@ def chunk(input, chunks, dim=0):
 
     Mirrors: torch.chunk
     """
-    if chunks <= 0:
-        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: "
-                           f"{chunks}\nhint: ask for at least one chunk.")
-    d = wrap_dim(dim, input.dim())
-    n = input.shape[d]
-    return split(input, max(1, -(-n // chunks)), d)
+    d, size = _chunk_size(input, chunks, dim)
+    return split(input, size, d)
 
 
 def unsafe_chunk(input, chunks, dim=0):
@@ -251,14 +260,8 @@ def unsafe_chunk(input, chunks, dim=0):
 
     Mirrors: torch.unsafe_chunk (what nn.LSTMCell and nn.GRUCell use for their gates)
     """
-    if chunks <= 0:
-        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: "
-                           f"{chunks}\nhint: ask for at least one chunk.")
-    d = wrap_dim(dim, input.dim())
-    n = input.shape[d]
-    size = max(1, -(-n // chunks))
-    sizes = [size] * (n // size) + ([n % size] if n % size else []) if n else [0]
-    return UnsafeSplit.apply(input, sizes, d)
+    d, size = _chunk_size(input, chunks, dim)
+    return UnsafeSplit.apply(input, _equal_sizes(input.shape[d], size), d)
 
 
 def unbind(input, dim=0):

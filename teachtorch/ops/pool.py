@@ -14,11 +14,7 @@ import numpy as np
 from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
-from teachtorch.ops.conv import _no_double_backward, _wrap
-
-
-def _pair(v):
-    return (v, v) if isinstance(v, int) else tuple(v)
+from teachtorch.ops.conv import _no_double_backward, _pair, _wrap
 
 
 def pool_out_size(size, k, stride, pad, dilation, ceil_mode):

@@ -11,15 +11,12 @@ Chapter 10 (CNN basics) opens this file.
 from teachtorch import _errors
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
-
-
-def _pair(v):
-    return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+from teachtorch.ops.conv import _pair, out_size
 
 
 def _blocks(size, k, d, p, s):
-    """How many windows fit along one dim (PyTorch's formula, as for conv)."""
-    return (size + 2 * p - d * (k - 1) - 1) // s + 1
+    """How many windows fit along one dim: conv's output size, symmetric padding."""
+    return out_size(size, k, s, p, p, d)
 
 
 def _window(i, d, s, n):
