@@ -53,19 +53,8 @@ def make_mlp(torch):
             x = self.activate(self.l4(x))
             return self.l5(x)
 
-    model = Net()
-    opt = torch.optim.Adam(model.parameters(), lr=0.01)
-    crit = nn.CrossEntropyLoss()
-    x = torch.randn(64, 1, 28, 28)
-    y = torch.randint(0, 10, (64,))
-
-    def step():
-        loss = crit(model(x), y)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        return loss
-    return step
+    return _train_step(torch, Net(), torch.randn(64, 1, 28, 28),
+                       torch.randint(0, 10, (64,)), "adam", lr=0.01)
 
 
 def make_cnn(torch):
@@ -224,12 +213,12 @@ def make_dataloader2(torch):
     return make_dataloader(torch, workers=2)
 
 
-def _train_step(torch, model, x, y, opt_name):
+def _train_step(torch, model, x, y, opt_name, lr=None):
     crit = torch.nn.CrossEntropyLoss()
     if opt_name == "adam":
-        opt = torch.optim.Adam(model.parameters(), lr=0.001)
+        opt = torch.optim.Adam(model.parameters(), lr=lr or 0.001)
     else:
-        opt = torch.optim.SGD(model.parameters(), lr=0.01)
+        opt = torch.optim.SGD(model.parameters(), lr=lr or 0.01)
 
     def step():
         loss = crit(model(x), y)
