@@ -12,6 +12,9 @@ import itertools
 import math
 import warnings
 
+from teachtorch import _backend
+from teachtorch.tensor import Tensor
+
 
 class Dataset:
     """A map-style dataset: write ``__getitem__(index)`` and ``__len__()``.
@@ -69,9 +72,6 @@ class TensorDataset(Dataset):
         dataset[i] for i in indices, taken with one index per tensor instead of one
         Python call per sample. The DataLoader uses it only for a plain TensorDataset
         with default_collate, where the two are the same batch."""
-        from teachtorch import _backend
-        from teachtorch.tensor import Tensor
-
         out = []
         for t in self.tensors:
             xp = _backend.get_array_module(t._data)
