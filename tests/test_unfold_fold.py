@@ -111,3 +111,20 @@ def test_unfold_fold_on_device(device):
     ref.sum().backward()
     np.testing.assert_allclose(back.detach().cpu().numpy(), ref.detach().numpy(), rtol=1e-6)
     np.testing.assert_allclose(t.grad.cpu().numpy(), tt.grad.numpy(), rtol=1e-6)
+
+
+def test_unfold_between_conv_forward_and_backward():
+    """unfold uses conv's im2col scratch buffer; a conv whose columns it overwrote
+    must still get torch's gradients (the ticket check in _scratch.py)."""
+    rng = np.random.default_rng(8)
+    x, w, z = (rng.standard_normal(s).astype(np.float32)
+               for s in ((2, 3, 6, 6), (4, 3, 3, 3), (2, 3, 6, 6)))
+    grads = []
+    for lib in (torch, teachtorch):
+        xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
+        y = lib.nn.functional.conv2d(xt, wt, padding=1)
+        cols = lib.nn.functional.unfold(lib.tensor(z), 3, padding=1)  # same geometry
+        (y * y).sum().backward()
+        grads.append((wt.grad.numpy(), xt.grad.numpy(), cols.numpy()))
+    for a, b in zip(grads[1], grads[0]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-4)

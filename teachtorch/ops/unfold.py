@@ -9,9 +9,16 @@ is the other.
 Chapter 10 (CNN basics) opens this file.
 """
 from teachtorch import _errors
-from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
-from teachtorch.ops.conv import _pair, out_size
+from teachtorch.ops.conv import (
+    _batch_first,
+    _batch_last,
+    _crop_batch_first,
+    _pair,
+    col2im,
+    im2col,
+    out_size,
+)
 
 
 def _blocks(size, k, d, p, s):
@@ -19,39 +26,24 @@ def _blocks(size, k, d, p, s):
     return out_size(size, k, s, p, p, d)
 
 
-def _window(i, d, s, n):
-    """The slice of padded positions that kernel offset i touches over n windows."""
-    return slice(i * d, i * d + s * (n - 1) + 1, s)
-
-
 def unfold_array(x, k, d, p, s):
-    """(N, C, H, W) -> (N, C*kh*kw, L): one kernel offset at a time, as a strided copy."""
-    xp = get_array_module(x)
-    n, c, h, w = x.shape
-    oh, ow = _blocks(h, k[0], d[0], p[0], s[0]), _blocks(w, k[1], d[1], p[1], s[1])
-    padded = xp.pad(x, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])))
-    cols = xp.empty((n, c, k[0], k[1], oh, ow), x.dtype)
-    for i in range(k[0]):
-        for j in range(k[1]):
-            cols[:, :, i, j] = padded[:, :, _window(i, d[0], s[0], oh),
-                                      _window(j, d[1], s[1], ow)]
-    return cols.reshape(n, c * k[0] * k[1], oh * ow)
+    """(N, C, H, W) -> (N, C*kh*kw, L): conv's im2col, then batch first again."""
+    n, c = x.shape[:2]
+    out = tuple(_blocks(x.shape[2 + a], k[a], d[a], p[a], s[a]) for a in (0, 1))
+    pads = ((p[0], p[0]), (p[1], p[1]))
+    cols = im2col(_batch_last(x, pads), k, out, s, d)   # (C*kh*kw, L*N), scratch
+    return _batch_first(cols.reshape(-1, n), (n, c * k[0] * k[1], out[0] * out[1]))
 
 
 def fold_array(cols, size, k, d, p, s):
-    """(N, C*kh*kw, L) -> (N, C, H, W): each column added back into its window."""
-    xp = get_array_module(cols)
-    n = cols.shape[0]
-    c = cols.shape[1] // (k[0] * k[1])
-    oh, ow = (_blocks(size[0], k[0], d[0], p[0], s[0]),
-              _blocks(size[1], k[1], d[1], p[1], s[1]))
-    cols = cols.reshape(n, c, k[0], k[1], oh, ow)
-    out = xp.zeros((n, c, size[0] + 2 * p[0], size[1] + 2 * p[1]), cols.dtype)
-    for i in range(k[0]):
-        for j in range(k[1]):
-            out[:, :, _window(i, d[0], s[0], oh), _window(j, d[1], s[1], ow)] += \
-                cols[:, :, i, j]
-    return out[:, :, p[0]:p[0] + size[0], p[1]:p[1] + size[1]]
+    """(N, C*kh*kw, L) -> (N, C, H, W): conv's col2im (each column added back into
+    its window), cropped to size."""
+    n, ck, n_pos = cols.shape
+    out = tuple(_blocks(size[a], k[a], d[a], p[a], s[a]) for a in (0, 1))
+    pads = ((p[0], p[0]), (p[1], p[1]))
+    batch_last = cols.transpose(1, 2, 0).reshape(ck, n_pos * n)
+    padded = (ck // (k[0] * k[1]), size[0] + 2 * p[0], size[1] + 2 * p[1], n)
+    return _crop_batch_first(col2im(batch_last, padded, k, out, s, d), pads)
 
 
 class Unfold(Function):
