@@ -62,3 +62,14 @@ class reference_mode:
             with reference_mode(self.mode):
                 return fn(*args, **kwargs)
         return wrapper
+
+
+def reference_of(obj):
+    """The readable reference implementation behind a fast op, or None.
+
+    Convention: a public op (function, Function class or Module class) whose default
+    path is a fast kernel carries ``__reference__``, the reference's function or
+    class, e.g. ``F.conv2d.__reference__`` or ``nn.Conv2d.__reference__``.
+    ``widgets.SourceView(obj, reference=True)`` shows it.
+    """
+    return getattr(obj, "__reference__", None)
