@@ -19,13 +19,12 @@ from collections import Counter
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-
-# key -> (what is missing, is it here?, the command that installs it)
+# key -> (what is missing, is it here?, the command that installs it); both are looked
+# up on PATH, so a PATH without them plays a fresh machine (tests/test_fresh_machine.py)
 SYSTEM = {
     "dot": ("graphviz's `dot` program", lambda: shutil.which("dot") is not None,
             "apt-get install graphviz"),
-    "chromium": ("Chromium (/usr/bin/chromium)", lambda: os.path.exists(CHROMIUM),
+    "chromium": ("Chromium", lambda: shutil.which("chromium") is not None,
                  "apt-get install chromium fonts-wqy-microhei"),
 }
 REQUIRE = "TEACHTORCH_REQUIRE_SYSTEM"
