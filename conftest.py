@@ -85,5 +85,6 @@ def pytest_terminal_summary(terminalreporter):
                 f"To run them: {fix}, {then}.")
         if reduced[key]:
             terminalreporter.write_line(
-                f"WITHOUT PICTURES: {reduced[key]} notebook cell(s) showed graphs as DOT "
-                f"text because {what} is not installed. To draw them: {fix}, {then}.")
+                f"WITHOUT PICTURES: {reduced[key]} notebook cell(s) showed graphs as "
+                f"DOT text because {what} is not installed. To draw them: {fix}, "
+                f"{then}.")

@@ -223,7 +223,8 @@ def main(argv=None):
     lab.add_argument("--dir", help="your chapters folder (from an installed wheel the "
                      f"default is {DEFAULT_DIR}; in the repository, chapters/)")
     lab.add_argument("--overwrite", action="store_true",
-                     help="replace chapters you edited (yours are kept as *.mine.ipynb)")
+                     help="replace chapters you edited (yours are kept as "
+                     "*.mine.ipynb)")
     lab.add_argument("--copy-only", action="store_true",
                      help="copy the chapters into --dir and stop (no JupyterLab)")
     sub.add_parser("chapters", help="list the chapters and the notes they mirror")
