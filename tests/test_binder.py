@@ -27,6 +27,9 @@ def test_binder_files_say_what_binder_needs():
     assert post.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in post
     assert "pip install --no-deps -e ." in post
     assert os.access(BINDER / "postBuild", os.X_OK)
+    start = (BINDER / "start").read_text()  # kernels print the stored numbers
+    assert "OPENBLAS_NUM_THREADS=1" in start and start.rstrip().endswith('exec "$@"')
+    assert os.access(BINDER / "start", os.X_OK)
 
 
 RUN_CHAPTERS = """
@@ -78,3 +81,4 @@ def test_repo2docker_reads_the_binder_config():
     assert "apt-get install --yes --no-install-recommends graphviz" in text
     assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in text
     assert "RUN ./binder/postBuild" in text
+    assert 'R2D_ENTRYPOINT="${REPO_DIR}/binder/start"' in text
