@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export TEACHTORCH_FAST ?= 1
 # one BLAS thread per process: tests run two processes on two cores, and OpenBLAS
 # threads fighting over cores slowed GEMMs 10-50x when measured here. (The notebooks
-# do not need it: chapters/conftest.py and `teachtorch lab` pin it for their kernels.)
+# do not need it: chapters/conftest.py and `teachtorch lab` pin their kernels' BLAS.)
 export OPENBLAS_NUM_THREADS ?= 1
 
 .PHONY: lab test test-lib test-notebooks bench chapters venv-lab venv-dev system-packages
@@ -48,5 +48,7 @@ test: venv-dev system-packages
 bench: venv-dev
 	$(BIN)/python benchmarks/run.py --others
 
+# built in the environment nbval and `teachtorch lab` give the kernels (one BLAS
+# thread, AVX2 kernels: teachtorch/_kernel_env.py), so the stored numbers reproduce
 chapters: venv-dev
-	$(BIN)/python tools/build_chapters.py
+	$(BIN)/python -m teachtorch._kernel_env $(BIN)/python tools/build_chapters.py

@@ -5,10 +5,11 @@ matplotlib, whose bytes vary between versions. Text output is compared strictly.
 Widget sections end in a cell that asserts on ``view.state``, so the widgets'
 behaviour is still checked.
 
-The kernels nbval starts inherit this process's environment, so the defaults below
-hold for them whoever runs pytest: one BLAS thread (a matrix product summed on 1 or 2
-threads rounds differently, and MNIST accuracies printed in chapter 09 moved from
-0.9155 to 0.9115), and TEACHTORCH_FAST=1 as when the chapters were built.
+The kernels nbval starts inherit this process's environment, so the defaults set
+here hold for them whoever runs pytest: one BLAS thread and OpenBLAS's AVX2 kernels
+(teachtorch/_kernel_env.py: otherwise a matrix product rounds differently on 2 threads
+or on an AVX-512 CPU, and chapter 09's MNIST accuracies move), and TEACHTORCH_FAST=1
+as when the chapters were built.
 
 Without graphviz's ``dot`` the graph cells still run and show DOT text; the one
 warning they print about it is not counted as a difference, and the end of the run
@@ -20,8 +21,9 @@ import shutil
 
 from nbformat import NotebookNode
 
-for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_name, "1")
+from teachtorch import _kernel_env
+
+_kernel_env.pin(os.environ)
 os.environ.setdefault("TEACHTORCH_FAST", "1")
 
 SKIP = ("image/svg+xml", "text/html", "image/png", "image/jpeg")

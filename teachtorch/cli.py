@@ -17,6 +17,8 @@ import shutil
 import subprocess
 import sys
 
+from teachtorch import _kernel_env
+
 PACKAGE = pathlib.Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
 DEFAULT_DIR = "~/teachtorch-chapters"
@@ -24,9 +26,6 @@ START = "00_start_here.ipynb"
 # what `teachtorch lab` copied, by SHA-256: a notebook that no longer matches was
 # edited by the learner and is kept
 COPIED = ".teachtorch-copied.json"
-# kernels print the numbers stored in the notebooks only with one BLAS thread
-# (a sum split over threads rounds differently)
-ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def in_source_checkout():
@@ -205,9 +204,8 @@ def cmd_lab(args):
         copy_chapters(source, folder, overwrite=args.overwrite)
     if args.copy_only:
         return 0
-    env = dict(os.environ)
-    for name in ONE_THREAD:
-        env.setdefault(name, "1")
+    # kernels print the numbers stored in the notebooks: one BLAS thread, AVX2 kernels
+    env = _kernel_env.pin(dict(os.environ))
     cmd = lab_command(folder, args.port, args.no_browser)
     print("starting:", " ".join(cmd), flush=True)
     return subprocess.call(cmd, env=env)

@@ -117,7 +117,8 @@ def _children_environ(pid):
 def test_teachtorch_lab_starts_as_root_on_localhost_with_a_token(tmp_path):
     port, token = _free_port(), secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items()
-           if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+           if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                        "OPENBLAS_CORETYPE")}
     env.update(JUPYTER_TOKEN=token, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
                JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
                PYTHONPATH=str(ROOT))
@@ -138,9 +139,12 @@ def test_teachtorch_lab_starts_as_root_on_localhost_with_a_token(tmp_path):
         assert _status(f"{base}/api/status") == 403  # no token, no entry
         # it serves the repository's chapters, starting page included
         assert _status(f"{base}/api/contents/00_start_here.ipynb?token={token}") == 200
-        server_env = _children_environ(proc.pid)
+        server_env = _children_environ(proc.pid)  # what the kernels will inherit
         if server_env:
-            assert server_env.get("OPENBLAS_NUM_THREADS") == "1"
+            from teachtorch import _kernel_env
+
+            for name, value in _kernel_env.defaults().items():
+                assert server_env.get(name) == value, name
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -153,3 +157,24 @@ def test_teachtorch_lab_starts_as_root_on_localhost_with_a_token(tmp_path):
     if os.geteuid() == 0:
         assert "running as root: adding --allow-root" in said
         assert "Running as root is not recommended" not in said
+
+
+def test_kernel_env_pins_blas_without_overriding(monkeypatch):
+    from teachtorch import _kernel_env
+
+    monkeypatch.setattr(_kernel_env, "has_avx2_fma", lambda: True)
+    env = _kernel_env.pin({"OMP_NUM_THREADS": "4"})
+    assert env == {"OMP_NUM_THREADS": "4", "OPENBLAS_NUM_THREADS": "1",
+                   "MKL_NUM_THREADS": "1", "OPENBLAS_CORETYPE": "Haswell"}
+    monkeypatch.setattr(_kernel_env, "has_avx2_fma", lambda: False)  # e.g. ARM
+    assert "OPENBLAS_CORETYPE" not in _kernel_env.pin({})
+
+
+def test_kernel_env_runs_a_command_in_that_environment():
+    env = {k: v for k, v in os.environ.items() if "NUM_THREADS" not in k}
+    out = subprocess.run(
+        [sys.executable, "-m", "teachtorch._kernel_env", sys.executable, "-c",
+         "import os; print(os.environ['OPENBLAS_NUM_THREADS'])"],
+        env=dict(env, PYTHONPATH=str(ROOT)), capture_output=True, text=True,
+        check=True)
+    assert out.stdout.strip() == "1"

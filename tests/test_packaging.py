@@ -52,8 +52,8 @@ def _run(cmd, **kw):
 def test_wheel_from_sdist_is_a_complete_course(tmp_path):
     # 1. sdist: the course's files travel with the source
     dist = tmp_path / "dist"
-    _run([sys.executable, "setup.py", "-q", "sdist", "--dist-dir", str(dist)],
-         cwd=ROOT, timeout=600)
+    _run([sys.executable, "setup.py", "-q", "egg_info", "--egg-base", str(tmp_path),
+          "sdist", "--dist-dir", str(dist)], cwd=ROOT, timeout=600)
     (sdist,) = dist.glob("teachtorch-*.tar.gz")
     with tarfile.open(sdist) as tar:
         members = {m.split("/", 1)[1] for m in tar.getnames() if "/" in m}
