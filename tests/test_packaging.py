@@ -99,8 +99,9 @@ def test_wheel_from_sdist_is_a_complete_course(tmp_path):
     assert f"chapters in {mine}: {len(CHAPTERS)} copied" in out.stdout
     assert sorted(p.name for p in mine.glob("*.ipynb")) == CHAPTERS
     chapter = mine / "08_dataset_dataloader.ipynb"
-    ran = _run([str(bin_dir / "python"), "-c", RUN_CHAPTER, str(chapter), str(mine)],
-               env=dict(env, OPENBLAS_NUM_THREADS="1"), cwd=tmp_path, timeout=900)
+    python = str(bin_dir / "python")  # in the environment teachtorch lab gives kernels
+    ran = _run([python, "-m", "teachtorch._kernel_env", python, "-c", RUN_CHAPTER,
+                str(chapter), str(mine)], env=env, cwd=tmp_path, timeout=900)
     assert "ran" in ran.stdout
 
 

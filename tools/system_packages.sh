@@ -10,7 +10,7 @@ strict=0
 
 need=()
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
-[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "noto sans cjk\|wqy" || need+=(fonts-wqy-microhei)
 [ ${#need[@]} -eq 0 ] && exit 0
 
