@@ -6,10 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 export TEACHTORCH_FAST ?= 1
 # one BLAS thread per process: tests run two processes on two cores, and OpenBLAS
-# threads fighting over cores slowed GEMMs 10-50x when measured here
+# threads fighting over cores slowed GEMMs 10-50x when measured here. (The notebooks
+# do not need it: chapters/conftest.py and `teachtorch lab` pin their kernels' BLAS.)
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: lab test test-lib test-notebooks bench chapters venv-lab venv-dev
+.PHONY: lab test test-lib test-notebooks bench chapters venv-lab venv-dev system-packages
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -28,8 +29,13 @@ venv-dev: $(BIN)/python
 lab: venv-lab
 	$(BIN)/teachtorch lab
 
+# graphviz, chromium and a CJK font with apt-get when root; otherwise the tests that
+# need them are skipped and the end of each pytest run says so (conftest.py)
+system-packages:
+	@tools/system_packages.sh
+
 # Library tests run in two processes (the machines have 2 cores); notebooks run after.
-test: venv-dev
+test: venv-dev system-packages
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
 	# the cuda halves again, on two simulated GPUs made of NumPy (teachtorch/_simulated_cupy.py)
 	TEACHTORCH_FAKE_CUDA=2 $(BIN)/python -m pytest -q -m cuda tests
@@ -42,5 +48,7 @@ test: venv-dev
 bench: venv-dev
 	$(BIN)/python benchmarks/run.py --others
 
+# built in the environment nbval and `teachtorch lab` give the kernels (one BLAS
+# thread, AVX2 kernels: teachtorch/_kernel_env.py), so the stored numbers reproduce
 chapters: venv-dev
-	$(BIN)/python tools/build_chapters.py
+	$(BIN)/python -m teachtorch._kernel_env $(BIN)/python tools/build_chapters.py

@@ -2,7 +2,9 @@
 
 Nothing downloads at run time: the files the chapters train on live in
 ``assets/data/`` in the repository (see ``assets/DATA.md`` for what they are, where
-they come from and their licences). Each one is listed here with its SHA-256, and
+they come from and their licences), and an installed wheel carries the same files in
+``teachtorch/_course/data/`` (setup.py puts them there). Each one is listed here with
+its SHA-256, and
 ``path(name)`` hands out a file only after checking that its bytes are the ones we
 shipped (once per process), so a truncated copy fails loudly instead of training on
 half a data set.
@@ -18,6 +20,8 @@ import gzip
 import hashlib
 import os
 from pathlib import Path
+
+from teachtorch._errors import hint
 
 # name (relative to assets/data) -> SHA-256 of the file's bytes
 FILES = {
@@ -37,15 +41,20 @@ _verified = {}  # name -> Path, filled on the first successful check
 
 
 def asset_dir():
-    """The folder holding the shipped data (``<repo>/assets/data``).
+    """The folder holding the shipped data.
 
-    ``TEACHTORCH_DATA`` in the environment points somewhere else (a copy of the same
-    files, e.g. on a machine where the package is installed without the repo).
+    In a source checkout: ``<repo>/assets/data``. From an installed wheel:
+    ``teachtorch/_course/data`` inside the package. ``TEACHTORCH_DATA`` in the
+    environment points somewhere else (a copy of the same files).
     """
     env = os.environ.get("TEACHTORCH_DATA")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "assets" / "data"
+    package = Path(__file__).resolve().parent
+    checkout = package.parent / "assets" / "data"
+    if checkout.is_dir():
+        return checkout
+    return package / "_course" / "data"
 
 
 def sha256(file):
@@ -71,20 +80,23 @@ def path(name):
     if name in _verified:
         return _verified[name]
     if name not in FILES:
-        raise KeyError(f"{name!r} is not a shipped data file\nhint: the shipped files "
-                       f"are {', '.join(FILES)} (see assets/DATA.md).")
+        raise KeyError(hint(f"{name!r} is not a shipped data file",
+                            f"the shipped files are {', '.join(FILES)} (see "
+                            "assets/DATA.md)."))
     file = asset_dir() / name
     if not file.is_file():
-        raise FileNotFoundError(
-            f"[Errno 2] No such file or directory: '{file}'\nhint: copy {name} from "
-            "the repository's assets/data/ (or ../shared/data/) to that place, or set "
-            "TEACHTORCH_DATA to the folder that holds it.")
+        raise FileNotFoundError(hint(
+            f"[Errno 2] No such file or directory: '{file}'",
+            f"reinstall teachtorch (pip install --force-reinstall teachtorch), or copy "
+            f"{name} from the repository's assets/data/ to that place, or set "
+            "TEACHTORCH_DATA to the folder that holds it."))
     digest = sha256(file)
     if digest != FILES[name]:
-        raise RuntimeError(
-            f"SHA-256 mismatch for {file}: expected {FILES[name]}, got {digest}\n"
-            "hint: the file is damaged or was replaced; copy it again from the "
-            "repository (git checkout of assets/data) and do not edit it.")
+        raise RuntimeError(hint(
+            f"SHA-256 mismatch for {file}: expected {FILES[name]}, got {digest}",
+            "the file is damaged or was replaced; copy it again from the repository "
+            "(git checkout of assets/data) or reinstall teachtorch, and do not edit "
+            "it."))
     _verified[name] = file
     return file
 
@@ -96,8 +108,8 @@ def open(name, mode="rb"):
     """
     file = path(name)
     if mode not in ("rb", "rt"):
-        raise ValueError(f"mode must be 'rb' or 'rt', got {mode!r}\nhint: shipped "
-                         "files are read-only.")
+        raise ValueError(hint(f"mode must be 'rb' or 'rt', got {mode!r}",
+                              "shipped files are read-only."))
     if file.suffix == ".gz":
         return gzip.open(file, mode, **({"encoding": "utf-8"} if mode == "rt" else {}))
     return file.open(mode, **({"encoding": "utf-8"} if mode == "rt" else {}))

@@ -27,6 +27,16 @@ def test_binder_files_say_what_binder_needs():
     assert post.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in post
     assert "pip install --no-deps -e ." in post
     assert os.access(BINDER / "postBuild", os.X_OK)
+    # binder/start gives the kernels the environment teachtorch lab gives them
+    assert os.access(BINDER / "start", os.X_OK)
+    from teachtorch import _kernel_env
+
+    clean = {k: v for k, v in os.environ.items()
+             if k not in _kernel_env.ONE_THREAD + ("OPENBLAS_CORETYPE",)}
+    out = subprocess.run(["bash", str(BINDER / "start"), "env"], env=clean,
+                         capture_output=True, text=True, check=True).stdout
+    for name, value in _kernel_env.defaults().items():
+        assert f"{name}={value}\n" in out
 
 
 RUN_CHAPTERS = """
@@ -78,3 +88,4 @@ def test_repo2docker_reads_the_binder_config():
     assert "apt-get install --yes --no-install-recommends graphviz" in text
     assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in text
     assert "RUN ./binder/postBuild" in text
+    assert 'R2D_ENTRYPOINT="${REPO_DIR}/binder/start"' in text

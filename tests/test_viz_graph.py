@@ -153,6 +153,7 @@ def test_dot_missing_says_so_once_and_shows_text(monkeypatch):
     _base.render_dot.cache_clear()
 
 
+@pytest.mark.needs("dot")
 def test_static_fallback_bundle():
     d = course_example(teachtorch)
     view = GraphView(d["y"], names=d)
@@ -162,6 +163,30 @@ def test_static_fallback_bundle():
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert base64.b64decode(bundle["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
     np.testing.assert_equal(len(view.widget.children) > 3, True)
+
+
+def test_static_fallback_bundle_without_dot(monkeypatch):
+    """No `dot`: no SVG or PNG in the bundle, the DOT text in the HTML instead."""
+    import graphviz
+
+    def missing(*a, **k):
+        raise graphviz.ExecutableNotFound(["dot"])
+    monkeypatch.setattr(graphviz.Source, "pipe", missing)
+    monkeypatch.setattr(_base, "_DOT_MISSING_SAID", [True])  # said already: no warning
+    _base.render_dot.cache_clear()
+    _base.render_dot_png.cache_clear()
+    try:
+        d = course_example(teachtorch)
+        view = GraphView(d["y"], names=d)
+        bundle = view._repr_mimebundle_()
+    finally:
+        _base.render_dot.cache_clear()
+        _base.render_dot_png.cache_clear()
+    assert "image/svg+xml" not in bundle and "image/png" not in bundle
+    assert "graphviz `dot` not found" in bundle["text/html"]
+    assert "digraph autograd" in bundle["text/html"]
+    assert bundle["text/plain"] == repr(view)
+    assert "application/vnd.jupyter.widget-view+json" in bundle
 
 
 def test_collapse_by_module_teachtorch_equals_torch():
