@@ -22,6 +22,17 @@ def net():
     return torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU())
 
 
+def _readable_relu(x):
+    return x * (x > 0)
+
+
+def _fast_relu(x):
+    return x.relu()
+
+
+_fast_relu.__reference__ = _readable_relu
+
+
 MAKERS = {
     "GraphView": lambda: widgets.GraphView(course_y()),
     "BackpropView": lambda: widgets.BackpropView(course_y()),
@@ -33,6 +44,8 @@ MAKERS = {
     "ModuleTreeView": lambda: widgets.ModuleTreeView(net(), torch.ones(2, 3)),
     "StateDictDiffView": lambda: widgets.StateDictDiffView(net(), {}),
     "TrainingMonitor": lambda: widgets.TrainingMonitor().log(loss=1.0).log(loss=0.5),
+    "SourceView": lambda: widgets.SourceView(teachtorch.nn.Linear),
+    "SourceView(reference)": lambda: widgets.SourceView(_fast_relu, reference=True),
 }
 
 
@@ -45,7 +58,7 @@ def values_for(control):
         return [control.min, control.max]
     if isinstance(control, W.Checkbox):
         return [not control.value, control.value]
-    if isinstance(control, W.Dropdown):
+    if isinstance(control, (W.Dropdown, W.ToggleButtons)):
         return [v if not isinstance(v, tuple) else v[1] for v in control.options]
     if isinstance(control, (W.Text, W.Combobox)):
         return ["", "1, 2", "x.t()", "((", control.value]

@@ -10,4 +10,5 @@ from teachtorch.widgets.explorers import BroadcastView, StorageView  # noqa: F40
 from teachtorch.widgets.graph_view import GraphView  # noqa: F401
 from teachtorch.widgets.module_views import ModuleTreeView, StateDictDiffView  # noqa: F401
 from teachtorch.widgets.rnn_unroll_view import RNNUnrollView  # noqa: F401
+from teachtorch.widgets.source_view import SourceView  # noqa: F401
 from teachtorch.widgets.training_monitor import TrainingMonitor  # noqa: F401
