@@ -4,6 +4,7 @@ Every view has ``.controls`` (name -> ipywidget), ``.state`` (what it shows, as 
 data), ``.widget`` (the VBox), a deterministic repr and a static SVG/HTML fallback.
 """
 from teachtorch.widgets.backprop_view import BackpropView  # noqa: F401
+from teachtorch.widgets.backward_stepper import BackwardStepper  # noqa: F401
 from teachtorch.widgets.conv_window_view import ConvWindowView  # noqa: F401
 from teachtorch.widgets.dataloader_view import DataLoaderView  # noqa: F401
 from teachtorch.widgets.explorers import BroadcastView, StorageView  # noqa: F401
