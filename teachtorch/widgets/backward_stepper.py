@@ -45,7 +45,7 @@ class BackwardStepper(View):
         self.buttons = {}
         for key, label, action in (("previous", "◀ previous", self.previous),
                                    ("next", "next ▶", self.next),
-                                   ("end", "run to end ⏭", self.run_to_end)):
+                                   ("end", "run to end ▶▶", self.run_to_end)):
             button = W.Button(description=label)
             button.on_click(lambda _, act=action: act())
             self.buttons[key] = button
@@ -124,9 +124,10 @@ class BackwardStepper(View):
         if s["step"] == 0:
             rows.append(f"before backward: {s['n_steps']} nodes to run")
         else:
-            rows.append(f"<b>step {s['step']} of {s['n_steps']}: {e(s['node'])}</b> "
-                        f"({e(s['node_label'] or '')})")
-            rows.append("gradient arriving: " + ", ".join(_fmt(g)
+            label = s["node_label"] or ""
+            rows.append(f"<b>step {s['step']} of {s['n_steps']}: {e(s['node'])}</b>"
+                        + (f" ({e(label)})" if label != s["node"] else ""))
+            rows.append("gradient arriving: " + ", ".join(e(_fmt(g))
                                                           for g in s["grads_in"]))
             if s["grads_out"]:
                 rows.append("sent to its inputs: " + "; ".join(
