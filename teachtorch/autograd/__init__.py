@@ -4,9 +4,14 @@ Chapter 04 (autograd) opens this package.
 """
 from teachtorch import _errors
 from teachtorch.autograd import (
+    anomaly_mode,  # noqa: F401
     engine,
     gradcheck,  # noqa: F401  (a callable module, as in torch)
     graph,  # noqa: F401
+)
+from teachtorch.autograd.anomaly_mode import (  # noqa: F401
+    detect_anomaly,
+    set_detect_anomaly,
 )
 from teachtorch.autograd.engine import BackwardStep, run_backward  # noqa: F401
 from teachtorch.autograd.function import Function, once_differentiable  # noqa: F401
@@ -117,22 +122,3 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
         res = [r if r is not None else zeros_like(t) for r, t in zip(res, inputs)]
     return tuple(res)
-
-
-_anomaly = {"enabled": False}
-
-
-def set_detect_anomaly(mode, check_nan=True):
-    _anomaly["enabled"] = bool(mode)
-
-
-class detect_anomaly:
-    def __init__(self, check_nan=True):
-        pass
-
-    def __enter__(self):
-        self._prev = _anomaly["enabled"]
-        _anomaly["enabled"] = True
-
-    def __exit__(self, *exc):
-        _anomaly["enabled"] = self._prev

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from teachtorch import _errors, dtypes
 from teachtorch._backend import get_array_module
-from teachtorch.autograd import grad_mode
+from teachtorch.autograd import anomaly_mode, grad_mode
 from teachtorch.autograd.function import _FREED, AccumulateGrad, Node, _make
 
 _grad_state = grad_mode._state
@@ -44,6 +44,9 @@ def backward_steps(tensors, grad_tensors, retain_graph, create_graph, inputs=Non
     """
     queue = _ReadyQueue(tensors, grad_tensors)  # nodes whose gradients have all arrived
     capture = _Capture(inputs) if inputs is not None else None
+    call_node = _call_node
+    if anomaly_mode.is_anomaly_enabled():  # errors and NaNs show the forward line
+        call_node = anomaly_mode.watched(_call_node)
     index = 0
     while queue.heap:
         node, grads_in = queue.pop()
@@ -60,7 +63,7 @@ def backward_steps(tensors, grad_tensors, retain_graph, create_graph, inputs=Non
                 if accumulate and (capture is None or capture.wants(node)):
                     leaf = _accumulate(node.variable, grads_in[0], create_graph)
             else:
-                grads_out = _call_node(node, grads_in)
+                grads_out = call_node(node, grads_in)
                 freed = not retain_graph and _free_saved(node)
             if node._hooks:
                 _run_post_hooks(node, grads_out, grads_in)
