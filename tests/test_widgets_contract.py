@@ -36,6 +36,7 @@ _fast_relu.__reference__ = _readable_relu
 MAKERS = {
     "GraphView": lambda: widgets.GraphView(course_y()),
     "BackpropView": lambda: widgets.BackpropView(course_y()),
+    "BackwardStepper": lambda: widgets.BackwardStepper(course_y()),
     "ConvWindowView": lambda: widgets.ConvWindowView(),
     "RNNUnrollView": lambda: widgets.RNNUnrollView(cell="gru"),
     "StorageView": lambda: widgets.StorageView(teachtorch.arange(6.0).reshape(2, 3)),

@@ -25,15 +25,8 @@ def engine_steps(output, gradient=None, retain_graph=None, create_graph=False):
     """The engine's own step sequence for ``output.backward(gradient, ...)``."""
     from teachtorch import autograd
 
-    public = getattr(autograd, "backward_steps", None)
-    if public is not None:
-        return public(output, gradient, retain_graph=retain_graph,
-                      create_graph=create_graph)
-    from teachtorch.autograd import engine  # before the learner-facing wrapper existed
-
-    grads = autograd._make_grads([output], autograd._as_list(gradient))
-    retain = create_graph if retain_graph is None else retain_graph
-    return engine.backward_steps([output], grads, retain, create_graph)
+    return autograd.backward_steps(output, gradient, retain_graph=retain_graph,
+                                   create_graph=create_graph)
 
 
 def _array(t):
