@@ -291,3 +291,14 @@ def test_without_dot_the_view_shows_the_dot_text(monkeypatch):
     finally:
         _base.render_dot.cache_clear()
         _base.render_dot_png.cache_clear()
+
+
+def test_a_graph_on_the_gpu_shows_the_same_steps(device):
+    """Run on 'cuda' too when a GPU is present or simulated (TEACHTORCH_FAKE_CUDA=2)."""
+    results = []
+    for dev in ("cpu", device):
+        a = teachtorch.tensor([[0.5, -1.0, 2.0]], device=dev, requires_grad=True)
+        view = BackwardStepper((a * 2).tanh().sum(), names={"a": a}).run_to_end()
+        assert a.grad.device.type == dev.split(":")[0]
+        results.append((view.state["dot"], view.state["leaf_grads"], repr(view)))
+    assert results[0] == results[1]
