@@ -235,6 +235,9 @@ def test_a_graph_that_already_ran_backward_shows_the_engines_error():
     view.run_to_end()  # a click: never raises
     assert "backward through the graph a second time" in view.state["error"]
     assert "hint:" in view.state["error"] and "#c00000" in view._error.value
+    assert view.state["done"] is False and "backward finished" not in view._text.value
+    view.previous()  # still shown, whatever the learner clicks
+    assert "backward through the graph a second time" in view.state["error"]
 
 
 def test_no_graph_is_the_library_error():

@@ -9,7 +9,7 @@ implementation, switch between the code that runs by default ("fast") and the
 reference written with Tensor operations. The chapters that open the same code are
 linked underneath.
 
-Chapter 04 (autograd) and chapter 05 (backprop by hand) use it.
+The chapters use it to open the code they teach.
 """
 import html
 
