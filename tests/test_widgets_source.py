@@ -125,7 +125,8 @@ def test_reference_toggle_switches_between_the_two_sources():
     assert "reference_mode" in view.state["note"]
     v.value = "fast"
     assert view.state["lines"][0] == "def _fast_double(x):"
-    assert view.state["file"] == "test_widgets_source.py" and view.state["chapters"] == []
+    assert view.state["file"] == "test_widgets_source.py"
+    assert view.state["chapters"] == []
     assert SourceView(_fast_double).controls["version"].value == "fast"
 
 
@@ -214,7 +215,8 @@ def test_chapter_dirs_checkout_then_course_then_none(tmp_path, monkeypatch):
     fake = tmp_path / "site" / "teachtorch"
     fake.mkdir(parents=True)
     monkeypatch.setattr(chapter_links, "_PACKAGE", fake)
-    assert chapter_links.chapter_dirs() == [] and chapter_links.chapter_notebooks() == []
+    assert chapter_links.chapter_dirs() == []
+    assert chapter_links.chapter_notebooks() == []
     assert src.source_model(nn.Linear)["chapters"] == []
     course = fake / "_course" / "chapters"
     course.mkdir(parents=True)

@@ -11,7 +11,7 @@ steps, with the node of step ``k`` lit.
 Node ids are graph_model's (``op0, op1, ...`` in creation order, ``leaf0, ...``),
 taken before the first step, so the same code gives the same pictures.
 
-Chapter 04 (autograd) and chapter 05 (backprop by hand) open this file.
+The model behind widgets.BackwardStepper (the autograd chapters step through it).
 """
 import numpy as np
 

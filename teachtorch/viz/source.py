@@ -7,7 +7,7 @@ reports them, the lines themselves and the chapters that open them.
 ``source_html(model)`` turns it into HTML with line numbers and colours (Pygments when
 it is installed, a small highlighter of our own otherwise). Nothing here draws.
 
-Chapter 05 (backprop by hand) and chapter 10 (CNN basics) open this file.
+The model behind widgets.SourceView, which the chapters use to open the code they teach.
 """
 import html
 import inspect
@@ -151,7 +151,7 @@ def reference_name(obj):
     return display_name(resolve(ref))
 
 
-# ----- highlighting ---------------------------------------------------------------------
+# ----- highlighting -------------------------------------------------------------
 def _pygments():
     try:
         import pygments.lexers

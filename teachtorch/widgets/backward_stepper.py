@@ -11,7 +11,7 @@ the last step the leaves hold exactly what ``y.backward()`` would have put there
 stepper *is* that backward, paused). "previous" shows the snapshot of an earlier
 step: the engine itself only moves forward.
 
-Chapter 04 (autograd) and chapter 05 (backprop by hand) use it.
+The autograd chapters (04, 05) are where it belongs.
 """
 import html
 
@@ -34,7 +34,8 @@ def _engine_error(error):
         return None
     text = f"{type(error).__name__}: {error}"
     if "hint:" not in text:
-        text += "\nhint: the backward pass stopped here; rebuild the graph to step again."
+        text += ("\nhint: the backward pass stopped here; build the graph again to "
+                 "step through it.")
     return text
 
 
@@ -62,7 +63,7 @@ class BackwardStepper(View):
         self._finish_init([W.HBox([self.buttons["previous"], self.buttons["next"],
                                    self.buttons["end"], self.controls["step"]])])
 
-    # ----- what the buttons do ----------------------------------------------------------
+    # ----- what the buttons do -----------------------------------------------------
     def next(self):
         """Run (or show) one more step."""
         step = self.controls["step"]
@@ -80,7 +81,7 @@ class BackwardStepper(View):
         self.controls["step"].value = self.controls["step"].max
         return self
 
-    # ----- drawing ----------------------------------------------------------------------
+    # ----- drawing -----------------------------------------------------------------
     def _update(self):
         rec = self.recording
         slider = self.controls["step"]
