@@ -125,7 +125,8 @@ def source_model(obj, member=None):
         target = found[member]
     try:
         lines, first = inspect.getsourcelines(target)
-        path = inspect.getsourcefile(target) or inspect.getfile(target)
+        inner = inspect.unwrap(target)  # as getsourcelines does: code under decorators
+        path = inspect.getsourcefile(inner) or inspect.getfile(inner)
     except (OSError, TypeError) as e:
         raise TypeError(_no_source(target, str(e))) from None
     first = max(first, 1)  # a whole module starts at line 0 for inspect
