@@ -1,6 +1,7 @@
 """BackwardStepper against backward() and PyTorch: run to the end it leaves exactly the
 .grad that backward() leaves on a copy of the graph, runs the same nodes in the same
 order, and every gradient it shows arriving at or leaving a node is PyTorch's."""
+import base64
 import inspect
 import warnings
 
@@ -271,7 +272,12 @@ def test_repr_and_picture_are_deterministic():
     assert repr(views[0]) == repr(views[1]) == (
         "BackwardStepper(step=4/9, node='MulBackward0', done=False)")
     assert views[0].state["dot"] == views[1].state["dot"]
-    assert "0x" not in views[0].state["svg"]
+    assert views[0].state["svg"] == views[1].state["svg"]
+    assert "0x" not in views[0].state["svg"] and "<svg" in views[0].state["svg"]
+    bundle = views[0]._repr_mimebundle_()  # what a notebook stores for GitHub
+    assert bundle["text/plain"] == repr(views[0])
+    assert "step 4 of 9" in bundle["text/html"] and "<svg" in bundle["text/html"]
+    assert base64.b64decode(bundle["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_without_dot_the_view_shows_the_dot_text(monkeypatch):
