@@ -104,7 +104,7 @@ class SourceView(View):
         return note + src.chapter_links_html(self._chapters)
 
     def _summary(self):
+        # no line numbers here: a chapter stores this text, and an edit above the
+        # function must not change it (the numbers are in .state and the picture)
         s = self.state
-        return (f"{s.get('object')}, {s.get('file')}, lines "
-                f"{s.get('first_line')}-{s.get('last_line')}, version="
-                f"{s.get('version')!r}")
+        return f"{s.get('object')} in {s.get('file')}, version={s.get('version')!r}"
