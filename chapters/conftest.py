@@ -20,3 +20,30 @@ def pytest_collection_modifyitems(session, config, items):
             continue
         seen.add(id(parent))
         parent.skip_compare = tuple(parent.skip_compare) + SKIP
+
+
+# Answers are stored folded (a markdown <details> cell; see tools/build_chapters.py).
+# nbval reads notebooks with nbformat.read; hand it the notebook with each answer turned
+# back into its code cell and stored outputs, so every answer runs and is compared.
+import pathlib  # noqa: E402
+import sys  # noqa: E402
+
+import nbformat  # noqa: E402
+import nbval.plugin  # noqa: E402
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tools"))
+from build_chapters import unfold_answers  # noqa: E402
+
+
+class _NbformatWithAnswers:
+    """nbformat, except that read() unfolds the answer cells."""
+
+    def __getattr__(self, name):
+        return getattr(nbformat, name)
+
+    @staticmethod
+    def read(path, as_version):
+        return unfold_answers(nbformat.read(path, as_version=as_version))
+
+
+nbval.plugin.nbformat = _NbformatWithAnswers()

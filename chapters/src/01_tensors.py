@@ -188,10 +188,7 @@ print(table)
 # 2. 写出三种方法，把 NumPy 数组 `a = np.arange(4.0)` 变成张量，并说明哪一种与 `a` 共享内存。
 # 3. 不用循环，构造一个 5×5 的张量，对角线为 1、其余为 0。
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 print((torch.tensor([1, 2, 3]) / 2).dtype, (torch.tensor([1, 2, 3]) // 2).dtype)
 a = np.arange(4.0)
 shared = torch.from_numpy(a)

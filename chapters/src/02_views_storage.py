@@ -152,10 +152,7 @@ print(all(seq[i:i + 3].data_ptr() == seq.data_ptr() + i * seq.element_size()
 # 2. `x = torch.arange(10)`，`x[2:8:2]` 的 stride 和 storage_offset 各是多少？
 # 3. 用 `gather` 从 `scores = torch.tensor([[0.1, 0.9], [0.8, 0.2]])` 中取出第 0 行第 1 列、第 1 行第 0 列。
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 t = torch.zeros(2, 3, 4)
 print(t.stride(), t.permute(2, 0, 1).stride())
 x = torch.arange(10)

@@ -105,10 +105,7 @@ print(z.mean(dim=0), z.std(dim=0))
 # 2. 用 `argmax` 找出 `a` 中每一行最大值的位置，和 `a.max(dim=1)` 的结果对比。
 # 3. 用 `keepdim=True` 把一个 (4, 3) 张量的每一行除以该行的和，使每行之和为 1。
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 print((torch.ones(5, 1, 4) + torch.ones(3, 1)).shape)
 print(a.argmax(dim=1), a.max(dim=1).indices)
 m = torch.rand(4, 3)

@@ -198,10 +198,7 @@ print((x.grad - numeric).abs().max().item() < 1e-6)
 # 2. 解释为什么 `out = z.mean()` 对每个 `x_i` 的导数是 4.5（写出 $o = \frac{1}{4}\sum 3(x_i+2)^2$）。
 # 3. 用 `torch.no_grad()` 作为装饰器，写一个不记录计算图的函数。
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 x = torch.ones(1, requires_grad=True)
 w = torch.rand(1, requires_grad=True)
 b = torch.rand(1, requires_grad=True)

@@ -247,10 +247,7 @@ print(torch.autograd.gradgradcheck(MyExp.apply, (x64,)))
 # 2. 为什么 MyReLU 的 backward 里要先 `grad_output.clone()`，再把 `x < 0` 的位置置 0？
 # 3. 用 `BackpropView` 查看练习 1 的图，确认你的答案。
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 a = torch.tensor(2.0, requires_grad=True)
 b_ = torch.tensor(1.0, requires_grad=True)
 y2 = (a + b_) * (b_ + 1)

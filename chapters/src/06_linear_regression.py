@@ -243,10 +243,7 @@ print(results[0] == results[1], results[0])
 # 2. 在第 3 节的模型上，把 `SGD` 换成 `Adam(lr=0.1)`，要多少轮才能让损失小于 1e-6？
 # 3. 为什么笔记说"更新参数时一定记得要转换成标量后再去计算"？
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 w = torch.tensor([1.0], requires_grad=True)
 for epoch in range(5):
     for x, y in zip(x_train.view(-1).tolist(), y_train.view(-1).tolist()):

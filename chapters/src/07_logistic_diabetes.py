@@ -213,10 +213,7 @@ print(round(boundary, 3), round(lr_model(torch.tensor([[boundary]])).item(), 4))
 # 2. 为什么 `y_data = torch.from_numpy(xy[:, [-1]])` 用 `[-1]` 而不是 `-1`？
 # 3. 把 `DataLoader` 的 `batch_size` 改成 759（整个数据集），和第 3 节的整批训练有何区别？
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 print(xy[:, [-1]].shape, xy[:, -1].shape)  # [-1] 保留第二维：(759, 1) 与输出形状一致
 full = DataLoader(dataset, batch_size=759, shuffle=False)
 print(len(full))  # 一个 batch：每轮更新一次，和整批训练相同（只是数据顺序可能被打乱）

@@ -187,10 +187,7 @@ for batch in DataLoader(words, batch_sampler=ByLength(words, 3)):
 # 2. 写一个 `collate_fn`，把一批不同长度的整数列表用 0 填充成同样长度的张量。
 # 3. `random_split(data, [0.7, 0.3])` 会得到多大的两部分？
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 print(len(DataLoader(ds, 4)), len(DataLoader(ds, 4, drop_last=True)))
 
 

@@ -212,10 +212,7 @@ print(len(wrong), "wrong;", "first 8 (label, predicted):", wrong[:8])
 # 2. 用 `F.softmax` 把 `model(inputs)` 变成概率，检查每一行的和是不是 1。
 # 3. `CrossEntropyLoss(label_smoothing=0.1)` 对损失值有何影响？
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 inputs, labels = next(iter(test_loader))
 with torch.no_grad():
     probs = F.softmax(model(inputs), dim=1)

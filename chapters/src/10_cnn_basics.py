@@ -269,10 +269,7 @@ print(by_hand, sum(p.numel() for p in model.parameters()))
 #    为什么实际输出是 2×2？用小部件看看第 3 个窗口从哪里开始。
 # 3. `padding='same'` 在 stride=1 时保证输出与输入同样大小，它在两边各填多少？
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 x = torch.zeros(1, 3, 32, 32)
 y = nn.Conv2d(3, 32, kernel_size=5, padding=2)(x)
 print(y.shape, nn.MaxPool2d(2)(y).shape)

@@ -240,10 +240,7 @@ for residual in (False, True):
 # 2. 在 IdentityBlock 里再加一个 `nn.BatchNorm2d`（笔记："也可以加上 NormBatch"），放在哪里？
 # 3. 为什么残差块里 `self.conv` 不能直接复用 `self.conv2`？
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 n = InceptionNet()
 z = n.incep2(F.relu(n.mp(n.conv2(n.incep1(F.relu(n.mp(n.conv1(torch.zeros(1, 1, 32, 32)))))))))
 print(z.numel())  # 88 * 5 * 5 = 2200

@@ -262,10 +262,7 @@ print(torch.allclose(torch.stack(outs), rnn(x)[0], atol=1e-6))
 # 2. 在小部件里把 cell 换成 gru，`ratio_first_last` 是更接近 RNN 还是 LSTM？
 # 3. 把第 4 节 RNNCell 模型的训练轮数改成 50，最后的预测是什么？
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 gru = torch.nn.GRU(100, 100, num_layers=2, bidirectional=True)
 print(gru(torch.randn(7, 256, 100))[1].shape)
 unroll.controls["cell"].value = "gru"

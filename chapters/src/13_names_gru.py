@@ -400,10 +400,7 @@ for name in ["Nguyen", "Schmidt", "Rossi"]:
 # 3. 用 `lengths.sort(descending=True)` 手动排序一个 batch，再用 `enforce_sorted=True` 打包，
 #    检查结果与 `enforce_sorted=False` 相同。
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 uni = MyModule(N_CHARS, BEDDING_SIZE, HIDDEN_SIZE, N_LAYER, False, N_COUNTRY)
 print(uni.gru(uni.embedding(seq))[1].shape, uni.fc.in_features)
 print(pack_padded_sequence(torch.zeros(6, 3, 1), torch.tensor([6, 5, 2])).batch_sizes)

@@ -398,10 +398,7 @@ print(changed, model.conv1.weight.grad is None)
 # 2. 给 `Scale` 加一个 `register_buffer("tmp", t, persistent=False)`，它会出现在 `state_dict` 里吗？
 # 3. 用 forward pre-hook（`register_forward_pre_hook`）打印 `lenet.fc1` 收到的输入形状。
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 print([n for n, _ in nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), nn.Linear(3, 1))).named_parameters()])
 s = Scale()
 s.register_buffer("tmp", torch.zeros(1), persistent=False)

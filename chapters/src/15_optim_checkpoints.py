@@ -369,10 +369,7 @@ print(sorted(f for f in os.listdir(workdir.name) if f.startswith("ckpt")))
 # 2. 只保存 `net.features` 的 state_dict，再加载进第 7 节的 `NetB().features`，键对得上吗？
 # 3. 对 `Adam` 做一步后，它的 `state_dict()["state"][0]` 里有哪些键？
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 w = torch.zeros(1, requires_grad=True)
 opt = torch.optim.SGD([w], lr=1.0)
 cos = sched.CosineAnnealingLR(opt, T_max=4)

@@ -343,10 +343,7 @@ print(acc.Tags()["images"])
 # 2. `transforms.Normalize(mean=[0.1307], std=[0.3081])` 作用在 MNIST 的第一张图上，均值大约是多少？
 # 3. 有 GPU 的机器上，`nn.DataParallel(net).module is net` 吗？
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 print(make_grid(images, nrow=4, padding=2).shape)  # (3, 4*28 + 5*2, 4*28 + 5*2)
 mnist_norm = transforms.Compose([transforms.ToTensor(), transforms.Normalize(mean=[0.1307], std=[0.3081])])
 print(round(mnist_norm(digit).mean().item(), 4))
