@@ -205,8 +205,15 @@ with torch.no_grad():
                 wrong.append((labels[k].item(), pred[k].item()))
 print(len(wrong), "wrong;", "first 8 (label, predicted):", wrong[:8])
 
+# % [markdown]
+# ## 8. 小结
+#
+# * 网络最后一层输出 logits，不加激活；softmax 把 logits 变成概率：$p_i = e^{z_i}/\sum_j e^{z_j}$。
+# * 交叉熵就是正确类别概率的负对数：$\text{CE} = -\log p_y$；`CrossEntropyLoss` = `log_softmax` + `NLLLoss`，目标是类别下标（int64），不是 one-hot。
+# * 笔记的 784-512-256-128-64-10 全连接网络在 MNIST 上训练几轮就有很高的测试准确率；`model.eval()` + `torch.no_grad()` 做测试。
+
 # %% [markdown]
-# ## 8. 练习
+# ## 9. 练习
 #
 # 1. 把最后一层也加上 ReLU，会发生什么？为什么？
 # 2. 用 `F.softmax` 把 `model(inputs)` 变成概率，检查每一行的和是不是 1。

@@ -56,7 +56,7 @@ print((kernel.view(1, -1) @ cols).view(1, 1, 2, 2))
 # %% [markdown]
 # ## 2. 小部件：窗口怎样滑动
 #
-# 选择模式（conv2d / max_pool2d / avg_pool2d）、输入大小、卷积核、步长、填充、膨胀；
+# 选择模式（conv2d / max_pool2d / avg_pool2d）、输入大小、卷积核、步幅、填充、膨胀；
 # 移动"out row / out col"看每个输出格子用到了输入的哪些格子。
 # 输出大小的公式：$\lfloor (H + 2p - d(k-1) - 1)/s \rfloor + 1$。
 
@@ -261,11 +261,18 @@ if __name__ == "__main__":
 by_hand = (10 * 1 * 5 * 5 + 10) + (20 * 10 * 5 * 5 + 20) + (320 * 10 + 10)
 print(by_hand, sum(p.numel() for p in model.parameters()))
 
+# % [markdown]
+# ## 8. 小结
+#
+# * 卷积 = 卷积核在输入上滑动、对应相乘再求和；多通道输入时每个卷积核有 `in_channels` 层，输出通道数等于卷积核个数。
+# * 输出大小 $\lfloor (H + 2p - d(k-1) - 1)/s \rfloor + 1$，步幅 `stride`、`padding`、`dilation` 都在公式里；池化同样滑窗口，`ceil_mode` 决定不足一个窗口的边角要不要。
+# * 卷积可以写成 `F.unfold`（im2col）之后的一次矩阵乘法，teachtorch 的 `conv2d` 就是这样算的。
+
 # %% [markdown]
-# ## 8. 练习
+# ## 9. 练习
 #
 # 1. 输入 32×32，`Conv2d(3, 32, kernel_size=5, padding=2)` 之后的大小？再接 `MaxPool2d(2)` 呢？
-# 2. 输入 4×4、核 2、步长 3、padding 1、`ceil_mode=True` 的最大池化：公式 ceil((4+2-2)/3)+1 = 3，
+# 2. 输入 4×4、核 2、步幅 3、padding 1、`ceil_mode=True` 的最大池化：公式 ceil((4+2-2)/3)+1 = 3，
 #    为什么实际输出是 2×2？用小部件看看第 3 个窗口从哪里开始。
 # 3. `padding='same'` 在 stride=1 时保证输出与输入同样大小，它在两边各填多少？
 

@@ -3,7 +3,8 @@
 #
 # **本章教什么**：当网络变复杂，先把重复出现的结构写成一个 `nn.Module`（Inception 模块、
 # 残差块），再把模块拼起来；多分支的输出用 `torch.cat` 在通道维拼接，各分支的宽高必须一致；
-# 残差连接让 `forward` 返回 `x + y`，梯度可以"跳过"中间层直接流回去。
+# 残差连接让 `forward` 返回 `x + y`：当捷径是恒等映射时，`x` 的梯度原样"跳过"中间层流回去；
+# 笔记的块在捷径上还有一个 3×3 卷积（用来对齐通道数），这时梯度经过捷径也要乘上这个卷积的权重。
 #
 # **对应笔记**：`002_0b1e019c38618b4a.txt`（卷积神经网络-高级、代码示例1 Inception、
 # 代码示例2 ResNet）。数据同样用 MNIST t10k 的 8000/2000 划分。
@@ -102,6 +103,9 @@ except RuntimeError as err:
 # ## 3. 残差块：笔记原文
 #
 # `IdentityBlock` 里 `self.conv` 用来把 x 的通道数变得和 y 一样，才能相加。
+# 因为捷径上有这个 3×3 卷积，它严格说是一个“卷积块”（笔记的注释也这么说），不是恒等残差块：
+# 反向传播时，经过捷径的梯度是 $\partial L/\partial x = W_{conv}^\top(\cdots)$，并不是原样流回。
+# 只有 `in_channels == out_channels` 时去掉 `self.conv`、直接返回 `x + y`，梯度才真正“跳过”中间层。
 
 # %%
 # 这里实现的其实是一个卷积块，不过实践中也不必太纠结这个
@@ -209,20 +213,23 @@ for name, model in (("Inception", InceptionNet()), ("ResNet", MyModule())):
 # 约 98%–99%。
 
 # %% [markdown]
-# ## 5. 小项目：残差连接让梯度更大
+# ## 5. 小项目：恒等捷径让梯度传到底层
 #
-# 把 8 个"卷积 + ReLU"层叠起来，比较有无残差连接时，第一层权重梯度的大小。
+# 把 12 个 "Linear + sigmoid" 层叠起来，比较有无恒等残差连接（`x = x + y`）时每层权重梯度的大小。
+# 要看的不是梯度“更大”，而是**第一层和最后一层的梯度差多少个数量级**：没有捷径时，
+# 每经过一层就乘上一次 sigmoid 的导数（不超过 0.25），底层的梯度几乎消失；
+# 有恒等捷径时，$\partial(x + f(x))/\partial x = I + \partial f/\partial x$，总有一条不衰减的路。
 
 # %%
 class Deep(nn.Module):
-    def __init__(self, residual):
+    def __init__(self, residual, n_layers=12):
         super().__init__()
         self.residual = residual
-        self.layers = nn.ModuleList(nn.Conv2d(4, 4, 3, padding=1) for _ in range(8))
+        self.layers = nn.ModuleList(nn.Linear(16, 16) for _ in range(n_layers))
 
     def forward(self, x):
-        for conv in self.layers:
-            y = F.relu(conv(x))
+        for linear in self.layers:
+            y = torch.sigmoid(linear(x))
             x = x + y if self.residual else y
         return x
 
@@ -230,11 +237,20 @@ class Deep(nn.Module):
 for residual in (False, True):
     torch.manual_seed(0)
     deep = Deep(residual)
-    deep(torch.randn(2, 4, 8, 8)).sum().backward()
-    print(residual, round(deep.layers[0].weight.grad.abs().mean().item(), 6))
+    deep(torch.randn(8, 16)).pow(2).mean().backward()
+    norms = [layer.weight.grad.norm().item() for layer in deep.layers]
+    print(f"residual={residual!s:5}  第1层 {norms[0]:.1e}  第12层 {norms[-1]:.1e}  "
+          f"比值 {norms[0] / norms[-1]:.1e}")
+
+# % [markdown]
+# ## 6. 小结
+#
+# * 把重复的结构写成 `nn.Module`，再拼起来；多分支输出在通道维 `torch.cat`，各分支宽高必须一致。
+# * 恒等捷径 `x + f(x)` 给梯度一条不衰减的路：$\partial(x+f(x))/\partial x = I + \partial f/\partial x$；笔记的块在捷径上有卷积，严格说是“卷积块”。
+# * 深层网络没有捷径时，底层梯度可能比顶层小很多个数量级（梯度消失）。
 
 # %% [markdown]
-# ## 6. 练习
+# ## 7. 练习
 #
 # 1. 如果 InceptionNet 的输入是 32×32，`fc` 的输入应该是多少维？
 # 2. 在 IdentityBlock 里再加一个 `nn.BatchNorm2d`（笔记："也可以加上 NormBatch"），放在哪里？

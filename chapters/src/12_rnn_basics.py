@@ -4,7 +4,7 @@
 # **本章教什么**：循环神经网络在每个时刻用**同一组权重**更新隐藏状态
 # $h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})$；`RNNCell` 一次算一步，
 # `RNN` 一次算整个序列（还可以多层、双向）；输入输出张量的形状；用 one-hot 和 Embedding
-# 表示字符，训练 "hello" → "ohlol"；LSTM 的四个门与 GRU 的三个门；为什么普通 RNN 的梯度会消失。
+# 表示字符，训练 "hello" → "ohlol"；LSTM 的三个门加一个候选值（权重里叠着四块）与 GRU 的两个门加一个候选值（三块）；为什么普通 RNN 的梯度会消失。
 #
 # **对应笔记**：`002_0b1e019c38618b4a.txt`（循环神经网络、其他内容、Embedding层、代码示例1、
 # 代码示例2）、`000_31b0c36760745ae4.txt`（3. 循环神经网络：LSTM 的参数与形状、4. 词向量）。
@@ -222,7 +222,7 @@ h0 = torch.zeros(2 * 2, 3, 20)
 c0 = torch.zeros(2 * 2, 3, 20)
 output, (hn, cn) = lstm(x, (h0, c0))
 print(output.shape, hn.shape, cn.shape)
-print(lstm.weight_ih_l0.shape, lstm.weight_hh_l0_reverse.shape)  # 4 个门叠在一起：4*20
+print(lstm.weight_ih_l0.shape, lstm.weight_hh_l0_reverse.shape)  # 输入门、遗忘门、候选值、输出门四块叠在一起：4*20
 
 # %% [markdown]
 # ## 7. 试一试：忘了 batch_first
@@ -255,8 +255,15 @@ for t in range(4):
     outs.append(h)
 print(torch.allclose(torch.stack(outs), rnn(x)[0], atol=1e-6))
 
+# % [markdown]
+# ## 9. 小结
+#
+# * RNN 在每个时刻用同一组权重：$h_t = \tanh(W_{ih}x_t + b_{ih} + W_{hh}h_{t-1} + b_{hh})$；`RNNCell` 算一步，`RNN` 算整个序列。
+# * 默认形状是 `(seq_len, batch, input_size)`，`batch_first=True` 时批在第 0 维；隐藏状态是 `(num_layers * num_directions, batch, hidden_size)`。
+# * LSTM 有输入、遗忘、输出三个门和一个候选值（权重里四块），GRU 有重置、更新两个门和一个候选值（三块）；门让梯度不那么容易消失。
+
 # %% [markdown]
-# ## 9. 练习
+# ## 10. 练习
 #
 # 1. `nn.GRU(100, 100, num_layers=2, bidirectional=True)` 的 `hn` 形状是什么（batch=256）？
 # 2. 在小部件里把 cell 换成 gru，`ratio_first_last` 是更接近 RNN 还是 LSTM？

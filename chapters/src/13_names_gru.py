@@ -392,8 +392,15 @@ for name in ["Nguyen", "Schmidt", "Rossi"]:
 # 打包版本我们没有跑满 30 轮，所以不报它 30 轮的数字；把 `FAST` 改成 `False` 自己试一试，
 # 和第 5 节的约 0.83 比一比。
 
+# % [markdown]
+# ## 8. 小结
+#
+# * 名字 → ASCII 码 → 补零的矩阵 → `Embedding` → 双向两层 GRU → 最后时刻两个方向的隐藏状态拼起来 → `Linear`。
+# * `pack_padded_sequence` 让 RNN 只读每个序列的真实长度，补上的 0 不进入计算。
+# * 双向 RNN 的输出要分清方向：正向取最后一步，反向取第一步（`hidden[-1]` 与 `hidden[-2]`）。
+
 # %% [markdown]
-# ## 8. 练习
+# ## 9. 练习
 #
 # 1. 单向 2 层 GRU（`bidirectional=False`）的 `h_n` 形状是什么？`fc` 的输入维度要改成多少？
 # 2. 长度为 [6, 5, 2] 的 batch 打包后，`batch_sizes` 是什么？先自己算，再验证。

@@ -391,8 +391,15 @@ optimizer.step()
 changed = [k for k, v in model.state_dict().items() if not torch.equal(v, before[k])]
 print(changed, model.conv1.weight.grad is None)
 
+# % [markdown]
+# ## 12. 小结
+#
+# * `self.fc = nn.Linear(...)` 经过 `Module.__setattr__`，把 Parameter、子模块、buffer 分别登记到 `_parameters`、`_modules`、`_buffers`；`named_parameters` 的顺序就是登记的顺序。
+# * `model(x)` 调用 `Module.__call__`，它先跑 forward pre-hook，再调用 `forward`，再跑 forward hook；所以要写 `model(x)` 而不是 `model.forward(x)`。
+# * `train()` / `eval()` 只切换 `training` 标志，影响 Dropout 和 BatchNorm；冻结参数用 `requires_grad_(False)`。
+
 # %% [markdown]
-# ## 12. 练习
+# ## 13. 练习
 #
 # 1. `nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), nn.Linear(3, 1)))` 的 `named_parameters` 名字是什么？
 # 2. 给 `Scale` 加一个 `register_buffer("tmp", t, persistent=False)`，它会出现在 `state_dict` 里吗？

@@ -216,9 +216,10 @@ print(optimizerB2.param_groups[0]["lr"])  # 超参数也从文件恢复
 # %% [markdown]
 # ## 7. 热启动：strict=False（笔记 003 · 5.）
 #
-# 模型 B 只和模型 A 共享一部分层（比如换了分类头）。`strict=False` 时，
-# 名字和形状都对得上的参数被加载，其余的报告在返回值里：`missing_keys`（B 有、文件里没有）
-# 和 `unexpected_keys`（文件里有、B 没有）。
+# 模型 B 只和模型 A 共享一部分层（比如换了分类头）。`strict=False` 只放宽**名字**的检查：
+# 名字对得上的参数被加载，名字对不上的报告在返回值里：`missing_keys`（B 有、文件里没有）
+# 和 `unexpected_keys`（文件里有、B 没有）。名字相同但**形状不同**的键仍然报 `size mismatch`，
+# 即使 `strict=False`：这时要先把那个键从 state_dict 里删掉（见下面第二个单元格）。
 
 
 # %%
@@ -238,6 +239,23 @@ result = modelB.load_state_dict(torch.load(PATH), strict=False)
 print("missing:", result.missing_keys)
 print("unexpected:", result.unexpected_keys)
 print(torch.equal(modelB.features[0].weight, net.features[0].weight))
+
+# %%
+class NetC(Net):  # 和 A 一样的名字，但 classifier 只输出 2 类：形状不同
+    def __init__(self):
+        super().__init__()
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(4 * 3 * 3, 2))
+
+
+state = torch.load(PATH)
+try:
+    NetC().load_state_dict(state, strict=False)
+except RuntimeError as err:
+    print(str(err).splitlines()[0])
+    print(str(err).splitlines()[1].strip())
+mismatched = {k for k, v in NetC().state_dict().items() if k in state and v.shape != state[k].shape}
+result = NetC().load_state_dict({k: v for k, v in state.items() if k not in mismatched}, strict=False)
+print(sorted(mismatched), result.missing_keys)
 
 # %% [markdown]
 # ## 8. 加载到指定设备：map_location（笔记 003 · 6.）
@@ -362,8 +380,15 @@ print(round(loss_straight, 6), round(loss_resumed, 6), lr_straight, lr_resumed)
 print(torch.equal(straight.weight, resumed.weight))
 print(sorted(f for f in os.listdir(workdir.name) if f.startswith("ckpt")))
 
+# % [markdown]
+# ## 12. 小结
+#
+# * 优化器的 `param_groups` 里每组有自己的学习率，调度器就是按规则改写 `group['lr']`。
+# * 断点续练要同时保存模型和优化器的 `state_dict`（以及 epoch）；`strict=False` 只放宽名字的检查，形状不同的键仍然报错。
+# * `map_location` 决定加载到哪个设备；DataParallel 保存的键带 `module.` 前缀，保存 `net.module.state_dict()` 可以避免。
+
 # %% [markdown]
-# ## 12. 练习
+# ## 13. 练习
 #
 # 1. `CosineAnnealingLR(opt, T_max=4)` 在 lr=1.0 时前 9 个 epoch 的学习率是什么？（过了 T_max 会回升。）
 # 2. 只保存 `net.features` 的 state_dict，再加载进第 7 节的 `NetB().features`，键对得上吗？

@@ -267,6 +267,11 @@ except AssertionError as err:
 # **DataParallel**（笔记 003 · 多GPU计算）：`nn.DataParallel(net)` 把每个 batch 沿第 0 维切开，
 # 分给每块 GPU 上的模型副本，再把输出拼起来。没有 GPU 时 `device_ids` 为空，它直接调用原模型；
 # 但包装仍然改变了 `state_dict` 的键（多了 `module.` 前缀，见第 15 章）。
+#
+# 注意：今天 PyTorch 官方推荐的是 `torch.nn.parallel.DistributedDataParallel`（DDP），
+# 即使只在一台机器上用多块 GPU 也是如此：DDP 每块 GPU 一个进程，没有 DataParallel
+# 单进程里 Python 全局解释器锁和每步复制模型的开销。DataParallel 只有一行、适合入门，
+# 所以笔记用它；teachtorch 没有实现 DDP（它需要多进程通信）。
 
 # %%
 dp = torch.nn.DataParallel(net)
@@ -299,8 +304,10 @@ print(sum(p.numel() for p in resnet.parameters()))
 torch.manual_seed(0)
 alexnet = torchvision.models.alexnet(weights=None)
 print(alexnet.classifier)
-alexnet.classifier[6] = torch.nn.Linear(4096, 10)
-alexnet.classifier.add_module("softmax", torch.nn.LogSoftmax(dim=1))
+alexnet.classifier.add_module("add_linear", torch.nn.Linear(1000, 10))  # 方式一：末尾加一层
+print(list(alexnet.classifier._modules)[-2:])
+del alexnet.classifier.add_linear
+alexnet.classifier[6] = torch.nn.Linear(4096, 10)  # 方式二：替换最后一层
 print(alexnet.classifier[6], list(alexnet.classifier._modules)[-2:])
 alexnet.eval()
 with torch.no_grad():
@@ -336,8 +343,15 @@ print(acc.Tags()["images"])
 # %% [markdown]
 # 损失从第 0 步的 2.2906（约等于 10 类随机猜的 ln 10 ≈ 2.3026）降到第 30 步的 0.5304。
 
+# % [markdown]
+# ## 10. 小结
+#
+# * `transforms` 把 PIL 图片变成张量并归一化；`make_grid` / `save_image` 看一批图片。
+# * TensorBoard 的 `SummaryWriter` 写事件文件（标量、图片、模型结构），可以再读回来检查。
+# * GPU 运算是异步的，`CUDA_LAUNCH_BLOCKING=1` 让错误指向真正出错的那一行；多 GPU 训练今天推荐 DistributedDataParallel。
+
 # %% [markdown]
-# ## 10. 练习
+# ## 11. 练习
 #
 # 1. `make_grid` 把 16 张 28×28 的图片按 `nrow=4`、`padding=2` 拼，结果的形状是什么？
 # 2. `transforms.Normalize(mean=[0.1307], std=[0.3081])` 作用在 MNIST 的第一张图上，均值大约是多少？
