@@ -37,6 +37,7 @@ MIRRORED = {
     ("000", 0): "04_autograd", ("000", 1): "14_module_internals",
     ("000", 2): "14_module_internals", ("001", 11): "10_cnn_basics",
     ("001", 15): "10_cnn_basics", ("002", 0): "06_linear_regression",
+    ("002", 1): "06_linear_regression",
     ("002", 2): "06_linear_regression", ("002", 3): "09_softmax_mnist_mlp",
     ("002", 4): "10_cnn_basics", ("002", 5): "11_inception_resnet",
     ("002", 6): "12_rnn_basics", ("002", 7): "13_names_gru",
