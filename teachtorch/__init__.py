@@ -26,6 +26,8 @@ from teachtorch.random import (Generator, default_generator, get_rng_state,  # n
 from teachtorch.autograd.grad_mode import (enable_grad, inference_mode,  # noqa: F401
                                            is_grad_enabled, no_grad, set_grad_enabled)
 from teachtorch import autograd  # noqa: F401
+from teachtorch.autograd.anomaly_mode import (is_anomaly_check_nan_enabled,  # noqa: F401
+                                              is_anomaly_enabled, set_anomaly_enabled)
 from teachtorch.reference import (is_reference_mode, reference_mode,  # noqa: F401
                                   set_reference_mode)
 from teachtorch import cuda  # noqa: F401

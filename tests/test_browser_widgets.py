@@ -1,11 +1,13 @@
-"""The four widgets in a real browser: JupyterLab + Debian's Chromium, driven by Playwright.
+"""The widgets in a real browser: JupyterLab + Debian's Chromium, driven by Playwright.
 
 Starts `jupyter lab` on 127.0.0.1 (free port, random token) over a temporary copy of
 tests/browser/widgets.ipynb, runs all cells from the Run menu, moves ConvWindowView's
 stride slider with the keyboard and checks that the picture changed the way the model
-(teachtorch.viz.conv_geometry) predicts. A screenshot is saved on failure; the server is
-always stopped. Set TEACHTORCH_SCREENSHOTS=DIR to also save one PNG per widget there
-(that is how assets/screenshots/ was made).
+(teachtorch.viz.conv_geometry) predicts. A second test does the same over
+tests/browser/source_and_stepper.ipynb: picks a method in SourceView, flips its
+reference toggle, and clicks BackwardStepper through a backward pass. A screenshot is
+saved on failure; the server is always stopped. Set TEACHTORCH_SCREENSHOTS=DIR to also
+save one PNG per widget there (that is how assets/screenshots/ was made).
 """
 import os
 import secrets
@@ -25,6 +27,7 @@ from teachtorch.viz import rnn_unroll as ru
 
 CHROMIUM = "/usr/bin/chromium"
 NOTEBOOK = Path(__file__).parent / "browser" / "widgets.ipynb"
+STEPPER_NOTEBOOK = Path(__file__).parent / "browser" / "source_and_stepper.ipynb"
 VIEWS = {"graph_view": "graphview", "backprop_view": "backpropview",
          "conv_window_view": "convwindowview", "rnn_unroll_view": "rnnunrollview"}
 pytestmark = pytest.mark.browser
@@ -50,15 +53,17 @@ def _wait_for_server(url, proc, deadline):
 
 
 @pytest.fixture
-def lab(tmp_path):
-    """A JupyterLab server over a copy of the notebook; yields (url, tmp_path)."""
+def lab(tmp_path, request):
+    """A JupyterLab server over a copy of the notebook (NOTEBOOK unless the test
+    passes another one as the fixture's parameter); yields (url, tmp_path)."""
+    notebook = getattr(request, "param", NOTEBOOK)
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     pytest.importorskip("playwright")
     pytest.importorskip("jupyterlab")
     work = tmp_path / "nb"
     work.mkdir()
-    shutil.copy(NOTEBOOK, work / "widgets.ipynb")
+    shutil.copy(notebook, work / notebook.name)
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
                JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
@@ -73,7 +78,7 @@ def lab(tmp_path):
             base = f"http://127.0.0.1:{port}"
             _wait_for_server(f"{base}/api/status?token={token}", proc,
                              time.monotonic() + 60)
-            yield f"{base}/lab/tree/widgets.ipynb?token={token}", tmp_path
+            yield f"{base}/lab/tree/{notebook.name}?token={token}", tmp_path
         finally:
             try:
                 os.killpg(proc.pid, signal.SIGTERM)
@@ -158,6 +163,118 @@ def test_widgets_render_and_respond_to_the_keyboard(lab):
                 Path(shots).mkdir(parents=True, exist_ok=True)
                 for name, cls in VIEWS.items():
                     el = page.locator(f".teachtorch-{cls}").first
+                    el.scroll_into_view_if_needed()
+                    el.screenshot(path=str(Path(shots) / f"{name}.png"))
+        except Exception:
+            shot = tmp / "failure.png"
+            page.screenshot(path=str(shot), full_page=True)
+            print(f"screenshot of the failure: {shot}; server log: {tmp / 'lab.log'}")
+            raise
+        finally:
+            browser.close()
+
+
+def _lit_node(page):
+    """The graphviz title (node id) of the node BackwardStepper fills orange."""
+    return page.evaluate("""() => {
+        const svg = document.querySelector('.teachtorch-backwardstepper svg');
+        for (const g of svg.querySelectorAll('g.node')) {
+            const shape = g.querySelector('path, polygon');
+            if (shape && shape.getAttribute('fill') === '#ffb060')
+                return g.querySelector('title').textContent;
+        }
+        return null;
+    }""")
+
+
+def _wait_text(page, selector, text):
+    page.wait_for_function(
+        "([sel, txt]) => document.querySelector(sel).textContent.includes(txt)",
+        arg=[selector, text])
+
+
+@pytest.mark.parametrize("lab", [STEPPER_NOTEBOOK], indirect=True)
+def test_source_view_and_backward_stepper_in_the_browser(lab):
+    import inspect
+
+    import torch
+    from playwright.sync_api import sync_playwright
+
+    import teachtorch
+    from teachtorch.viz.graph import fmt_array, graph_model
+
+    url, tmp = lab
+    # what the pages must show, from inspect and from PyTorch
+    _, cls_first = inspect.getsourcelines(teachtorch.nn.Linear)
+    fwd_lines, fwd_first = inspect.getsourcelines(teachtorch.nn.Linear.forward)
+    leaves = {k: torch.tensor(v, requires_grad=True)
+              for k, v in (("x", 2.0), ("w1", 3.0), ("w2", 1.0), ("b", 0.5))}
+    y = leaves["w1"] * leaves["x"] ** 2 + leaves["w2"] * leaves["x"] + leaves["b"]
+    model = graph_model(y)
+    n_steps = len(model["nodes"])
+    y.backward()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        page.set_default_timeout(60_000)
+        try:
+            page.goto(url)
+            page.wait_for_selector(".jp-Notebook .jp-Cell")
+            _accept_kernel_dialog(page, wait_s=8)
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            _accept_kernel_dialog(page, wait_s=3)
+            page.wait_for_selector(".teachtorch-sourceview .teachtorch-source",
+                                   timeout=90_000)
+            page.wait_for_selector(".teachtorch-backwardstepper svg", timeout=90_000)
+
+            # SourceView: the class, then its forward picked from the dropdown
+            source = page.locator(".teachtorch-sourceview").first
+            text = source.text_content()
+            assert "teachtorch/nn/modules/linear.py" in text
+            assert f"lines {cls_first}-" in text
+            source.locator("select").first.select_option(label="forward")
+            last = fwd_first + len(fwd_lines) - 1
+            _wait_text(page, ".teachtorch-sourceview", f"lines {fwd_first}-{last}")
+            assert "Linear.forward" in source.text_content()
+
+            # the reference toggle of a function the notebook gave a __reference__
+            ref = page.locator(".teachtorch-sourceview").nth(1)
+            assert "fast_double" in ref.text_content()
+            ref.locator(".widget-toggle-button", has_text="reference").first.click()
+            page.wait_for_function(
+                "() => document.querySelectorAll('.teachtorch-sourceview')[1]"
+                ".textContent.includes('readable_double')")
+            assert "(this notebook)" in ref.text_content()
+
+            # BackwardStepper: next lights the output's node, run to end fills .grad
+            stepper = page.locator(".teachtorch-backwardstepper").first
+            assert f"before backward: {n_steps} nodes to run" in stepper.text_content()
+            assert _lit_node(page) is None
+            stepper.locator("button", has_text="next").first.click()
+            _wait_text(page, ".teachtorch-backwardstepper",
+                       f"step 1 of {n_steps}: {y.grad_fn.name()}")
+            page.wait_for_function("() => document.querySelector("
+                                   "'.teachtorch-backwardstepper svg') !== null")
+            assert _lit_node(page) == model["root"]
+            assert "def backward" in stepper.text_content().replace("\xa0", " ")
+            stepper.locator("button", has_text="run to end").first.click()
+            _wait_text(page, ".teachtorch-backwardstepper", "backward finished")
+            text = stepper.text_content()
+            for name, t in leaves.items():
+                assert f"{name} = {fmt_array(t.grad.numpy())}" in text, name
+            stepper.locator("button", has_text="previous").first.click()
+            _wait_text(page, ".teachtorch-backwardstepper",
+                       f"step {n_steps - 1} of {n_steps}")
+            assert "backward finished" not in stepper.text_content()
+
+            shots = os.environ.get("TEACHTORCH_SCREENSHOTS")
+            if shots:
+                Path(shots).mkdir(parents=True, exist_ok=True)
+                for name, el in (("source_view", source), ("backward_stepper",
+                                                           stepper)):
                     el.scroll_into_view_if_needed()
                     el.screenshot(path=str(Path(shots) / f"{name}.png"))
         except Exception:

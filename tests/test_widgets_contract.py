@@ -22,9 +22,21 @@ def net():
     return torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU())
 
 
+def _readable_relu(x):
+    return x * (x > 0)
+
+
+def _fast_relu(x):
+    return x.relu()
+
+
+_fast_relu.__reference__ = _readable_relu
+
+
 MAKERS = {
     "GraphView": lambda: widgets.GraphView(course_y()),
     "BackpropView": lambda: widgets.BackpropView(course_y()),
+    "BackwardStepper": lambda: widgets.BackwardStepper(course_y()),
     "ConvWindowView": lambda: widgets.ConvWindowView(),
     "RNNUnrollView": lambda: widgets.RNNUnrollView(cell="gru"),
     "StorageView": lambda: widgets.StorageView(teachtorch.arange(6.0).reshape(2, 3)),
@@ -33,6 +45,8 @@ MAKERS = {
     "ModuleTreeView": lambda: widgets.ModuleTreeView(net(), torch.ones(2, 3)),
     "StateDictDiffView": lambda: widgets.StateDictDiffView(net(), {}),
     "TrainingMonitor": lambda: widgets.TrainingMonitor().log(loss=1.0).log(loss=0.5),
+    "SourceView": lambda: widgets.SourceView(teachtorch.nn.Linear),
+    "SourceView(reference)": lambda: widgets.SourceView(_fast_relu, reference=True),
 }
 
 
@@ -45,7 +59,7 @@ def values_for(control):
         return [control.min, control.max]
     if isinstance(control, W.Checkbox):
         return [not control.value, control.value]
-    if isinstance(control, W.Dropdown):
+    if isinstance(control, (W.Dropdown, W.ToggleButtons)):
         return [v if not isinstance(v, tuple) else v[1] for v in control.options]
     if isinstance(control, (W.Text, W.Combobox)):
         return ["", "1, 2", "x.t()", "((", control.value]

@@ -3,13 +3,26 @@
 Chapter 04 (autograd) opens this package.
 """
 from teachtorch import _errors
-from teachtorch.autograd import graph  # noqa: F401
-from teachtorch.autograd.engine import run_backward
+from teachtorch.autograd import (
+    anomaly_mode,  # noqa: F401
+    engine,
+    gradcheck,  # noqa: F401  (a callable module, as in torch)
+    graph,  # noqa: F401
+)
+from teachtorch.autograd.anomaly_mode import (  # noqa: F401
+    detect_anomaly,
+    set_detect_anomaly,
+)
+from teachtorch.autograd.engine import BackwardStep, run_backward  # noqa: F401
 from teachtorch.autograd.function import Function, once_differentiable  # noqa: F401
-from teachtorch.autograd import gradcheck  # noqa: F401  (a callable module, as in torch)
+from teachtorch.autograd.grad_mode import (  # noqa: F401
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from teachtorch.autograd.gradcheck import GradcheckError, gradgradcheck  # noqa: F401
-from teachtorch.autograd.grad_mode import (enable_grad, inference_mode,  # noqa: F401
-                                           is_grad_enabled, no_grad, set_grad_enabled)
 from teachtorch.autograd.variable import Variable  # noqa: F401
 
 
@@ -59,13 +72,37 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
                  accumulate=True, allow_unused=True)
 
 
+def backward_steps(tensor, gradient=None, retain_graph=None, create_graph=False):
+    """tensor.backward(), one node at a time: yields a BackwardStep per node run.
+
+    Each step names the node, the gradients that reached it (``grads_in``), what it
+    sent on (``grads_out``, one per ``node.next_functions``) and, for a leaf's
+    AccumulateGrad, the ``leaf`` whose ``.grad`` it just filled. Running every step
+    does exactly what ``tensor.backward(gradient)`` does; nothing runs before the
+    first ``next()``.
+
+        >>> for step in torch.autograd.backward_steps(loss):
+        ...     print(step.index, step.node.name(), [g.shape for g in step.grads_in])
+
+    teachtorch only (PyTorch's engine runs in C++ and cannot be stepped).
+    """
+    tensors = _as_list(tensor)
+    for i, t in enumerate(tensors):
+        if not t.requires_grad:
+            raise RuntimeError(_errors.no_grad_fn(i))
+    grads = _make_grads(tensors, _as_list(gradient))
+    if retain_graph is None:
+        retain_graph = create_graph
+    return engine.backward_steps(tensors, grads, retain_graph, create_graph,
+                                 accumulate=True, allow_unused=True)
+
+
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          allow_unused=None, materialize_grads=False):
     """Return d(outputs)/d(inputs) without touching any .grad.
 
     Mirrors: torch.autograd.grad
     """
-    single = not isinstance(inputs, (list, tuple))
     outputs = _as_list(outputs)
     inputs = _as_list(inputs)
     for t in inputs:
@@ -85,22 +122,3 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
         res = [r if r is not None else zeros_like(t) for r, t in zip(res, inputs)]
     return tuple(res)
-
-
-_anomaly = {"enabled": False}
-
-
-def set_detect_anomaly(mode, check_nan=True):
-    _anomaly["enabled"] = bool(mode)
-
-
-class detect_anomaly:  # noqa: N801
-    def __init__(self, check_nan=True):
-        pass
-
-    def __enter__(self):
-        self._prev = _anomaly["enabled"]
-        _anomaly["enabled"] = True
-
-    def __exit__(self, *exc):
-        _anomaly["enabled"] = self._prev

@@ -1,18 +1,199 @@
 """The backward engine: walk the graph from the output back to the leaves.
 
-Iterative (no recursion limit). Nodes run in reverse creation order once every
-gradient for them has arrived; gradients for the same tensor are summed; broadcasting
-is undone here, once, for every op (``sum_to``); leaves accumulate into ``.grad``.
-Saved tensors are freed afterwards unless ``retain_graph=True``.
+The backward pass is a sequence of steps, one node per step: ``backward_steps``
+yields a ``BackwardStep`` for each (the node, the gradients that reached it, the
+gradients it sent on, the leaf it filled), and ``run_backward`` (what
+``tensor.backward()`` calls) simply runs every step. A node runs once every gradient
+for it has arrived, latest-created first; gradients for the same tensor are summed;
+broadcasting is undone here, once, for every op (``sum_to``); leaves accumulate into
+``.grad``. Saved tensors are freed after a node runs unless ``retain_graph=True``.
 
 Chapter 04 (autograd) and chapter 05 (backprop by hand) open this file.
 """
 import heapq
+from dataclasses import dataclass
 
 from teachtorch import _errors, dtypes
 from teachtorch._backend import get_array_module
-from teachtorch.autograd import grad_mode
-from teachtorch.autograd.function import _FREED, AccumulateGrad, _make
+from teachtorch.autograd import anomaly_mode, grad_mode
+from teachtorch.autograd.function import _FREED, AccumulateGrad, Node, _make
+
+_grad_state = grad_mode._state
+
+
+@dataclass(slots=True)
+class BackwardStep:
+    """One node's turn in the backward pass, as ``backward_steps`` yields it."""
+
+    index: int          # 0, 1, ... in the order the nodes ran
+    node: Node          # the grad_fn (or AccumulateGrad) that ran
+    grads_in: tuple     # gradients for the node's outputs (after pre-hooks)
+    grads_out: tuple    # what it sent on, one per node.next_functions; () for a leaf
+    leaf: object = None  # AccumulateGrad: the tensor whose .grad was just updated
+    freed: bool = False  # True when this step freed the node's saved tensors
+
+
+def backward_steps(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
+                   accumulate=True, allow_unused=False, records=True):
+    """Run the backward pass one node at a time, yielding a BackwardStep per node.
+
+    Lazy: nothing runs before the first ``next()``. When done, the generator returns
+    (``StopIteration.value``) the gradients captured for ``inputs``: what
+    ``autograd.grad`` hands back. With ``records=False`` it yields None instead of
+    BackwardStep records (run_backward, the hot path, needs none).
+    """
+    queue = _ReadyQueue(tensors, grad_tensors)  # nodes whose gradients have all arrived
+    capture = _Capture(inputs) if inputs is not None else None
+    call_node = _call_node
+    if anomaly_mode.is_anomaly_enabled():  # errors and NaNs show the forward line
+        call_node = anomaly_mode.watched(_call_node)
+    index = 0
+    while queue.heap:
+        node, grads_in = queue.pop()
+        leaf, freed = None, False
+        grad_was_enabled = _grad_state["enabled"]
+        _grad_state["enabled"] = create_graph  # record backward only for create_graph
+        try:
+            if node._pre_hooks or node._tensor_pre_hooks:
+                grads_in = _run_pre_hooks(node, grads_in)
+            if capture is not None:
+                capture.take(node, grads_in)
+            if type(node) is AccumulateGrad:
+                grads_out = ()
+                if accumulate and (capture is None or capture.wants(node)):
+                    leaf = _accumulate(node.variable, grads_in[0], create_graph)
+            else:
+                grads_out = call_node(node, grads_in)
+                freed = not retain_graph and _free_saved(node)
+            if node._hooks:
+                _run_post_hooks(node, grads_out, grads_in)
+        finally:
+            _grad_state["enabled"] = grad_was_enabled
+        queue.send(node, grads_out)
+        if records:
+            yield BackwardStep(index, node, tuple(grads_in), tuple(grads_out), leaf, freed)
+        else:
+            yield None
+        index += 1
+    return capture.results(allow_unused) if capture is not None else []
+
+
+def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
+                 accumulate=True, allow_unused=False):
+    """Back-propagate (every step); returns the gradients for ``inputs``, if given."""
+    steps = backward_steps(tensors, grad_tensors, retain_graph, create_graph, inputs,
+                           accumulate, allow_unused, records=False)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as finished:
+            return finished.value
+
+
+class _ReadyQueue:
+    """Which nodes still wait for gradients and which may run (latest-created first).
+
+    ``deps[node]`` counts the edges into a node not yet followed; ``buffers[node]``
+    sums the gradients that have arrived for each of its outputs. A node whose count
+    drops to zero is ready; if no gradient at all reached it, its whole subgraph is
+    skipped (it gets none either).
+    """
+
+    __slots__ = ("buffers", "deps", "heap", "queued")
+
+    def __init__(self, tensors, grad_tensors):
+        roots = _graph_roots(tensors)
+        self.deps = _dependencies(roots)
+        self.buffers = {}
+        for (node, nr), g in zip(roots, grad_tensors):
+            buf = self.buffers.setdefault(node, [None] * node._n_outputs)
+            buf[nr] = g if buf[nr] is None else buf[nr] + g
+        self.heap = []
+        self.queued = set()
+        for node, _ in roots:
+            if self.deps.get(node, 0) == 0 and node in self.buffers:
+                self._push(node)
+
+    def _push(self, node):
+        """Queue a ready node; ties (leaves) run in the order they became ready."""
+        if node not in self.queued:
+            heapq.heappush(self.heap, (-node._seq, len(self.queued), node))
+            self.queued.add(node)
+
+    def pop(self):
+        """The next node to run and the gradients that arrived for it."""
+        node = heapq.heappop(self.heap)[2]
+        return node, self.buffers.pop(node)
+
+    def send(self, node, grads_out):
+        """Hand node's gradients to the nodes it points at; queue those now ready."""
+        deps, buffers, queued = self.deps, self.buffers, self.queued
+        for (nxt, nr), g in zip(node.next_functions, grads_out):
+            if nxt is None:
+                continue
+            if g is not None:
+                buf = buffers.get(nxt)
+                if buf is None:
+                    buf = buffers[nxt] = [None] * nxt._n_outputs
+                buf[nr] = g if buf[nr] is None else buf[nr] + g
+            left = deps[nxt] - 1
+            deps[nxt] = left
+            if left == 0 and nxt not in queued:
+                if nxt in buffers:  # (self._push, written out: this is the hot loop)
+                    heapq.heappush(self.heap, (-nxt._seq, len(queued), nxt))
+                    queued.add(nxt)
+                else:  # nothing arrived: its whole subgraph gets no gradient
+                    self._skip(nxt)
+
+    def _skip(self, node):
+        """A node that received no gradient at all: release its children."""
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            for nxt, _ in n.next_functions:
+                if nxt is None:
+                    continue
+                self.deps[nxt] -= 1
+                if self.deps[nxt] == 0 and nxt not in self.queued:
+                    if nxt in self.buffers:
+                        self._push(nxt)
+                    else:
+                        stack.append(nxt)
+
+
+class _Capture:
+    """autograd.grad(outputs, inputs): keep the gradients that reach ``inputs``."""
+
+    __slots__ = ("found", "where")
+
+    def __init__(self, inputs):
+        self.where = {}  # (node, output_nr) -> positions in inputs
+        for i, t in enumerate(inputs):
+            key = (t.grad_fn, t._output_nr) if t.grad_fn is not None else (
+                t._grad_accumulator(), 0)
+            self.where.setdefault(key, []).append(i)
+        self.found = [None] * len(inputs)
+
+    def take(self, node, grads):
+        for nr in range(node._n_outputs):
+            for i in self.where.get((node, nr), ()):
+                self.found[i] = grads[nr]
+
+    def wants(self, node):
+        return (node, 0) in self.where
+
+    def results(self, allow_unused):
+        if not allow_unused and any(r is None for r in self.found):
+            raise RuntimeError(_errors.unused_input())
+        return self.found
+
+
+def _free_saved(node):
+    """Drop a node's saved tensors (backward without retain_graph); True if any."""
+    if node._saved is None or node._saved is _FREED:
+        return False
+    node._saved = _FREED
+    return True
 
 
 def sum_to(grad, shape):
@@ -68,94 +249,6 @@ def _dependencies(root_nodes):
     return deps
 
 
-def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
-                 accumulate=True, allow_unused=False):
-    """Back-propagate; returns the gradients for ``inputs`` when accumulate is False."""
-    roots = _graph_roots(tensors)
-    deps = _dependencies(roots)
-    buffers = {}
-    for (node, nr), g in zip(roots, grad_tensors):
-        buf = buffers.setdefault(node, [None] * node._n_outputs)
-        buf[nr] = g if buf[nr] is None else buf[nr] + g
-
-    capture = None
-    if inputs is not None:
-        capture = {}
-        for i, t in enumerate(inputs):
-            key = (t.grad_fn, t._output_nr) if t.grad_fn is not None else (
-                t._grad_accumulator(), 0)
-            capture.setdefault(key, []).append(i)
-    results = [None] * (len(inputs) if inputs is not None else 0)
-
-    ready = []
-    for node, _ in roots:
-        if deps.get(node, 0) == 0 and node in buffers:
-            heapq.heappush(ready, (-node._seq, id(node), node))
-    queued = {n for _, _, n in ready}
-
-    heappush, heappop = heapq.heappush, heapq.heappop
-    with grad_mode.set_grad_enabled(create_graph):
-        while ready:
-            node = heappop(ready)[2]
-            grads = buffers.pop(node)
-            if node._tensor_pre_hooks or node._pre_hooks:
-                grads = _run_pre_hooks(node, grads)
-            if capture is not None:
-                for nr in range(node._n_outputs):
-                    for i in capture.get((node, nr), ()):
-                        results[i] = grads[nr]
-            if type(node) is AccumulateGrad:
-                if accumulate and (capture is None or (node, 0) in capture):
-                    _accumulate(node.variable, grads[0], create_graph)
-                if node._hooks:
-                    _run_post_hooks(node, grads, grads)
-                continue
-            grad_inputs = _call_node(node, grads)
-            if node._hooks:
-                _run_post_hooks(node, grad_inputs, grads)
-            if not retain_graph and node._saved is not None:
-                node._saved = _FREED
-            for (nxt, nr), g in zip(node.next_functions, grad_inputs):
-                if nxt is None:
-                    continue
-                if g is not None:
-                    buf = buffers.get(nxt)
-                    if buf is None:
-                        buf = buffers[nxt] = [None] * nxt._n_outputs
-                    buf[nr] = g if buf[nr] is None else buf[nr] + g
-                left = deps[nxt] - 1
-                deps[nxt] = left
-                if left == 0 and nxt not in queued:
-                    if nxt in buffers:
-                        queued.add(nxt)
-                        heappush(ready, (-nxt._seq, id(nxt), nxt))
-                    else:  # nothing arrived: its whole subgraph gets no gradient
-                        _skip(nxt, deps, buffers, ready, queued)
-
-    if inputs is not None and not allow_unused:
-        for i, r in enumerate(results):
-            if r is None:
-                raise RuntimeError(_errors.unused_input())
-    return results
-
-
-def _skip(node, deps, buffers, ready, queued):
-    """A node that received no gradient at all: release its children."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        for nxt, _ in n.next_functions:
-            if nxt is None:
-                continue
-            deps[nxt] -= 1
-            if deps[nxt] == 0 and nxt not in queued:
-                if nxt in buffers:
-                    queued.add(nxt)
-                    heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
-                else:
-                    stack.append(nxt)
-
-
 def _run_pre_hooks(node, grads):
     if node._tensor_pre_hooks:
         retain = []
@@ -187,13 +280,11 @@ def _run_post_hooks(node, grad_inputs, grad_outputs):
 
 def _call_node(node, grads):
     """Run one node's backward and check/fix what it returns."""
-    if node._materialize and any(g is None for g in grads):
-        grads = list(grads)
-        xp = get_array_module(next((g._data for g in grads if g is not None), None))
-        for i, g in enumerate(grads):
-            if g is None:
-                shape, dtype = node._out_meta[i]
-                grads[i] = _make(xp.zeros(shape, dtype))   # on the grads' device
+    if node._materialize:
+        for g in grads:
+            if g is None:  # an output no gradient reached: backward gets zeros
+                grads = _zeros_for_missing(node, grads)
+                break
     forward_cls = node._forward_cls
     out = forward_cls.backward(node, *grads)
     if type(out) is not tuple:
@@ -228,13 +319,24 @@ def _call_node(node, grads):
     return result
 
 
+def _zeros_for_missing(node, grads):
+    """Zeros (on the gradients' device) in place of the None gradients."""
+    grads = list(grads)
+    xp = get_array_module(next((g._data for g in grads if g is not None), None))
+    for i, g in enumerate(grads):
+        if g is None:
+            shape, dtype = node._out_meta[i]
+            grads[i] = _make(xp.zeros(shape, dtype))
+    return grads
+
+
 def _accumulate(leaf, grad, create_graph):
-    """Add grad into leaf.grad: a fresh copy the first time, in place afterwards.
+    """Add grad into leaf.grad (a fresh copy the first time, in place afterwards).
 
     The copy is laid out like the leaf (PyTorch's rule: grad.stride() == leaf.stride()
     for a dense leaf), whatever layout the backward produced: a Linear weight's
     gradient arrives transposed from the matmul, and an optimizer reading it against
-    contiguous state would stride through memory on every step.
+    contiguous state would stride through memory on every step. Returns the leaf.
     """
     if leaf.grad is None:
         if create_graph:
@@ -247,3 +349,4 @@ def _accumulate(leaf, grad, create_graph):
         leaf.grad = leaf.grad + grad
     else:
         leaf.grad._data += grad._data
+    return leaf

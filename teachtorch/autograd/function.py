@@ -15,7 +15,7 @@ Chapter 05 (backprop by hand, custom autograd.Function) opens this file.
 import itertools
 
 from teachtorch import _backend, _errors
-from teachtorch.autograd import grad_mode
+from teachtorch.autograd import anomaly_mode, grad_mode
 
 _seq = itertools.count()
 _FREED = object()
@@ -227,6 +227,7 @@ def _on_inputs_device(args, Tensor):
 
 
 _grad_state = grad_mode._state
+_anomaly_state = anomaly_mode._state
 _new_node = object.__new__
 _TENSOR = []
 
@@ -305,6 +306,8 @@ def _connect(cls, ctx, args, arrays, outs):
         for t in ctx._dirty:
             t._vc[0] += 1
     to_save = ctx._to_save
+    if _anomaly_state["enabled"]:
+        anomaly_mode.record_forward_stack(ctx)
     if to_save is not None:
         ctx._to_save = None
         saved = []
