@@ -6,6 +6,7 @@ code cell in its metadata; chapters/conftest.py hands nbval the code cell back.
 """
 import json
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -99,3 +100,15 @@ def test_nbval_runs_a_folded_answer_and_catches_a_wrong_output(tmp_path):
                          text=True, timeout=120)
     assert "1 failed, 1 passed" in run.stdout, run.stdout[-2000:]
     assert "22" in run.stdout and "21" in run.stdout
+
+
+def test_chapter_lists_agree():
+    """README's table, `teachtorch chapters` and the notebooks name the same chapters."""
+    from teachtorch.cli import CHAPTERS
+
+    listed = [stem for stem, _, _ in CHAPTERS]
+    readme = (ROOT / "README.md").read_text("utf-8")
+    in_readme = [m for m in re.findall(r"^\| `(\d\d_\w+)` \|", readme, re.M)]
+    assert in_readme == listed
+    assert [p.stem for p in NOTEBOOKS] == listed
+    assert sorted(p.stem for p in (ROOT / "chapters" / "src").glob("*.py")) == listed

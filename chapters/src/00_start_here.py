@@ -65,8 +65,9 @@ except RuntimeError as err:
 # 1. **本章教什么、对应哪份笔记**；
 # 2. **直觉与公式**：先用一两句话和一个公式说清楚要做什么，再看代码；
 # 3. **笔记原文代码**，在 teachtorch 上原样运行，每个单元格只做一件事；
-# 4. **打开源码**：每章至少两处直接打印 teachtorch 里实现这个概念的源码
-#    （`inspect.getsource`），读完后在练习里“改坏一行”，看 `gradcheck` 或与正确结果的对比如何失败；
+# 4. **打开源码**：每章都直接打开 teachtorch 里实现这个概念的源码（`inspect.getsource` 或
+#    小部件 `SourceView`）；第 1–8 章每章至少两处，读完后在练习里“改坏一行”，
+#    看 `gradcheck` 或与正确结果的对比如何失败；
 # 5. **小部件或图**：计算图、反向传播的边权、卷积窗口滑动、训练曲线……每个小部件后面都有一个
 #    检查其状态的单元格；
 # 6. **试一试**：故意触发本章的经典错误，读一读报错和提示；
@@ -95,6 +96,21 @@ print(inspect.getsource(torch.Tensor.t))
 
 # %% [markdown]
 # 在 JupyterLab 里，也可以在名字后面加两个问号（`torch.Tensor.t??`）查看源码。
+# 小部件 `SourceView` 把源码高亮显示，标出文件和行号，列出打开这段源码的章节；
+# 类的各个方法可以在下拉框里切换。看看 `nn.Linear` 是怎么写的：
+
+# %%
+from teachtorch.widgets import SourceView
+
+linear_source = SourceView(torch.nn.Linear)
+linear_source
+
+# %%
+linear_source.controls["member"].value = "forward"
+print(linear_source.state["file"], linear_source.state["member"])
+assert linear_source.state["error"] is None
+
+# %% [markdown]
 # 以后的章节会用同样的办法打开 `view`、反向传播引擎、`SGD.step`、`DataLoader` 的迭代器……
 
 # %% [markdown]
@@ -104,7 +120,7 @@ print(inspect.getsource(torch.Tensor.t))
 #   打印格式、`grad_fn` 名称和报错文字都与 PyTorch 相同，报错多一行 `hint:`。
 # * teachtorch 的随机数流与 PyTorch 不同：同一个种子在 teachtorch 内可复现，
 #   所以每一章开头都调用 `torch.manual_seed(0)`。
-# * 每一章都会打开实现本章概念的源码，并在练习里把它改坏一行看看会发生什么。
+# * 每一章都会打开实现本章概念的源码；前 8 章还会在练习里把它改坏一行，看看会发生什么。
 
 # %% [markdown]
 # ## 6. 练习

@@ -4,7 +4,7 @@
 # **本章教什么**：张量（tensor）是什么；怎样创建张量；`x + y`、`torch.add(x, y, out=...)`、
 # `y.add_(x)` 三种加法的区别；张量和 NumPy 数组如何共享内存。
 #
-# **对应笔记**：`004_da74339464c3dc3a.txt`（"Tensors"、"Numpy桥"）、
+# **对应笔记**：`004_da74339464c3dc3a.txt`（"Tensors"、“Numpy桥”）、
 # `000_31b0c36760745ae4.txt`（chaper3 一、Tensor）、`001_006c858c5f14514d.txt`（2.4 tensor 数据类型）、
 # `003_72661a104065fcb5.txt`（张量的理解）。
 #
@@ -18,13 +18,13 @@ import numpy as np
 
 import teachtorch as torch
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 固定随机种子（它返回的 Generator 不必打印）
 
 # %% [markdown]
 # ## 1. 创建张量
 #
 # 笔记 004 的第一段代码。`torch.Tensor(5, 3)` 是旧式构造函数，只给出形状，
-# 在 PyTorch 里内容是"未初始化"的垃圾值；teachtorch 用 0 填充，以便每次运行结果相同。
+# 在 PyTorch 里内容是“未初始化”的垃圾值；teachtorch 用 0 填充，以便每次运行结果相同。
 
 # %%
 x = torch.Tensor(5, 3)  # 构造一个未初始化的5*3的矩阵
@@ -210,7 +210,7 @@ if torch.cuda.is_available():
 print(torch.cuda.is_available())
 
 # %% [markdown]
-# ## 8. 小项目：用张量实现"温度换算表"
+# ## 8. 小项目：用张量实现“温度换算表”
 #
 # 用 `torch.arange` 生成 -10 到 40 摄氏度（步长 10），换算成华氏度 `F = C * 9 / 5 + 32`，
 # 再用 `torch.stack` 拼成两列的表。

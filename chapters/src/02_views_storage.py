@@ -1,9 +1,9 @@
 # %% [markdown]
 # # 第 2 章　view、索引、storage 与 stride，gather/scatter
 #
-# **本章教什么**：一个张量其实是一块一维内存（storage）加上"怎么看它"的信息：
+# **本章教什么**：一个张量其实是一块一维内存（storage）加上“怎么看它”的信息：
 # 形状（shape）、步幅（stride）、起点（storage_offset）。`view`、切片、`transpose`、`expand`
-# 只改变"怎么看"，不复制数据；高级索引、`repeat`、`clone` 会复制。
+# 只改变“怎么看”，不复制数据；高级索引、`repeat`、`clone` 会复制。
 # 然后学习 `gather` 与 `scatter_`。
 #
 # **对应笔记**：`000_31b0c36760745ae4.txt`（chaper3 一、Tensor 第 2、3、4、8 条：
@@ -16,9 +16,9 @@ import inspect
 import numpy as np
 
 import teachtorch as torch
-from teachtorch.widgets import StorageView
+from teachtorch.widgets import SourceView, StorageView
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 固定随机种子（它返回的 Generator 不必打印）
 
 # %% [markdown]
 # ## 1. view 共享内存
@@ -108,7 +108,16 @@ assert explorer.state["error"] is None
 from teachtorch.ops import views
 
 print(inspect.getsource(views.view))
-print(inspect.getsource(views.View))
+
+# %% [markdown]
+# `View` 类用 `SourceView` 打开（下拉框可以在 `forward` 和 `backward` 之间切换）：
+
+# %%
+view_source = SourceView(views.View)
+view_source
+
+# %%
+print(view_source.state["file"], view_source.state["members"])
 
 # %% [markdown]
 # `View.forward` 里的 `_nocopy_reshape` 返回一个 NumPy **视图**（同一块内存），
@@ -152,7 +161,7 @@ print(a[mask])  # 布尔掩码也是高级索引
 # %% [markdown]
 # ## 5. expand 与 repeat
 #
-# `expand` 把大小为 1 的维"假装"重复，stride 为 0，不占新内存；`repeat` 真的复制。
+# `expand` 把大小为 1 的维“假装”重复，stride 为 0，不占新内存；`repeat` 真的复制。
 
 # %%
 v = torch.tensor([[1], [2], [3]])
@@ -188,7 +197,7 @@ c.scatter_(1, index, b)  # 把反对角线放回去
 print(c)
 
 # %% [markdown]
-# ## 7. 小项目：用步幅实现"滑动窗口"
+# ## 7. 小项目：用步幅实现“滑动窗口”
 #
 # 把长度 8 的序列切成长度 3、每次移动 1 的所有窗口。朴素的办法是把切片 `stack` 起来，
 # 但 `stack` 会把数据**复制**进一块新内存。只改步幅就够了：窗口内相邻元素在纸带上差 1，

@@ -14,7 +14,7 @@ import inspect
 import teachtorch as torch
 from teachtorch.widgets import BroadcastView
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 固定随机种子（它返回的 Generator 不必打印）
 
 # %% [markdown]
 # ## 1. 广播法则
@@ -70,7 +70,7 @@ print((torch.ones(3, 2) + torch.ones(3).view(3, 1)).shape)
 # %% [markdown]
 # ## 3. 归并操作与 dim
 #
-# 笔记 000 第 5 条：dim=0 沿第一个维度（"对每一列"）归并，dim=1 沿第二个维度（"对每一行"）。
+# 笔记 000 第 5 条：dim=0 沿第一个维度（“对每一列”）归并，dim=1 沿第二个维度（“对每一行”）。
 # `keepdim=True` 保留被归并的那一维（长度变成 1），方便再广播回去。
 
 # %%

@@ -23,7 +23,7 @@ import teachtorch as t
 import teachtorch as torch
 from teachtorch.widgets import GraphView
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 固定随机种子（它返回的 Generator 不必打印）
 
 # %% [markdown]
 # ## 1. 手动求导与自动求导
@@ -246,25 +246,55 @@ print("正确的 b.grad =", b.grad)
 # %% [markdown]
 # ## 10. 打开源码：反向传播引擎与 AccumulateGrad
 #
-# 反向传播引擎在 `teachtorch/autograd/engine.py` 的 `run_backward` 里。读的时候抓住主循环：
+# 反向传播引擎在 `teachtorch/autograd/engine.py`。`run_backward` 只是把 `backward_steps` 从头跑到尾；
+# 主循环在 `backward_steps` 里，读的时候抓住这几步：
 #
-# 1. `_dependencies` 先数出每个节点还要等几份梯度（`deps`）；
-# 2. `ready` 是一个按创建顺序倒序排列的堆：梯度到齐的节点才能运行；
-# 3. 取出一个节点，`_call_node` 调用它的 backward，得到给每个输入的梯度；
-#    不保留图时把 saved tensors 换成 `_FREED`（这就是第二次 backward 报错的原因）；
-# 4. 把梯度**加**进下一个节点的缓冲区 `buffers`，它的 `deps` 减 1，变成 0 就放进 `ready`；
-# 5. 节点是 `AccumulateGrad`（叶子）时，调用 `_accumulate` 把梯度加进 `.grad`。
+# 1. `_ReadyQueue` 先数出每个节点还要等几份梯度（`deps`），梯度到齐的节点才进入按创建顺序倒序的堆；
+# 2. `queue.pop()` 取出一个节点和已经到达它的梯度 `grads_in`；
+# 3. 普通节点：`_call_node` 调用它的 backward，得到给每个输入的梯度 `grads_out`；
+#    不保留图时 `_free_saved` 把 saved tensors 换成 `_FREED`（这就是第二次 backward 报错的原因）；
+# 4. 节点是 `AccumulateGrad`（叶子）时，`_accumulate` 把梯度加进 `.grad`；
+# 5. `queue.send` 把 `grads_out` **加**进下一个节点的缓冲区，它的 `deps` 减 1，变成 0 就入堆。
 
 # %%
 from teachtorch.autograd import engine
 
-print(inspect.getsource(engine.run_backward))
+print(inspect.getsource(engine.backward_steps))
+
+# %%
+print(inspect.getsource(engine._ReadyQueue.send))
 
 # %% [markdown]
 # 叶子的梯度怎样“累加”：第一次是复制一份，以后是原地 `+=`。这就是为什么每次训练都要清零梯度。
 
 # %%
 print(inspect.getsource(engine._accumulate))
+
+# %% [markdown]
+# ### 小部件：BackwardStepper，一步一步地反向传播
+#
+# `BackwardStepper` 就是上面那个循环，每运行一个节点就停下来：图里点亮当前节点，旁边是它的 backward 源码、
+# 到达它的梯度和它送出的梯度；saved tensors 被释放，叶子的 `.grad` 一步步填上。按 `next ▶` 往前走，
+# `run to end ▶▶` 走完，走完后叶子的梯度和 `backward()` 给出的一模一样。
+# 用第 2 节的 $z = w x + b$，这次让 `x` 也需要梯度：
+
+# %%
+from teachtorch.widgets import BackwardStepper
+
+x = torch.tensor([2.0], requires_grad=True)
+w = torch.tensor([3.0], requires_grad=True)
+b = torch.tensor([1.0], requires_grad=True)
+z = w * x + b
+stepper = BackwardStepper(z, names={"x": x, "w": w, "b": b, "z": z})
+stepper
+
+# %%
+for _ in range(stepper.state["n_steps"]):
+    stepper.next()
+    st = stepper.state
+    print(st["step"], st["node"])
+print(x.grad, w.grad, b.grad)  # dz/dx = w = 3, dz/dw = x = 2, dz/db = 1
+assert stepper.state["done"]
 
 # %% [markdown]
 # ## 11. 小项目：梯度验证

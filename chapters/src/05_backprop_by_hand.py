@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 第 5 章　计算图上的反向传播与自定义 autograd.Function
 #
-# **本章教什么**：把计算拆成一个个原子操作，画成计算图；每条边标上"子节点对父节点的偏导"
+# **本章教什么**：把计算拆成一个个原子操作，画成计算图；每条边标上“子节点对父节点的偏导”
 # 作为**边权**；某个叶子的梯度 = 从输出到它的**每条路径上边权之积**，再**对所有路径求和**。
 # 这就是链式法则，也正是 autograd 的 `backward` 在做的事。然后用 `autograd.Function`
 # 自己写一个带反向传播的操作（笔记中的 MyReLU），并用 `gradcheck` 检验它。
@@ -16,7 +16,7 @@ import inspect
 import teachtorch as torch
 from teachtorch.widgets import BackpropView, GraphView
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 固定随机种子（它返回的 Generator 不必打印）
 
 # %% [markdown]
 # ## 1. 计算图
@@ -304,7 +304,7 @@ print(torch.autograd.gradgradcheck(MyExp.apply, (x64,)))
 # %% [markdown]
 # ## 10. 练习
 #
-# 1. 对 $y = (a + b)\cdot(b + 1)$，$a=2, b=1$，画出计算图，用"边权之积再求和"算 $\partial y/\partial b$。
+# 1. 对 $y = (a + b)\cdot(b + 1)$，$a=2, b=1$，画出计算图，用“边权之积再求和”算 $\partial y/\partial b$。
 # 2. 为什么 MyReLU 的 backward 里要先 `grad_output.clone()`，再把 `x < 0` 的位置置 0？
 # 3. 用 `BackpropView` 查看练习 1 的图，确认你的答案。
 # 4. **改坏一行**：把 teachtorch 的 `Exp.backward` 里的 `return grad_output * y` 改成 `return y`，

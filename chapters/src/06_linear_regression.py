@@ -14,7 +14,7 @@ import inspect
 import teachtorch as torch
 from teachtorch.widgets import TrainingMonitor
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 固定随机种子（它返回的 Generator 不必打印）
 
 # %% [markdown]
 # ## 1. 梯度下降：直觉与更新公式
@@ -129,7 +129,7 @@ w = torch.tensor([1.0], requires_grad=True)
 cost = loss(1, 2, w)
 cost.backward()
 w = w - 0.01 * w.grad
-print(w.is_leaf, w.grad_fn)
+print(w.is_leaf, w.grad_fn.name())
 cost = loss(2, 4, w)
 cost.backward()
 print(w.grad)

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 第 7 章　逻辑回归与糖尿病数据集
 #
-# **本章教什么**：把线性模型的输出送进 sigmoid，得到"属于正类的概率"；用二分类交叉熵
+# **本章教什么**：把线性模型的输出送进 sigmoid，得到“属于正类的概率”；用二分类交叉熵
 # `BCELoss` 训练；然后在真实的糖尿病数据（759 个病人，8 个特征）上训练 8-6-4-1 的网络，
 # 先用整批数据，再用 `Dataset` + `DataLoader` 的小批量，并在留出的验证集上看准确率和训练曲线。
 #
@@ -85,7 +85,7 @@ x_test = torch.linspace(0, 10, 6).view(6, 1)
 print(model(x_test).detach().view(-1))
 
 # %% [markdown]
-# 学习时长（x）越大，"通过"的概率越高；概率 0.5 的分界点在 x≈2.5 附近（更多轮训练后更清楚）。
+# 学习时长（x）越大，“通过”的概率越高；概率 0.5 的分界点在 x≈2.5 附近（更多轮训练后更清楚）。
 # 笔记里写的 `size_average=False` 是旧参数，今天写作 `reduction='sum'`。
 
 # %% [markdown]
@@ -194,7 +194,7 @@ def report(model):
 report(model)
 
 # %% [markdown]
-# 损失几乎不动，准确率恰好等于"全部判为 1"（多数类）的比例：三层 sigmoid 网络
+# 损失几乎不动，准确率恰好等于“全部判为 1”（多数类）的比例：三层 sigmoid 网络
 # 用 SGD(lr=0.1) 学得很慢，前几千轮都停在这个平台上。换成自适应学习率的 Adam 试试：
 
 # %%
@@ -217,7 +217,7 @@ report(model)
 # %% [markdown]
 # ## 6. Dataset 与 DataLoader：小批量与训练曲线
 #
-# 笔记 002"加载数据集"：继承 `Dataset`，实现 `__getitem__` 和 `__len__`；
+# 笔记 002“加载数据集”：继承 `Dataset`，实现 `__getitem__` 和 `__len__`；
 # `DataLoader` 负责打乱、分批，`num_workers` 是读取数据的进程数。
 #
 # 笔记还说：在 Windows 上用多进程时，训练代码要放在 `if __name__ == '__main__':` 里。这是对 **.py 脚本**说的：

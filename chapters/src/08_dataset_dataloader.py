@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 第 8 章　Dataset 与 DataLoader
 #
-# **本章教什么**：`Dataset` 提供"第 i 个样本"；`DataLoader` 负责按批取样本、打乱顺序、
+# **本章教什么**：`Dataset` 提供“第 i 个样本”；`DataLoader` 负责按批取样本、打乱顺序、
 # 用多个进程并行读取、把样本拼成批（collate）；`sampler` 决定取样顺序。
 #
 # **对应笔记**：`000_31b0c36760745ae4.txt`（chaper5 1. 数据处理；补充 2. 数据集加载）、
@@ -24,7 +24,7 @@ from teachtorch.utils.data import (BatchSampler, DataLoader, Dataset, RandomSamp
                                    WeightedRandomSampler, random_split)
 from teachtorch.widgets import DataLoaderView
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 固定随机种子（它返回的 Generator 不必打印）
 
 # %% [markdown]
 # ## 1. 自己写一个 Dataset

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 第 10 章　卷积与池化的算术，1-10-20 CNN
 #
-# **本章教什么**：卷积核在输入上滑动，每个位置做一次"对应相乘再求和"；
+# **本章教什么**：卷积核在输入上滑动，每个位置做一次“对应相乘再求和”；
 # `stride`、`padding`、`dilation` 如何决定输出大小；最大池化与 `ceil_mode`；
 # 最后在 MNIST 上训练笔记中的卷积网络（1→10→20 通道，全连接 320→10）。
 #
@@ -15,7 +15,7 @@ import teachtorch.vision as torchvision
 from teachtorch import nn
 from teachtorch.utils.data import DataLoader
 from teachtorch.vision.datasets import mnist_t10k_split
-from teachtorch.widgets import ConvWindowView
+from teachtorch.widgets import ConvWindowView, TrainingMonitor
 
 torch.manual_seed(0)
 FAST = True  # 测试时训练 1 轮；改成 False 训练 5 轮
@@ -32,11 +32,36 @@ kernel = torch.arange(4.0).view(1, 1, 2, 2)
 print(F.conv2d(inp, kernel))
 
 # %% [markdown]
-# teachtorch 里有两种实现：按定义写四重循环的 `conv2d_naive`（读它就懂卷积），
-# 和用 im2col 把所有窗口排成矩阵、再做一次矩阵乘法的快速版本。两者结果一致：
+# ### 多通道：每个卷积核有 `in_channels` 层
+#
+# 输入有 $C_{in}$ 个通道时，一个卷积核也有 $C_{in}$ 层，每层在自己的通道上滑动，$C_{in}$ 个结果**相加**成一张输出图；
+# 有 $C_{out}$ 个卷积核，就得到 $C_{out}$ 个输出通道。所以权重的形状是 $(C_{out}, C_{in}, k, k)$：
+#
+# $$y[o, i, j] = b_o + \sum_{c=0}^{C_{in}-1}\sum_{u=0}^{k-1}\sum_{v=0}^{k-1} w[o, c, u, v]\; x[c,\; i\cdot s + u,\; j\cdot s + v].$$
+#
+# 验证“多通道 = 各通道分别卷积再相加”：
 
 # %%
+x3 = torch.randn(1, 3, 5, 5)
+w3 = torch.randn(1, 3, 3, 3)
+per_channel = sum(F.conv2d(x3[:, c:c + 1], w3[:, c:c + 1]) for c in range(3))
+print(torch.allclose(F.conv2d(x3, w3), per_channel, atol=1e-5))
+
+# %% [markdown]
+# teachtorch 里有两种实现：按定义写循环的 `conv2d_naive`（读它就懂卷积，上面的公式一行对一行），
+# 和用 im2col 把所有窗口排成矩阵、再做一次矩阵乘法的快速版本。先读朴素版本（`teachtorch/ops/conv_naive.py`）：
+
+# %%
+import inspect
+
 from teachtorch.ops.conv import conv2d_naive
+
+print(inspect.getsource(conv2d_naive))
+
+# %% [markdown]
+# 两者结果一致：
+
+# %%
 
 x = torch.randn(2, 3, 7, 7)
 w = torch.randn(4, 3, 3, 3)
@@ -202,7 +227,22 @@ model.to(device)
 criterion = torch.nn.CrossEntropyLoss()
 optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
 
+# %% [markdown]
+# 笔记的循环只在每轮结束时打印一次测试准确率。为了画出训练曲线又不改笔记的代码，给 `criterion`
+# 注册一个 forward hook（第 14 章详讲）：每算一次损失，就记下这一批的损失和这一批上的准确率。
 
+# %%
+batch_log = []
+
+
+def record(module, inputs, output):
+    logits, targets = inputs
+    batch_log.append((output.item(), 100 * (logits.argmax(dim=1) == targets).float().mean().item()))
+
+
+loss_hook = criterion.register_forward_hook(record)
+
+# %%
 def train():
     loss_total = 0
 
@@ -250,6 +290,22 @@ if __name__ == "__main__":
 # %% [markdown]
 # 笔记里写的是 `"cude:0"`（拼写错误）——在有 GPU 的机器上它会报错，这里改成了 `"cuda:0"`。
 # 训练 1 轮（63 个批次）后测试准确率约 94%；笔记在 60000 张图片上训练 5 轮约 98%。
+#
+# 把 hook 记下的数画出来（每 5 个批次取平均，让曲线平滑一些）；最后一个点旁边是测试集上的准确率。
+
+# %%
+loss_hook.remove()
+monitor = TrainingMonitor(total=len(batch_log) // 5, title="cross-entropy loss (train batches)")
+for k in range(len(batch_log) // 5):
+    chunk = batch_log[5 * k:5 * k + 5]
+    monitor.log(step=5 * (k + 1), loss=sum(c[0] for c in chunk) / 5,
+                acc_train_batch=sum(c[1] for c in chunk) / 5)
+monitor
+
+# %%
+print(len(batch_log), "batches;", f"最后 5 批的平均损失 {monitor.state['last']['loss']:.3f}，"
+      f"训练批准确率 {monitor.state['last']['acc_train_batch']:.1f}%")
+assert monitor.state["error"] is None
 
 # %% [markdown]
 # ## 7. 小项目：数一数参数
@@ -261,7 +317,7 @@ if __name__ == "__main__":
 by_hand = (10 * 1 * 5 * 5 + 10) + (20 * 10 * 5 * 5 + 20) + (320 * 10 + 10)
 print(by_hand, sum(p.numel() for p in model.parameters()))
 
-# % [markdown]
+# %% [markdown]
 # ## 8. 小结
 #
 # * 卷积 = 卷积核在输入上滑动、对应相乘再求和；多通道输入时每个卷积核有 `in_channels` 层，输出通道数等于卷积核个数。

@@ -3,7 +3,7 @@
 #
 # **本章教什么**：当网络变复杂，先把重复出现的结构写成一个 `nn.Module`（Inception 模块、
 # 残差块），再把模块拼起来；多分支的输出用 `torch.cat` 在通道维拼接，各分支的宽高必须一致；
-# 残差连接让 `forward` 返回 `x + y`：当捷径是恒等映射时，`x` 的梯度原样"跳过"中间层流回去；
+# 残差连接让 `forward` 返回 `x + y`：当捷径是恒等映射时，`x` 的梯度原样“跳过”中间层流回去；
 # 笔记的块在捷径上还有一个 3×3 卷积（用来对齐通道数），这时梯度经过捷径也要乘上这个卷积的权重。
 #
 # **对应笔记**：`002_0b1e019c38618b4a.txt`（卷积神经网络-高级、代码示例1 Inception、
@@ -16,7 +16,7 @@ import teachtorch.vision as torchvision
 from teachtorch import nn
 from teachtorch.utils.data import DataLoader, Subset
 from teachtorch.vision.datasets import mnist_t10k_split
-from teachtorch.widgets import GraphView
+from teachtorch.widgets import GraphView, SourceView
 
 torch.manual_seed(0)
 FAST = True  # 测试时每个网络只训练 20 个批次、在 1000 张图上测试；改成 False 各训练 1 轮
@@ -71,7 +71,7 @@ class InceptionNet(nn.Module):
         return self.fc(x)
 
 # %% [markdown]
-# 笔记："最后的线性单元的输入是 1408 维的：10 → 88 → 20 → 88，1408 = 4×4×88"。
+# 笔记：“最后的线性单元的输入是 1408 维的：10 → 88 → 20 → 88，1408 = 4×4×88”。
 # 实践中不必自己算：在 `forward` 里把形状打印出来看一眼。
 
 # %%
@@ -98,6 +98,24 @@ try:
     torch.cat([a, b], dim=1)
 except RuntimeError as err:
     print(err)
+
+# %% [markdown]
+# ### 打开源码：`torch.cat` 的反向传播
+#
+# 四个分支在通道维拼起来；反向时梯度要按原来的大小再切回每个分支。`teachtorch/ops/join.py` 的 `Cat`
+# 正是这样：`forward` 记下每块的大小 `ctx.sizes`，`backward` 用 `split` 把 `grad_output` 切回去。
+
+# %%
+from teachtorch.ops import join
+
+cat_source = SourceView(join.Cat)
+cat_source
+
+# %%
+left = torch.ones(1, 2, 3, requires_grad=True)
+right = torch.ones(1, 3, 3, requires_grad=True)
+(torch.cat([left, right], dim=1) * torch.arange(5.0).view(1, 5, 1)).sum().backward()
+print(left.grad[0, :, 0], right.grad[0, :, 0])  # 通道 0-1 的梯度回到 left，2-4 回到 right
 
 # %% [markdown]
 # ## 3. 残差块：笔记原文
@@ -145,19 +163,31 @@ class MyModule(torch.nn.Module):
         return x
 
 # %% [markdown]
-# 计算图里能看到残差连接：`AddBackward0` 有两条入边，一条来自 `conv2`，一条来自"捷径" `conv`。
+# 计算图里能看到残差连接：`AddBackward0` 有两条入边，一条来自 `conv2`，一条来自“捷径” `conv`。
 
 # %%
 block = IdentityBlock(1, 2)
 out = block(torch.randn(1, 1, 4, 4))
 graph = GraphView(out.sum(), names=dict(block.named_parameters()))
+graph
+
+# %% [markdown]
+# 在 `select` 下拉框里选中 `AddBackward0`，它上游的两条路都会亮起来：一条经过 `conv1`、`conv2`，
+# 一条只经过捷径上的 `conv`。下面的单元格像学习者一样选中它，并检查两条路都在：
+
+# %%
 print(graph.state["ops"])
+add_id = next(value for label, value in graph.controls["selected"].options
+              if "AddBackward0" in label)
+graph.controls["selected"].value = add_id
+print(len(graph.state["ancestors"]), "nodes upstream of AddBackward0")
+assert graph.state["error"] is None
 
 # %% [markdown]
 # ## 4. 训练两个网络
 #
 # 两个网络用同样的数据、同样的训练函数（批大小 128）。笔记用 `Adam(lr=0.01)`；
-# 这里只训练很少的步数，Inception 网络在 lr=0.01 时一开始就会"冲过头"、准确率停在 10% 左右，
+# 这里只训练很少的步数，Inception 网络在 lr=0.01 时一开始就会“冲过头”、准确率停在 10% 左右，
 # 所以用 lr=0.001（自己改回 0.01 看看）。
 
 # %%
@@ -242,7 +272,7 @@ for residual in (False, True):
     print(f"residual={residual!s:5}  第1层 {norms[0]:.1e}  第12层 {norms[-1]:.1e}  "
           f"比值 {norms[0] / norms[-1]:.1e}")
 
-# % [markdown]
+# %% [markdown]
 # ## 6. 小结
 #
 # * 把重复的结构写成 `nn.Module`，再拼起来；多分支输出在通道维 `torch.cat`，各分支宽高必须一致。
@@ -253,7 +283,7 @@ for residual in (False, True):
 # ## 7. 练习
 #
 # 1. 如果 InceptionNet 的输入是 32×32，`fc` 的输入应该是多少维？
-# 2. 在 IdentityBlock 里再加一个 `nn.BatchNorm2d`（笔记："也可以加上 NormBatch"），放在哪里？
+# 2. 在 IdentityBlock 里再加一个 `nn.BatchNorm2d`（笔记：“也可以加上 NormBatch”），放在哪里？
 # 3. 为什么残差块里 `self.conv` 不能直接复用 `self.conv2`？
 
 # %% answer

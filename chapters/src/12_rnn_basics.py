@@ -11,9 +11,9 @@
 
 # %%
 import teachtorch as torch
-from teachtorch.widgets import RNNUnrollView
+from teachtorch.widgets import RNNUnrollView, SourceView
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 固定随机种子（它返回的 Generator 不必打印）
 
 # %% [markdown]
 # ## 1. RNNCell：一次一步
@@ -210,8 +210,31 @@ for epoch in range(15):
 # 和第 4 节只用 one-hot + 一个 RNNCell（15 轮后还是 "oholl"）相比，Embedding + 两层 RNN + 线性层学得更快。
 
 # %% [markdown]
-# ## 6. LSTM 的形状（笔记 000）
+# ## 6. LSTM 与 GRU 的门，以及 LSTM 的形状（笔记 000）
 #
+# 普通 RNN 每一步都把隐藏状态整个重写一遍，梯度要连乘很多个 $\tanh'$ 和 $W_{hh}$，很容易消失。
+# LSTM 多了一条“细胞状态” $c_t$，用三个门决定保留多少旧内容、写入多少新内容、输出多少：
+#
+# $$\begin{aligned}
+# i_t &= \sigma(W_{ii} x_t + b_{ii} + W_{hi} h_{t-1} + b_{hi}) &&\text{输入门}\\
+# f_t &= \sigma(W_{if} x_t + b_{if} + W_{hf} h_{t-1} + b_{hf}) &&\text{遗忘门}\\
+# g_t &= \tanh(W_{ig} x_t + b_{ig} + W_{hg} h_{t-1} + b_{hg}) &&\text{候选值（不是门）}\\
+# o_t &= \sigma(W_{io} x_t + b_{io} + W_{ho} h_{t-1} + b_{ho}) &&\text{输出门}\\
+# c_t &= f_t \odot c_{t-1} + i_t \odot g_t, \qquad h_t = o_t \odot \tanh(c_t).
+# \end{aligned}$$
+#
+# 四组权重叠在一个矩阵里，所以 `weight_ih_l0` 有 $4 \times$ `hidden_size` 行。
+# GRU 只有重置门 $r_t$、更新门 $z_t$ 两个门加一个候选值 $n_t$（三块权重），
+# $h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}$。
+# `teachtorch/nn/modules/rnn_cell.py` 的 `LSTMCell.forward` 一行对一行地写出这些式子：
+
+# %%
+lstm_cell_source = SourceView(torch.nn.LSTMCell)
+lstm_cell_source.controls["member"].value = "forward"
+lstm_cell_source
+
+# %% [markdown]
+# LSTM 的形状：
 # input (seq_len, batch, input_size)；h0、c0 (num_layers*num_directions, batch, hidden_size)；
 # output (seq_len, batch, hidden_size*num_directions)。
 
@@ -255,7 +278,7 @@ for t in range(4):
     outs.append(h)
 print(torch.allclose(torch.stack(outs), rnn(x)[0], atol=1e-6))
 
-# % [markdown]
+# %% [markdown]
 # ## 9. 小结
 #
 # * RNN 在每个时刻用同一组权重：$h_t = \tanh(W_{ih}x_t + b_{ih} + W_{hh}h_{t-1} + b_{hh})$；`RNNCell` 算一步，`RNN` 算整个序列。

@@ -16,9 +16,9 @@ import teachtorch as t
 import teachtorch as torch
 import teachtorch.nn as nn
 import teachtorch.nn.functional as F
-from teachtorch.widgets import GraphView, ModuleTreeView
+from teachtorch.widgets import GraphView, ModuleTreeView, SourceView
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 固定随机种子（它返回的 Generator 不必打印）
 
 # %% [markdown]
 # ## 1. 自定义模型：继承 nn.Module（笔记 001 · 4.1、笔记 003）
@@ -67,6 +67,15 @@ print(two(torch.randn(3, 4)).shape)
 # `Module.__setattr__` 检查赋的值：`nn.Parameter` 进 `_parameters`，`nn.Module` 进 `_modules`，
 # `register_buffer` 登记的张量进 `_buffers`；普通张量和其他值只是普通属性，
 # **不会**出现在 `parameters()` / `state_dict()` 里，也不会被 `.to()` 搬走。
+# 打开 `teachtorch/nn/modules/module.py` 的 `Module.__setattr__` 看看这几个分支：
+
+# %%
+setattr_source = SourceView(nn.Module)
+setattr_source.controls["member"].value = "__setattr__"
+setattr_source
+
+# %% [markdown]
+# 下面的 `Scale` 把三种情况各放一个：
 
 
 # %%
@@ -391,7 +400,7 @@ optimizer.step()
 changed = [k for k, v in model.state_dict().items() if not torch.equal(v, before[k])]
 print(changed, model.conv1.weight.grad is None)
 
-# % [markdown]
+# %% [markdown]
 # ## 12. 小结
 #
 # * `self.fc = nn.Linear(...)` 经过 `Module.__setattr__`，把 Parameter、子模块、buffer 分别登记到 `_parameters`、`_modules`、`_buffers`；`named_parameters` 的顺序就是登记的顺序。

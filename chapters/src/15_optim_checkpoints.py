@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 第 15 章　优化器、学习率调度与 checkpoint
 #
-# **本章教什么**：优化器的参数组（param groups）和"就地改学习率"；四种常用的学习率调度器
+# **本章教什么**：优化器的参数组（param groups）和“就地改学习率”；四种常用的学习率调度器
 # （StepLR、ExponentialLR、CosineAnnealingLR、ReduceLROnPlateau）给出的学习率序列；
 # 模型和优化器的 `state_dict`；保存与加载：只存参数、断点续练的 checkpoint 字典、
 # 一个文件存多个模型、`strict=False` 热启动、`map_location`、保存整个模型（`weights_only=False`）、
@@ -19,7 +19,7 @@ import zipfile
 
 import teachtorch as torch
 from teachtorch import nn
-from teachtorch.widgets import StateDictDiffView
+from teachtorch.widgets import SourceView, StateDictDiffView
 
 torch.manual_seed(0)
 workdir = tempfile.TemporaryDirectory()  # 本章所有文件都写在这里，最后删除
@@ -67,6 +67,17 @@ print(len(optimizer.param_groups), optimizer.param_groups[2]["lr"])
 #
 # 每个 epoch 末尾调用 `scheduler.step()`（在 `optimizer.step()` 之后）。
 # `get_last_lr()` 返回每个参数组当前的学习率。
+#
+# 调度器其实只是按公式改写 `optimizer.param_groups` 里的 `"lr"`。例如 `StepLR` 的公式是
+# $\text{lr} = \text{base\_lr}\cdot \gamma^{\lfloor \text{epoch} / \text{step\_size} \rfloor}$，
+# 它的源码（`teachtorch/optim/lr_scheduler.py`）：
+
+# %%
+step_lr_source = SourceView(torch.optim.lr_scheduler.StepLR)
+step_lr_source
+
+# %% [markdown]
+# 打印四种调度器给出的学习率序列：
 
 
 # %%
@@ -291,7 +302,7 @@ print(type(whole).__name__, torch.equal(whole(x), net(x)))
 # ## 10. DataParallel 与 "module." 前缀（笔记 003 · 保存 DataParallel 模型）
 #
 # `nn.DataParallel(net)` 把原模型存在 `.module` 属性里，所以它的 `state_dict` 的每个键都多了
-# `module.` 前缀。（在 CPU 上 DataParallel 不复制模型，直接调用 `net`；第 16 章再谈 GPU。）
+# `module.` 前缀。（在 CPU 上 DataParallel 不复制模型，直接调用 `net`；第 18 章再谈 GPU。）
 
 # %%
 dp = nn.DataParallel(net)
@@ -338,7 +349,7 @@ assert diff_view.state["ok"]
 # ## 11. 小项目：带 checkpoint 和调度器的训练循环
 #
 # 训练一个小线性回归 20 个 epoch：StepLR 每 5 个 epoch 学习率减半；每 5 个 epoch 存一次
-# checkpoint（含调度器的 state_dict）；在第 10 个 epoch 后"断电"，从文件恢复再训练到 20，
+# checkpoint（含调度器的 state_dict）；在第 10 个 epoch 后“断电”，从文件恢复再训练到 20，
 # 检查与一口气训练的结果相同。
 
 # %%
@@ -380,7 +391,7 @@ print(round(loss_straight, 6), round(loss_resumed, 6), lr_straight, lr_resumed)
 print(torch.equal(straight.weight, resumed.weight))
 print(sorted(f for f in os.listdir(workdir.name) if f.startswith("ckpt")))
 
-# % [markdown]
+# %% [markdown]
 # ## 12. 小结
 #
 # * 优化器的 `param_groups` 里每组有自己的学习率，调度器就是按规则改写 `group['lr']`。
