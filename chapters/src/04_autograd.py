@@ -292,7 +292,7 @@ stepper
 for _ in range(stepper.state["n_steps"]):
     stepper.next()
     st = stepper.state
-    print(st["step"], st["node"])
+    print(st["step"], st["node"], st["node_label"])
 print(x.grad, w.grad, b.grad)  # dz/dx = w = 3, dz/dw = x = 2, dz/db = 1
 assert stepper.state["done"]
 
