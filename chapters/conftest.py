@@ -3,9 +3,17 @@
 Pictures (PNG, SVG) and HTML are not compared: they are rendered by graphviz and
 matplotlib, whose bytes vary between versions. Text output is compared strictly.
 Widget sections end in a cell that asserts on ``view.state``, so the widgets'
-behaviour is still checked.
+behaviour is still checked. Answers are stored folded; nbval gets them unfolded (below).
 """
 import os
+import pathlib
+import sys
+
+import nbformat
+import nbval.plugin
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tools"))
+from build_chapters import unfold_answers  # found through the path above
 
 os.environ.setdefault("TEACHTORCH_FAST", "1")
 
@@ -25,16 +33,6 @@ def pytest_collection_modifyitems(session, config, items):
 # Answers are stored folded (a markdown <details> cell; see tools/build_chapters.py).
 # nbval reads notebooks with nbformat.read; hand it the notebook with each answer turned
 # back into its code cell and stored outputs, so every answer runs and is compared.
-import pathlib  # noqa: E402
-import sys  # noqa: E402
-
-import nbformat  # noqa: E402
-import nbval.plugin  # noqa: E402
-
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tools"))
-from build_chapters import unfold_answers  # noqa: E402
-
-
 class _NbformatWithAnswers:
     """nbformat, except that read() unfolds the answer cells."""
 

@@ -70,8 +70,8 @@ ADAPTED = {
         "deftrain():", "deftest():", 'if__name__=="__main__":',
         "forepochinrange(10):", 'print("<-----%d----->"%epoch)', "train()", "test()"},
     ("002", 7): {  # the shipped names files; a FAST loop instead of 30 epochs + plot
-        'fileName="D:\\\\Dataset\\\\ForLearning\\\\names_train.csv.gz"ifis_train_setelse'
-        '"D:\\\\Dataset\\\\ForLearning\\\\names_test.csv.gz"',
+        ('fileName="D:\\\\Dataset\\\\ForLearning\\\\names_train.csv.gz"ifis_train_setelse'
+         '"D:\\\\Dataset\\\\ForLearning\\\\names_test.csv.gz"'),
         "N_EPOCHS=100", 'print(current_epoch,"testaccuracy:",accuracy)',
         'if__name__=="__main__":', "accuracy_list=[]", "forepochinrange(30):", "train()",
         "accuracy_list.append(test(epoch+1))", "plt.plot(accuracy_list)",
@@ -96,7 +96,7 @@ def _lines(text):
 def _blocks(prefix):
     path = next(NOTES.glob(f"{prefix}_*.txt"))
     return [b for _, b in re.findall(r"```([^\n]*)\n(.*?)```", path.read_text("utf-8"),
-                                     re.S)]
+                                     re.DOTALL)]
 
 
 def _chapter_lines(stem):
