@@ -317,6 +317,9 @@ plt.show()
 # 1. 把最后一层也加上 ReLU，会发生什么？为什么？
 # 2. 用 `F.softmax` 把 `model(inputs)` 变成概率，检查每一行的和是不是 1。
 # 3. `CrossEntropyLoss(label_smoothing=0.1)` 对损失值有何影响？
+# 4. **改坏一行**：把 `cross_entropy_naive` 的 `return -picked.log().mean()` 改成
+#    `return -picked.mean()`（忘了取对数），用 `exec` 得到坏掉的版本，和 `F.cross_entropy` 比较数值，
+#    再用 float64 的 `gradcheck` 看它的梯度是不是还“自洽”。为什么 gradcheck 查不出这种错误？
 
 # %% answer 练习 1
 class ReLUAtTheEnd(MyModule):
@@ -350,3 +353,18 @@ with torch.no_grad():
     logits = model(inputs)
 print(torch.nn.CrossEntropyLoss()(logits, labels).item() <
       torch.nn.CrossEntropyLoss(label_smoothing=0.1)(logits, labels).item())
+
+# %% answer 练习 4
+source = inspect.getsource(_loss_functions.cross_entropy_naive)
+broken = source.replace("return -picked.log().mean()", "return -picked.mean()")
+assert broken != source
+namespace = dict(vars(_loss_functions))
+exec(broken, namespace)
+broken_ce = namespace["cross_entropy_naive"]
+print(round(F.cross_entropy(logits_demo, target_demo).item(), 4),
+      round(_loss_functions.cross_entropy_naive(logits_demo, target_demo).item(), 4),
+      round(broken_ce(logits_demo, target_demo).item(), 4))
+z64 = logits_demo.double().requires_grad_()
+print(torch.autograd.gradcheck(lambda z: broken_ce(z, target_demo), (z64,)))
+# gradcheck 只检查 backward 与 forward 是否一致；坏掉的 forward 本身算的就是另一个函数，
+# 它的梯度当然和它自己一致。要发现这种错误，得和一个可信的实现（这里是 F.cross_entropy）比数值。

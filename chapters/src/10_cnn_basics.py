@@ -331,6 +331,8 @@ print(by_hand, sum(p.numel() for p in model.parameters()))
 # 2. 输入 4×4、核 2、步幅 3、padding 1、`ceil_mode=True` 的最大池化：公式 ceil((4+2-2)/3)+1 = 3，
 #    为什么实际输出是 2×2？用小部件看看第 3 个窗口从哪里开始。
 # 3. `padding='same'` 在 stride=1 时保证输出与输入同样大小，它在两边各填多少？
+# 4. **改坏一行**：把 `conv2d_naive` 里的 `top, left = i * stride, j * stride` 改成 `top, left = i, j`
+#    （忘了步幅），用 `exec` 得到坏掉的版本，在 `stride=1` 和 `stride=2` 时分别和 `F.conv2d` 比较。
 
 # %% answer
 x = torch.zeros(1, 3, 32, 32)
@@ -342,3 +344,18 @@ print(ex.state["output_shape"], ex.state["formula"])
 print(F.max_pool2d(torch.zeros(1, 1, 4, 4), 2, stride=3, padding=1, ceil_mode=True).shape)
 # 第 3 个窗口会从 -1 + 2*3 = 5 开始，已经在输入和左侧填充之外，所以被丢掉
 print(nn.Conv2d(1, 1, 5, padding="same")(torch.zeros(1, 1, 9, 9)).shape)  # 各填 (5-1)/2 = 2
+
+# %% answer 练习 4
+from teachtorch.ops import conv_naive
+
+source = inspect.getsource(conv_naive.conv2d_naive)
+broken = source.replace("top, left = i * stride, j * stride", "top, left = i, j")
+assert broken != source
+namespace = dict(vars(conv_naive))
+exec(broken, namespace)
+xb, wb = torch.randn(1, 3, 7, 7), torch.randn(2, 3, 3, 3)
+for stride in (1, 2):
+    ours = namespace["conv2d_naive"](xb.numpy(), wb.numpy(), stride=stride, padding=1)
+    print(stride, torch.allclose(torch.from_numpy(ours), F.conv2d(xb, wb, stride=stride, padding=1),
+                                 atol=1e-5))
+# stride=1 时 i * 1 == i，错误被掩盖；只有 stride=2 的比较能发现它：测试要覆盖不同的参数

@@ -413,6 +413,9 @@ print(changed, model.conv1.weight.grad is None)
 # 1. `nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), nn.Linear(3, 1)))` 的 `named_parameters` 名字是什么？
 # 2. 给 `Scale` 加一个 `register_buffer("tmp", t, persistent=False)`，它会出现在 `state_dict` 里吗？
 # 3. 用 forward pre-hook（`register_forward_pre_hook`）打印 `lenet.fc1` 收到的输入形状。
+# 4. **改坏一行**：把 `Module.__setattr__` 里登记子模块的 `modules[name] = value` 改成
+#    `object.__setattr__(self, name, value)`（只当普通属性），用 `exec` 得到坏掉的 `__setattr__`，
+#    放进一个子类里，数一数它的 `parameters()`。训练这样的模型会发生什么？
 
 # %% answer
 print([n for n, _ in nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), nn.Linear(3, 1))).named_parameters()])
@@ -422,3 +425,32 @@ print(list(s._buffers), list(s.state_dict()))
 h = lenet.fc1.register_forward_pre_hook(lambda m, inp: print("fc1 input:", inp[0].shape))
 lenet(images)
 h.remove()
+
+# %% answer 练习 4
+import inspect
+import textwrap
+
+from teachtorch.nn.modules import module as module_file
+
+source = textwrap.dedent(inspect.getsource(nn.Module.__setattr__))
+broken = source.replace("modules[name] = value", "object.__setattr__(self, name, value)")
+assert broken != source
+namespace = dict(vars(module_file))
+exec(broken, namespace)
+
+
+class TwoLayers(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(4, 3)
+        self.fc2 = nn.Linear(3, 1)
+
+
+class BrokenTwoLayers(TwoLayers):
+    __setattr__ = namespace["__setattr__"]
+
+
+print(sum(p.numel() for p in TwoLayers().parameters()),
+      sum(p.numel() for p in BrokenTwoLayers().parameters()))
+# 子模块没有登记：parameters() 是空的，优化器拿不到任何参数（SGD 会报 empty parameter list），
+# state_dict() 也是空的，保存下来的模型什么都没有
