@@ -291,6 +291,9 @@ print(torch.allclose(torch.stack(outs), rnn(x)[0], atol=1e-6))
 # 1. `nn.GRU(100, 100, num_layers=2, bidirectional=True)` 的 `hn` 形状是什么（batch=256）？
 # 2. 在小部件里把 cell 换成 gru，`ratio_first_last` 是更接近 RNN 还是 LSTM？
 # 3. 把第 4 节 RNNCell 模型的训练轮数改成 50，最后的预测是什么？
+# 4. **改坏一行**：把 `RNNCell.forward`（`teachtorch/nn/modules/rnn_cell.py`）里的 `pre.tanh()` 改成 `pre`
+#    （忘了激活函数），用 `exec` 得到坏掉的 `forward`，放进 `RNNCell` 的子类，和公式
+#    $h' = \tanh(W_{ih}x + b_{ih} + W_{hh}h + b_{hh})$ 手算的结果比较。
 
 # %% answer
 gru = torch.nn.GRU(100, 100, num_layers=2, bidirectional=True)
@@ -312,3 +315,28 @@ for epoch in range(50):
     loss.backward()
     optimizer.step()
 print(predicted, round(loss.item(), 4))
+
+# %% answer 练习 4
+import inspect
+import textwrap
+
+from teachtorch.nn.modules import rnn_cell
+
+source = textwrap.dedent(inspect.getsource(torch.nn.RNNCell.forward))
+broken = source.replace("pre.tanh()", "pre")
+assert broken != source
+namespace = dict(vars(rnn_cell))
+exec(broken, namespace)
+
+
+class BrokenRNNCell(torch.nn.RNNCell):
+    forward = namespace["forward"]
+
+
+for cls in (torch.nn.RNNCell, BrokenRNNCell):
+    torch.manual_seed(0)
+    cell = cls(3, 2)
+    xs, hs = torch.randn(1, 3), torch.randn(1, 2)
+    by_formula = torch.tanh(xs @ cell.weight_ih.t() + cell.bias_ih + hs @ cell.weight_hh.t()
+                            + cell.bias_hh)
+    print(cls.__name__, torch.allclose(cell(xs, hs), by_formula, atol=1e-6))

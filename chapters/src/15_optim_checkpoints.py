@@ -404,6 +404,8 @@ print(sorted(f for f in os.listdir(workdir.name) if f.startswith("ckpt")))
 # 1. `CosineAnnealingLR(opt, T_max=4)` 在 lr=1.0 时前 9 个 epoch 的学习率是什么？（过了 T_max 会回升。）
 # 2. 只保存 `net.features` 的 state_dict，再加载进第 7 节的 `NetB().features`，键对得上吗？
 # 3. 对 `Adam` 做一步后，它的 `state_dict()["state"][0]` 里有哪些键？
+# 4. **改坏一行**：把 `StepLR.get_lr` 里的 `group["lr"] * self.gamma` 改成 `group["lr"] / self.gamma`，
+#    用 `exec` 得到坏掉的 `get_lr`，放进 `StepLR` 的子类，和公式 $\text{lr}_0\,\gamma^{\lfloor e/s \rfloor}$ 比较前 6 个 epoch。
 
 # %% answer
 w = torch.zeros(1, requires_grad=True)
@@ -421,3 +423,29 @@ criterion(net(x), y).backward()
 adam.step()
 print(sorted(adam.state_dict()["state"][0]))
 workdir.cleanup()
+
+# %% answer 练习 4
+import inspect
+import textwrap
+
+source = textwrap.dedent(inspect.getsource(sched.StepLR.get_lr))
+broken = source.replace('group["lr"] * self.gamma', 'group["lr"] / self.gamma')
+assert broken != source
+namespace = dict(vars(sched))
+exec(broken, namespace)
+
+
+class BrokenStepLR(sched.StepLR):
+    get_lr = namespace["get_lr"]
+
+
+for cls in (sched.StepLR, BrokenStepLR):
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=1.0)
+    scheduler = cls(opt, step_size=2, gamma=0.5)
+    seq = []
+    for epoch in range(6):
+        seq.append(opt.param_groups[0]["lr"])
+        opt.step()
+        scheduler.step()
+    print(f"{cls.__name__:12s}", seq, seq == [1.0 * 0.5 ** (e // 2) for e in range(6)])
