@@ -285,6 +285,9 @@ for residual in (False, True):
 # 1. 如果 InceptionNet 的输入是 32×32，`fc` 的输入应该是多少维？
 # 2. 在 IdentityBlock 里再加一个 `nn.BatchNorm2d`（笔记：“也可以加上 NormBatch”），放在哪里？
 # 3. 为什么残差块里 `self.conv` 不能直接复用 `self.conv2`？
+# 4. **改坏一行**：把 `Cat.backward` 里的 `grad_output.split(ctx.sizes, ctx.dim)` 改成
+#    `grad_output.split(ctx.sizes[::-1], ctx.dim)`（切的顺序反了），用 `exec` 得到坏掉的 `Cat`，
+#    对两个大小不同的输入运行 `gradcheck`。引擎是怎样发现错误的？
 
 # %% answer
 n = InceptionNet()
@@ -304,3 +307,25 @@ class BNBlock(IdentityBlock):
 
 print(BNBlock(1, 4)(torch.randn(2, 1, 6, 6)).shape)
 # 3: conv2 的输入是 y（in_channels 通道），两者形状相同但作用不同，共享参数会让两条路径互相牵制
+
+# %% answer 练习 4
+import inspect
+
+import numpy as np
+
+source = inspect.getsource(join.Cat)
+broken = source.replace("grad_output.split(ctx.sizes, ctx.dim)",
+                        "grad_output.split(ctx.sizes[::-1], ctx.dim)")
+assert broken != source
+namespace = dict(vars(join))
+exec(broken, namespace)
+BrokenCat = namespace["Cat"]
+p1 = torch.randn(2, 2, dtype=torch.float64, requires_grad=True)
+p2 = torch.randn(3, 2, dtype=torch.float64, requires_grad=True)
+print(torch.autograd.gradcheck(lambda a, b: join.Cat.apply(a, b, 0, np.float64), (p1, p2)))
+try:
+    torch.autograd.gradcheck(lambda a, b: BrokenCat.apply(a, b, 0, np.float64), (p1, p2))
+except RuntimeError as err:
+    print(err)
+# 引擎检查每个梯度的形状是否和输入一致（engine._call_node），并指出是哪个节点出的错。
+# 如果两个输入一样大，形状对得上，这个错误就只能靠 gradcheck 比较数值才能发现。

@@ -436,6 +436,8 @@ for name in ["Nguyen", "Schmidt", "Rossi"]:
 # 2. 长度为 [6, 5, 2] 的 batch 打包后，`batch_sizes` 是什么？先自己算，再验证。
 # 3. 用 `lengths.sort(descending=True)` 手动排序一个 batch，再用 `enforce_sorted=True` 打包，
 #    检查结果与 `enforce_sorted=False` 相同。
+# 4. **改坏一行**：把 `pack_padded_sequence` 里的 `< lengths[None, :]` 改成 `<= lengths[None, :]`，
+#    用 `exec` 得到坏掉的版本，对练习 2 的长度重新打包，和你手算的 `batch_sizes` 比较。
 
 # %% answer
 uni = MyModule(N_CHARS, BEDDING_SIZE, HIDDEN_SIZE, N_LAYER, False, N_COUNTRY)
@@ -446,3 +448,22 @@ sorted_lens, order = lens.sort(descending=True)
 packed3 = pack_padded_sequence(x_unsorted[:, order], sorted_lens)
 _, h3 = gru(packed3)
 print(order, torch.allclose(h3[:, order.argsort()], h2, atol=1e-6))
+
+# %% answer 练习 4
+import inspect
+
+from teachtorch.nn.utils import rnn as rnn_utils
+
+source = inspect.getsource(rnn_utils.pack_padded_sequence)
+broken = source.replace("< lengths[None, :]", "<= lengths[None, :]")
+assert broken != source
+namespace = dict(vars(rnn_utils))
+exec(broken, namespace)
+by_hand = [3, 3, 2, 2, 2, 1]  # 第 t 步还有几个序列没结束
+padded = torch.zeros(6, 3, 1)
+for pack in (pack_padded_sequence, namespace["pack_padded_sequence"]):
+    try:
+        sizes = pack(padded, torch.tensor([6, 5, 2])).batch_sizes.tolist()
+        print(sizes, sizes == by_hand)
+    except (RuntimeError, ValueError, IndexError) as err:
+        print(type(err).__name__, str(err).splitlines()[0])
