@@ -69,7 +69,7 @@ ADAPTED = {
         "optimizer=torch.optim.Adam(model.parameters(),lr=0.01)",
         "deftrain():", "deftest():", 'if__name__=="__main__":',
         "forepochinrange(10):", 'print("<-----%d----->"%epoch)', "train()", "test()"},
-    ("002", 7): {  # the shipped names files; a FAST loop instead of 30 epochs + plot
+    ("002", 7): {  # shipped names files; FAST loop, not 30 epochs + plot; accuracy in %
         ('fileName="D:\\\\Dataset\\\\ForLearning\\\\names_train.csv.gz"ifis_train_setelse'
          '"D:\\\\Dataset\\\\ForLearning\\\\names_test.csv.gz"'),
         "N_EPOCHS=100", 'print(current_epoch,"testaccuracy:",accuracy)',

@@ -231,9 +231,9 @@ print(torch.allclose(small_gru(xs)[0].view(6, 4), torch.tensor(view.state["h"]),
 # ## 5. 训练与测试（笔记原文）
 #
 # `FAST = True` 时只训练 1 轮。笔记训练 30 轮并画出准确率曲线。我们用 `FAST = False`
-# 在这台机器上跑过一次完整的 30 轮（每个模型每轮约 4 秒，没有存进 notebook）：笔记版本第 10 轮 0.83，
-# 最高 0.8381（第 15 轮），第 30 轮 0.8325；修正版本第 10 轮 0.8279，最高 0.8336（第 15 轮），
-# 第 30 轮 0.8258。大约 10 轮以后准确率就停在 0.83 附近，而训练损失还在降（最后一个 batch 约 0.19）：
+# 在这台机器上跑过一次完整的 30 轮（每个模型每轮约 4 秒，没有存进 notebook）：笔记版本第 10 轮 83.0%，
+# 最高 83.8%（第 15 轮），第 30 轮 83.3%；修正版本第 10 轮 82.8%，最高 83.4%（第 15 轮），
+# 第 30 轮 82.6%。大约 10 轮以后准确率就停在 83% 附近，而训练损失还在降（最后一个 batch 约 0.19）：
 # 开始过拟合了。
 
 # %%
@@ -280,7 +280,7 @@ def test(current_epoch):
             correct += (index == countries).sum().item()
             total += countries.size(0)
     accuracy = correct / total
-    print(current_epoch, "test accuracy:", round(accuracy, 4))
+    print(current_epoch, "test accuracy:", f"{100 * accuracy:.1f}%")
     return accuracy
 
 
@@ -311,8 +311,8 @@ plt.show()
 print({name: (len(v), round(sum(v[-10:]) / 10, 3)) for name, v in batch_losses.items()})
 
 # %% [markdown]
-# 两个模型用同样的种子各训练了 1 轮：笔记版本 0.6327，修正版本 0.6282。这点差别只是噪声，
-# bug 版本甚至略高（30 轮时也是：0.8325 对 0.8258）——它照样能学：反向 GRU 读完了整个名字；
+# 两个模型用同样的种子各训练了 1 轮：笔记版本 63.3%，修正版本 62.8%。这点差别只是噪声，
+# bug 版本甚至略高（30 轮时也是：83.3% 对 82.6%）——它照样能学：反向 GRU 读完了整个名字；
 # 一个可能的原因是不打包时正向 GRU 的最终状态是读完一串补零之后的状态（见第 6 节），用上它帮助不大。
 # 所以这种 bug 很难靠“跑不跑得通”或一次准确率发现，要靠检查形状和索引的含义
 # （第 3 节的 `allclose`）。
@@ -410,17 +410,17 @@ with torch.no_grad():
     for names, countries in test_loader:
         correct += (packed_model(*make_batch(names)).argmax(dim=1) == countries).sum().item()
 packed_acc = correct / len(testSet)
-print("packed, test accuracy:", round(packed_acc, 4))
+print("packed, test accuracy:", f"{100 * packed_acc:.1f}%")
 for name in ["Nguyen", "Schmidt", "Rossi"]:
     with torch.no_grad():
         guess = packed_model(*make_batch([name])).argmax(dim=1).item()
     print(name, "->", trainSet.indexToCountry(guess))
 
 # %% [markdown]
-# 打包版本训练 1 轮后测试准确率是 0.6688，比第 5 节不打包的两个模型（约 0.63）高：
+# 打包版本训练 1 轮后测试准确率是 66.9%，比第 5 节不打包的两个模型（约 63%）高：
 # 正向 GRU 的最终状态不再被一串补零冲淡。1 轮的模型还很粗糙："Nguyen" 被猜成了 English。
 # 打包版本我们没有跑满 30 轮，所以不报它 30 轮的数字；把 `FAST` 改成 `False` 自己试一试，
-# 和第 5 节的约 0.83 比一比。
+# 和第 5 节的约 83% 比一比。
 
 # %% [markdown]
 # ## 8. 小结
