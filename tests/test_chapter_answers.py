@@ -112,3 +112,16 @@ def test_chapter_lists_agree():
     assert in_readme == listed
     assert [p.stem for p in NOTEBOOKS] == listed
     assert sorted(p.stem for p in (ROOT / "chapters" / "src").glob("*.py")) == listed
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_was_built_from_its_current_source(path):
+    """Every cell of chapters/NN.ipynb matches chapters/src/NN.py: rebuild after edits."""
+    built = parse((ROOT / "chapters" / "src" / f"{path.stem}.py").read_text("utf-8"))
+    stored = _cells(path)
+    assert len(built.cells) == len(stored), "rebuild the chapter"
+    for i, (new, old) in enumerate(zip(built.cells, stored)):
+        old_source = "".join(old["source"])
+        if "answer" in new.metadata.get("tags", []):
+            old_source = old["metadata"]["teachtorch"]["answer"]["source"]
+        assert new.source == old_source, f"{path.name} cell {i} differs: rebuild it"
