@@ -149,7 +149,9 @@ print(shared, copied)
 # %%
 import inspect
 
-print(inspect.getsource(torch.from_numpy))
+from teachtorch.widgets import SourceView
+
+SourceView(torch.from_numpy)  # 高亮的源码、文件与行号，以及打开它的章节
 
 # %% [markdown]
 # 反方向，`Tensor.numpy()`（`teachtorch/tensor.py`）直接返回张量里保存的数组 `self._data`；

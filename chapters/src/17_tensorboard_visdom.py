@@ -161,6 +161,13 @@ except (ConnectionError, ModuleNotFoundError) as err:  # no server, or visdom no
 # %%
 from teachtorch.utils.tensorboard import writer as writer_module
 
+from teachtorch.widgets import SourceView
+
+writer_source = SourceView(writer_module.SummaryWriter)
+writer_source.controls["member"].value = "add_scalar"
+writer_source
+
+# %%
 print(inspect.getsource(writer_module.SummaryWriter.add_scalar))
 
 # ## 4. 小项目：把一个训练过程完整地记到 TensorBoard

@@ -12,8 +12,6 @@
 # 所以写法总是：选一个 `device`，把模型和每个输入都 `.to(device)`。
 
 # %%
-import inspect
-
 import teachtorch as torch
 
 torch.manual_seed(0)
@@ -80,7 +78,11 @@ print(next(iter(dp.state_dict())), "->", next(iter(dp.module.state_dict())))
 # 否则 `scatter` 把输入沿第 0 维切块，`replicate` 把模型复制到每块 GPU，各自前向，最后 `gather` 拼回来。
 
 # %%
-print(inspect.getsource(torch.nn.DataParallel.forward))
+from teachtorch.widgets import SourceView
+
+dp_source = SourceView(torch.nn.DataParallel)
+dp_source.controls["member"].value = "forward"
+dp_source
 
 # %% [markdown]
 # **没有 GPU，也能试 GPU 的代码路径**：设置环境变量 `TEACHTORCH_FAKE_CUDA=2` 再启动 Python，
