@@ -63,9 +63,11 @@ y = w * x  # 等价于y=w.mul(x)
 z = y + b  # 等价于z=y.add(b)
 print(x.requires_grad, b.requires_grad, w.requires_grad, y.requires_grad)
 print(x.is_leaf, w.is_leaf, y.is_leaf)
-print(z.grad_fn)
-print(z.grad_fn.next_functions)
-print(y.grad_fn.next_functions)
+print(z.grad_fn.name())  # 直接 print(z.grad_fn) 显示的是 <AddBackward0 object at 0x...>
+# next_functions 是 (节点, 输出编号) 的元组；直接打印会显示 <AccumulateGrad object at 0x...>
+# 这样每次运行都不同的地址，所以这里只打印节点的名字
+print([(f.name() if f is not None else None, i) for f, i in z.grad_fn.next_functions])
+print([(f.name() if f is not None else None, i) for f, i in y.grad_fn.next_functions])
 
 # %% [markdown]
 # `z.grad_fn` 是 `AddBackward0`，它的 `next_functions` 指向 `y` 的 `MulBackward0`
@@ -335,7 +337,8 @@ x = torch.ones(1, requires_grad=True)
 w = torch.rand(1, requires_grad=True)
 b = torch.rand(1, requires_grad=True)
 y = w * x + b
-print(y.grad_fn.next_functions[0][0].next_functions)
+print([(f.name() if f is not None else None, i)
+       for f, i in y.grad_fn.next_functions[0][0].next_functions])  # x 也需要梯度：两条边都是 AccumulateGrad
 print(3 / 2 * (1 + 2))
 
 
