@@ -125,3 +125,12 @@ def test_notebook_was_built_from_its_current_source(path):
         if "answer" in new.metadata.get("tags", []):
             old_source = old["metadata"]["teachtorch"]["answer"]["source"]
         assert new.source == old_source, f"{path.name} cell {i} differs: rebuild it"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_object_address_is_printed(path):
+    """Outputs show no `<... at 0x7f...>`: it changes on every run (e.g. manual_seed's
+    Generator, a grad_fn printed as an object)."""
+    text = path.read_text("utf-8")
+    found = re.findall(r".{0,40}\bat 0x[0-9a-f]{6,}", text)
+    assert not found, f"{path.name} prints object addresses: {found[:2]}"
