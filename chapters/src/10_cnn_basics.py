@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 第 10 章　卷积与池化的算术，1-10-20 CNN
 #
-# **本章教什么**：卷积核在输入上滑动，每个位置做一次"对应相乘再求和"；
+# **本章教什么**：卷积核在输入上滑动，每个位置做一次“对应相乘再求和”；
 # `stride`、`padding`、`dilation` 如何决定输出大小；最大池化与 `ceil_mode`；
 # 最后在 MNIST 上训练笔记中的卷积网络（1→10→20 通道，全连接 320→10）。
 #
@@ -15,7 +15,7 @@ import teachtorch.vision as torchvision
 from teachtorch import nn
 from teachtorch.utils.data import DataLoader
 from teachtorch.vision.datasets import mnist_t10k_split
-from teachtorch.widgets import ConvWindowView
+from teachtorch.widgets import ConvWindowView, TrainingMonitor
 
 torch.manual_seed(0)
 FAST = True  # 测试时训练 1 轮；改成 False 训练 5 轮
@@ -32,11 +32,36 @@ kernel = torch.arange(4.0).view(1, 1, 2, 2)
 print(F.conv2d(inp, kernel))
 
 # %% [markdown]
-# teachtorch 里有两种实现：按定义写四重循环的 `conv2d_naive`（读它就懂卷积），
-# 和用 im2col 把所有窗口排成矩阵、再做一次矩阵乘法的快速版本。两者结果一致：
+# ### 多通道：每个卷积核有 `in_channels` 层
+#
+# 输入有 $C_{in}$ 个通道时，一个卷积核也有 $C_{in}$ 层，每层在自己的通道上滑动，$C_{in}$ 个结果**相加**成一张输出图；
+# 有 $C_{out}$ 个卷积核，就得到 $C_{out}$ 个输出通道。所以权重的形状是 $(C_{out}, C_{in}, k, k)$：
+#
+# $$y[o, i, j] = b_o + \sum_{c=0}^{C_{in}-1}\sum_{u=0}^{k-1}\sum_{v=0}^{k-1} w[o, c, u, v]\; x[c,\; i\cdot s + u,\; j\cdot s + v].$$
+#
+# 验证“多通道 = 各通道分别卷积再相加”：
 
 # %%
+x3 = torch.randn(1, 3, 5, 5)
+w3 = torch.randn(1, 3, 3, 3)
+per_channel = sum(F.conv2d(x3[:, c:c + 1], w3[:, c:c + 1]) for c in range(3))
+print(torch.allclose(F.conv2d(x3, w3), per_channel, atol=1e-5))
+
+# %% [markdown]
+# teachtorch 里有两种实现：按定义写循环的 `conv2d_naive`（读它就懂卷积，上面的公式一行对一行），
+# 和用 im2col 把所有窗口排成矩阵、再做一次矩阵乘法的快速版本。先读朴素版本（`teachtorch/ops/conv_naive.py`）：
+
+# %%
+import inspect
+
 from teachtorch.ops.conv import conv2d_naive
+
+print(inspect.getsource(conv2d_naive))
+
+# %% [markdown]
+# 两者结果一致：
+
+# %%
 
 x = torch.randn(2, 3, 7, 7)
 w = torch.randn(4, 3, 3, 3)
@@ -56,7 +81,7 @@ print((kernel.view(1, -1) @ cols).view(1, 1, 2, 2))
 # %% [markdown]
 # ## 2. 小部件：窗口怎样滑动
 #
-# 选择模式（conv2d / max_pool2d / avg_pool2d）、输入大小、卷积核、步长、填充、膨胀；
+# 选择模式（conv2d / max_pool2d / avg_pool2d）、输入大小、卷积核、步幅、填充、膨胀；
 # 移动"out row / out col"看每个输出格子用到了输入的哪些格子。
 # 输出大小的公式：$\lfloor (H + 2p - d(k-1) - 1)/s \rfloor + 1$。
 
@@ -202,7 +227,22 @@ model.to(device)
 criterion = torch.nn.CrossEntropyLoss()
 optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
 
+# %% [markdown]
+# 笔记的循环只在每轮结束时打印一次测试准确率。为了画出训练曲线又不改笔记的代码，给 `criterion`
+# 注册一个 forward hook（第 14 章详讲）：每算一次损失，就记下这一批的损失和这一批上的准确率。
 
+# %%
+batch_log = []
+
+
+def record(module, inputs, output):
+    logits, targets = inputs
+    batch_log.append((output.item(), 100 * (logits.argmax(dim=1) == targets).float().mean().item()))
+
+
+loss_hook = criterion.register_forward_hook(record)
+
+# %%
 def train():
     loss_total = 0
 
@@ -250,6 +290,23 @@ if __name__ == "__main__":
 # %% [markdown]
 # 笔记里写的是 `"cude:0"`（拼写错误）——在有 GPU 的机器上它会报错，这里改成了 `"cuda:0"`。
 # 训练 1 轮（63 个批次）后测试准确率约 94%；笔记在 60000 张图片上训练 5 轮约 98%。
+#
+# 把 hook 记下的数画出来（每 5 个批次取平均，让曲线平滑一些）。注意这里的准确率是在**训练批**上算的；
+# 没见过的数据上的准确率，是上面笔记代码用测试集打印的那个数。
+
+# %%
+loss_hook.remove()
+monitor = TrainingMonitor(total=len(batch_log) // 5, title="cross-entropy loss (train batches)")
+for k in range(len(batch_log) // 5):
+    chunk = batch_log[5 * k:5 * k + 5]
+    monitor.log(step=5 * (k + 1), loss=sum(c[0] for c in chunk) / 5,
+                acc_train_batch=sum(c[1] for c in chunk) / 5)
+monitor
+
+# %%
+print(len(batch_log), "batches;", f"最后 5 批的平均损失 {monitor.state['last']['loss']:.3f}，"
+      f"训练批准确率 {monitor.state['last']['acc_train_batch']:.1f}%")
+assert monitor.state["error"] is None
 
 # %% [markdown]
 # ## 7. 小项目：数一数参数
@@ -262,17 +319,23 @@ by_hand = (10 * 1 * 5 * 5 + 10) + (20 * 10 * 5 * 5 + 20) + (320 * 10 + 10)
 print(by_hand, sum(p.numel() for p in model.parameters()))
 
 # %% [markdown]
-# ## 8. 练习
+# ## 8. 小结
+#
+# * 卷积 = 卷积核在输入上滑动、对应相乘再求和；多通道输入时每个卷积核有 `in_channels` 层，输出通道数等于卷积核个数。
+# * 输出大小 $\lfloor (H + 2p - d(k-1) - 1)/s \rfloor + 1$，步幅 `stride`、`padding`、`dilation` 都在公式里；池化同样滑窗口，`ceil_mode` 决定不足一个窗口的边角要不要。
+# * 卷积可以写成 `F.unfold`（im2col）之后的一次矩阵乘法，teachtorch 的 `conv2d` 就是这样算的。
+
+# %% [markdown]
+# ## 9. 练习
 #
 # 1. 输入 32×32，`Conv2d(3, 32, kernel_size=5, padding=2)` 之后的大小？再接 `MaxPool2d(2)` 呢？
-# 2. 输入 4×4、核 2、步长 3、padding 1、`ceil_mode=True` 的最大池化：公式 ceil((4+2-2)/3)+1 = 3，
+# 2. 输入 4×4、核 2、步幅 3、padding 1、`ceil_mode=True` 的最大池化：公式 ceil((4+2-2)/3)+1 = 3，
 #    为什么实际输出是 2×2？用小部件看看第 3 个窗口从哪里开始。
 # 3. `padding='same'` 在 stride=1 时保证输出与输入同样大小，它在两边各填多少？
+# 4. **改坏一行**：把 `conv2d_naive` 里的 `top, left = i * stride, j * stride` 改成 `top, left = i, j`
+#    （忘了步幅），用 `exec` 得到坏掉的版本，在 `stride=1` 和 `stride=2` 时分别和 `F.conv2d` 比较。
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 x = torch.zeros(1, 3, 32, 32)
 y = nn.Conv2d(3, 32, kernel_size=5, padding=2)(x)
 print(y.shape, nn.MaxPool2d(2)(y).shape)
@@ -282,3 +345,18 @@ print(ex.state["output_shape"], ex.state["formula"])
 print(F.max_pool2d(torch.zeros(1, 1, 4, 4), 2, stride=3, padding=1, ceil_mode=True).shape)
 # 第 3 个窗口会从 -1 + 2*3 = 5 开始，已经在输入和左侧填充之外，所以被丢掉
 print(nn.Conv2d(1, 1, 5, padding="same")(torch.zeros(1, 1, 9, 9)).shape)  # 各填 (5-1)/2 = 2
+
+# %% answer 练习 4
+from teachtorch.ops import conv_naive
+
+source = inspect.getsource(conv_naive.conv2d_naive)
+broken = source.replace("top, left = i * stride, j * stride", "top, left = i, j")
+assert broken != source
+namespace = dict(vars(conv_naive))
+exec(broken, namespace)
+xb, wb = torch.randn(1, 3, 7, 7), torch.randn(2, 3, 3, 3)
+for stride in (1, 2):
+    ours = namespace["conv2d_naive"](xb.numpy(), wb.numpy(), stride=stride, padding=1)
+    print(stride, torch.allclose(torch.from_numpy(ours), F.conv2d(xb, wb, stride=stride, padding=1),
+                                 atol=1e-5))
+# stride=1 时 i * 1 == i，错误被掩盖；只有 stride=2 的比较能发现它：测试要覆盖不同的参数

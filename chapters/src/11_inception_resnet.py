@@ -3,7 +3,8 @@
 #
 # **本章教什么**：当网络变复杂，先把重复出现的结构写成一个 `nn.Module`（Inception 模块、
 # 残差块），再把模块拼起来；多分支的输出用 `torch.cat` 在通道维拼接，各分支的宽高必须一致；
-# 残差连接让 `forward` 返回 `x + y`，梯度可以"跳过"中间层直接流回去。
+# 残差连接让 `forward` 返回 `x + y`：当捷径是恒等映射时，`x` 的梯度原样“跳过”中间层流回去；
+# 笔记的块在捷径上还有一个 3×3 卷积（用来对齐通道数），这时梯度经过捷径也要乘上这个卷积的权重。
 #
 # **对应笔记**：`002_0b1e019c38618b4a.txt`（卷积神经网络-高级、代码示例1 Inception、
 # 代码示例2 ResNet）。数据同样用 MNIST t10k 的 8000/2000 划分。
@@ -15,7 +16,7 @@ import teachtorch.vision as torchvision
 from teachtorch import nn
 from teachtorch.utils.data import DataLoader, Subset
 from teachtorch.vision.datasets import mnist_t10k_split
-from teachtorch.widgets import GraphView
+from teachtorch.widgets import GraphView, SourceView
 
 torch.manual_seed(0)
 FAST = True  # 测试时每个网络只训练 20 个批次、在 1000 张图上测试；改成 False 各训练 1 轮
@@ -70,7 +71,7 @@ class InceptionNet(nn.Module):
         return self.fc(x)
 
 # %% [markdown]
-# 笔记："最后的线性单元的输入是 1408 维的：10 → 88 → 20 → 88，1408 = 4×4×88"。
+# 笔记：“最后的线性单元的输入是 1408 维的：10 → 88 → 20 → 88，1408 = 4×4×88”。
 # 实践中不必自己算：在 `forward` 里把形状打印出来看一眼。
 
 # %%
@@ -99,9 +100,30 @@ except RuntimeError as err:
     print(err)
 
 # %% [markdown]
+# ### 打开源码：`torch.cat` 的反向传播
+#
+# 四个分支在通道维拼起来；反向时梯度要按原来的大小再切回每个分支。`teachtorch/ops/join.py` 的 `Cat`
+# 正是这样：`forward` 记下每块的大小 `ctx.sizes`，`backward` 用 `split` 把 `grad_output` 切回去。
+
+# %%
+from teachtorch.ops import join
+
+cat_source = SourceView(join.Cat)
+cat_source
+
+# %%
+left = torch.ones(1, 2, 3, requires_grad=True)
+right = torch.ones(1, 3, 3, requires_grad=True)
+(torch.cat([left, right], dim=1) * torch.arange(5.0).view(1, 5, 1)).sum().backward()
+print(left.grad[0, :, 0], right.grad[0, :, 0])  # 通道 0-1 的梯度回到 left，2-4 回到 right
+
+# %% [markdown]
 # ## 3. 残差块：笔记原文
 #
 # `IdentityBlock` 里 `self.conv` 用来把 x 的通道数变得和 y 一样，才能相加。
+# 因为捷径上有这个 3×3 卷积，它严格说是一个“卷积块”（笔记的注释也这么说），不是恒等残差块：
+# 反向传播时，经过捷径的梯度是 $\partial L/\partial x = W_{conv}^\top(\cdots)$，并不是原样流回。
+# 只有 `in_channels == out_channels` 时去掉 `self.conv`、直接返回 `x + y`，梯度才真正“跳过”中间层。
 
 # %%
 # 这里实现的其实是一个卷积块，不过实践中也不必太纠结这个
@@ -141,19 +163,31 @@ class MyModule(torch.nn.Module):
         return x
 
 # %% [markdown]
-# 计算图里能看到残差连接：`AddBackward0` 有两条入边，一条来自 `conv2`，一条来自"捷径" `conv`。
+# 计算图里能看到残差连接：`AddBackward0` 有两条入边，一条来自 `conv2`，一条来自“捷径” `conv`。
 
 # %%
 block = IdentityBlock(1, 2)
 out = block(torch.randn(1, 1, 4, 4))
 graph = GraphView(out.sum(), names=dict(block.named_parameters()))
+graph
+
+# %% [markdown]
+# 在 `select` 下拉框里选中 `AddBackward0`，它上游的两条路都会亮起来：一条经过 `conv1`、`conv2`，
+# 一条只经过捷径上的 `conv`。下面的单元格像学习者一样选中它，并检查两条路都在：
+
+# %%
 print(graph.state["ops"])
+add_id = next(value for label, value in graph.controls["selected"].options
+              if "AddBackward0" in label)
+graph.controls["selected"].value = add_id
+print(len(graph.state["ancestors"]), "nodes upstream of AddBackward0")
+assert graph.state["error"] is None
 
 # %% [markdown]
 # ## 4. 训练两个网络
 #
 # 两个网络用同样的数据、同样的训练函数（批大小 128）。笔记用 `Adam(lr=0.01)`；
-# 这里只训练很少的步数，Inception 网络在 lr=0.01 时一开始就会"冲过头"、准确率停在 10% 左右，
+# 这里只训练很少的步数，Inception 网络在 lr=0.01 时一开始就会“冲过头”、准确率停在 10% 左右，
 # 所以用 lr=0.001（自己改回 0.01 看看）。
 
 # %%
@@ -209,20 +243,23 @@ for name, model in (("Inception", InceptionNet()), ("ResNet", MyModule())):
 # 约 98%–99%。
 
 # %% [markdown]
-# ## 5. 小项目：残差连接让梯度更大
+# ## 5. 小项目：恒等捷径让梯度传到底层
 #
-# 把 8 个"卷积 + ReLU"层叠起来，比较有无残差连接时，第一层权重梯度的大小。
+# 把 12 个 "Linear + sigmoid" 层叠起来，比较有无恒等残差连接（`x = x + y`）时每层权重梯度的大小。
+# 要看的不是梯度“更大”，而是**第一层和最后一层的梯度差多少个数量级**：没有捷径时，
+# 每经过一层就乘上一次 sigmoid 的导数（不超过 0.25），底层的梯度几乎消失；
+# 有恒等捷径时，$\partial(x + f(x))/\partial x = I + \partial f/\partial x$，总有一条不衰减的路。
 
 # %%
 class Deep(nn.Module):
-    def __init__(self, residual):
+    def __init__(self, residual, n_layers=12):
         super().__init__()
         self.residual = residual
-        self.layers = nn.ModuleList(nn.Conv2d(4, 4, 3, padding=1) for _ in range(8))
+        self.layers = nn.ModuleList(nn.Linear(16, 16) for _ in range(n_layers))
 
     def forward(self, x):
-        for conv in self.layers:
-            y = F.relu(conv(x))
+        for linear in self.layers:
+            y = torch.sigmoid(linear(x))
             x = x + y if self.residual else y
         return x
 
@@ -230,20 +267,29 @@ class Deep(nn.Module):
 for residual in (False, True):
     torch.manual_seed(0)
     deep = Deep(residual)
-    deep(torch.randn(2, 4, 8, 8)).sum().backward()
-    print(residual, round(deep.layers[0].weight.grad.abs().mean().item(), 6))
+    deep(torch.randn(8, 16)).pow(2).mean().backward()
+    norms = [layer.weight.grad.norm().item() for layer in deep.layers]
+    print(f"residual={residual!s:5}  第1层 {norms[0]:.1e}  第12层 {norms[-1]:.1e}  "
+          f"比值 {norms[0] / norms[-1]:.1e}")
 
 # %% [markdown]
-# ## 6. 练习
+# ## 6. 小结
+#
+# * 把重复的结构写成 `nn.Module`，再拼起来；多分支输出在通道维 `torch.cat`，各分支宽高必须一致。
+# * 恒等捷径 `x + f(x)` 给梯度一条不衰减的路：$\partial(x+f(x))/\partial x = I + \partial f/\partial x$；笔记的块在捷径上有卷积，严格说是“卷积块”。
+# * 深层网络没有捷径时，底层梯度可能比顶层小很多个数量级（梯度消失）。
+
+# %% [markdown]
+# ## 7. 练习
 #
 # 1. 如果 InceptionNet 的输入是 32×32，`fc` 的输入应该是多少维？
-# 2. 在 IdentityBlock 里再加一个 `nn.BatchNorm2d`（笔记："也可以加上 NormBatch"），放在哪里？
+# 2. 在 IdentityBlock 里再加一个 `nn.BatchNorm2d`（笔记：“也可以加上 NormBatch”），放在哪里？
 # 3. 为什么残差块里 `self.conv` 不能直接复用 `self.conv2`？
+# 4. **改坏一行**：把 `Cat.backward` 里的 `grad_output.split(ctx.sizes, ctx.dim)` 改成
+#    `grad_output.split(ctx.sizes[::-1], ctx.dim)`（切的顺序反了），用 `exec` 得到坏掉的 `Cat`，
+#    对两个大小不同的输入运行 `gradcheck`。引擎是怎样发现错误的？
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 n = InceptionNet()
 z = n.incep2(F.relu(n.mp(n.conv2(n.incep1(F.relu(n.mp(n.conv1(torch.zeros(1, 1, 32, 32)))))))))
 print(z.numel())  # 88 * 5 * 5 = 2200
@@ -261,3 +307,25 @@ class BNBlock(IdentityBlock):
 
 print(BNBlock(1, 4)(torch.randn(2, 1, 6, 6)).shape)
 # 3: conv2 的输入是 y（in_channels 通道），两者形状相同但作用不同，共享参数会让两条路径互相牵制
+
+# %% answer 练习 4
+import inspect
+
+import numpy as np
+
+source = inspect.getsource(join.Cat)
+broken = source.replace("grad_output.split(ctx.sizes, ctx.dim)",
+                        "grad_output.split(ctx.sizes[::-1], ctx.dim)")
+assert broken != source
+namespace = dict(vars(join))
+exec(broken, namespace)
+BrokenCat = namespace["Cat"]
+p1 = torch.randn(2, 2, dtype=torch.float64, requires_grad=True)
+p2 = torch.randn(3, 2, dtype=torch.float64, requires_grad=True)
+print(torch.autograd.gradcheck(lambda a, b: join.Cat.apply(a, b, 0, np.float64), (p1, p2)))
+try:
+    torch.autograd.gradcheck(lambda a, b: BrokenCat.apply(a, b, 0, np.float64), (p1, p2))
+except RuntimeError as err:
+    print(err)
+# 引擎检查每个梯度的形状是否和输入一致（engine._call_node），并指出是哪个节点出的错。
+# 如果两个输入一样大，形状对得上，这个错误就只能靠 gradcheck 比较数值才能发现。

@@ -4,16 +4,16 @@
 # **本章教什么**：循环神经网络在每个时刻用**同一组权重**更新隐藏状态
 # $h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})$；`RNNCell` 一次算一步，
 # `RNN` 一次算整个序列（还可以多层、双向）；输入输出张量的形状；用 one-hot 和 Embedding
-# 表示字符，训练 "hello" → "ohlol"；LSTM 的四个门与 GRU 的三个门；为什么普通 RNN 的梯度会消失。
+# 表示字符，训练 "hello" → "ohlol"；LSTM 的三个门加一个候选值（权重里叠着四块）与 GRU 的两个门加一个候选值（三块）；为什么普通 RNN 的梯度会消失。
 #
 # **对应笔记**：`002_0b1e019c38618b4a.txt`（循环神经网络、其他内容、Embedding层、代码示例1、
 # 代码示例2）、`000_31b0c36760745ae4.txt`（3. 循环神经网络：LSTM 的参数与形状、4. 词向量）。
 
 # %%
 import teachtorch as torch
-from teachtorch.widgets import RNNUnrollView
+from teachtorch.widgets import RNNUnrollView, SourceView
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 固定随机种子（它返回的 Generator 不必打印）
 
 # %% [markdown]
 # ## 1. RNNCell：一次一步
@@ -210,8 +210,31 @@ for epoch in range(15):
 # 和第 4 节只用 one-hot + 一个 RNNCell（15 轮后还是 "oholl"）相比，Embedding + 两层 RNN + 线性层学得更快。
 
 # %% [markdown]
-# ## 6. LSTM 的形状（笔记 000）
+# ## 6. LSTM 与 GRU 的门，以及 LSTM 的形状（笔记 000）
 #
+# 普通 RNN 每一步都把隐藏状态整个重写一遍，梯度要连乘很多个 $\tanh'$ 和 $W_{hh}$，很容易消失。
+# LSTM 多了一条“细胞状态” $c_t$，用三个门决定保留多少旧内容、写入多少新内容、输出多少：
+#
+# $$\begin{aligned}
+# i_t &= \sigma(W_{ii} x_t + b_{ii} + W_{hi} h_{t-1} + b_{hi}) &&\text{输入门}\\
+# f_t &= \sigma(W_{if} x_t + b_{if} + W_{hf} h_{t-1} + b_{hf}) &&\text{遗忘门}\\
+# g_t &= \tanh(W_{ig} x_t + b_{ig} + W_{hg} h_{t-1} + b_{hg}) &&\text{候选值（不是门）}\\
+# o_t &= \sigma(W_{io} x_t + b_{io} + W_{ho} h_{t-1} + b_{ho}) &&\text{输出门}\\
+# c_t &= f_t \odot c_{t-1} + i_t \odot g_t, \qquad h_t = o_t \odot \tanh(c_t).
+# \end{aligned}$$
+#
+# 四组权重叠在一个矩阵里，所以 `weight_ih_l0` 有 $4 \times$ `hidden_size` 行。
+# GRU 只有重置门 $r_t$、更新门 $z_t$ 两个门加一个候选值 $n_t$（三块权重），
+# $h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}$。
+# `teachtorch/nn/modules/rnn_cell.py` 的 `LSTMCell.forward` 一行对一行地写出这些式子：
+
+# %%
+lstm_cell_source = SourceView(torch.nn.LSTMCell)
+lstm_cell_source.controls["member"].value = "forward"
+lstm_cell_source
+
+# %% [markdown]
+# LSTM 的形状：
 # input (seq_len, batch, input_size)；h0、c0 (num_layers*num_directions, batch, hidden_size)；
 # output (seq_len, batch, hidden_size*num_directions)。
 
@@ -222,7 +245,7 @@ h0 = torch.zeros(2 * 2, 3, 20)
 c0 = torch.zeros(2 * 2, 3, 20)
 output, (hn, cn) = lstm(x, (h0, c0))
 print(output.shape, hn.shape, cn.shape)
-print(lstm.weight_ih_l0.shape, lstm.weight_hh_l0_reverse.shape)  # 4 个门叠在一起：4*20
+print(lstm.weight_ih_l0.shape, lstm.weight_hh_l0_reverse.shape)  # 输入门、遗忘门、候选值、输出门四块叠在一起：4*20
 
 # %% [markdown]
 # ## 7. 试一试：忘了 batch_first
@@ -256,16 +279,23 @@ for t in range(4):
 print(torch.allclose(torch.stack(outs), rnn(x)[0], atol=1e-6))
 
 # %% [markdown]
-# ## 9. 练习
+# ## 9. 小结
+#
+# * RNN 在每个时刻用同一组权重：$h_t = \tanh(W_{ih}x_t + b_{ih} + W_{hh}h_{t-1} + b_{hh})$；`RNNCell` 算一步，`RNN` 算整个序列。
+# * 默认形状是 `(seq_len, batch, input_size)`，`batch_first=True` 时批在第 0 维；隐藏状态是 `(num_layers * num_directions, batch, hidden_size)`。
+# * LSTM 有输入、遗忘、输出三个门和一个候选值（权重里四块），GRU 有重置、更新两个门和一个候选值（三块）；门让梯度不那么容易消失。
+
+# %% [markdown]
+# ## 10. 练习
 #
 # 1. `nn.GRU(100, 100, num_layers=2, bidirectional=True)` 的 `hn` 形状是什么（batch=256）？
 # 2. 在小部件里把 cell 换成 gru，`ratio_first_last` 是更接近 RNN 还是 LSTM？
 # 3. 把第 4 节 RNNCell 模型的训练轮数改成 50，最后的预测是什么？
+# 4. **改坏一行**：把 `RNNCell.forward`（`teachtorch/nn/modules/rnn_cell.py`）里的 `pre.tanh()` 改成 `pre`
+#    （忘了激活函数），用 `exec` 得到坏掉的 `forward`，放进 `RNNCell` 的子类，和公式
+#    $h' = \tanh(W_{ih}x + b_{ih} + W_{hh}h + b_{hh})$ 手算的结果比较。
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 gru = torch.nn.GRU(100, 100, num_layers=2, bidirectional=True)
 print(gru(torch.randn(7, 256, 100))[1].shape)
 unroll.controls["cell"].value = "gru"
@@ -285,3 +315,28 @@ for epoch in range(50):
     loss.backward()
     optimizer.step()
 print(predicted, round(loss.item(), 4))
+
+# %% answer 练习 4
+import inspect
+import textwrap
+
+from teachtorch.nn.modules import rnn_cell
+
+source = textwrap.dedent(inspect.getsource(torch.nn.RNNCell.forward))
+broken = source.replace("pre.tanh()", "pre")
+assert broken != source
+namespace = dict(vars(rnn_cell))
+exec(broken, namespace)
+
+
+class BrokenRNNCell(torch.nn.RNNCell):
+    forward = namespace["forward"]
+
+
+for cls in (torch.nn.RNNCell, BrokenRNNCell):
+    torch.manual_seed(0)
+    cell = cls(3, 2)
+    xs, hs = torch.randn(1, 3), torch.randn(1, 2)
+    by_formula = torch.tanh(xs @ cell.weight_ih.t() + cell.bias_ih + hs @ cell.weight_hh.t()
+                            + cell.bias_hh)
+    print(cls.__name__, torch.allclose(cell(xs, hs), by_formula, atol=1e-6))

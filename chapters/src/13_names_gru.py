@@ -15,15 +15,16 @@
 import csv
 import gzip
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 import teachtorch as torch
 from teachtorch import data_files
 from teachtorch.utils.data import DataLoader, Dataset
-from teachtorch.widgets import RNNUnrollView
+from teachtorch.widgets import RNNUnrollView, SourceView
 
 FAST = True  # True：只训练 1 轮，几秒钟；False：按笔记训练 30 轮
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 固定随机种子（它返回的 Generator 不必打印）
 
 # %% [markdown]
 # ## 1. 数据：NameDataset
@@ -128,7 +129,7 @@ print(torch.LongTensor(names_to_matrix(names)).shape)
 # ## 3. 模型：笔记原文（带一个小 bug）
 #
 # `self.gru(x)` 返回 `(output, h_n)`；`h_n` 的形状是 (num_layers × num_directions, batch, hidden)，
-# 按 "第 0 层正向、第 0 层反向、第 1 层正向、第 1 层反向" 排列。所以最后一层的
+# 按 “第 0 层正向、第 0 层反向、第 1 层正向、第 1 层反向” 排列。所以最后一层的
 # **正向**是 `h_n[-2]`，**反向**是 `h_n[-1]`。笔记写的是 `torch.cat([x[-1], x[-1]])`：
 # 把反向的隐藏状态拼了两次，正向那一半根本没用上。代码照样能跑、也能学到东西
 # （反向 GRU 读完了整个名字），只是白白浪费了一半的模型。
@@ -196,7 +197,7 @@ print(model(x).shape)
 # $n_t = \tanh(W_{in}x_t + b_{in} + r_t \odot (W_{hn}h_{t-1} + b_{hn}))$，
 # $h_t = (1 - z_t)\odot n_t + z_t \odot h_{t-1}$。
 #
-# $z_t$ 接近 1 时直接把旧状态抄过去：这条"捷径"让梯度传得比普通 RNN 远。
+# $z_t$ 接近 1 时直接把旧状态抄过去：这条“捷径”让梯度传得比普通 RNN 远。
 # 在小部件里切换 stage 看每个门的取值，拖动 time step 看它随时间的变化。
 
 # %%
@@ -230,15 +231,26 @@ print(torch.allclose(small_gru(xs)[0].view(6, 4), torch.tensor(view.state["h"]),
 # ## 5. 训练与测试（笔记原文）
 #
 # `FAST = True` 时只训练 1 轮。笔记训练 30 轮并画出准确率曲线。我们用 `FAST = False`
-# 在这台机器上跑过一次完整的 30 轮（每个模型每轮约 4 秒，没有存进 notebook）：笔记版本第 10 轮 0.83，
-# 最高 0.8381（第 15 轮），第 30 轮 0.8325；修正版本第 10 轮 0.8279，最高 0.8336（第 15 轮），
-# 第 30 轮 0.8258。大约 10 轮以后准确率就停在 0.83 附近，而训练损失还在降（最后一个 batch 约 0.19）：
+# 在这台机器上跑过一次完整的 30 轮（每个模型每轮约 4 秒，没有存进 notebook）：笔记版本第 10 轮 83.0%，
+# 最高 83.8%（第 15 轮），第 30 轮 83.3%；修正版本第 10 轮 82.8%，最高 83.4%（第 15 轮），
+# 第 30 轮 82.6%。大约 10 轮以后准确率就停在 83% 附近，而训练损失还在降（最后一个 batch 约 0.19）：
 # 开始过拟合了。
 
 # %%
 criterion = torch.nn.CrossEntropyLoss()
 
+# %% [markdown]
+# 为了画训练曲线又不改笔记的代码，给 `criterion` 注册一个 forward hook（第 14 章详讲），
+# 记下每个批次的损失；`curve_name` 是当前在训练的模型。
 
+# %%
+batch_losses, curve_name = {}, None
+loss_hook = criterion.register_forward_hook(
+    lambda module, inputs, output: batch_losses.setdefault(curve_name, []).append(output.item())
+    if torch.is_grad_enabled() else None)  # 只记训练时的损失（测试在 no_grad 里）
+
+
+# %%
 def train():
     for (names, countries) in train_loader:
         names = names_to_matrix(names)
@@ -268,7 +280,7 @@ def test(current_epoch):
             correct += (index == countries).sum().item()
             total += countries.size(0)
     accuracy = correct / total
-    print(current_epoch, "test accuracy:", round(accuracy, 4))
+    print(current_epoch, "test accuracy:", f"{100 * accuracy:.1f}%")
     return accuracy
 
 
@@ -279,28 +291,46 @@ for name, cls in [("notes x[-1], x[-1]", MyModule), ("fixed x[-2], x[-1]", Fixed
     model = cls(N_CHARS, BEDDING_SIZE, HIDDEN_SIZE, N_LAYER, True, N_COUNTRY)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
     print(name)
+    curve_name = name
     for epoch in range(N_EPOCHS):
         last_loss = train()
         results[name] = test(epoch + 1)
     print("  last batch loss:", round(last_loss, 4))
 
+# %%
+loss_hook.remove()
+fig, ax = plt.subplots(figsize=(7, 3))
+for name, losses in batch_losses.items():
+    smooth = [sum(losses[max(0, i - 9):i + 1]) / len(losses[max(0, i - 9):i + 1])
+              for i in range(len(losses))]  # 最近 10 个批次的平均
+    ax.plot(smooth, label=name)
+ax.set_xlabel("batch")
+ax.set_ylabel("cross-entropy loss")
+ax.legend()
+plt.show()
+print({name: (len(v), round(sum(v[-10:]) / 10, 3)) for name, v in batch_losses.items()})
+
 # %% [markdown]
-# 两个模型用同样的种子各训练了 1 轮：笔记版本 0.6327，修正版本 0.6282。这点差别只是噪声，
-# bug 版本甚至略高（30 轮时也是：0.8325 对 0.8258）——它照样能学：反向 GRU 读完了整个名字；
+# 两个模型用同样的种子各训练了 1 轮：笔记版本 63.3%，修正版本 62.8%。这点差别只是噪声，
+# bug 版本甚至略高（30 轮时也是：83.3% 对 82.6%）——它照样能学：反向 GRU 读完了整个名字；
 # 一个可能的原因是不打包时正向 GRU 的最终状态是读完一串补零之后的状态（见第 6 节），用上它帮助不大。
-# 所以这种 bug 很难靠"跑不跑得通"或一次准确率发现，要靠检查形状和索引的含义
+# 所以这种 bug 很难靠“跑不跑得通”或一次准确率发现，要靠检查形状和索引的含义
 # （第 3 节的 `allclose`）。
 
 # %% [markdown]
 # ## 6. pack_padded_sequence：别让 RNN 读补上的 0
 #
-# 补零以后，短名字的正向 GRU 还要"读"一串 0 (字符 `\x00`) 才结束，`h_n[-2]` 不再是
+# 补零以后，短名字的正向 GRU 还要“读”一串 0 (字符 `\x00`) 才结束，`h_n[-2]` 不再是
 # 读完名字那一刻的状态。`pack_padded_sequence(emb, lengths)` 把各列按实际长度压紧，
 # RNN 只算真实的字符；`h_n` 就是每个名字自己最后一个字符处的状态。
 # 要求 `lengths` **降序**（`enforce_sorted=True`，默认），所以先按长度排序。
 
 # %%
 from teachtorch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+SourceView(pack_padded_sequence)  # teachtorch/nn/utils/rnn.py：排序、压紧、记下 batch_sizes
+
+# %%
 
 batch_names = ["Ajdrna", "Adsit", "Li"]
 lengths = torch.tensor([len(n) for n in batch_names])
@@ -344,7 +374,7 @@ print(packed2.sorted_indices, torch.allclose(h2[0, 1], h_packed[0, 0]))
 # %% [markdown]
 # ## 7. 小项目：打包版本的名字分类器
 #
-# 在模型里完成"排序 → 打包 → GRU → 取 h_n"；`forward` 接收补零矩阵和每个名字的长度。
+# 在模型里完成“排序 → 打包 → GRU → 取 h_n”；`forward` 接收补零矩阵和每个名字的长度。
 # 这里用 `enforce_sorted=False`，所以标签不用跟着重排。
 
 # %%
@@ -380,30 +410,36 @@ with torch.no_grad():
     for names, countries in test_loader:
         correct += (packed_model(*make_batch(names)).argmax(dim=1) == countries).sum().item()
 packed_acc = correct / len(testSet)
-print("packed, test accuracy:", round(packed_acc, 4))
+print("packed, test accuracy:", f"{100 * packed_acc:.1f}%")
 for name in ["Nguyen", "Schmidt", "Rossi"]:
     with torch.no_grad():
         guess = packed_model(*make_batch([name])).argmax(dim=1).item()
     print(name, "->", trainSet.indexToCountry(guess))
 
 # %% [markdown]
-# 打包版本训练 1 轮后测试准确率是 0.6688，比第 5 节不打包的两个模型（约 0.63）高：
+# 打包版本训练 1 轮后测试准确率是 66.9%，比第 5 节不打包的两个模型（约 63%）高：
 # 正向 GRU 的最终状态不再被一串补零冲淡。1 轮的模型还很粗糙："Nguyen" 被猜成了 English。
 # 打包版本我们没有跑满 30 轮，所以不报它 30 轮的数字；把 `FAST` 改成 `False` 自己试一试，
-# 和第 5 节的约 0.83 比一比。
+# 和第 5 节的约 83% 比一比。
 
 # %% [markdown]
-# ## 8. 练习
+# ## 8. 小结
+#
+# * 名字 → ASCII 码 → 补零的矩阵 → `Embedding` → 双向两层 GRU → 最后时刻两个方向的隐藏状态拼起来 → `Linear`。
+# * `pack_padded_sequence` 让 RNN 只读每个序列的真实长度，补上的 0 不进入计算。
+# * 双向 RNN 的输出要分清方向：正向取最后一步，反向取第一步（`hidden[-1]` 与 `hidden[-2]`）。
+
+# %% [markdown]
+# ## 9. 练习
 #
 # 1. 单向 2 层 GRU（`bidirectional=False`）的 `h_n` 形状是什么？`fc` 的输入维度要改成多少？
 # 2. 长度为 [6, 5, 2] 的 batch 打包后，`batch_sizes` 是什么？先自己算，再验证。
 # 3. 用 `lengths.sort(descending=True)` 手动排序一个 batch，再用 `enforce_sorted=True` 打包，
 #    检查结果与 `enforce_sorted=False` 相同。
+# 4. **改坏一行**：把 `pack_padded_sequence` 里的 `< lengths[None, :]` 改成 `<= lengths[None, :]`，
+#    用 `exec` 得到坏掉的版本，对练习 2 的长度重新打包，和你手算的 `batch_sizes` 比较。
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 uni = MyModule(N_CHARS, BEDDING_SIZE, HIDDEN_SIZE, N_LAYER, False, N_COUNTRY)
 print(uni.gru(uni.embedding(seq))[1].shape, uni.fc.in_features)
 print(pack_padded_sequence(torch.zeros(6, 3, 1), torch.tensor([6, 5, 2])).batch_sizes)
@@ -412,3 +448,22 @@ sorted_lens, order = lens.sort(descending=True)
 packed3 = pack_padded_sequence(x_unsorted[:, order], sorted_lens)
 _, h3 = gru(packed3)
 print(order, torch.allclose(h3[:, order.argsort()], h2, atol=1e-6))
+
+# %% answer 练习 4
+import inspect
+
+from teachtorch.nn.utils import rnn as rnn_utils
+
+source = inspect.getsource(rnn_utils.pack_padded_sequence)
+broken = source.replace("< lengths[None, :]", "<= lengths[None, :]")
+assert broken != source
+namespace = dict(vars(rnn_utils))
+exec(broken, namespace)
+by_hand = [3, 3, 2, 2, 2, 1]  # 第 t 步还有几个序列没结束
+padded = torch.zeros(6, 3, 1)
+for pack in (pack_padded_sequence, namespace["pack_padded_sequence"]):
+    try:
+        sizes = pack(padded, torch.tensor([6, 5, 2])).batch_sizes.tolist()
+        print(sizes, sizes == by_hand)
+    except (RuntimeError, ValueError, IndexError) as err:
+        print(type(err).__name__, str(err).splitlines()[0])

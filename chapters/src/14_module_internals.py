@@ -16,9 +16,9 @@ import teachtorch as t
 import teachtorch as torch
 import teachtorch.nn as nn
 import teachtorch.nn.functional as F
-from teachtorch.widgets import GraphView, ModuleTreeView
+from teachtorch.widgets import GraphView, ModuleTreeView, SourceView
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 固定随机种子（它返回的 Generator 不必打印）
 
 # %% [markdown]
 # ## 1. 自定义模型：继承 nn.Module（笔记 001 · 4.1、笔记 003）
@@ -67,6 +67,15 @@ print(two(torch.randn(3, 4)).shape)
 # `Module.__setattr__` 检查赋的值：`nn.Parameter` 进 `_parameters`，`nn.Module` 进 `_modules`，
 # `register_buffer` 登记的张量进 `_buffers`；普通张量和其他值只是普通属性，
 # **不会**出现在 `parameters()` / `state_dict()` 里，也不会被 `.to()` 搬走。
+# 打开 `teachtorch/nn/modules/module.py` 的 `Module.__setattr__` 看看这几个分支：
+
+# %%
+setattr_source = SourceView(nn.Module)
+setattr_source.controls["member"].value = "__setattr__"
+setattr_source
+
+# %% [markdown]
+# 下面的 `Scale` 把三种情况各放一个：
 
 
 # %%
@@ -392,16 +401,23 @@ changed = [k for k, v in model.state_dict().items() if not torch.equal(v, before
 print(changed, model.conv1.weight.grad is None)
 
 # %% [markdown]
-# ## 12. 练习
+# ## 12. 小结
+#
+# * `self.fc = nn.Linear(...)` 经过 `Module.__setattr__`，把 Parameter、子模块、buffer 分别登记到 `_parameters`、`_modules`、`_buffers`；`named_parameters` 的顺序就是登记的顺序。
+# * `model(x)` 调用 `Module.__call__`，它先跑 forward pre-hook，再调用 `forward`，再跑 forward hook；所以要写 `model(x)` 而不是 `model.forward(x)`。
+# * `train()` / `eval()` 只切换 `training` 标志，影响 Dropout 和 BatchNorm；冻结参数用 `requires_grad_(False)`。
+
+# %% [markdown]
+# ## 13. 练习
 #
 # 1. `nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), nn.Linear(3, 1)))` 的 `named_parameters` 名字是什么？
 # 2. 给 `Scale` 加一个 `register_buffer("tmp", t, persistent=False)`，它会出现在 `state_dict` 里吗？
 # 3. 用 forward pre-hook（`register_forward_pre_hook`）打印 `lenet.fc1` 收到的输入形状。
+# 4. **改坏一行**：把 `Module.__setattr__` 里登记子模块的 `modules[name] = value` 改成
+#    `object.__setattr__(self, name, value)`（只当普通属性），用 `exec` 得到坏掉的 `__setattr__`，
+#    放进一个子类里，数一数它的 `parameters()`。训练这样的模型会发生什么？
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 print([n for n, _ in nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), nn.Linear(3, 1))).named_parameters()])
 s = Scale()
 s.register_buffer("tmp", torch.zeros(1), persistent=False)
@@ -409,3 +425,32 @@ print(list(s._buffers), list(s.state_dict()))
 h = lenet.fc1.register_forward_pre_hook(lambda m, inp: print("fc1 input:", inp[0].shape))
 lenet(images)
 h.remove()
+
+# %% answer 练习 4
+import inspect
+import textwrap
+
+from teachtorch.nn.modules import module as module_file
+
+source = textwrap.dedent(inspect.getsource(nn.Module.__setattr__))
+broken = source.replace("modules[name] = value", "object.__setattr__(self, name, value)")
+assert broken != source
+namespace = dict(vars(module_file))
+exec(broken, namespace)
+
+
+class TwoLayers(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(4, 3)
+        self.fc2 = nn.Linear(3, 1)
+
+
+class BrokenTwoLayers(TwoLayers):
+    __setattr__ = namespace["__setattr__"]
+
+
+print(sum(p.numel() for p in TwoLayers().parameters()),
+      sum(p.numel() for p in BrokenTwoLayers().parameters()))
+# 子模块没有登记：parameters() 是空的，优化器拿不到任何参数（SGD 会报 empty parameter list），
+# state_dict() 也是空的，保存下来的模型什么都没有

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 第 15 章　优化器、学习率调度与 checkpoint
 #
-# **本章教什么**：优化器的参数组（param groups）和"就地改学习率"；四种常用的学习率调度器
+# **本章教什么**：优化器的参数组（param groups）和“就地改学习率”；四种常用的学习率调度器
 # （StepLR、ExponentialLR、CosineAnnealingLR、ReduceLROnPlateau）给出的学习率序列；
 # 模型和优化器的 `state_dict`；保存与加载：只存参数、断点续练的 checkpoint 字典、
 # 一个文件存多个模型、`strict=False` 热启动、`map_location`、保存整个模型（`weights_only=False`）、
@@ -19,7 +19,7 @@ import zipfile
 
 import teachtorch as torch
 from teachtorch import nn
-from teachtorch.widgets import StateDictDiffView
+from teachtorch.widgets import SourceView, StateDictDiffView
 
 torch.manual_seed(0)
 workdir = tempfile.TemporaryDirectory()  # 本章所有文件都写在这里，最后删除
@@ -67,6 +67,17 @@ print(len(optimizer.param_groups), optimizer.param_groups[2]["lr"])
 #
 # 每个 epoch 末尾调用 `scheduler.step()`（在 `optimizer.step()` 之后）。
 # `get_last_lr()` 返回每个参数组当前的学习率。
+#
+# 调度器其实只是按公式改写 `optimizer.param_groups` 里的 `"lr"`。例如 `StepLR` 的公式是
+# $\text{lr} = \text{base\_lr}\cdot \gamma^{\lfloor \text{epoch} / \text{step\_size} \rfloor}$，
+# 它的源码（`teachtorch/optim/lr_scheduler.py`）：
+
+# %%
+step_lr_source = SourceView(torch.optim.lr_scheduler.StepLR)
+step_lr_source
+
+# %% [markdown]
+# 打印四种调度器给出的学习率序列：
 
 
 # %%
@@ -216,9 +227,10 @@ print(optimizerB2.param_groups[0]["lr"])  # 超参数也从文件恢复
 # %% [markdown]
 # ## 7. 热启动：strict=False（笔记 003 · 5.）
 #
-# 模型 B 只和模型 A 共享一部分层（比如换了分类头）。`strict=False` 时，
-# 名字和形状都对得上的参数被加载，其余的报告在返回值里：`missing_keys`（B 有、文件里没有）
-# 和 `unexpected_keys`（文件里有、B 没有）。
+# 模型 B 只和模型 A 共享一部分层（比如换了分类头）。`strict=False` 只放宽**名字**的检查：
+# 名字对得上的参数被加载，名字对不上的报告在返回值里：`missing_keys`（B 有、文件里没有）
+# 和 `unexpected_keys`（文件里有、B 没有）。名字相同但**形状不同**的键仍然报 `size mismatch`，
+# 即使 `strict=False`：这时要先把那个键从 state_dict 里删掉（见下面第二个单元格）。
 
 
 # %%
@@ -238,6 +250,23 @@ result = modelB.load_state_dict(torch.load(PATH), strict=False)
 print("missing:", result.missing_keys)
 print("unexpected:", result.unexpected_keys)
 print(torch.equal(modelB.features[0].weight, net.features[0].weight))
+
+# %%
+class NetC(Net):  # 和 A 一样的名字，但 classifier 只输出 2 类：形状不同
+    def __init__(self):
+        super().__init__()
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(4 * 3 * 3, 2))
+
+
+state = torch.load(PATH)
+try:
+    NetC().load_state_dict(state, strict=False)
+except RuntimeError as err:
+    print(str(err).splitlines()[0])
+    print(str(err).splitlines()[1].strip())
+mismatched = {k for k, v in NetC().state_dict().items() if k in state and v.shape != state[k].shape}
+result = NetC().load_state_dict({k: v for k, v in state.items() if k not in mismatched}, strict=False)
+print(sorted(mismatched), result.missing_keys)
 
 # %% [markdown]
 # ## 8. 加载到指定设备：map_location（笔记 003 · 6.）
@@ -273,7 +302,7 @@ print(type(whole).__name__, torch.equal(whole(x), net(x)))
 # ## 10. DataParallel 与 "module." 前缀（笔记 003 · 保存 DataParallel 模型）
 #
 # `nn.DataParallel(net)` 把原模型存在 `.module` 属性里，所以它的 `state_dict` 的每个键都多了
-# `module.` 前缀。（在 CPU 上 DataParallel 不复制模型，直接调用 `net`；第 16 章再谈 GPU。）
+# `module.` 前缀。（在 CPU 上 DataParallel 不复制模型，直接调用 `net`；第 18 章再谈 GPU。）
 
 # %%
 dp = nn.DataParallel(net)
@@ -320,7 +349,7 @@ assert diff_view.state["ok"]
 # ## 11. 小项目：带 checkpoint 和调度器的训练循环
 #
 # 训练一个小线性回归 20 个 epoch：StepLR 每 5 个 epoch 学习率减半；每 5 个 epoch 存一次
-# checkpoint（含调度器的 state_dict）；在第 10 个 epoch 后"断电"，从文件恢复再训练到 20，
+# checkpoint（含调度器的 state_dict）；在第 10 个 epoch 后“断电”，从文件恢复再训练到 20，
 # 检查与一口气训练的结果相同。
 
 # %%
@@ -363,16 +392,22 @@ print(torch.equal(straight.weight, resumed.weight))
 print(sorted(f for f in os.listdir(workdir.name) if f.startswith("ckpt")))
 
 # %% [markdown]
-# ## 12. 练习
+# ## 12. 小结
+#
+# * 优化器的 `param_groups` 里每组有自己的学习率，调度器就是按规则改写 `group['lr']`。
+# * 断点续练要同时保存模型和优化器的 `state_dict`（以及 epoch）；`strict=False` 只放宽名字的检查，形状不同的键仍然报错。
+# * `map_location` 决定加载到哪个设备；DataParallel 保存的键带 `module.` 前缀，保存 `net.module.state_dict()` 可以避免。
+
+# %% [markdown]
+# ## 13. 练习
 #
 # 1. `CosineAnnealingLR(opt, T_max=4)` 在 lr=1.0 时前 9 个 epoch 的学习率是什么？（过了 T_max 会回升。）
 # 2. 只保存 `net.features` 的 state_dict，再加载进第 7 节的 `NetB().features`，键对得上吗？
 # 3. 对 `Adam` 做一步后，它的 `state_dict()["state"][0]` 里有哪些键？
+# 4. **改坏一行**：把 `StepLR.get_lr` 里的 `group["lr"] * self.gamma` 改成 `group["lr"] / self.gamma`，
+#    用 `exec` 得到坏掉的 `get_lr`，放进 `StepLR` 的子类，和公式 $\text{lr}_0\,\gamma^{\lfloor e/s \rfloor}$ 比较前 6 个 epoch。
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 w = torch.zeros(1, requires_grad=True)
 opt = torch.optim.SGD([w], lr=1.0)
 cos = sched.CosineAnnealingLR(opt, T_max=4)
@@ -388,3 +423,29 @@ criterion(net(x), y).backward()
 adam.step()
 print(sorted(adam.state_dict()["state"][0]))
 workdir.cleanup()
+
+# %% answer 练习 4
+import inspect
+import textwrap
+
+source = textwrap.dedent(inspect.getsource(sched.StepLR.get_lr))
+broken = source.replace('group["lr"] * self.gamma', 'group["lr"] / self.gamma')
+assert broken != source
+namespace = dict(vars(sched))
+exec(broken, namespace)
+
+
+class BrokenStepLR(sched.StepLR):
+    get_lr = namespace["get_lr"]
+
+
+for cls in (sched.StepLR, BrokenStepLR):
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=1.0)
+    scheduler = cls(opt, step_size=2, gamma=0.5)
+    seq = []
+    for epoch in range(6):
+        seq.append(opt.param_groups[0]["lr"])
+        opt.step()
+        scheduler.step()
+    print(f"{cls.__name__:12s}", seq, seq == [1.0 * 0.5 ** (e // 2) for e in range(6)])
