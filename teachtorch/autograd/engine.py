@@ -279,44 +279,50 @@ def _run_post_hooks(node, grad_inputs, grad_outputs):
 
 
 def _call_node(node, grads):
-    """Run one node's backward and check/fix what it returns."""
+    """Run one node's backward: one gradient per edge in node.next_functions, each
+    summed back to its input's shape (broadcasting undone, ``sum_to``) and dtype."""
     if node._materialize:
         for g in grads:
             if g is None:  # an output no gradient reached: backward gets zeros
                 grads = _zeros_for_missing(node, grads)
                 break
-    forward_cls = node._forward_cls
-    out = forward_cls.backward(node, *grads)
+    out = node._forward_cls.backward(node, *grads)
     if type(out) is not tuple:
         out = (out,)
-    if forward_cls._raw:
-        n_expected = len(node.next_functions)
-    else:
-        positions = node._arg_pos
-        n_expected = (max(positions) + 1) if positions else 0
-        if len(out) < n_expected or (len(out) > n_expected and any(
-                g is not None for g in out[n_expected:])):
-            raise RuntimeError(_errors.wrong_grad_count(node, n_expected, len(out)))
-        out = tuple(out[p] for p in positions)
-        n_expected = len(positions)
+    if len(out) != len(node.next_functions):
+        out = _one_per_edge(node, out)
     result = []
     for i, (g, meta) in enumerate(zip(out, node._input_meta)):
         if g is None or meta is None:
             result.append(None)
             continue
         shape, dtype = meta
-        data = g._data
-        if data.shape != shape:
+        if g._data.shape != shape:
             fixed = sum_to(g, shape)
             if fixed is None:
-                raise RuntimeError(_errors.bad_grad_shape(node, i, data.shape, shape))
+                raise RuntimeError(_errors.bad_grad_shape(node, i, g._data.shape, shape))
             g = fixed
         if g._data.dtype != dtype:
             g = g.to(dtypes._FROM_NP[dtype])
         result.append(g)
-    if len(result) < n_expected:
-        result.extend([None] * (n_expected - len(result)))
     return result
+
+
+def _one_per_edge(node, out):
+    """backward's gradients, one per edge of the node.
+
+    PyTorch's rule: one per forward argument (None for a number), extra Nones
+    allowed; the gradients of the arguments that got an edge are kept. Built-in ops
+    (``_raw``) may also leave out trailing Nones.
+    """
+    n_edges = len(node.next_functions)
+    positions = node._arg_pos or range(n_edges)
+    n_args = positions[-1] + 1 if n_edges else 0
+    if len(out) >= n_args and all(g is None for g in out[n_args:]):
+        return tuple(out[p] for p in positions)
+    if node._forward_cls._raw:
+        return tuple(out[:n_edges]) + (None,) * (n_edges - len(out))
+    raise RuntimeError(_errors.wrong_grad_count(node, n_args, len(out)))
 
 
 def _zeros_for_missing(node, grads):
