@@ -12,6 +12,7 @@ Chapter 01 (tensors) opens this file.
 import numpy as np
 
 from teachtorch import _backend, _errors, dtypes
+from teachtorch.autograd import engine as _engine
 from teachtorch.autograd import function as _function
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import AccumulateGrad, RemovableHandle
@@ -276,13 +277,7 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
 
         Mirrors: torch.Tensor.backward
         """
-        from teachtorch import autograd
-
-        autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
-
-    @staticmethod
-    def _zeros_like_output(node, nr):
-        raise RuntimeError(f"{node.name()}: missing gradient for output {nr}")
+        _engine.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # ----- conversion ----------------------------------------------------------------
     def numpy(self, force=False):

@@ -13,12 +13,15 @@ Chapter 04 (autograd) and chapter 05 (backprop by hand) open this file.
 import heapq
 from dataclasses import dataclass
 
+import numpy as np
+
 from teachtorch import _errors, dtypes
 from teachtorch._backend import get_array_module
-from teachtorch.autograd import anomaly_mode, grad_mode
-from teachtorch.autograd.function import _FREED, AccumulateGrad, Node, _make
+from teachtorch.autograd import anomaly_mode, function, grad_mode
+from teachtorch.autograd.function import _FREED, AccumulateGrad, Node
 
 _grad_state = grad_mode._state
+_anomaly_state = anomaly_mode._state
 
 
 @dataclass(slots=True)
@@ -45,7 +48,7 @@ def backward_steps(tensors, grad_tensors, retain_graph, create_graph, inputs=Non
     queue = _ReadyQueue(tensors, grad_tensors)  # nodes whose gradients have all arrived
     capture = _Capture(inputs) if inputs is not None else None
     call_node = _call_node
-    if anomaly_mode.is_anomaly_enabled():  # errors and NaNs show the forward line
+    if _anomaly_state["enabled"]:  # errors and NaNs show the forward line
         call_node = anomaly_mode.watched(_call_node)
     index = 0
     while queue.heap:
@@ -64,7 +67,9 @@ def backward_steps(tensors, grad_tensors, retain_graph, create_graph, inputs=Non
                     leaf = _accumulate(node.variable, grads_in[0], create_graph)
             else:
                 grads_out = call_node(node, grads_in)
-                freed = not retain_graph and _free_saved(node)
+                if not retain_graph and node._saved is not None:
+                    freed = node._saved is not _FREED
+                    node._saved = _FREED  # its saved tensors are let go
             if node._hooks:
                 _run_post_hooks(node, grads_out, grads_in)
         finally:
@@ -78,6 +83,23 @@ def backward_steps(tensors, grad_tensors, retain_graph, create_graph, inputs=Non
     return capture.results(allow_unused) if capture is not None else []
 
 
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
+             inputs=None):
+    """Compute gradients of tensors w.r.t. the leaves and accumulate them into .grad.
+
+    Mirrors: torch.autograd.backward (``tensor.backward()`` calls it)
+    """
+    tensors = [tensors] if isinstance(tensors, function.Tensor) else list(tensors)
+    grads = _make_grads(tensors, grad_tensors)
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is not None:
+        inputs = _as_list(inputs)
+    for _ in backward_steps(tensors, grads, retain_graph, create_graph, inputs,
+                            allow_unused=True, records=False):
+        pass  # each step ran one node
+
+
 def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                  accumulate=True, allow_unused=False):
     """Back-propagate (every step); returns the gradients for ``inputs``, if given."""
@@ -88,6 +110,38 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             next(steps)
         except StopIteration as finished:
             return finished.value
+
+
+def _as_list(x):
+    if x is None or isinstance(x, list):
+        return x
+    return list(x) if isinstance(x, tuple) else [x]
+
+
+def _make_grads(outputs, grads):
+    """The gradient each output starts with: the one given, else 1 for a scalar."""
+    if not isinstance(grads, (list, tuple)):
+        grads = [grads]
+    result = []
+    for i, out in enumerate(outputs):
+        g = grads[i] if i < len(grads) else None
+        if g is None:  # d(out)/d(out) = 1, on out's device and in its dtype
+            if out._data.size != 1:
+                raise RuntimeError(_errors.grad_not_scalar())
+            ones = out._data.copy()
+            ones.fill(1)
+            g = function.Tensor._make(ones)
+        elif not isinstance(g, function.Tensor):
+            from teachtorch.creation import tensor
+
+            g = tensor(g, dtype=out.dtype)
+        if g._data.shape != out._data.shape:
+            raise RuntimeError(_errors.hint(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
+                f"output[{i}] has a shape of {out.shape}.",
+                "the gradient you pass to backward must have the output's shape."))
+        result.append(g)
+    return result
 
 
 class _ReadyQueue:
@@ -186,14 +240,6 @@ class _Capture:
         if not allow_unused and any(r is None for r in self.found):
             raise RuntimeError(_errors.unused_input())
         return self.found
-
-
-def _free_saved(node):
-    """Drop a node's saved tensors (backward without retain_graph); True if any."""
-    if node._saved is None or node._saved is _FREED:
-        return False
-    node._saved = _FREED
-    return True
 
 
 def sum_to(grad, shape):
@@ -332,7 +378,7 @@ def _zeros_for_missing(node, grads):
     for i, g in enumerate(grads):
         if g is None:
             shape, dtype = node._out_meta[i]
-            grads[i] = _make(xp.zeros(shape, dtype))
+            grads[i] = function.Tensor._make(xp.zeros(shape, dtype))
     return grads
 
 
@@ -348,9 +394,11 @@ def _accumulate(leaf, grad, create_graph):
         if create_graph:
             leaf.grad = grad
         else:
-            g = get_array_module(leaf._data).empty_like(leaf._data)  # leaf's strides
+            data = leaf._data
+            xp = np if type(data) is np.ndarray else get_array_module(data)
+            g = xp.empty_like(data)  # laid out like the leaf
             g[...] = grad._data
-            leaf.grad = _make(g)
+            leaf.grad = function.Tensor._make(g)
     elif create_graph or leaf.grad.requires_grad:
         leaf.grad = leaf.grad + grad
     else:

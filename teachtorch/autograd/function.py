@@ -191,12 +191,20 @@ class Function(metaclass=FunctionMeta):
         ops do for speed) and returns Tensors or arrays; ``ctx.save_for_backward``
         takes either; backward gets Tensors and returns one gradient per input.
         """
-        record = _grad_state["enabled"] and _needs_grad(args)
+        record = False  # does some input need a gradient?
+        if _grad_state["enabled"]:
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    record = True
+                    break
         ctx = cls._backward_cls() if record else _new_node(cls._backward_cls)
-        if cls._raw:
-            out = _forward_on_arrays(cls, ctx, args, kwargs)
-        else:
+        if not cls._raw:
             out = _forward_on_tensors(cls, ctx, args, kwargs)
+        elif _backend._cupy is None:  # built-in op on the CPU: forward on the arrays
+            out = cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a
+                                     for a in args], **kwargs)
+        else:
+            out = _forward_on_arrays(cls, ctx, args, kwargs)
         single = not isinstance(out, tuple)
         outs = _as_tensors(out, args, ctx) if not single else (
             (Tensor._make(out),) if type(out) is _ndarray  # the common case
@@ -217,19 +225,10 @@ _anomaly_state = anomaly_mode._state
 _new_node = object.__new__  # a ctx nobody reads later: skip Node.__init__
 
 
-def _needs_grad(args):
-    """True when some argument is a Tensor that requires grad."""
-    for a in args:
-        if isinstance(a, Tensor) and a._requires_grad:
-            return True
-    return False
-
-
 def _forward_on_arrays(cls, ctx, args, kwargs):
-    """``_raw`` Functions: forward on the Tensors' arrays, on their device."""
+    """``_raw`` Functions with a GPU about: forward on the Tensors' arrays, with
+    their GPU current (two devices in one op are an error)."""
     arrays = [a._data if isinstance(a, Tensor) else a for a in args]
-    if _backend._cupy is None:  # CPU only: nothing to check or switch
-        return cls.forward(ctx, *arrays, **kwargs)
     with _on_inputs_device(args):
         return cls.forward(ctx, *arrays, **kwargs)
 
@@ -286,9 +285,11 @@ def _connect(cls, ctx, args, outs):
     needs = []
     meta = []
     n_slots = cls.n_tensor_slots
+    skipped = False  # did some argument (a number) get no edge?
     for i, a in enumerate(args):
         if not isinstance(a, Tensor):
             if i >= n_slots:
+                skipped = True
                 continue
             edges.append((None, 0))
             needs.append(False)
@@ -304,7 +305,7 @@ def _connect(cls, ctx, args, outs):
     ctx.next_functions = tuple(edges)
     ctx.needs_input_grad = tuple(needs)
     ctx._input_meta = meta
-    if len(edges) != len(args):  # some arguments got no edge: where the others are
+    if skipped:  # which argument each edge belongs to
         ctx._arg_pos = [i for i, a in enumerate(args)
                         if i < n_slots or isinstance(a, Tensor)]
     ctx._n_outputs = len(outs)
