@@ -49,6 +49,9 @@ def test_pasted_exp_gives_exps_values_and_gradients(keep_raw):
     assert exp.apply(x).grad_fn.name() == "ExpBackward0"
     assert gradcheck(exp.apply, (x,))
     assert gradgradcheck(exp.apply, (x,))   # saved output is the output Tensor
+    scalar = f64()                           # np.exp gives a NumPy scalar here
+    assert exp.apply(scalar).shape == ()
+    assert gradgradcheck(exp.apply, (scalar,))
 
 
 @pytest.mark.parametrize("keep_raw", [True, False])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from teachtorch import _errors, dtypes
+from teachtorch import _backend, _errors, dtypes
 from teachtorch._backend import get_array_module
 from teachtorch.autograd import anomaly_mode, function, grad_mode
 from teachtorch.autograd.function import _FREED, AccumulateGrad, Node
@@ -128,8 +128,8 @@ def _make_grads(outputs, grads):
         if g is None:  # d(out)/d(out) = 1, on out's device and in its dtype
             if out._data.size != 1:
                 raise RuntimeError(_errors.grad_not_scalar())
-            ones = out._data.copy()
-            ones.fill(1)
+            data = out._data
+            ones = np.ones_like(data) if type(data) is np.ndarray else _gpu_ones(data)
             g = function.Tensor._make(ones)
         elif not isinstance(g, function.Tensor):
             from teachtorch.creation import tensor
@@ -142,6 +142,12 @@ def _make_grads(outputs, grads):
                 "the gradient you pass to backward must have the output's shape."))
         result.append(g)
     return result
+
+
+def _gpu_ones(data):
+    """Ones like a CuPy array, made on its GPU (CuPy uses the current one)."""
+    with _backend.device_guard(_backend.array_device_index(data)):
+        return get_array_module(data).ones_like(data)
 
 
 class _ReadyQueue:

@@ -206,11 +206,12 @@ class Function(metaclass=FunctionMeta):
         else:
             out = _forward_on_arrays(cls, ctx, args, kwargs)
         single = not isinstance(out, tuple)
-        outs = _as_tensors(out, args, ctx) if not single else (
-            (Tensor._make(out),) if type(out) is _ndarray  # the common case
-            else _as_tensors((out,), args, ctx))
-        if record:
-            _connect(cls, ctx, args, outs)  # grad_fn, next_functions, saved tensors
+        if single and type(out) is _ndarray:  # the common case: one NumPy array
+            outs = (Tensor._make(out),)
+        else:  # Tensors, arrays, NumPy scalars, None
+            outs = _as_tensors((out,) if single else out, args, ctx)
+        if record:  # grad_fn, next_functions, saved tensors
+            _connect(cls, ctx, args, outs, out if not single else (out,))
         elif ctx._dirty:
             _bump_versions(ctx._dirty)
         if cls.is_view:
@@ -279,8 +280,10 @@ def _bump_versions(tensors):
         t._vc[0] += 1
 
 
-def _connect(cls, ctx, args, outs):
-    """Record ctx as the grad_fn of the outputs and link it to the inputs."""
+def _connect(cls, ctx, args, outs, returned):
+    """Record ctx as the grad_fn of the outputs and link it to the inputs.
+
+    ``returned`` is what forward returned, before apply wrapped it in Tensors."""
     edges = []
     needs = []
     meta = []
@@ -330,19 +333,19 @@ def _connect(cls, ctx, args, outs):
         ctx._to_save = None
         saved = []
         for item in to_save:
-            t = _as_saved_tensor(item, args, outs)
+            t = _as_saved_tensor(item, args, outs, returned)
             saved.append((t, t._vc[0] if t is not None else 0))
         ctx._saved = saved
 
 
-def _as_saved_tensor(item, args, outs):
-    """What save_for_backward was given, as a Tensor: an array that is an input's or
-    an output's data becomes that Tensor (so create_graph differentiates through
-    it); any other array, a constant Tensor."""
+def _as_saved_tensor(item, args, outs, returned):
+    """What save_for_backward was given, as a Tensor: an array (or NumPy scalar)
+    that forward returned, or that is an input's data, becomes that Tensor (so
+    create_graph differentiates through it); any other array, a constant Tensor."""
     if item is None or isinstance(item, Tensor):
         return item
-    for o in outs:
-        if o is not None and o._data is item:
+    for o, r in zip(outs, returned):
+        if r is item or o is not None and o._data is item:
             return o
     for a in args:
         if isinstance(a, Tensor) and a._data is item:
