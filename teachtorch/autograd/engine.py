@@ -365,7 +365,7 @@ def _one_per_edge(node, out):
 
     PyTorch's rule: one per forward argument (None for a number), extra Nones
     allowed; the gradients of the arguments that got an edge are kept. Built-in ops
-    (``_raw``) may also leave out trailing Nones.
+    (``_raw``) give one per edge and may leave out trailing Nones.
     """
     n_edges = len(node.next_functions)
     positions = node._arg_pos or range(n_edges)

@@ -211,7 +211,7 @@ class Function(metaclass=FunctionMeta):
         else:  # Tensors, arrays, NumPy scalars, None
             outs = _as_tensors((out,) if single else out, args, ctx)
         if record:  # grad_fn, next_functions, saved tensors
-            _connect(cls, ctx, args, outs, out if not single else (out,))
+            _connect(cls, ctx, args, outs, (out,) if single else out)
         elif ctx._dirty:
             _bump_versions(ctx._dirty)
         if cls.is_view:
@@ -308,7 +308,7 @@ def _connect(cls, ctx, args, outs, returned):
     ctx.next_functions = tuple(edges)
     ctx.needs_input_grad = tuple(needs)
     ctx._input_meta = meta
-    if skipped:  # which argument each edge belongs to
+    if skipped and not cls._raw:  # which forward argument each edge belongs to
         ctx._arg_pos = [i for i, a in enumerate(args)
                         if i < n_slots or isinstance(a, Tensor)]
     ctx._n_outputs = len(outs)
@@ -344,12 +344,15 @@ def _as_saved_tensor(item, args, outs, returned):
     create_graph differentiates through it); any other array, a constant Tensor."""
     if item is None or isinstance(item, Tensor):
         return item
-    for o, r in zip(outs, returned):
-        if r is item or o is not None and o._data is item:
+    for o in outs:
+        if o is not None and o._data is item:
             return o
     for a in args:
         if isinstance(a, Tensor) and a._data is item:
             return a
+    for o, r in zip(outs, returned):  # a NumPy scalar that apply made an array
+        if r is item:
+            return o
     return Tensor._make(item)
 
 
