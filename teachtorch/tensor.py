@@ -12,6 +12,8 @@ Chapter 01 (tensors) opens this file.
 import numpy as np
 
 from teachtorch import _backend, _errors, dtypes
+from teachtorch.autograd import engine as _engine
+from teachtorch.autograd import function as _function
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import AccumulateGrad, RemovableHandle
 from teachtorch.device import device_of_array
@@ -275,13 +277,7 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
 
         Mirrors: torch.Tensor.backward
         """
-        from teachtorch import autograd
-
-        autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
-
-    @staticmethod
-    def _zeros_like_output(node, nr):
-        raise RuntimeError(f"{node.name()}: missing gradient for output {nr}")
+        _engine.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # ----- conversion ----------------------------------------------------------------
     def numpy(self, force=False):
@@ -309,7 +305,8 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
         return _backend.to_numpy(self._data).tolist()
 
     def __array__(self, dtype=None, copy=None):
-        a = self.numpy()
+        # inside a Function's forward NumPy may read inputs that require grad
+        a = self._data if grad_mode._state["in_forward"] else self.numpy()
         return a if dtype is None else a.astype(dtype)
 
     def __float__(self):
@@ -417,3 +414,6 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
 
 def _handle_remover(hooks, key):
     return RemovableHandle(hooks)
+
+
+_function.Tensor = Tensor  # Function.apply tells Tensors from other arguments with it
