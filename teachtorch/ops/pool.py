@@ -14,7 +14,8 @@ import numpy as np
 from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
-from teachtorch.ops.conv import _no_double_backward, _pair, _wrap
+from teachtorch.ops._kernels.conv import wrap as _wrap
+from teachtorch.ops.conv_args import no_double_backward as _no_double_backward, pair as _pair
 
 
 def pool_out_size(size, k, stride, pad, dilation, ceil_mode):

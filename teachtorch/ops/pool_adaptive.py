@@ -10,7 +10,8 @@ import numpy as np
 
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
-from teachtorch.ops.conv import _no_double_backward, _wrap
+from teachtorch.ops._kernels.conv import wrap as _wrap
+from teachtorch.ops.conv_args import no_double_backward as _no_double_backward
 
 
 def _adaptive_bounds(size, out):
