@@ -28,3 +28,31 @@ def padded_size(shape, kernel, stride, pad, dilation, out):
     return tuple(max(size + 2 * p, (o - 1) * s + d * (k - 1) + 1)
                  for size, k, s, p, d, o in zip(shape, kernel, stride, pad, dilation,
                                                 out))
+
+
+# ----- adaptive pooling: windows chosen so that the output has a fixed size ---------
+def adaptive_bounds(size, out):
+    """Window i along an axis covers [floor(i*L/out), ceil((i+1)*L/out))."""
+    import numpy as np
+
+    i = np.arange(out)
+    return (i * size) // out, -((-(i + 1) * size) // out)
+
+
+def averaging_matrix(size, out):
+    """A NumPy (out, size) float64 matrix whose row i averages adaptive window i."""
+    import numpy as np
+
+    start, end = adaptive_bounds(size, out)
+    j = np.arange(size)
+    inside = (j >= start[:, None]) & (j < end[:, None])
+    return inside / (end - start)[:, None]
+
+
+def adaptive_window_index(size, out):
+    """(out, kmax) input positions of each adaptive window (its last one repeated)."""
+    import numpy as np
+
+    start, end = adaptive_bounds(size, out)
+    k = int((end - start).max())
+    return np.minimum(start[:, None] + np.arange(k)[None, :], end[:, None] - 1)
