@@ -200,4 +200,4 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
 conv2d.__reference__ = conv1d.__reference__ = ConvolutionReference
 conv_transpose2d.__reference__ = ConvTransposeReference
 
-from teachtorch.ops.pad_modes import pad_mode  # noqa: F401,E402  (padding='reflect'...)
+from teachtorch.ops.pad_modes import pad_mode  # noqa: F401  (padding='reflect'...)

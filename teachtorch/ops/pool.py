@@ -282,7 +282,7 @@ max_pool2d.__reference__ = max_pool1d.__reference__ = MaxPool2dReference
 avg_pool2d.__reference__ = avg_pool1d.__reference__ = AvgPool2dReference
 max_unpool2d.__reference__ = MaxUnpool2dReference
 
-from teachtorch.ops.pool_adaptive import (  # noqa: F401,E402  (re-exported)
+from teachtorch.ops.pool_adaptive import (  # noqa: F401  (re-exported)
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
     adaptive_max_pool2d,
