@@ -16,7 +16,7 @@ Both are built from differentiable calls, so second derivatives work through the
 The classes below are the reference: the math in plain Tensor ops. By default the
 fast kernel in ``_kernels/conv.py`` runs instead (same numbers, batch-last arrays and
 reused buffers); ``with teachtorch.reference_mode():`` runs these. ``conv2d_naive``
-(``conv_naive.py``) is the same arithmetic as six nested loops.
+(``conv_naive.py``) is the same arithmetic as loops, one output at a time.
 Chapter 10 (CNN basics) opens this file.
 """
 from teachtorch.autograd.function import Function

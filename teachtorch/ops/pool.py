@@ -6,14 +6,15 @@ without weights, and keeps the largest value of each window (max) or their mean
 strided slice, so the windows of an image are kh*kw such slabs, and pooling is one
 max or one mean over the slab axis.
 
-Backward: max pooling sends each window's gradient to the one pixel that held its
-maximum (a scatter-add, as two windows can share a maximum); avg pooling spreads it
-evenly over the window (fold, the transpose of reading windows). max_unpool2d puts
-values back at those indices (a scatter), so its backward is a gather.
+Backward: max pooling sends each window's gradient to the one slot that held its
+maximum, avg pooling spreads it evenly over the window; either way the windows'
+gradients are then added back where the windows were read from (fold, the
+transpose of reading windows). max_unpool2d puts values back at indices (a
+scatter), so its backward is a gather.
 
 The classes below are the reference, in plain Tensor ops; by default the fast
-kernels in ``_kernels/pool.py`` run instead (same numbers, no Python loops over
-slabs' pixels); ``with teachtorch.reference_mode():`` runs these.
+kernels in ``_kernels/pool.py`` run instead (same numbers, on arrays, without the
+one-hot columns); ``with teachtorch.reference_mode():`` runs these.
 ``max_pool2d_naive`` is the same computation as loops over windows.
 Chapter 10 (CNN basics) opens this file.
 """
@@ -55,38 +56,54 @@ class MaxPool2dReference(Function):
 
     @staticmethod
     def forward(ctx, x, kernel, stride, pad, dilation, out, return_indices):
-        from teachtorch import creation
-
         x4 = _batched(x)
-        n, c, h, w = x4.shape
-        size = padded_size((h, w), kernel, stride, pad, dilation, out)
+        size = padded_size(x4.shape[2:], kernel, stride, pad, dilation, out)
         lowest = -np.inf if x.is_floating_point() else np.iinfo(_np_name(x)).min
         slabs = windows(_pad_to(x4, pad, size, lowest), kernel, dilation, stride, out)
-        y, arg = slabs.max(2)                          # (N, C, OH, OW): which slab
-        # each pixel's flat index h*W + w, cut into the same windows, says where
-        where = creation.arange(h * w, device=x.device).reshape(1, 1, h, w)
-        where = windows(_pad_to(where, pad, size, -1), kernel, dilation, stride, out)
-        index = where.expand(n, c, *where.shape[2:]).gather(2, arg.unsqueeze(2))
-        ctx.index, ctx.in_shape = index.squeeze(2), x.shape
-        if x.dim() == 3:
-            y = y.squeeze(0)
-        return (y, ctx.index.reshape(y.shape)) if return_indices else y
+        y, arg = slabs.max(2)          # each window's max, and its slot k = i*kw + j
+        ctx.arg, ctx.geometry = arg, (x4.shape, kernel, stride, pad, dilation, out)
+        y = y.squeeze(0) if x.dim() == 3 else y
+        if not return_indices:
+            return y
+        return y, flat_index(arg, x4.shape[3], kernel, stride, pad, dilation,
+                             out).reshape(y.shape)
 
     @staticmethod
     def backward(ctx, grad_output, grad_indices=None):
-        return max_pool_backward(grad_output, ctx.index, ctx.in_shape)
+        return max_pool_backward(grad_output, ctx.arg, *ctx.geometry)
 
 
-def max_pool_backward(grad_output, index, in_shape):
-    """dx: dy added at each window's maximum (index: flat H*W position per window)."""
+def max_pool_backward(grad_output, arg, in_shape, kernel, stride, pad, dilation, out):
+    """dx: each window's dy sent to the slot that held its max, folded back in place.
+
+    arg (N, C, OH, OW) is that slot, k = i*kw + j; windows that overlap add up.
+    """
     from teachtorch import creation
 
-    h, w = in_shape[-2:]
     g = _batched(grad_output)
-    g = g.reshape(g.shape[0], g.shape[1], -1)
-    dx = creation.zeros(*g.shape[:2], h * w, dtype=g.dtype, device=g.device)
-    dx = dx.scatter_add(2, index.reshape(g.shape), g)
-    return dx.reshape(in_shape)
+    n, c = g.shape[:2]
+    k = kernel[0] * kernel[1]
+    slots = creation.arange(k, device=g.device).reshape(1, 1, k, 1, 1)
+    chosen = (slots == arg.unsqueeze(2)).to(g.dtype)             # one-hot over slots
+    cols = (g.unsqueeze(2) * chosen).reshape(n, c * k, out[0] * out[1])
+    size = padded_size(in_shape[-2:], kernel, stride, pad, dilation, out)
+    dx = fold_columns(cols, size, kernel, dilation, (0, 0), stride)
+    h, w = in_shape[-2:]
+    dx = dx[:, :, pad[0]:pad[0] + h, pad[1]:pad[1] + w]
+    return dx.reshape(*grad_output.shape[:-2], h, w)
+
+
+def flat_index(arg, width, kernel, stride, pad, dilation, out):
+    """Slot k = i*kw + j of each window's max -> its flat position row*W + col.
+
+    Math: row = oh*s_h - p_h + i*d_h,  col = ow*s_w - p_w + j*d_w
+    """
+    from teachtorch import creation
+
+    i, j = arg // kernel[1], arg % kernel[1]
+    rows = creation.arange(out[0], device=arg.device).reshape(-1, 1) * stride[0]
+    cols = creation.arange(out[1], device=arg.device) * stride[1]
+    return (rows - pad[0] + i * dilation[0]) * width + cols - pad[1] + j * dilation[1]
 
 
 class AvgPool2dReference(Function):

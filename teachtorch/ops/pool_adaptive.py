@@ -5,7 +5,7 @@ neighbouring windows may overlap by a pixel (``window_size.adaptive_bounds``).
 Average pooling is then two small matrix products, y = A_h @ x @ A_w.T, where row i
 of A averages window i; its backward is the transposed products. Max pooling gathers
 every window (padded to the longest one by repeating its last pixel) and takes the
-max; its backward is max pooling's scatter-add (``pool.max_pool_backward``).
+max; its backward adds dy at each maximum (a scatter-add: windows may share one).
 
 The classes below are the reference in Tensor ops; by default the fast kernels in
 ``_kernels/pool_adaptive.py`` run (same numbers, on arrays).
@@ -13,7 +13,6 @@ Chapter 11 (Inception, ResNet) uses these for its global pooling.
 """
 from teachtorch.autograd.function import Function
 from teachtorch.ops._kernels import pool_adaptive as fast
-from teachtorch.ops.pool import max_pool_backward
 from teachtorch.ops.window_size import adaptive_window_index, averaging_matrix
 from teachtorch.reference import is_reference_mode
 
@@ -77,7 +76,20 @@ class AdaptiveMaxPool2dReference(Function):
 
     @staticmethod
     def backward(ctx, grad_output, grad_indices=None):
-        return max_pool_backward(grad_output, ctx.index, ctx.in_shape), None
+        return adaptive_max_backward(grad_output, ctx.index, ctx.in_shape), None
+
+
+def adaptive_max_backward(grad_output, index, in_shape):
+    """dx: dy added at each window's max (index: its flat H*W position).
+
+    A scatter-add, since neighbouring adaptive windows can share their maximum.
+    """
+    from teachtorch import creation
+
+    h, w = in_shape[-2:]
+    g = grad_output.reshape(-1, grad_output.shape[-2] * grad_output.shape[-1])
+    dx = creation.zeros(g.shape[0], h * w, dtype=g.dtype, device=g.device)
+    return dx.scatter_add(1, index.reshape(g.shape), g).reshape(in_shape)
 
 
 def _adaptive_avg(input, out):

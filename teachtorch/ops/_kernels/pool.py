@@ -115,9 +115,8 @@ class MaxPool2d(Function):
         if grad_mode.is_grad_enabled():  # create_graph=True: the readable backward
             from teachtorch.ops.pool import max_pool_backward
 
-            idx = _flat_index(ctx.arg, ctx.in_shape[3], kernel, stride, pad, dilation,
-                              out)
-            return max_pool_backward(grad_output, _wrap(idx), ctx.in_shape)
+            return max_pool_backward(grad_output, _wrap(ctx.arg.astype(np.int64)),
+                                     ctx.in_shape, kernel, stride, pad, dilation, out)
         g = _as4d(grad_output._data)
         xp = get_array_module(g)
         n, c, h, w = ctx.in_shape

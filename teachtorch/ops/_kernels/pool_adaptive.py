@@ -81,7 +81,7 @@ class AdaptiveMaxPool2d(Function):
     @staticmethod
     def backward(ctx, grad_output, grad_indices=None):
         if grad_mode.is_grad_enabled():  # create_graph=True: the readable backward
-            from teachtorch.ops.pool import max_pool_backward
+            from teachtorch.ops.pool_adaptive import adaptive_max_backward
 
-            return max_pool_backward(grad_output, wrap(ctx.indices), ctx.in_shape)
+            return adaptive_max_backward(grad_output, wrap(ctx.indices), ctx.in_shape)
         return wrap(_scatter_to_input(grad_output._data, ctx.indices, ctx.in_shape))
