@@ -181,3 +181,15 @@ def test_both_paths_agree_on_the_device(device):
                ConvTransposeReference, device=device)
     both_paths(lambda t: F.fold(F.unfold(t, 3, padding=1), (7, 6), 3, padding=1), [x],
                FoldReference, device=device)
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+def test_conv_padding_modes_agree(mode):
+    """Mode padding is shared; the convolution after it runs on either path.
+
+    (Mode padding itself refuses create_graph, so first derivatives only.)
+    """
+    rng = np.random.default_rng(9)
+    layer = teachtorch.nn.Conv2d(2, 3, 3, padding=(1, 2), padding_mode=mode).double()
+    x = rng.standard_normal((2, 2, 5, 6))
+    both_paths(layer, [x], ConvolutionReference, second_order=False)
