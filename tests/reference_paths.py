@@ -1,11 +1,12 @@
 """Run one op on its fast kernel and on its reference and compare everything.
 
 ``both_paths(fn, arrays)`` builds fresh leaves from the arrays twice, once under
-``teachtorch.reference_mode(False)`` and once under ``reference_mode(True)``, and
-for each path computes the outputs, the first derivatives of a loss with
-``create_graph=True`` and the second derivatives (the gradient of a weighted sum of
-the first ones). The caller asserts they agree and that each path really ran the
-Function it should (``grad_fn._forward_cls``).
+``teachtorch.reference_mode(False)`` and once under ``reference_mode(True)``. On
+each path it computes the outputs, the first derivatives of a loss twice (a plain
+backward, which on the fast path is the array kernel; and with create_graph, where
+the fast path hands over to the reference's backward) and the second derivatives
+(the gradient of a weighted sum of the first ones). It asserts they agree and that
+each path really ran the Function it should (``_forward_cls`` of the graph's nodes).
 """
 import numpy as np
 from helpers import to_np
@@ -20,7 +21,8 @@ def _weights(shape, salt):
 
 
 def run_path(fn, arrays, reference, device="cpu", views=None, second_order=True):
-    """fn(*leaves) on one path: (outputs, first grads, second grads, Function classes).
+    """fn(*leaves) on one path: outputs, first grads (plain backward, then again with
+    create_graph), second grads, and the Function classes in the graph.
 
     second_order=False: first derivatives only (for ops that refuse create_graph).
     """
@@ -35,10 +37,16 @@ def run_path(fn, arrays, reference, device="cpu", views=None, second_order=True)
         wanted = [leaf for leaf in leaves if leaf.requires_grad]
         v = teachtorch.tensor(_weights(tuple(y.shape), 0.3), dtype=y.dtype, device=device)
         loss = (y * y * v).sum()              # squared: first grads depend on inputs
-        first = teachtorch.autograd.grad(loss, wanted, create_graph=second_order,
+        # plain backward first: the fast path's array kernel (no create_graph)
+        first = teachtorch.autograd.grad(loss, wanted, retain_graph=second_order,
+                                         allow_unused=True)
+        if not second_order:
+            return outs, first, first, [None] * len(wanted), _forward_classes(y.grad_fn)
+        # with create_graph the fast Function hands over to the reference's backward
+        graph = teachtorch.autograd.grad(loss, wanted, create_graph=True,
                                          allow_unused=True)
         total = None
-        for k, g in enumerate(first):
+        for k, g in enumerate(graph):
             if g is not None and g.requires_grad:
                 u = teachtorch.tensor(_weights(tuple(g.shape), k), dtype=g.dtype,
                                       device=device)
@@ -46,7 +54,7 @@ def run_path(fn, arrays, reference, device="cpu", views=None, second_order=True)
                 total = term if total is None else total + term
         second = (teachtorch.autograd.grad(total, wanted, allow_unused=True)
                   if total is not None else [None] * len(wanted))
-    return outs, first, second, _forward_classes(y.grad_fn)
+    return outs, first, graph, second, _forward_classes(y.grad_fn)
 
 
 def _forward_classes(node):
@@ -82,11 +90,13 @@ def both_paths(fn, arrays, reference_class, device="cpu", views=None,
     dtype = arrays[0].dtype
     fast = run_path(fn, arrays, False, device, views, second_order)
     ref = run_path(fn, arrays, True, device, views, second_order)
-    assert reference_class in ref[3], (ref[3], reference_class)
-    assert reference_class not in fast[3], "the fast path ran the reference"
+    assert reference_class in ref[4], (ref[4], reference_class)
+    assert reference_class not in fast[4], "the fast path ran the reference"
     for k, (a, b) in enumerate(zip(fast[0], ref[0])):
         _close(a, b, dtype, f"output {k}")
-    for name, pair in (("first", (fast[1], ref[1])), ("second", (fast[2], ref[2]))):
+    for name, pair in (("first", (fast[1], ref[1])),
+                       ("first (create_graph)", (fast[2], ref[1])),
+                       ("second", (fast[3], ref[3]))):
         for k, (a, b) in enumerate(zip(*pair)):
             _close(a, b, dtype, f"{name} derivative of input {k}")
     return fast, ref
