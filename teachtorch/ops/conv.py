@@ -22,7 +22,7 @@ Chapter 10 (CNN basics) opens this file.
 from teachtorch.autograd.function import Function
 from teachtorch.ops import conv_args
 from teachtorch.ops._kernels import conv as fast
-from teachtorch.ops.conv_args import _conv_pads, pair  # noqa: F401  (nn.Conv2d uses)
+from teachtorch.ops.conv_args import _conv_pads  # noqa: F401  (nn.Conv2d uses it)
 from teachtorch.ops.conv_naive import conv2d_naive  # noqa: F401  (the loop twin)
 from teachtorch.ops.unfold import add_windows, windows
 from teachtorch.ops.window_size import out_size
@@ -46,7 +46,8 @@ class ConvolutionReference(Function):
     """N-D cross-correlation (what every deep-learning 'convolution' really is).
 
     Math: y[n, o, p] = b[o] + sum_{c,i,j} w[o, c, i, j] * x_pad[n, c, p*s + (i,j)*d]
-          = W @ columns(x);  dx = conv_transpose(dy, W);  dW = dy (x) columns(x)
+          = W @ columns(x);  dx = conv_transpose(dy, W);
+          dW = sum over n of dy @ columns(x).T;  db = dy summed
     Mirrors: torch.nn.functional.conv2d (and conv1d), grad_fn ConvolutionBackward0
     """
     n_tensor_slots = 3
@@ -102,7 +103,8 @@ class ConvTransposeReference(Function):
     """Transposed convolution: conv2d's input gradient, used as a layer.
 
     Math: each input pixel paints its value times the kernel onto the output,
-          y = add_windows(W.T @ x) cropped;  dx = conv2d(dy, W);  dW = x (x) cols(dy)
+          y = add_windows(W.T @ x) cropped;  dx = conv2d(dy, W);
+          dW = sum over n of x @ columns(dy).T;  db = dy summed
     Mirrors: torch.nn.functional.conv_transpose2d, grad_fn ConvolutionBackward0
     """
     n_tensor_slots = 3
