@@ -12,6 +12,7 @@ from reference_paths import both_paths
 
 import teachtorch
 from teachtorch.ops.conv import ConvolutionReference, ConvTransposeReference
+from teachtorch.ops.pad_modes import ModePadReference, pad_mode
 from teachtorch.ops.unfold import FoldReference, UnfoldReference
 from teachtorch.reference import reference_of
 
@@ -185,11 +186,31 @@ def test_both_paths_agree_on_the_device(device):
 
 @pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
 def test_conv_padding_modes_agree(mode):
-    """Mode padding is shared; the convolution after it runs on either path.
-
-    (Mode padding itself refuses create_graph, so first derivatives only.)
-    """
+    """padding_mode: the mode padding and the convolution, on either path."""
     rng = np.random.default_rng(9)
     layer = teachtorch.nn.Conv2d(2, 3, 3, padding=(1, 2), padding_mode=mode).double()
     x = rng.standard_normal((2, 2, 5, 6))
-    both_paths(layer, [x], ConvolutionReference, second_order=False)
+    both_paths(layer, [x], ConvolutionReference)
+    assert issubclass(reference_of(pad_mode), ModePadReference)
+    xt = teachtorch.tensor(x[:1, :, :3, :4], requires_grad=True)
+    with teachtorch.reference_mode():
+        assert teachtorch.autograd.gradgradcheck(lambda t: layer(t) ** 2, (xt,))
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+def test_conv_padding_mode_gradient_penalty_like_torch(mode):
+    """create_graph through a padding_mode layer (the fast path's hand-over)."""
+    rng = np.random.default_rng(10)
+    x, w = rng.standard_normal((1, 2, 5, 4)), rng.standard_normal((3, 2, 3, 3))
+    results = []
+    for lib in (teachtorch, torch):
+        layer = lib.nn.Conv2d(2, 3, 3, padding=(2, 1), padding_mode=mode).double()
+        with lib.no_grad():
+            layer.weight.copy_(lib.tensor(w))
+            layer.bias.copy_(lib.tensor([0.5, -1.0, 2.0]))
+        xt = lib.tensor(x, requires_grad=True)
+        (g,) = lib.autograd.grad((layer(xt) ** 2).sum(), xt, create_graph=True)
+        (g * g).sum().backward()
+        results.append([g.detach(), xt.grad, layer.weight.grad])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(to_np(a), to_np(b), rtol=1e-9, atol=1e-10)

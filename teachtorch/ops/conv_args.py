@@ -3,8 +3,6 @@
 ``ops/conv.py`` calls these before it convolves; nothing here is about the math.
 Chapter 10 (CNN basics) meets these errors in its "try it" cells.
 """
-from teachtorch.autograd import grad_mode
-
 
 def pair(v):
     """An int or a pair as a pair: 3 -> (3, 3)."""
@@ -14,15 +12,6 @@ def pair(v):
 def ntuple(v, nd):
     """An int or an nd-tuple as an nd-tuple."""
     return (v,) * nd if isinstance(v, int) else tuple(v)
-
-
-def no_double_backward(name):
-    """The error of an op whose backward is not differentiable (yet)."""
-    if grad_mode.is_grad_enabled():
-        raise RuntimeError(
-            f"double backward through {name} is not implemented in teachtorch\n"
-            "hint: call backward() without create_graph=True for models with "
-            "this layer.")
 
 
 def _conv_pads(padding, kernel, dilation, stride, nd):
