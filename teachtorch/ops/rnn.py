@@ -84,7 +84,8 @@ def rnn_reference(mode, input, hx, cx, weights, num_layers, bidirectional, has_b
           dropout between layers in training; see the cells above for one step
     Mirrors: torch._VF.lstm / gru / rnn_tanh / rnn_relu (what nn.LSTM etc. call)
     input: (T, B, I), (B, T, I) with batch_first, or packed rows with batch_sizes;
-    hx, cx: (layers * directions, B, H) (cx for LSTM only, else None).
+    hx, cx: (layers * directions, B, H) (cx for LSTM only, else None);
+    sorted_indices: a packed batch's order (an int64 Tensor), or None.
     masks: the dropout mask of each layer (None: drawn here when training).
     Returns (output, h_n, c_n) with c_n None except for LSTM.
     """
@@ -117,7 +118,7 @@ def rnn_reference(mode, input, hx, cx, weights, num_layers, bidirectional, has_b
             rows = rows * masks[layer]
     h_n, c_n = stack(h_n), (stack(c_n) if cx is not None else None)
     if sorted_indices is not None:             # back to the caller's batch order
-        unsorted = get_array_module(sorted_indices).argsort(sorted_indices)
+        unsorted = sorted_indices.argsort()
         h_n = h_n[:, unsorted]
         c_n = c_n[:, unsorted] if c_n is not None else None
     if padded:                                 # back to (T, B, H) or (B, T, H)
@@ -147,7 +148,8 @@ def rnn_stack(mode, input, hx, cx, weights, num_layers, bidirectional, has_bias,
     return RNNStack.apply(input, hx, cx, *weights, mode=mode, num_layers=num_layers,
                           bidirectional=bidirectional, has_bias=has_bias,
                           batch_sizes=batch_sizes, batch_first=batch_first,
-                          sorted_indices=sorted_indices, dropout=dropout,
+                          sorted_indices=None if sorted_indices is None
+                          else sorted_indices._data, dropout=dropout,
                           training=training)
 
 

@@ -131,8 +131,7 @@ class RNNBase(Module):
             data = input.data
             batch_sizes = np.asarray(input.batch_sizes._data, dtype=np.int64)
             max_batch = int(batch_sizes[0])
-            sorted_idx = (None if input.sorted_indices is None
-                          else input.sorted_indices._data)
+            sorted_idx = input.sorted_indices
         else:
             data = input
             if input.dim() not in (2, 3):

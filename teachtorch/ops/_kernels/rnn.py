@@ -190,12 +190,13 @@ def _reference_backward(ctx, g_out, g_hn, g_cn):
     st = ctx.state
     x, hx, cx, *weights = ctx.saved_tensors
     masks = [None if m is None else _wrap(m) for m in st["masks"]]
+    order = _wrap(st["sorted_indices"])
 
     def reference(x, hx, cx, *weights):
         return rnn_reference(
             st["mode"], x, hx, cx, weights, st["num_layers"], st["dirs"] == 2,
             st["has_bias"], batch_sizes=st["bs"] if st["packed"] else None,
-            batch_first=st["batch_first"], sorted_indices=st["sorted_indices"],
+            batch_first=st["batch_first"], sorted_indices=order,
             masks=masks)
     return tuple(reference_grads(reference, (x, hx, cx, *weights),
                                  (g_out, g_hn, g_cn), ctx.needs_input_grad))
