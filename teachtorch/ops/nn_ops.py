@@ -14,7 +14,8 @@ from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import make, wrap_dim
 from teachtorch.ops.nn_relu import Softplus, _maybe_inplace
-from teachtorch.ops.softmax import LogSoftmax, Softmax, float_input
+from teachtorch.ops.softmax import (apply_log_softmax, apply_softmax, float_input,
+                                    log_softmax_reference, softmax_reference)
 
 
 def _softmax_dim(x, dim, name):
@@ -31,14 +32,17 @@ def softmax(input, dim=None, dtype=None):
     """F.softmax: torch.softmax's kernel (ops/softmax.py); dim=None still picks
     PyTorch's legacy dim, with its deprecation warning."""
     input = float_input(input, dtype, "softmax")
-    return Softmax.apply(input, _softmax_dim(input, dim, "softmax"))
+    return apply_softmax(input, _softmax_dim(input, dim, "softmax"))
 
 
 def log_softmax(input, dim=None, dtype=None):
     """F.log_softmax: torch.log_softmax's kernel, with F's legacy dim=None rule."""
     input = float_input(input, dtype, "log_softmax")
-    return LogSoftmax.apply(input, _softmax_dim(input, dim, "log_softmax"))
+    return apply_log_softmax(input, _softmax_dim(input, dim, "log_softmax"))
 
+
+softmax.__reference__ = softmax_reference
+log_softmax.__reference__ = log_softmax_reference
 
 _ERFC_COEFS = (-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
                0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277)

@@ -8,7 +8,6 @@ with ``create_graph=True``. So every op has one readable backward (the reference
 and one fast array backward, and never a third, hand-written Tensor-op twin.
 """
 from teachtorch.autograd import grad_mode
-from teachtorch.tensor import Tensor
 
 
 def reference_grads(reference, inputs, grad_outputs, needs_input_grad):
@@ -19,6 +18,7 @@ def reference_grads(reference, inputs, grad_outputs, needs_input_grad):
     where that output got no gradient). Returns one gradient (or None) per input.
     """
     from teachtorch import autograd
+    from teachtorch.tensor import Tensor
 
     with grad_mode.enable_grad():
         outputs = reference(*inputs)
