@@ -4,12 +4,12 @@ derivatives; the reference passes gradgradcheck and matches PyTorch."""
 import numpy as np
 import pytest
 import torch
+from helpers import assert_close
 
 import teachtorch
 from teachtorch.nn.utils.rnn import pack_padded_sequence
 from teachtorch.ops.rnn import rnn_reference, rnn_stack
 from teachtorch.reference import reference_of
-from helpers import assert_close
 
 CASES = [
     ("RNN", dict()),
