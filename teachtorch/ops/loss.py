@@ -72,7 +72,7 @@ def binary_cross_entropy_with_logits_reference(x, y, weight=None, pos_weight=Non
     return reduce_loss(loss if weight is None else loss * weight, reduction)
 
 
-# ----- what nn.functional calls: the kernel, or the reference ---------------------------
+# ----- what nn.functional calls: the kernel, or the reference -------------------------
 def nll_loss(logp, target, weight, reduction, ignore_index):
     """nll_loss on checked arguments (target: an integer Tensor)."""
     if is_reference_mode():
