@@ -134,7 +134,8 @@ def test_reference_matches_torch(name):
     theirs.load_state_dict({n: torch.tensor(p.detach().numpy())
                             for n, p in ours.named_parameters()})
     a = rng.standard_normal((5, 2, 3)).astype(np.float32)
-    x, xt = teachtorch.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    x = teachtorch.tensor(a, requires_grad=True)
+    xt = torch.tensor(a, requires_grad=True)
     with teachtorch.reference_mode():
         out, _ = ours(x)
     out_t, _ = theirs(xt)

@@ -53,7 +53,7 @@ def binary_cross_entropy_reference(p, y, weight=None, reduction="mean"):
 
 
 def _log_at_least_minus_100(q):
-    """log(q), never below -100, so log(0) is -100 as in PyTorch (with slope 0 there)."""
+    """log(q), never below -100: log(0) is -100 as in PyTorch (with slope 0 there)."""
     positive = q > 0
     return where(positive, where(positive, q, 1.0).log(), -100.0).clamp(min=-100)
 
@@ -141,7 +141,7 @@ binary_cross_entropy_with_logits.__reference__ = (
     binary_cross_entropy_with_logits_reference)
 
 
-# ----- losses with one implementation ---------------------------------------------------
+# ----- losses with one implementation -------------------------------------------------
 def _reduce(xp, loss, reduction):
     if reduction == "mean":
         return xp.asarray(loss.mean(), dtype=loss.dtype)

@@ -21,8 +21,11 @@ GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}  # blocks in W_ih, W
 
 
 def lstm_cell(x, h, c, w_ih, w_hh, b_ih=None, b_hh=None):
-    """One LSTM step. Math: i, f, g, o = sig, sig, tanh, sig of (x W_ih^T + h W_hh^T + b)
-    c' = f * c + i * g;  h' = o * tanh(c')"""
+    """One LSTM step.
+
+    Math: i, f, g, o = sig, sig, tanh, sig of (x W_ih^T + h W_hh^T + b_ih + b_hh)
+          c' = f * c + i * g;  h' = o * tanh(c')
+    """
     gates = x @ w_ih.t() + h @ w_hh.t()
     if b_ih is not None:
         gates = gates + b_ih + b_hh
@@ -32,8 +35,11 @@ def lstm_cell(x, h, c, w_ih, w_hh, b_ih=None, b_hh=None):
 
 
 def gru_cell(x, h, w_ih, w_hh, b_ih=None, b_hh=None):
-    """One GRU step. Math: r, z = sig(x W_ir^T + h W_hr^T + b_r), same for z
-    n = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn));  h' = (1 - z) * n + z * h"""
+    """One GRU step.
+
+    Math: r = sig(x W_ir^T + b_ir + h W_hr^T + b_hr), z likewise with W_iz, W_hz
+          n = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn));  h' = (1 - z) * n + z * h
+    """
     gx, gh = x @ w_ih.t(), h @ w_hh.t()
     if b_ih is not None:
         gx, gh = gx + b_ih, gh + b_hh
@@ -45,7 +51,10 @@ def gru_cell(x, h, w_ih, w_hh, b_ih=None, b_hh=None):
 
 
 def rnn_cell(x, h, w_ih, w_hh, b_ih=None, b_hh=None, relu=False):
-    """One Elman step. Math: h' = tanh (or relu) of (x W_ih^T + b_ih + h W_hh^T + b_hh)"""
+    """One Elman step.
+
+    Math: h' = tanh (or relu) of (x W_ih^T + b_ih + h W_hh^T + b_hh)
+    """
     pre = x @ w_ih.t() + h @ w_hh.t()
     if b_ih is not None:
         pre = pre + b_ih + b_hh
