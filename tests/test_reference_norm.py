@@ -149,3 +149,8 @@ def test_batch_norm_second_derivative_sees_the_batch_statistics():
 def test_references_are_published():
     for fn in (TF.layer_norm, TF.batch_norm, TF.group_norm):
         assert callable(reference_of(fn))
+    nn = teachtorch.nn
+    for cls, fn in ((nn.BatchNorm1d, TF.batch_norm), (nn.BatchNorm2d, TF.batch_norm),
+                    (nn.LayerNorm, TF.layer_norm), (nn.GroupNorm, TF.group_norm),
+                    (nn.InstanceNorm2d, TF.group_norm)):
+        assert reference_of(cls) is reference_of(fn), cls

@@ -176,3 +176,10 @@ def test_references_are_published():
                TF.nll_loss, TF.binary_cross_entropy,
                TF.binary_cross_entropy_with_logits, TF.gelu, TF.mish):
         assert callable(reference_of(fn)), fn
+    nn = teachtorch.nn
+    for cls, fn in ((nn.Softmax, TF.softmax), (nn.LogSoftmax, TF.log_softmax),
+                    (nn.CrossEntropyLoss, TF.cross_entropy), (nn.NLLLoss, TF.nll_loss),
+                    (nn.BCELoss, TF.binary_cross_entropy),
+                    (nn.BCEWithLogitsLoss, TF.binary_cross_entropy_with_logits),
+                    (nn.GELU, TF.gelu), (nn.Mish, TF.mish)):
+        assert reference_of(cls) is reference_of(fn), cls
