@@ -14,6 +14,7 @@ Chapter 12 (RNN basics) and chapter 13 (names classifier, GRU) open this file.
 """
 from teachtorch._backend import get_array_module
 from teachtorch.ops._kernels.rnn import RNNStack
+from teachtorch.nn import functional as F
 from teachtorch.ops.join import cat, stack
 from teachtorch.reference import is_reference_mode
 
@@ -26,9 +27,7 @@ def lstm_cell(x, h, c, w_ih, w_hh, b_ih=None, b_hh=None):
     Math: i, f, g, o = sig, sig, tanh, sig of (x W_ih^T + h W_hh^T + b_ih + b_hh)
           c' = f * c + i * g;  h' = o * tanh(c')
     """
-    gates = x @ w_ih.t() + h @ w_hh.t()
-    if b_ih is not None:
-        gates = gates + b_ih + b_hh
+    gates = F.linear(x, w_ih, b_ih) + F.linear(h, w_hh, b_hh)
     i, f, g, o = gates.chunk(4, 1)
     c = f.sigmoid() * c + i.sigmoid() * g.tanh()
     return o.sigmoid() * c.tanh(), c
@@ -40,11 +39,8 @@ def gru_cell(x, h, w_ih, w_hh, b_ih=None, b_hh=None):
     Math: r = sig(x W_ir^T + b_ir + h W_hr^T + b_hr), z likewise with W_iz, W_hz
           n = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn));  h' = (1 - z) * n + z * h
     """
-    gx, gh = x @ w_ih.t(), h @ w_hh.t()
-    if b_ih is not None:
-        gx, gh = gx + b_ih, gh + b_hh
-    x_r, x_z, x_n = gx.chunk(3, 1)
-    h_r, h_z, h_n = gh.chunk(3, 1)
+    x_r, x_z, x_n = F.linear(x, w_ih, b_ih).chunk(3, 1)
+    h_r, h_z, h_n = F.linear(h, w_hh, b_hh).chunk(3, 1)
     r, z = (x_r + h_r).sigmoid(), (x_z + h_z).sigmoid()
     n = (x_n + r * h_n).tanh()
     return (1 - z) * n + z * h
@@ -55,9 +51,7 @@ def rnn_cell(x, h, w_ih, w_hh, b_ih=None, b_hh=None, relu=False):
 
     Math: h' = tanh (or relu) of (x W_ih^T + b_ih + h W_hh^T + b_hh)
     """
-    pre = x @ w_ih.t() + h @ w_hh.t()
-    if b_ih is not None:
-        pre = pre + b_ih + b_hh
+    pre = F.linear(x, w_ih, b_ih) + F.linear(h, w_hh, b_hh)
     return pre.relu() if relu else pre.tanh()
 
 
@@ -72,16 +66,25 @@ def run_direction(mode, rows, batch_sizes, h, c, w, reverse=False):
     outs = [None] * len(steps)
     for t in order:
         n = steps[t].shape[0]
-        if mode == "LSTM":
-            h_new, c_new = lstm_cell(steps[t], h[:n], c[:n], *w)
-            c = cat([c_new, c[n:]]) if n < c.shape[0] else c_new
-        elif mode == "GRU":
-            h_new = gru_cell(steps[t], h[:n], *w)
+        if n < h.shape[0]:          # fewer sequences run: keep the others' state
+            h_new, c_new = _cell(mode, steps[t], h[:n], c[:n] if c is not None
+                                 else None, w)
+            h = cat([h_new, h[n:]])
+            c = cat([c_new, c[n:]]) if c is not None else None
         else:
-            h_new = rnn_cell(steps[t], h[:n], *w, relu=mode == "RNN_RELU")
-        h = cat([h_new, h[n:]]) if n < h.shape[0] else h_new
+            h_new, c = _cell(mode, steps[t], h, c, w)
+            h = h_new
         outs[t] = h_new
     return cat(outs), h, c
+
+
+def _cell(mode, x, h, c, w):
+    """One step of the layer's cell; returns (h', c') with c' None except for LSTM."""
+    if mode == "LSTM":
+        return lstm_cell(x, h, c, *w)
+    if mode == "GRU":
+        return gru_cell(x, h, *w), None
+    return rnn_cell(x, h, *w, relu=mode == "RNN_RELU"), None
 
 
 def rnn_reference(mode, input, hx, cx, weights, num_layers, bidirectional, has_bias,

@@ -31,12 +31,12 @@ def adam_update(p, state, group):
         p.mul_(1 - lr * wd)
     g = grad_tensor(p, group, weight_decay=0 if decoupled else wd)
     m, v = state["exp_avg"], state["exp_avg_sq"]
-    m.lerp_(g, 1 - beta1)
-    v.mul_(beta2).add_((1 - beta2) * g * g)
+    m.lerp_(g, 1 - beta1)                          # m += (1 - beta1) * (g - m)
+    v.mul_(beta2).addcmul_(g, g, value=1 - beta2)  # v = beta2 v + (1 - beta2) g g
     if group["amsgrad"]:
         v = state["max_exp_avg_sq"].copy_(ops.maximum(state["max_exp_avg_sq"], v))
-    denom = v.sqrt() / (1 - beta2**t) ** 0.5 + group["eps"]
-    p.sub_(lr / (1 - beta1**t) * m / denom)
+    denom = v.sqrt().div_((1 - beta2**t) ** 0.5).add_(group["eps"])
+    p.addcdiv_(m, denom, value=-lr / (1 - beta1**t))   # p -= step_size * m / denom
 
 
 def _check_adam_args(lr, betas, eps, weight_decay):
