@@ -31,22 +31,68 @@ def _max_along(x, dim):
     return where(m.isfinite(), m, 0.0)
 
 
-def softmax_reference(x, dim):
-    """softmax as its formula: exp(x - max) / sum(exp(x - max)).
+class SoftmaxReference(Function):
+    """softmax with Tensor ops: exp(x - max) / sum(exp(x - max)).
 
     Math: y_i = exp(x_i) / sum_j exp(x_j);  dL/dx = y * (g - sum(g * y))
+    Mirrors: torch.softmax
     """
-    e = (x - _max_along(x, dim)).exp()
-    return e / e.sum(dim, keepdim=True)
+    node_name = "SoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        e = (x - _max_along(x, dim)).exp()
+        y = e / e.sum(dim, keepdim=True)
+        ctx.dim = dim
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (y,) = ctx.saved_tensors
+        return softmax_backward(y, grad_output, ctx.dim), None
+
+
+def softmax_backward(y, grad_output, dim):
+    """dL/dx of y = softmax(x): y * (g - sum(g * y)), in Tensor ops (any order)."""
+    return y * (grad_output - (grad_output * y).sum(dim, keepdim=True))
+
+
+class LogSoftmaxReference(Function):
+    """log_softmax with Tensor ops: (x - max) - log(sum(exp(x - max))).
+
+    Math: y_i = x_i - log sum_j exp(x_j);  dL/dx = g - exp(y) * sum(g)
+    Mirrors: torch.log_softmax
+    """
+    node_name = "LogSoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        shifted = x - _max_along(x, dim)
+        y = shifted - shifted.exp().sum(dim, keepdim=True).log()
+        ctx.dim = dim
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (y,) = ctx.saved_tensors
+        return log_softmax_backward(y, grad_output, ctx.dim), None
+
+
+def log_softmax_backward(y, grad_output, dim):
+    """dL/dx of y = log_softmax(x): g - exp(y) * sum(g), in Tensor ops (any order)."""
+    return grad_output - y.exp() * grad_output.sum(dim, keepdim=True)
+
+
+def softmax_reference(x, dim):
+    """softmax of x along dim, the reference (see SoftmaxReference)."""
+    return SoftmaxReference.apply(x, dim)
 
 
 def log_softmax_reference(x, dim):
-    """log_softmax as its formula: (x - max) - log(sum(exp(x - max))).
-
-    Math: y_i = x_i - log sum_j exp(x_j);  dL/dx = g - softmax(x) * sum(g)
-    """
-    shifted = x - _max_along(x, dim)
-    return shifted - shifted.exp().sum(dim, keepdim=True).log()
+    """log_softmax of x along dim, the reference (see LogSoftmaxReference)."""
+    return LogSoftmaxReference.apply(x, dim)
 
 
 def apply_softmax(x, dim):

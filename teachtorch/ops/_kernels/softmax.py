@@ -2,13 +2,12 @@
 
 The readable versions are ``softmax_reference`` / ``log_softmax_reference`` in
 ``teachtorch/ops/softmax.py``. These compute the same numbers on raw arrays in one
-pass each way; with ``create_graph=True`` their backward differentiates the
-reference instead (ops/_kernels/via_reference.py).
+pass each way; with ``create_graph=True`` their backward is the reference's
+(``softmax_backward`` / ``log_softmax_backward``, Tensor ops on the saved output).
 """
 from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
-from teachtorch.ops._kernels.via_reference import reference_grads
 from teachtorch.ops._util import make
 
 
@@ -34,17 +33,16 @@ class Softmax(Function):
         ctx.dim = dim
         e, _ = _shifted_exp(x, dim)
         y = e / e.sum(axis=dim, keepdims=True)
-        ctx.save_for_backward(y, x)
+        ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, grad_output):
-        y, x = ctx.saved_tensors
-        if grad_mode.is_grad_enabled():     # create_graph: differentiate the reference
-            from teachtorch.ops.softmax import softmax_reference
+        (y,) = ctx.saved_tensors
+        if grad_mode.is_grad_enabled():     # create_graph: the reference's backward
+            from teachtorch.ops.softmax import softmax_backward
 
-            return reference_grads(lambda x: softmax_reference(x, ctx.dim), (x,),
-                                   (grad_output,), ctx.needs_input_grad)[0]
+            return softmax_backward(y, grad_output, ctx.dim)
         g, yd = grad_output._data, y._data
         return make(yd * (g - (g * yd).sum(axis=ctx.dim, keepdims=True)))
 
@@ -63,17 +61,16 @@ class LogSoftmax(Function):
         ctx.dim = dim
         e, m = _shifted_exp(x, dim)
         y = x - m - get_array_module(x).log(e.sum(axis=dim, keepdims=True))
-        ctx.save_for_backward(y, x)
+        ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, grad_output):
-        y, x = ctx.saved_tensors
-        if grad_mode.is_grad_enabled():     # create_graph: differentiate the reference
-            from teachtorch.ops.softmax import log_softmax_reference
+        (y,) = ctx.saved_tensors
+        if grad_mode.is_grad_enabled():     # create_graph: the reference's backward
+            from teachtorch.ops.softmax import log_softmax_backward
 
-            return reference_grads(lambda x: log_softmax_reference(x, ctx.dim), (x,),
-                                   (grad_output,), ctx.needs_input_grad)[0]
+            return log_softmax_backward(y, grad_output, ctx.dim)
         g = grad_output._data
         xp = get_array_module(g)
         return make(g - xp.exp(y._data) * g.sum(axis=ctx.dim, keepdims=True))
