@@ -4,10 +4,10 @@ several steps, for every option; the reference path matches PyTorch."""
 import numpy as np
 import pytest
 import torch
+from helpers import assert_close
 
 import teachtorch
 from teachtorch.reference import reference_of
-from helpers import assert_close
 
 CASES = [
     ("SGD", {"lr": 0.1}),

@@ -15,6 +15,7 @@ from teachtorch.ops.unfold import fold, unfold  # noqa: F401
 from teachtorch.ops.nn_relu import (celu, elu, leaky_relu, prelu, selu,  # noqa: F401
                                     softplus, threshold)
 from teachtorch.random import rng
+from teachtorch.reference import is_reference_mode
 from teachtorch.tensor import Tensor
 from teachtorch.nn._loss_functions import (binary_cross_entropy,  # noqa: F401,E402
                                            binary_cross_entropy_with_logits,
@@ -172,8 +173,14 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
             "gradient, which every optimizer accepts.")
     if max_norm is not None:
         _embedding_renorm_(weight, idx, max_norm, norm_type)
+    if is_reference_mode():
+        return nn_layers.embedding_reference(weight, Tensor._make(idx.astype(np.int64)),
+                                             padding_idx, scale_grad_by_freq)
     return nn_layers.Embedding.apply(weight, idx.astype(np.int64), padding_idx,
                                      scale_grad_by_freq)
+
+
+embedding.__reference__ = nn_layers.embedding_reference
 
 
 def _embedding_renorm_(weight, idx, max_norm, norm_type):

@@ -6,12 +6,35 @@ Chapter 10 (CNN basics: padding) and chapter 13 (embeddings) open this file.
 """
 
 from teachtorch._backend import get_array_module
+from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
+from teachtorch.ops._kernels.via_reference import reference_grads
 from teachtorch.tensor import Tensor
 
 
 def _const(array):
     return Tensor._make(array)
+
+
+def embedding_reference(weight, indices, padding_idx=None, scale_grad_by_freq=False):
+    """Row lookup as plain indexing: out[...] = weight[indices[...]] (indices a Tensor).
+
+    Math: y = W[i];  dL/dW[k] = sum of dL/dy over positions where i == k, divided by
+          how often k occurs (scale_grad_by_freq); the padding_idx row gets none
+    """
+    rows = weight[indices]
+    if padding_idx is None and not scale_grad_by_freq:
+        return rows
+    xp = get_array_module(indices._data)
+    flat = indices._data.reshape(-1)
+    slope = xp.ones(flat.shape, rows._data.dtype)
+    if scale_grad_by_freq:
+        slope = slope / xp.bincount(flat, minlength=weight.shape[0])[flat]
+    if padding_idx is not None:
+        slope = slope * (flat != padding_idx)
+    slope = _const(slope.astype(rows._data.dtype).reshape(tuple(indices.shape) + (1,)))
+    # the same values (rows - rows.detach() is exactly 0); only the slope changes
+    return rows.detach() + (rows - rows.detach()) * slope
 
 
 class Embedding(Function):
@@ -27,24 +50,23 @@ class Embedding(Function):
     @staticmethod
     def forward(ctx, weight, indices, padding_idx, scale_grad_by_freq=False):
         ctx.info = (indices, weight.shape, padding_idx, scale_grad_by_freq)
+        ctx.save_for_backward(weight)
         return weight[indices]
 
     @staticmethod
     def backward(ctx, grad_output):
         indices, shape, padding_idx, by_freq = ctx.info
+        if grad_mode.is_grad_enabled():     # create_graph: differentiate the reference
+            (weight,) = ctx.saved_tensors
+            return reference_grads(
+                lambda w: embedding_reference(w, _const(indices), padding_idx,
+                                              by_freq), (weight,), (grad_output,),
+                ctx.needs_input_grad)[0]
         xp = get_array_module(indices)
         flat = indices.reshape(-1)
         g2 = grad_output.reshape(-1, shape[1])
         # scale_grad_by_freq: each position's gradient / how often its index occurs
         scale = 1.0 / xp.bincount(flat, minlength=shape[0])[flat] if by_freq else None
-        if grad_output.requires_grad:  # create_graph: one-hot GEMM keeps the graph
-            onehot = (xp.arange(shape[0])[:, None] == flat[None, :]).astype(
-                g2._data.dtype)
-            if scale is not None:
-                onehot = onehot * scale.astype(onehot.dtype)
-            if padding_idx is not None:
-                onehot[padding_idx] = 0
-            return _const(onehot) @ g2
         rows = g2._data if scale is None else g2._data * scale[:, None].astype(
             g2._data.dtype)
         grad = xp.zeros(shape, g2._data.dtype)
