@@ -29,8 +29,8 @@ def _run(fn, arrays, reference):
 
 
 def _check(fn, arrays):
-    tol = (dict(rtol=1e-8, atol=1e-9) if arrays[0].dtype == np.float64
-           else dict(rtol=2e-3, atol=2e-4))
+    tol = ({"rtol": 1e-8, "atol": 1e-9} if arrays[0].dtype == np.float64
+           else {"rtol": 2e-3, "atol": 2e-4})
     for a, b in zip(_run(fn, arrays, False), _run(fn, arrays, True)):
         assert a.shape == b.shape and a.dtype == b.dtype
         assert_close(a, b, **tol)

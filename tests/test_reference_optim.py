@@ -67,8 +67,8 @@ def _state_arrays(opt, params):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name,kw", CASES, ids=str)
 def test_reference_and_kernel_agree(name, kw, dtype):
-    tol = dict(rtol=1e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-11,
-                                                                     atol=1e-13)
+    tol = {"rtol": 1e-5, "atol": 1e-6} if dtype == np.float32 else {"rtol": 1e-11,
+                                                                     "atol": 1e-13}
     for groups in (False, True):
         with teachtorch.reference_mode(False):
             fast, fast_opt = _train(teachtorch, name, kw, dtype, groups=groups)

@@ -12,12 +12,12 @@ from teachtorch.ops.rnn import rnn_reference, rnn_stack
 from teachtorch.reference import reference_of
 
 CASES = [
-    ("RNN", dict()),
-    ("RNN", dict(nonlinearity="relu", num_layers=2, bidirectional=True)),
-    ("LSTM", dict(num_layers=2, bidirectional=True)),
-    ("LSTM", dict(batch_first=True, bias=False)),
-    ("GRU", dict(num_layers=2, batch_first=True, bidirectional=True)),
-    ("GRU", dict(bias=False)),
+    ("RNN", {}),
+    ("RNN", {"nonlinearity": "relu", "num_layers": 2, "bidirectional": True}),
+    ("LSTM", {"num_layers": 2, "bidirectional": True}),
+    ("LSTM", {"batch_first": True, "bias": False}),
+    ("GRU", {"num_layers": 2, "batch_first": True, "bidirectional": True}),
+    ("GRU", {"bias": False}),
 ]
 
 
@@ -63,8 +63,8 @@ def _leaves(x, hx, m):
 def test_reference_and_kernel_agree(name, kw, dtype):
     rng = np.random.default_rng(len(name) + len(kw))
     m = _model(name, kw, dtype, 1)
-    tol = dict(rtol=1e-4, atol=1e-5) if dtype == "float32" else dict(rtol=1e-9,
-                                                                      atol=1e-10)
+    tol = {"rtol": 1e-4, "atol": 1e-5} if dtype == "float32" else {"rtol": 1e-9,
+                                                                      "atol": 1e-10}
     for strided in (False, True):
         leaf, x, hx = _inputs(m, rng, dtype, strided=strided)
         fast, ref = _run(m, x, hx, False), _run(m, x, hx, True)

@@ -33,7 +33,7 @@ def _both(fn, arrays, grad_idx=(0,)):
 def _check(fn, arrays, grad_idx=(0,)):
     (y1, g1, s1), (y2, g2, s2) = _both(fn, arrays, grad_idx)
     f64 = arrays[0].dtype == np.float64
-    tol = dict(rtol=1e-9, atol=1e-11) if f64 else dict(rtol=2e-4, atol=2e-5)
+    tol = {"rtol": 1e-9, "atol": 1e-11} if f64 else {"rtol": 2e-4, "atol": 2e-5}
     assert y1.dtype == y2.dtype and y1.shape == y2.shape
     assert_close(y1, y2, **tol)
     for a, b in zip(g1 + s1, g2 + s2):

@@ -13,8 +13,8 @@ ended keeps its hidden state, so h_n holds each sequence's state at its own leng
 Chapter 12 (RNN basics) and chapter 13 (names classifier, GRU) open this file.
 """
 from teachtorch._backend import get_array_module
-from teachtorch.ops._kernels.rnn import RNNStack
 from teachtorch.nn import functional as F
+from teachtorch.ops._kernels.rnn import RNNStack
 from teachtorch.ops.join import cat, stack
 from teachtorch.reference import is_reference_mode
 
