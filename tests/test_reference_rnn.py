@@ -151,3 +151,32 @@ def test_reference_is_published():
     assert reference_of(rnn_stack) is rnn_reference
     for cls in (teachtorch.nn.RNN, teachtorch.nn.LSTM, teachtorch.nn.GRU):
         assert reference_of(cls) is rnn_reference
+
+
+@pytest.mark.parametrize("reference", [False, True])
+def test_gradient_penalty_through_packed_gru_matches_torch(reference):
+    """|d loss / d input|^2 differentiated again, through pack -> GRU -> pad."""
+    rng = np.random.default_rng(12)
+    a = rng.standard_normal((4, 3, 2))
+    lengths = [4, 2, 3]
+    results = []
+    for lib in (teachtorch, torch):
+        lib.manual_seed(0)
+        gru = lib.nn.GRU(2, 3, bidirectional=True).double()
+        if lib is torch:
+            gru.load_state_dict({n: torch.tensor(p.detach().numpy())
+                                 for n, p in ours.named_parameters()})
+        else:
+            ours = gru
+        x = lib.tensor(a, requires_grad=True)
+        rnn_utils = lib.nn.utils.rnn
+        with teachtorch.reference_mode(reference):
+            packed = rnn_utils.pack_padded_sequence(x, lengths, enforce_sorted=False)
+            out, h = gru(packed)
+            padded, _ = rnn_utils.pad_packed_sequence(out)
+            loss = (padded ** 2).sum() + (h ** 3).sum()
+            (gx,) = lib.autograd.grad(loss, x, create_graph=True)
+            grads = lib.autograd.grad((gx ** 2).sum(), [x] + list(gru.parameters()))
+        results.append([gx] + list(grads))
+    for a_, b_ in zip(*results):
+        assert_close(a_, b_, rtol=1e-8, atol=1e-10)
