@@ -5,7 +5,9 @@ When a gradient is itself to be differentiated (``create_graph=True``: grad mode
 inside backward), the kernel's backward calls ``reference_grads`` instead: the
 reference forward runs again from the same input tensors, and its gradient is taken
 with ``create_graph=True``. So every op has one readable backward (the reference's)
-and one fast array backward, and never a third, hand-written Tensor-op twin.
+and one fast array backward, and never a third, hand-written Tensor-op twin. (Where
+the reference is itself a Function with a Tensor-op backward, as softmax's is, the
+kernel calls that backward directly instead.)
 """
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
