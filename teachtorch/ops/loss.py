@@ -33,8 +33,6 @@ def nll_loss_reference(logp, target, weight=None, reduction="mean", ignore_index
     Math: l_i = -w[t_i] * logp[i, t_i];  mean = sum_i l_i / sum_i w[t_i]
     """
     class_dim = 1 if logp.dim() > 1 else 0
-    kernels.check_targets(get_array_module(target._data), target._data,
-                          logp.shape[class_dim], ignore_index)
     keep = target != ignore_index
     t = where(keep, target, 0).long()
     picked = logp.gather(class_dim, t.unsqueeze(class_dim)).squeeze(class_dim)
@@ -74,12 +72,22 @@ def binary_cross_entropy_with_logits_reference(x, y, weight=None, pos_weight=Non
 
 # ----- what nn.functional calls: the kernel, or the reference -------------------------
 def nll_loss(logp, target, weight, reduction, ignore_index):
-    """nll_loss on checked arguments (target: an integer Tensor)."""
+    """nll_loss (target: an integer Tensor of class indices)."""
+    _check_targets(target._data, logp.shape[1 if logp.dim() > 1 else 0], ignore_index)
     if is_reference_mode():
         return nll_loss_reference(logp, target, weight, reduction, ignore_index)
     return kernels.nll_kernel(logp, target,
                               None if weight is None else weight._data,
                               reduction, ignore_index)
+
+
+def _check_targets(t, c, ignore_index):
+    """Raise torch's IndexError for a class index outside [0, c)."""
+    bad = (t != ignore_index) & ((t < 0) | (t >= c))
+    if bad.any():
+        raise IndexError(f"Target {int(t[bad][0])} is out of bounds.\nhint: class "
+                         f"indices must be in [0, {c - 1}] for input with {c} classes"
+                         " (the size of dim 1).")
 
 
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",
