@@ -183,3 +183,13 @@ def test_references_are_published():
                     (nn.BCEWithLogitsLoss, TF.binary_cross_entropy_with_logits),
                     (nn.GELU, TF.gelu), (nn.Mish, TF.mish)):
         assert reference_of(cls) is reference_of(fn), cls
+
+
+@pytest.mark.parametrize("reference", [False, True])
+def test_target_out_of_range_raises_torch_error_in_both_paths(reference):
+    with pytest.raises(IndexError, match="Target 5 is out of bounds.") as ours:
+        with teachtorch.reference_mode(reference):
+            TF.cross_entropy(teachtorch.zeros(2, 3), teachtorch.tensor([0, 5]))
+    with pytest.raises(IndexError, match="Target 5 is out of bounds."):
+        torch.nn.functional.cross_entropy(torch.zeros(2, 3), torch.tensor([0, 5]))
+    assert "hint:" in str(ours.value)
