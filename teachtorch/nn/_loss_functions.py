@@ -32,10 +32,6 @@ def legacy_reduction(size_average, reduce, reduction):
     return ret
 
 
-def _array(t):
-    return None if t is None else t._data
-
-
 def _check_same_size_warning(input, target):
     if tuple(target.shape) != tuple(input.shape):
         warnings.warn(
@@ -81,7 +77,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,
     _check_class_target(input, target, weight, _CE_HINT.replace(
         "cross_entropy wants input (N, C) raw logits (no softmax)",
         "nll_loss wants input (N, C) log-probabilities (log_softmax output)"))
-    return K.nll(input, target, _array(weight), reduction, ignore_index)
+    return K.nll_loss(input, target, weight, reduction, ignore_index)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
@@ -99,35 +95,14 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
                            f"{label_smoothing}")
-    class_dim = 0 if input.dim() == 1 else 1
-    logp = log_softmax(input, class_dim)
-    n_classes = input.shape[class_dim]
     if tuple(input.shape) == tuple(target.shape):
-        return _cross_entropy_probs(logp, target, weight, reduction, label_smoothing,
-                                    class_dim, n_classes)
+        class_dim = 0 if input.dim() == 1 else 1
+        return _cross_entropy_probs(log_softmax(input, class_dim), target, weight,
+                                    reduction, label_smoothing, class_dim,
+                                    input.shape[class_dim])
     _check_class_target(input, target, weight, _CE_HINT)
-    nll = K.nll(logp, target, _array(weight), reduction, ignore_index)
-    if label_smoothing == 0.0:
-        return nll
-    keep = Tensor._make((target._data != ignore_index).astype(logp._data.dtype))
-    wshape = [1] * logp.dim()
-    wshape[class_dim] = n_classes
-    if weight is not None:
-        smooth = -(logp * weight.view(*wshape)).sum(class_dim)
-    else:
-        smooth = -logp.sum(class_dim)
-    smooth = smooth * keep
-    if reduction == "mean":
-        if weight is not None:
-            t = target._data[target._data != ignore_index]
-            ret = smooth.sum() / float(weight._data[t].sum())
-        else:
-            ret = smooth.sum() / float(keep._data.sum())
-    elif reduction == "sum":
-        ret = smooth.sum()
-    else:
-        ret = smooth
-    return nll * (1 - label_smoothing) + ret * (label_smoothing / n_classes)
+    return K.cross_entropy(input, target, weight, ignore_index, reduction,
+                           label_smoothing)
 
 
 def cross_entropy_naive(input, target):
@@ -212,7 +187,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
             f"({input.size()}) is deprecated. Please ensure they have the same size."
             "\nhint: a one-output model gives (N, 1); make the target (N, 1) too: "
             "y.view(-1, 1).float().")
-    return K.BinaryCrossEntropy.apply(input, target, _array(weight), reduction)
+    return K.binary_cross_entropy(input, target, weight, reduction)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
@@ -226,8 +201,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         raise ValueError(f"Target size ({target.size()}) must be the same as input size "
                          f"({input.size()})\nhint: a one-output model gives (N, 1); make "
                          "the target (N, 1) too: y.view(-1, 1).float().")
-    return K.BinaryCrossEntropyWithLogits.apply(input, target, _array(weight),
-                                                _array(pos_weight), reduction)
+    return K.binary_cross_entropy_with_logits(input, target, weight, pos_weight,
+                                              reduction)
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean",
@@ -260,3 +235,10 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean",
     if reduction == "mean":
         return loss.mean()
     return loss.sum() if reduction == "sum" else loss
+
+
+nll_loss.__reference__ = K.nll_loss_reference
+cross_entropy.__reference__ = K.cross_entropy
+binary_cross_entropy.__reference__ = K.binary_cross_entropy_reference
+binary_cross_entropy_with_logits.__reference__ = (
+    K.binary_cross_entropy_with_logits_reference)

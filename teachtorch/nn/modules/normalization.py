@@ -236,3 +236,10 @@ class RMSNorm(Module):
     def extra_repr(self):
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
+
+
+# the readable references behind the fast kernels (teachtorch.reference.reference_of)
+_BatchNorm.__reference__ = F.batch_norm.__reference__
+_InstanceNorm.__reference__ = F.group_norm.__reference__
+LayerNorm.__reference__ = F.layer_norm.__reference__
+GroupNorm.__reference__ = F.group_norm.__reference__
