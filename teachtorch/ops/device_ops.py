@@ -1,6 +1,6 @@
 """Moving tensors between devices and dtypes: ``x.to(...)``, ``.cuda()``, ``.cpu()``.
 
-Chapter 16 (GPU) opens this file.
+Chapter 18 (GPU and DataParallel) opens this file.
 """
 from teachtorch import _backend, _errors, dtypes
 from teachtorch.autograd.function import Function
