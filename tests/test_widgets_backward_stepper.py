@@ -1,6 +1,7 @@
 """BackwardStepper against backward() and PyTorch: run to the end it leaves exactly the
 .grad that backward() leaves on a copy of the graph, runs the same nodes in the same
 order, and every gradient it shows arriving at or leaving a node is PyTorch's."""
+import base64
 import inspect
 import warnings
 
@@ -208,7 +209,9 @@ def test_leaves_fill_up_and_saved_tensors_are_freed_step_by_step():
         if s["leaf"]:
             filled.append(s["leaf"])
             assert s["leaf_grads"][s["leaf"]] == leaves[s["leaf"]].grad.item()
-            assert "grad " in s["dot"] and f'{s["leaf"]}.grad is now' in view._text.value
+            assert f'{s["leaf"]}.grad is now' in view._text.value
+            value = vgraph.fmt_array(leaves[s["leaf"]].grad.numpy())
+            assert f'{s["leaf"]}|AccumulateGrad|shape ()|grad {value}}}' in s["dot"]
         if s["freed"]:
             assert s["node_label"] in s["freed_ops"]
             assert "saved: freed" in s["dot"]
@@ -235,6 +238,9 @@ def test_a_graph_that_already_ran_backward_shows_the_engines_error():
     view.run_to_end()  # a click: never raises
     assert "backward through the graph a second time" in view.state["error"]
     assert "hint:" in view.state["error"] and "#c00000" in view._error.value
+    assert view.state["done"] is False and "backward finished" not in view._text.value
+    view.previous()  # still shown, whatever the learner clicks
+    assert "backward through the graph a second time" in view.state["error"]
 
 
 def test_no_graph_is_the_library_error():
@@ -266,7 +272,12 @@ def test_repr_and_picture_are_deterministic():
     assert repr(views[0]) == repr(views[1]) == (
         "BackwardStepper(step=4/9, node='MulBackward0', done=False)")
     assert views[0].state["dot"] == views[1].state["dot"]
-    assert "0x" not in views[0].state["svg"]
+    assert views[0].state["svg"] == views[1].state["svg"]
+    assert "0x" not in views[0].state["svg"] and "<svg" in views[0].state["svg"]
+    bundle = views[0]._repr_mimebundle_()  # what a notebook stores for GitHub
+    assert bundle["text/plain"] == repr(views[0])
+    assert "step 4 of 9" in bundle["text/html"] and "<svg" in bundle["text/html"]
+    assert base64.b64decode(bundle["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_without_dot_the_view_shows_the_dot_text(monkeypatch):
@@ -291,3 +302,14 @@ def test_without_dot_the_view_shows_the_dot_text(monkeypatch):
     finally:
         _base.render_dot.cache_clear()
         _base.render_dot_png.cache_clear()
+
+
+def test_a_graph_on_the_gpu_shows_the_same_steps(device):
+    """Run on 'cuda' too when a GPU is present or simulated (TEACHTORCH_FAKE_CUDA=2)."""
+    results = []
+    for dev in ("cpu", device):
+        a = teachtorch.tensor([[0.5, -1.0, 2.0]], device=dev, requires_grad=True)
+        view = BackwardStepper((a * 2).tanh().sum(), names={"a": a}).run_to_end()
+        assert a.grad.device.type == dev.split(":")[0]
+        results.append((view.state["dot"], view.state["leaf_grads"], repr(view)))
+    assert results[0] == results[1]

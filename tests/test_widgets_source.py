@@ -41,7 +41,8 @@ def test_lines_and_file_are_inspects(obj):
     assert s["lines"] == [ln.rstrip("\n") for ln in lines]
     assert s["first_line"] == max(first, 1)
     assert s["last_line"] == max(first, 1) + len(lines) - 1
-    assert PACKAGE.parent / s["file"] == Path(inspect.getsourcefile(obj)).resolve()
+    want = Path(inspect.getsourcefile(inspect.unwrap(obj))).resolve()
+    assert PACKAGE.parent / s["file"] == want
     # what the page shows: each line number followed by that line's text
     shown = [plain_text(row) for row in re.findall(r'white-space:pre">(.*?)</div>',
                                                    s["svg"])]
@@ -115,6 +116,17 @@ def _fast_double(x):
 _fast_double.__reference__ = _slow_double
 
 
+def test_a_decorated_function_shows_the_code_inside_the_decorator():
+    """functools.wraps: inspect shows the wrapped function, and so does the file."""
+    wrapped = teachtorch.reference_mode()(_slow_double)  # a wrapper in reference.py
+    view = SourceView(wrapped)
+    lines, first = inspect.getsourcelines(_slow_double)
+    assert view.state["first_line"] == first
+    assert view.state["lines"] == [ln.rstrip("\n") for ln in lines]
+    assert view.state["lines"][0] == "def _slow_double(x):"
+    assert view.state["file"] == "test_widgets_source.py"
+
+
 def test_reference_toggle_switches_between_the_two_sources():
     view = SourceView(_fast_double, reference=True)
     v = view.controls["version"]
@@ -125,13 +137,23 @@ def test_reference_toggle_switches_between_the_two_sources():
     assert "reference_mode" in view.state["note"]
     v.value = "fast"
     assert view.state["lines"][0] == "def _fast_double(x):"
-    assert view.state["file"] == "test_widgets_source.py" and view.state["chapters"] == []
+    assert view.state["file"] == "test_widgets_source.py"
+    assert view.state["chapters"] == []
     assert SourceView(_fast_double).controls["version"].value == "fast"
 
 
 def test_reference_class_follows_the_chosen_method():
     view = SourceView(_FastScale, reference=True)
     assert view.state["object"].endswith("_SlowScale")
+    options = [v for _, v in view.controls["member"].options]
+    assert options == ["", "forward", "extra"]  # the fast class's, then the reference's
+    view.controls["member"].value = "extra"
+    assert view.state["lines"][0].strip() == "def extra(self):"
+    view.controls["version"].value = "fast"
+    assert view.state["object"].endswith("_FastScale")  # all of it, and a note why
+    assert "_FastScale has no method 'extra'" in view.state["note"]
+    view.controls["version"].value = "reference"
+    view.controls["member"].value = ""
     view.controls["member"].value = "forward"
     assert view.state["lines"][0].strip() == "def forward(self, x):"
     assert view.state["lines"][1].strip() == "return x * 2"
@@ -214,7 +236,8 @@ def test_chapter_dirs_checkout_then_course_then_none(tmp_path, monkeypatch):
     fake = tmp_path / "site" / "teachtorch"
     fake.mkdir(parents=True)
     monkeypatch.setattr(chapter_links, "_PACKAGE", fake)
-    assert chapter_links.chapter_dirs() == [] and chapter_links.chapter_notebooks() == []
+    assert chapter_links.chapter_dirs() == []
+    assert chapter_links.chapter_notebooks() == []
     assert src.source_model(nn.Linear)["chapters"] == []
     course = fake / "_course" / "chapters"
     course.mkdir(parents=True)
@@ -259,13 +282,13 @@ def test_real_chapters_that_name_a_file_are_linked():
                 assert path.name in linked, (path.name, rel)
 
 
-def test_repr_is_deterministic_and_names_file_and_lines():
+def test_repr_is_deterministic_and_free_of_line_numbers():
     a, b = SourceView(nn.Linear.forward), SourceView(nn.Linear.forward)
     lines, first = inspect.getsourcelines(nn.Linear.forward)
     assert repr(a) == repr(b) == (
-        "SourceView(teachtorch.nn.modules.linear.Linear.forward, "
-        f"teachtorch/nn/modules/linear.py, lines {first}-{first + len(lines) - 1}, "
-        "version='fast')")
+        "SourceView(teachtorch.nn.modules.linear.Linear.forward in "
+        "teachtorch/nn/modules/linear.py, version='fast')")
+    assert f"lines {first}-{first + len(lines) - 1}" in a.state["svg"]
     bundle = a._repr_mimebundle_()
     assert bundle["text/plain"] == repr(a)
     assert "def</span>" in bundle["text/html"] and "image/png" not in bundle

@@ -11,7 +11,7 @@ steps, with the node of step ``k`` lit.
 Node ids are graph_model's (``op0, op1, ...`` in creation order, ``leaf0, ...``),
 taken before the first step, so the same code gives the same pictures.
 
-Chapter 04 (autograd) and chapter 05 (backprop by hand) open this file.
+The model behind widgets.BackwardStepper (the autograd chapters step through it).
 """
 import numpy as np
 
@@ -30,7 +30,11 @@ def engine_steps(output, gradient=None, retain_graph=None, create_graph=False):
 
 
 def _array(t):
-    return None if t is None else np.array(to_numpy(t), copy=True)
+    """A NumPy copy of a tensor's values (None stays None): a snapshot that later
+    in-place updates (``.grad +=``) cannot change."""
+    if t is None:
+        return None
+    return np.array(to_numpy(t) if hasattr(t, "detach") else t, copy=True)
 
 
 def _label(n):
@@ -79,7 +83,9 @@ class StepRecording:
         return len(self.snapshots) - 1
 
     def advance(self):
-        """Run one more node; False when the pass had already ended (or failed)."""
+        """Run one more node; False when the pass has ended. An error the engine
+        raises (e.g. backward through freed buffers) ends it too and is kept in
+        ``self.error`` for the view to show."""
         if self.done:
             return False
         try:
@@ -87,10 +93,9 @@ class StepRecording:
         except StopIteration:
             self.done = True
             return False
-        except Exception as e:
-            self.done = True
-            self.error = e
-            raise
+        except Exception as e:  # noqa: BLE001 - the learner's graph's own error
+            self.done, self.error = True, e
+            return False
         self.snapshots.append(self._snapshot(step))
         return True
 

@@ -7,7 +7,7 @@ reports them, the lines themselves and the chapters that open them.
 ``source_html(model)`` turns it into HTML with line numbers and colours (Pygments when
 it is installed, a small highlighter of our own otherwise). Nothing here draws.
 
-Chapter 05 (backprop by hand) and chapter 10 (CNN basics) open this file.
+The model behind widgets.SourceView, which the chapters use to open the code they teach.
 """
 import html
 import inspect
@@ -125,7 +125,8 @@ def source_model(obj, member=None):
         target = found[member]
     try:
         lines, first = inspect.getsourcelines(target)
-        path = inspect.getsourcefile(target) or inspect.getfile(target)
+        inner = inspect.unwrap(target)  # as getsourcelines does: code under decorators
+        path = inspect.getsourcefile(inner) or inspect.getfile(inner)
     except (OSError, TypeError) as e:
         raise TypeError(_no_source(target, str(e))) from None
     first = max(first, 1)  # a whole module starts at line 0 for inspect
@@ -151,7 +152,7 @@ def reference_name(obj):
     return display_name(resolve(ref))
 
 
-# ----- highlighting ---------------------------------------------------------------------
+# ----- highlighting -------------------------------------------------------------
 def _pygments():
     try:
         import pygments.lexers

@@ -11,7 +11,7 @@ the last step the leaves hold exactly what ``y.backward()`` would have put there
 stepper *is* that backward, paused). "previous" shows the snapshot of an earlier
 step: the engine itself only moves forward.
 
-Chapter 04 (autograd) and chapter 05 (backprop by hand) use it.
+The autograd chapters (04, 05) are where it belongs.
 """
 import html
 
@@ -26,6 +26,17 @@ from teachtorch.widgets._base import View, dot_html
 
 def _fmt(value):
     return "None" if value is None else fmt_array(np.asarray(value))
+
+
+def _engine_error(error):
+    """The engine's error as the view shows it (with a hint), or None."""
+    if error is None:
+        return None
+    text = f"{type(error).__name__}: {error}"
+    if "hint:" not in text:
+        text += ("\nhint: the backward pass stopped here; build the graph again to "
+                 "step through it.")
+    return text
 
 
 class BackwardStepper(View):
@@ -52,7 +63,7 @@ class BackwardStepper(View):
         self._finish_init([W.HBox([self.buttons["previous"], self.buttons["next"],
                                    self.buttons["end"], self.controls["step"]])])
 
-    # ----- what the buttons do ----------------------------------------------------------
+    # ----- what the buttons do -----------------------------------------------------
     def next(self):
         """Run (or show) one more step."""
         step = self.controls["step"]
@@ -70,18 +81,12 @@ class BackwardStepper(View):
         self.controls["step"].value = self.controls["step"].max
         return self
 
-    # ----- drawing ----------------------------------------------------------------------
+    # ----- drawing -----------------------------------------------------------------
     def _update(self):
         rec = self.recording
         slider = self.controls["step"]
         k = slider.value
-        error = None
-        try:
-            rec.run_to(k)
-        except Exception as e:  # noqa: BLE001 - the engine's error, shown in red
-            error = f"{type(e).__name__}: {e}"
-            if "hint:" not in error:
-                error += "\nhint: the backward pass stopped at this node."
+        rec.run_to(k)  # an error of the engine stops it and lands in rec.error
         self._busy = True
         try:
             if rec.done and slider.max != rec.n_recorded:
@@ -90,11 +95,9 @@ class BackwardStepper(View):
                 slider.value = k = rec.n_recorded
         finally:
             self._busy = False
-        self.state = {"error": error or (None if rec.error is None else
-                                         f"{type(rec.error).__name__}: {rec.error}"),
-                      **rec.describe(k),
+        self.state = {"error": _engine_error(rec.error), **rec.describe(k),
                       "n_steps": rec.n_recorded if rec.done else rec.n_nodes,
-                      "done": rec.done and k == rec.n_recorded}
+                      "done": rec.done and rec.error is None and k == rec.n_recorded}
         node = rec.model["_objects"].get(self.state["node_id"])
         code = backward_code(node) if node is not None else None
         self.state["source"] = None

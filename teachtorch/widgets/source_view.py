@@ -9,7 +9,7 @@ implementation, switch between the code that runs by default ("fast") and the
 reference written with Tensor operations. The chapters that open the same code are
 linked underneath.
 
-Chapter 04 (autograd) and chapter 05 (backprop by hand) use it.
+The chapters use it to open the code they teach.
 """
 import html
 
@@ -39,8 +39,12 @@ class SourceView(View):
             self.reference = reference_of(self.obj)
         self.asked_reference = bool(reference)
         has_ref = self.reference is not None
+        names = src.member_names(self.obj)
+        if has_ref:  # e.g. the reference's backward, where the fast class has none
+            names += [m for m in src.member_names(src.resolve(self.reference))
+                      if m not in names]
         options = [(f"(all of {src.short_name(self.obj)})", "")] + [
-            (name, name) for name in src.member_names(self.obj)]
+            (name, name) for name in names]
         self.controls = {
             "member": W.Dropdown(options=options, value="", description="show",
                                  disabled=len(options) == 1),
@@ -57,9 +61,10 @@ class SourceView(View):
         if self.asked_reference and self.reference is None:
             return (f"{name} has no reference implementation registered (no "
                     "__reference__ attribute): the code below is the code that runs.")
-        if version == "reference" and member and member not in src.member_names(shown):
-            return (f"the reference {src.short_name(shown)} has no method {member!r}; "
-                    "showing all of it.")
+        if member and member not in src.member_names(shown):
+            which = "the reference " if version == "reference" else ""
+            return (f"{which}{src.short_name(shown)} has no method {member!r} of its "
+                    "own; showing all of it.")
         if version == "reference":
             return (f"the reference implementation of {name}: it runs inside "
                     "teachtorch.reference_mode(); by default the fast kernel runs.")
@@ -99,7 +104,7 @@ class SourceView(View):
         return note + src.chapter_links_html(self._chapters)
 
     def _summary(self):
+        # no line numbers here: a chapter stores this text, and an edit above the
+        # function must not change it (the numbers are in .state and the picture)
         s = self.state
-        return (f"{s.get('object')}, {s.get('file')}, lines "
-                f"{s.get('first_line')}-{s.get('last_line')}, version="
-                f"{s.get('version')!r}")
+        return f"{s.get('object')} in {s.get('file')}, version={s.get('version')!r}"
