@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 第 9 章　softmax、交叉熵与 MNIST 全连接网络
 #
-# **本章教什么**：多分类时，网络输出 10 个"分数"（logits）；softmax 把它们变成概率；
+# **本章教什么**：多分类时，网络输出 10 个“分数”（logits）；softmax 把它们变成概率；
 # `CrossEntropyLoss` = `log_softmax` + `NLLLoss`，所以网络最后一层**不要**再加激活。
 # 然后在真实的 MNIST 手写数字上训练笔记中的 784-512-256-128-64-10 网络。
 #
@@ -60,14 +60,14 @@ SourceView(LogSoftmax)
 # %% [markdown]
 # ## 2. 交叉熵 = log_softmax + NLLLoss
 #
-# 直觉：正确类别 $y$ 的概率 $p_y$ 越接近 1 越好。把"越大越好"的概率变成"越小越好"的损失，
+# 直觉：正确类别 $y$ 的概率 $p_y$ 越接近 1 越好。把“越大越好”的概率变成“越小越好”的损失，
 # 取负对数：
 #
 # $$\text{CE}(z, y) = -\log p_y = -\log\frac{e^{z_y}}{\sum_j e^{z_j}}
 #   = -z_y + \log\sum_j e^{z_j}$$
 #
 # $p_y = 1$ 时损失为 0；$p_y \to 0$ 时损失趋于无穷。对分数求导得到一个很干净的式子：
-# $\partial\,\text{CE}/\partial z_i = p_i - [i = y]$，即 "softmax 减 one-hot"。
+# $\partial\,\text{CE}/\partial z_i = p_i - [i = y]$，即 “softmax 减 one-hot”。
 # 先用一个样本手算：
 
 # %%
@@ -258,7 +258,7 @@ monitor
 
 # %% [markdown]
 # 损失曲线抖动，因为每个点只是一个 batch（64 张）的损失；准确率是 2000 张留出图片上的，平滑得多。
-# 在 8000 张图片上训练 2 轮，测试准确率约 0.91；笔记用完整的 60000 张训练 10 轮，约 96%。
+# 在 8000 张图片上训练 2 轮，测试准确率约 0.91；笔记用完整的 60000 张训练 10 轮，约 0.96（注释里的 96%）。
 # 训练数据只有笔记的 1/7.5，所以用 `FAST = False` 训练 10 轮也会低一些（见下面的练习）。
 
 # %% [markdown]
@@ -294,7 +294,7 @@ ax.set_title("confusion matrix (2000 held-out digits)")
 plt.show()
 
 # %% [markdown]
-# 再看判错的前 8 张图片本身（标题是"真实 → 预测"）。很多错误连人也要犹豫一下。
+# 再看判错的前 8 张图片本身（标题是“真实 → 预测”）。很多错误连人也要犹豫一下。
 
 # %%
 wrong = np.flatnonzero(all_pred != all_label)

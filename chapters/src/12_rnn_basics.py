@@ -14,12 +14,12 @@ import teachtorch as torch
 from teachtorch.widgets import RNNUnrollView, SourceView
 import inspect
 
-torch.manual_seed(0)  # 之后所有随机数（randn、初始化）都由它决定
+_ = torch.manual_seed(0)  # 之后所有随机数（randn、初始化）都由它决定（赋给 _：不打印生成器的内存地址）
 
 # %% [markdown]
 # ## 1. RNNCell：一次一步
 #
-# 直觉：读一句话时，我们边读边记住"到目前为止读到了什么"。RNN 用一个隐藏状态 $h_t$ 表示这份记忆，
+# 直觉：读一句话时，我们边读边记住“到目前为止读到了什么”。RNN 用一个隐藏状态 $h_t$ 表示这份记忆，
 # 每读一个输入 $x_t$ 就更新一次，而且**每个时刻用同一组权重**：
 #
 # $$h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})$$
@@ -224,7 +224,7 @@ for epoch in range(15):
 # ## 6. LSTM 与 GRU 的公式
 #
 # 普通 RNN 每一步都把记忆整个乘上 $W_{hh}$ 再取 tanh，早先的信息很快被冲掉（第 3 节的热力图）。
-# LSTM 另外保存一条"细胞状态" $c_t$，用三个门（取值 0～1 的 sigmoid）决定怎样改它：
+# LSTM 另外保存一条“细胞状态” $c_t$，用三个门（取值 0～1 的 sigmoid）决定怎样改它：
 #
 # $$\begin{aligned}
 # i_t &= \sigma(W_{ii}x_t + b_{ii} + W_{hi}h_{t-1} + b_{hi}) &&\text{输入门：写入多少新内容}\\

@@ -26,7 +26,7 @@ from teachtorch.utils.data import DataLoader, Dataset
 from teachtorch.widgets import RNNUnrollView, SourceView
 
 FAST = True  # True：只训练 1 轮，几秒钟；False：按笔记训练 30 轮
-torch.manual_seed(0)  # 之后所有随机数（打乱、初始化）都由它决定
+_ = torch.manual_seed(0)  # 之后所有随机数（打乱、初始化）都由它决定（赋给 _：不打印生成器的内存地址）
 
 # %% [markdown]
 # ## 1. 数据：NameDataset
@@ -131,7 +131,7 @@ print(torch.LongTensor(names_to_matrix(names)).shape)
 # ## 3. 模型：笔记原文（带一个小 bug）
 #
 # `self.gru(x)` 返回 `(output, h_n)`；`h_n` 的形状是 (num_layers × num_directions, batch, hidden)，
-# 按 "第 0 层正向、第 0 层反向、第 1 层正向、第 1 层反向" 排列。所以最后一层的
+# 按 “第 0 层正向、第 0 层反向、第 1 层正向、第 1 层反向” 排列。所以最后一层的
 # **正向**是 `h_n[-2]`，**反向**是 `h_n[-1]`。笔记写的是 `torch.cat([x[-1], x[-1]])`：
 # 把反向的隐藏状态拼了两次，正向那一半根本没用上。代码照样能跑、也能学到东西
 # （反向 GRU 读完了整个名字），只是白白浪费了一半的模型。
@@ -193,7 +193,7 @@ print(model(x).shape)
 # ## 4. GRU 的门（小部件）
 #
 # GRU 的公式见第 12 章第 6 节：更新门 $z_t$ 接近 1 时 $h_t = (1 - z_t)\odot n_t + z_t \odot h_{t-1}$
-# 直接把旧状态抄过去，这条"捷径"让梯度传得比普通 RNN 远。在小部件里切换 stage 看每个门的取值，
+# 直接把旧状态抄过去，这条“捷径”让梯度传得比普通 RNN 远。在小部件里切换 stage 看每个门的取值，
 # 拖动 time step 看它随时间的变化。
 
 # %%
@@ -304,13 +304,13 @@ plt.show()
 # 两个模型用同样的种子各训练了 1 轮：笔记版本 0.6327，修正版本 0.6282。这点差别只是噪声，
 # bug 版本甚至略高（30 轮时也是：0.8325 对 0.8258）——它照样能学：反向 GRU 读完了整个名字；
 # 一个可能的原因是不打包时正向 GRU 的最终状态是读完一串补零之后的状态（见第 6 节），用上它帮助不大。
-# 所以这种 bug 很难靠"跑不跑得通"或一次准确率发现，要靠检查形状和索引的含义
+# 所以这种 bug 很难靠“跑不跑得通”或一次准确率发现，要靠检查形状和索引的含义
 # （第 3 节的 `allclose`）。
 
 # %% [markdown]
 # ## 6. pack_padded_sequence：别让 RNN 读补上的 0
 #
-# 补零以后，短名字的正向 GRU 还要"读"一串 0 (字符 `\x00`) 才结束，`h_n[-2]` 不再是
+# 补零以后，短名字的正向 GRU 还要“读”一串 0 (字符 `\x00`) 才结束，`h_n[-2]` 不再是
 # 读完名字那一刻的状态。`pack_padded_sequence(emb, lengths)` 把各列按实际长度压紧，
 # RNN 只算真实的字符；`h_n` 就是每个名字自己最后一个字符处的状态。
 # 要求 `lengths` **降序**（`enforce_sorted=True`，默认），所以先按长度排序。
@@ -377,7 +377,7 @@ print(packed2.sorted_indices, torch.allclose(h2[0, 1], h_packed[0, 0]))
 # %% [markdown]
 # ## 7. 小项目：打包版本的名字分类器
 #
-# 在模型里完成"排序 → 打包 → GRU → 取 h_n"；`forward` 接收补零矩阵和每个名字的长度。
+# 在模型里完成“排序 → 打包 → GRU → 取 h_n”；`forward` 接收补零矩阵和每个名字的长度。
 # 这里用 `enforce_sorted=False`，所以标签不用跟着重排。
 
 # %%

@@ -20,7 +20,7 @@ from teachtorch.widgets import GraphView, ModuleTreeView, SourceView
 import inspect
 import textwrap
 
-torch.manual_seed(0)  # 之后所有随机数（randn、初始化）都由它决定
+_ = torch.manual_seed(0)  # 之后所有随机数（randn、初始化）都由它决定（赋给 _：不打印生成器的内存地址）
 
 # %% [markdown]
 # ## 1. 自定义模型：继承 nn.Module（笔记 001 · 4.1、笔记 003）
@@ -403,7 +403,7 @@ print(changed, model.conv1.weight.grad is None)
 # 2. 给 `Scale` 加一个 `register_buffer("tmp", t, persistent=False)`，它会出现在 `state_dict` 里吗？
 # 3. 用 forward pre-hook（`register_forward_pre_hook`）打印 `lenet.fc1` 收到的输入形状。
 # 4. 第三种容器 `nn.ModuleDict` 按名字存放子模块。写一个模块，在 `forward(x, act)` 里按名字
-#    （"relu" 或 "tanh"）选择激活函数，并看看 `named_modules()` 的名字。
+#    （`"relu"` 或 `"tanh"`）选择激活函数，并看看 `named_modules()` 的名字。
 # 5. **改坏一行**：把 `Module.__setattr__` 里的 `if isinstance(value, Parameter):` 改成
 #    `if False:`，用 `exec` 得到坏掉的函数，做一个用它的 `nn.Linear` 子类，数一数 `parameters()`，
 #    和真正的 `nn.Linear` 对照。

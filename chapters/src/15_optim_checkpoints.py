@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 第 15 章　优化器、学习率调度与 checkpoint
 #
-# **本章教什么**：SGD（带动量）和 Adam 每一步做什么（公式、源码）；优化器的参数组（param groups）和"就地改学习率"；四种常用的学习率调度器
+# **本章教什么**：SGD（带动量）和 Adam 每一步做什么（公式、源码）；优化器的参数组（param groups）和“就地改学习率”；四种常用的学习率调度器
 # （StepLR、ExponentialLR、CosineAnnealingLR、ReduceLROnPlateau）给出的学习率序列；
 # 模型和优化器的 `state_dict`；保存与加载：只存参数、断点续练的 checkpoint 字典、
 # `strict=False` 热启动、`map_location`、保存整个模型（`weights_only=False`）、
@@ -30,7 +30,7 @@ PATH = os.path.join(workdir.name, "model.pt")
 # ## 1. 优化器的一步：SGD 与 Adam
 #
 # 优化器只做一件事：`step()` 用每个参数的 `.grad`（记作 $g$）更新参数。带动量的 SGD 记住一个
-# "速度" $b$（`momentum_buffer`）：
+# “速度” $b$（`momentum_buffer`）：
 #
 # $$b \leftarrow \mu\, b + g, \qquad p \leftarrow p - \eta\, b$$
 #
@@ -39,7 +39,7 @@ PATH = os.path.join(workdir.name, "model.pt")
 # $$m \leftarrow \beta_1 m + (1-\beta_1) g,\quad v \leftarrow \beta_2 v + (1-\beta_2) g^2,\quad
 # p \leftarrow p - \eta\,\frac{m/(1-\beta_1^t)}{\sqrt{v/(1-\beta_2^t)} + \epsilon}$$
 #
-# 除以 $1-\beta^t$ 是"偏差修正"：$m, v$ 从 0 开始，前几步偏小。于是 Adam 的第一步每个参数都移动约
+# 除以 $1-\beta^t$ 是“偏差修正”：$m, v$ 从 0 开始，前几步偏小。于是 Adam 的第一步每个参数都移动约
 # $\eta$（$m/\sqrt v = g/|g|$），与梯度的大小无关。手算验证：
 
 # %%
@@ -371,7 +371,7 @@ assert diff_view.state["ok"]
 # ## 11. 小项目：带 checkpoint 和调度器的训练循环
 #
 # 训练一个小线性回归 20 个 epoch：StepLR 每 5 个 epoch 学习率减半；每 5 个 epoch 存一次
-# checkpoint（含调度器的 state_dict）；在第 10 个 epoch 后"断电"，从文件恢复再训练到 20，
+# checkpoint（含调度器的 state_dict）；在第 10 个 epoch 后“断电”，从文件恢复再训练到 20，
 # 检查与一口气训练的结果相同。
 
 # %%

@@ -141,7 +141,7 @@ print(batch_acc.Tags()["images"], event.width, event.height)
 # 画图的请求**直接发给**一个正在运行的服务器，网页实时更新。有服务器时，学习者这样用：
 #
 # 1. 在另一个终端运行 `python -m visdom.server`（默认端口 8097），浏览器打开 http://localhost:8097；
-# 2. 在 notebook 里 `vis = Visdom(env='test1')`：`env` 是网页左上角可以切换的"环境"，
+# 2. 在 notebook 里 `vis = Visdom(env='test1')`：`env` 是网页左上角可以切换的“环境”，
 #    一个实验一个环境；
 # 3. `vis.line(X=x, Y=y, win='sinx', opts={'title': ...})` 在名叫 `sinx` 的窗格里画一条曲线，
 #    同一个 `win` 再画会替换它；`update='append'` 则把新的点接到原来的曲线后面——训练循环里

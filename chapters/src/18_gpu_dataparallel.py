@@ -158,7 +158,7 @@ run_with_two_fake_gpus(DP_DEMO)
 # ## 3. DataParallel 与 DistributedDataParallel
 #
 # 今天 PyTorch 官方推荐的是 `torch.nn.parallel.DistributedDataParallel`（DDP），即使只在一台机器上
-# 用多块 GPU 也是如此。两者都是"数据并行"：每块 GPU 有一份完整的模型，处理 batch 的一部分。区别在于怎样组织：
+# 用多块 GPU 也是如此。两者都是“数据并行”：每块 GPU 有一份完整的模型，处理 batch 的一部分。区别在于怎样组织：
 #
 # | | DataParallel | DistributedDataParallel |
 # |---|---|---|
@@ -192,7 +192,7 @@ run_with_two_fake_gpus(DP_DEMO)
 # dist.destroy_process_group()
 # ```
 #
-# 为什么"各算一半、梯度求平均"等于整批的梯度？损失是平均值：$L = \frac1N\sum_n \ell_n$。
+# 为什么“各算一半、梯度求平均”等于整批的梯度？损失是平均值：$L = \frac1N\sum_n \ell_n$。
 # 两个进程各拿 $N/2$ 个样本、各自算平均 $L_1, L_2$，则 $L = \frac12(L_1 + L_2)$，
 # 所以 $\nabla L = \frac12(\nabla L_1 + \nabla L_2)$——正是 all-reduce 求平均。在 CPU 上验证：
 
@@ -226,7 +226,7 @@ print(torch.allclose((grads[0] + grads[1]) / 2, model.weight.grad))
 #
 # 1. 有 GPU 的机器上，`nn.DataParallel(net).module is net` 吗？
 # 2. 把 `dp.state_dict()` 的键去掉 `module.` 前缀，加载进一个新的 `net`，检查两者输出相同。
-# 3. 第 3 节的验证里，如果两个"进程"分到的样本数不同（比如 5 和 3），梯度的简单平均还等于整批的梯度吗？
+# 3. 第 3 节的验证里，如果两个“进程”分到的样本数不同（比如 5 和 3），梯度的简单平均还等于整批的梯度吗？
 # 4. **改坏一行**：把 `scatter` 里的 `p[i].to(...)` 改成 `p[0].to(...)`（每块 GPU 都拿到第一块数据），
 #    在模拟两块 GPU 的进程里用 `exec` 换上坏掉的 `scatter`，和不用 DataParallel 的输出对照。
 
