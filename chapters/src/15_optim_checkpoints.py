@@ -368,53 +368,7 @@ print(diff_view.state["ok"], diff_view.state["error"])
 assert diff_view.state["ok"]
 
 # %% [markdown]
-# ## 11. 小项目：带 checkpoint 和调度器的训练循环
-#
-# 训练一个小线性回归 20 个 epoch：StepLR 每 5 个 epoch 学习率减半；每 5 个 epoch 存一次
-# checkpoint（含调度器的 state_dict）；在第 10 个 epoch 后“断电”，从文件恢复再训练到 20，
-# 检查与一口气训练的结果相同。
-
-# %%
-torch.manual_seed(0)
-X = torch.randn(64, 3)
-Y = X @ torch.tensor([[1.0], [-2.0], [0.5]]) + 0.3
-
-
-def run(epochs, resume_from=None):
-    torch.manual_seed(0)
-    model = nn.Linear(3, 1)
-    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.5)
-    scheduler = torch.optim.lr_scheduler.StepLR(opt, step_size=5, gamma=0.5)
-    start = 0
-    if resume_from is not None:
-        ckpt = torch.load(resume_from)
-        model.load_state_dict(ckpt["model_state_dict"])
-        opt.load_state_dict(ckpt["optimizer_state_dict"])
-        scheduler.load_state_dict(ckpt["scheduler_state_dict"])
-        start = ckpt["epoch"]
-    for epoch in range(start, epochs):
-        opt.zero_grad()
-        loss = nn.functional.mse_loss(model(X), Y)
-        loss.backward()
-        opt.step()
-        scheduler.step()
-        if (epoch + 1) % 5 == 0:
-            torch.save({"epoch": epoch + 1, "model_state_dict": model.state_dict(),
-                        "optimizer_state_dict": opt.state_dict(),
-                        "scheduler_state_dict": scheduler.state_dict(),
-                        "loss": loss.item()},
-                       os.path.join(workdir.name, f"ckpt_{epoch + 1}.pt"))
-    return model, loss.item(), scheduler.get_last_lr()
-
-
-straight, loss_straight, lr_straight = run(20)
-resumed, loss_resumed, lr_resumed = run(20, resume_from=os.path.join(workdir.name, "ckpt_10.pt"))
-print(round(loss_straight, 6), round(loss_resumed, 6), lr_straight, lr_resumed)
-print(torch.equal(straight.weight, resumed.weight))
-print(sorted(f for f in os.listdir(workdir.name) if f.startswith("ckpt")))
-
-# %% [markdown]
-# ## 12. 小结
+# ## 11. 小结
 #
 # * SGD（动量）：$b \leftarrow \mu b + g,\ p \leftarrow p - \eta b$；Adam 用 $g$ 的一阶、二阶滑动平均并做偏差修正，第一步每个参数移动约 $\eta$。
 #   它们的状态（`momentum_buffer`、`exp_avg`、`exp_avg_sq`）在优化器的 `state_dict` 里。
@@ -423,7 +377,7 @@ print(sorted(f for f in os.listdir(workdir.name) if f.startswith("ckpt")))
 # * `map_location` 决定加载到哪个设备；DataParallel 保存的键带 `module.` 前缀，保存 `net.module.state_dict()` 可以避免。
 
 # %% [markdown]
-# ## 13. 练习
+# ## 12. 练习
 #
 # 1. `CosineAnnealingLR(opt, T_max=4)` 在 lr=1.0 时前 9 个 epoch 的学习率是什么？（过了 T_max 会回升。）
 # 2. 只保存 `net.features` 的 state_dict，再加载进第 7 节的 `NetB().features`，键对得上吗？
@@ -431,6 +385,9 @@ print(sorted(f for f in os.listdir(workdir.name) if f.startswith("ckpt")))
 # 4. 笔记 003 · 4.：把两个模型和它们的优化器存进**一个**文件，再分别加载回来。
 # 5. **改坏一行**：把 `Adam.step` 里的 `step_size = lr / (1 - beta1**t)` 改成 `step_size = lr`
 #    （去掉一阶矩的偏差修正），用 `exec` 得到坏掉的 `Adam`，和第 1 节的公式对照第一步的更新量。
+# 6. **小项目**：训练一个小线性回归 20 个 epoch：StepLR 每 5 个 epoch 学习率减半；每 5 个 epoch 存一次
+#    checkpoint（含调度器的 state_dict）；在第 10 个 epoch 后“断电”，从文件恢复再训练到 20，
+#    检查与一口气训练的结果相同。
 
 # %% answer 练习 1～3
 w = torch.zeros(1, requires_grad=True)
@@ -481,6 +438,45 @@ for cls in (torch.optim.Adam, namespace["Adam"]):
     step = torch.tensor([1.0, -200.0]) - w.detach()
     print(cls is torch.optim.Adam, step, torch.allclose(step, torch.tensor([0.1, -0.1]), atol=1e-4))
 # 去掉修正后第一步只有 (1 - beta1) * lr = 0.01：前几步走得太慢
+
+# %% answer 练习 6
+torch.manual_seed(0)
+X = torch.randn(64, 3)
+Y = X @ torch.tensor([[1.0], [-2.0], [0.5]]) + 0.3
+
+
+def run(epochs, resume_from=None):
+    torch.manual_seed(0)
+    model = nn.Linear(3, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.5)
+    scheduler = torch.optim.lr_scheduler.StepLR(opt, step_size=5, gamma=0.5)
+    start = 0
+    if resume_from is not None:
+        ckpt = torch.load(resume_from)
+        model.load_state_dict(ckpt["model_state_dict"])
+        opt.load_state_dict(ckpt["optimizer_state_dict"])
+        scheduler.load_state_dict(ckpt["scheduler_state_dict"])
+        start = ckpt["epoch"]
+    for epoch in range(start, epochs):
+        opt.zero_grad()
+        loss = nn.functional.mse_loss(model(X), Y)
+        loss.backward()
+        opt.step()
+        scheduler.step()
+        if (epoch + 1) % 5 == 0:
+            torch.save({"epoch": epoch + 1, "model_state_dict": model.state_dict(),
+                        "optimizer_state_dict": opt.state_dict(),
+                        "scheduler_state_dict": scheduler.state_dict(),
+                        "loss": loss.item()},
+                       os.path.join(workdir.name, f"ckpt_{epoch + 1}.pt"))
+    return model, loss.item(), scheduler.get_last_lr()
+
+
+straight, loss_straight, lr_straight = run(20)
+resumed, loss_resumed, lr_resumed = run(20, resume_from=os.path.join(workdir.name, "ckpt_10.pt"))
+print(round(loss_straight, 6), round(loss_resumed, 6), lr_straight, lr_resumed)
+print(torch.equal(straight.weight, resumed.weight))
+print(sorted(f for f in os.listdir(workdir.name) if f.startswith("ckpt")))
 
 # %%
 workdir.cleanup()  # 删除本章写的所有文件
