@@ -100,8 +100,8 @@ print(-F.log_softmax(score, dim=1)[torch.arange(3), label].mean())
 
 # %% [markdown]
 # 打开 `F.cross_entropy`：类别维上的 `log_softmax`，然后 `K.nll`（`NllLoss`，挑出 $-\log p_y$）；
-# `label_smoothing` 和概率形式的目标是额外的分支。（这个分支上 `cross_entropy` 还没有登记
-# `__reference__` 参考实现，所以 `reference=True` 会说明没有，显示的就是实际运行的代码。）
+# `label_smoothing` 和概率形式的目标是额外的分支。小部件默认显示实际运行的代码；
+# 一个函数如果登记了用张量运算写的参考实现（`__reference__`），"version" 按钮可以切换到 reference。
 
 # %%
 SourceView(F.cross_entropy)

@@ -107,8 +107,8 @@ print(torch.allclose(conv2d_by_unfold(x3, w3, b3), F.conv2d(x3, w3, b3), atol=1e
 # 权重 reshape 成矩阵，一次 `matmul`；`backward` 用同样的列矩阵：
 # $\partial L/\partial W = \partial L/\partial Y \cdot \text{cols}^T$，
 # $\partial L/\partial X = \text{col2im}(W^T\,\partial L/\partial Y)$，偏置的梯度是
-# $\partial L/\partial Y$ 在每个输出通道上的和。（这个分支上 `Conv2d` 还没有登记
-# `__reference__` 参考实现，显示的是实际运行的代码。）
+# $\partial L/\partial Y$ 在每个输出通道上的和。小部件默认显示实际运行的（快速）代码；
+# 登记了参考实现（`__reference__`）的算子，可以用 "version" 按钮切换到用张量运算写的 reference。
 
 # %%
 from teachtorch.ops.conv import Convolution
