@@ -283,6 +283,30 @@ for name, model in (("Inception", InceptionNet()), ("ResNet", MyModule())):
 # %% [markdown]
 # ## 6. 小项目：恒等捷径让梯度传到底层
 #
+# 先在一个最小的恒等残差 $y = x + \tanh(w x)$ 上一步一步地看反向传播：`BackwardStepper` 每按一次
+# "next"，引擎就运行一个节点。`AddBackward0` 把收到的梯度**原样**发给两个输入：一份走 $\tanh$ 那条路
+# （会乘上 $w\,(1-\tanh^2)$），一份直接走捷径回到 $x$。所以 $\partial y/\partial x = 1 + w(1-\tanh^2(wx))$。
+
+# %%
+from teachtorch.widgets import BackwardStepper
+
+x = torch.tensor(0.5, requires_grad=True)
+w = torch.tensor(2.0, requires_grad=True)
+y = x + torch.tanh(w * x)
+stepper = BackwardStepper(y, names={"x": x, "w": w, "y": y})
+stepper
+
+# %%
+stepper.next()  # 第 1 步：AddBackward0
+print(stepper.state["node"], "in:", stepper.state["grads_in"],
+      "out:", [g["grad"] for g in stepper.state["grads_out"]])
+stepper.run_to_end()
+print(stepper.state["done"], {k: round(v, 4) for k, v in stepper.state["leaf_grads"].items()})
+print(round(1 + 2.0 * (1 - torch.tanh(torch.tensor(1.0)).item() ** 2), 4))  # 手算的 ∂y/∂x
+
+# %% [markdown]
+# 深一点的网络里，这条“不乘任何东西”的捷径就是梯度不消失的原因。
+#
 # 把 12 个 "Linear + sigmoid" 层叠起来，比较有无恒等残差连接（`x = x + y`）时每层权重梯度的大小。
 # 要看的不是梯度“更大”，而是**第一层和最后一层的梯度差多少个数量级**：没有捷径时，
 # 每经过一层就乘上一次 sigmoid 的导数（不超过 0.25），底层的梯度几乎消失；
