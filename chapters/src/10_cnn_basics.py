@@ -167,8 +167,8 @@ pool_view.controls["ceil_mode"].value = False
 print(pool_view.state["formula"], pool_view.state["output_shape"])
 
 # %% [markdown]
-# 打开 `nn.MaxPool2d`：模块只保存 `kernel_size`、`stride`（默认等于 `kernel_size`）等设置，
-# `forward` 调用 `F.max_pool2d`；真正的计算在 `teachtorch/ops/pool.py` 的 `MaxPool2d` 里，
+# 打开 `nn.MaxPool2d`：没有参数，设置（`kernel_size`、默认等于它的 `stride`……）由父类 `_MaxPoolNd`
+# 保存，`forward` 只是调用 `max_pool2d`；真正的计算在 `teachtorch/ops/pool.py` 的 `MaxPool2d` 里，
 # 它记下每个窗口最大值的位置 `arg`，`backward` 只把梯度写回这些位置。
 
 # %%
