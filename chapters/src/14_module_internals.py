@@ -25,6 +25,11 @@ _ = torch.manual_seed(0)  # 之后所有随机数（randn、初始化）都由�
 # %% [markdown]
 # ## 1. 自定义模型：继承 nn.Module（笔记 001 · 4.1、笔记 003）
 #
+# 直觉：一个 `Module` 就是“一组参数 + 一个 `forward` 函数”，而且模块可以套模块：一层是模块，
+# 一个残差块是模块，整个网络也是模块。继承 `nn.Module` 以后，PyTorch 替你做三件事：
+# 赋值时**登记**参数和子模块（`__setattr__`，第 2 节）；`model(x)` 时**调用** `forward` 并运行钩子
+# （`__call__`，第 6 节）；`parameters()`、`state_dict()`、`.to()`、`train()` 时**递归地走遍**所有子模块。
+#
 # 只需实现 `__init__`（创建层）和 `forward`（怎么用这些层）；`backward` 由 autograd 自动得到。
 
 
