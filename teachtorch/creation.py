@@ -10,7 +10,7 @@ import builtins
 
 import numpy as np
 
-from teachtorch import _backend, dtypes
+from teachtorch import _backend, _checks, _errors, dtypes
 from teachtorch import random as _random
 from teachtorch.tensor import Tensor
 
@@ -26,7 +26,8 @@ def _finish(data, dtype=None, device=None, requires_grad=False):
     if dtype is not None:
         np_dtype = dtypes.to_dtype(dtype).np
         if data.dtype != np_dtype:
-            data = data.astype(np_dtype)
+            with np.errstate(over="ignore", invalid="ignore"):  # 1e40 -> inf, as torch
+                data = data.astype(np_dtype)
     t = _make(data)
     if device is not None:
         from teachtorch.device import device as Device
@@ -76,6 +77,9 @@ def _infer(data, exact=False):
     if a.dtype.kind == "f" and not exact:
         a = a.astype(dtypes.get_default_dtype().np)
     elif a.dtype.kind in "iu":
+        if a.dtype == np.uint64:  # a Python int >= 2**63: NumPy chose uint64
+            raise ValueError(_errors.hint("Overflow when unpacking long long",
+                                          "int64 holds up to 2**63 - 1."))
         a = a.astype(np.int64)
     elif a.dtype.kind == "b":
         pass
@@ -120,7 +124,11 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
     """A new tensor holding a copy of data. Mirrors: torch.tensor"""
     if device is None and isinstance(data, Tensor):  # a copy stays on data's device
         device = data.device
-    return _finish(_infer(data, exact=dtype is not None), dtype, device, requires_grad)
+    a = _infer(data, exact=dtype is not None)
+    if dtype is not None and not isinstance(data, (Tensor, np.ndarray)) and \
+            np.dtype(dtypes.to_dtype(dtype).np).kind in "iu":
+        _checks.int_values_fit(a, dtypes.to_dtype(dtype))
+    return _finish(a, dtype, device, requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -346,6 +354,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None):
     """Normal samples; mean/std may be tensors (element-wise) or numbers."""
     m = _backend.to_numpy(mean._data) if isinstance(mean, Tensor) else mean
     s = _backend.to_numpy(std._data) if isinstance(std, Tensor) else std
+    _checks.normal_std(std)
     shape = _size((size,)) if size is not None else np.broadcast_shapes(
         np.shape(m), np.shape(s))
     data = _random.rng(generator).normal(m, s, shape)
@@ -368,6 +377,7 @@ def bernoulli(input, p=None, *, generator=None):
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
+    _checks.multinomial_args(input, num_samples, replacement)
     p = _backend.to_numpy(input._data).astype(np.float64)
     rows = p.reshape(-1, p.shape[-1])
     out = []

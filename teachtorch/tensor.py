@@ -221,6 +221,11 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
 
     @data.setter
     def data(self, new):
+        if self._requires_grad and new._data.dtype.kind not in "fc":
+            raise RuntimeError(_errors.hint(
+                "data set to a tensor that requires gradients must be floating point "
+                "or complex dtype", "a tensor that requires grad stays floating point; "
+                "convert a copy instead: y = x.detach().long()."))
         self._data = new._data
         self._root = new._root
 

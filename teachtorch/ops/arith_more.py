@@ -6,7 +6,7 @@ Chapter 05 (backprop by hand) opens this file.
 """
 import numpy as np
 
-from teachtorch import _errors, dtypes
+from teachtorch import _checks, _errors, dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import as_tensor, is_tensor
 from teachtorch.ops.arith import _cast, _finish, _prep
@@ -308,12 +308,14 @@ def remainder(input, other, *, out=None):
     """Python's % (result has the sign of other). Mirrors: torch.remainder"""
     if not is_tensor(input):
         input = as_tensor(input, like=other)
+    _checks.int_divisor(input, other)
     cls = Remainder if is_tensor(other) else RemainderScalar
     return _finish(cls.apply(input, other, dtype=_prep(input, other)), out)
 
 
 def fmod(input, other, *, out=None):
     """C's fmod (result has the sign of input). Mirrors: torch.fmod"""
+    _checks.int_divisor(input, other)
     cls = Fmod if is_tensor(other) else FmodScalar
     return _finish(cls.apply(input, other, dtype=_prep(input, other)), out)
 

@@ -21,6 +21,7 @@ since, and otherwise rebuilds them from the saved input.
 ``conv2d_naive`` is the same arithmetic as six nested loops.
 Chapter 10 (CNN basics) opens this file.
 """
+from teachtorch import _checks
 from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
@@ -362,10 +363,12 @@ def _check_conv(input, weight, groups, name, transposed=False):
 
 def _convnd(input, weight, bias, stride, padding, dilation, groups, nd, name):
     _check_conv(input, weight, groups, name)
+    _checks.conv_bias(weight, bias)
     _check_dtypes(input, weight, bias)
     stride = (stride,) * nd if isinstance(stride, int) else tuple(stride)
     dilation = (dilation,) * nd if isinstance(dilation, int) else tuple(dilation)
     kernel = tuple(weight.shape[2:])
+    _checks.conv_args(kernel, stride, padding, dilation, nd)
     pads = _conv_pads(padding, kernel, dilation, stride, nd)
     spatial = input.shape[-nd:]
     padded = [s + lo + hi for s, (lo, hi) in zip(spatial, pads)]
@@ -400,8 +403,10 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     """Transposed 2-D convolution. Mirrors: torch.nn.functional.conv_transpose2d"""
     _check_conv(input, weight, groups, "conv_transpose2d", transposed=True)
     _check_dtypes(input, weight, bias)
+    _checks.conv_bias(weight, bias, weight.shape[1] * groups, transposed=True)
     stride, padding, dilation = _pair(stride), _pair(padding), _pair(dilation)
     output_padding = _pair(output_padding)
+    _checks.conv_args(weight.shape[2:], stride, padding, dilation, 2, transposed=True)
     if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
         raise RuntimeError(
             "output padding must be smaller than either stride or dilation, but got "

@@ -11,6 +11,7 @@ Chapter 10 (CNN basics) opens this file.
 """
 import numpy as np
 
+from teachtorch import _checks
 from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
@@ -279,6 +280,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1,
     kernel = _pair(kernel_size)
     stride = kernel if stride is None or stride == [] else _pair(stride)
     pad, dilation = _pair(padding), _pair(dilation)
+    _checks.pool2d_args(kernel, stride, pad, dilation)
     out = _check_pool(input, "max_pool2d", kernel, stride, pad, dilation, ceil_mode)
     return MaxPool2d.apply(input, kernel, stride, pad, dilation, out, return_indices)
 
@@ -289,6 +291,10 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     kernel = _pair(kernel_size)
     stride = kernel if stride is None or stride == [] else _pair(stride)
     pad = _pair(padding)
+    _checks.pool2d_args(kernel, stride, pad, (1, 1), divisor_override)
+    if input._data.dtype.kind in "iu":  # PyTorch keeps the integer dtype (truncating)
+        return avg_pool2d(input.double(), kernel, stride, pad, ceil_mode,
+                          count_include_pad, divisor_override).trunc().to(input.dtype)
     out = _check_pool(input, "avg_pool2d", kernel, stride, pad, (1, 1), ceil_mode)
     return AvgPool2d.apply(input, kernel, stride, pad, out, count_include_pad,
                            divisor_override)
@@ -302,6 +308,8 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1,
                ceil_mode=False, return_indices=False):
     """Max over windows of a (N, C, L) signal: max_pool2d on a height-1 image."""
     stride = kernel_size if stride is None or stride == [] else stride
+    _checks.max_pool1d_args(_one(kernel_size), _one(stride), _one(padding),
+                            _one(dilation))
     res = max_pool2d(input.unsqueeze(-2), (1, _one(kernel_size)), (1, _one(stride)),
                      (0, _one(padding)), (1, _one(dilation)), ceil_mode, return_indices)
     if return_indices:

@@ -8,6 +8,7 @@ Chapter 11 (Inception, ResNet) uses these for its global pooling.
 """
 import numpy as np
 
+from teachtorch import _checks
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
 from teachtorch.ops.conv import _no_double_backward, _wrap
@@ -113,6 +114,7 @@ def adaptive_avg_pool2d(input, output_size):
 
     Mirrors: torch.nn.functional.adaptive_avg_pool2d
     """
+    _checks.adaptive_size("adaptive_avg_pool2d", output_size, 2)
     out = _adaptive_size(input, output_size)
     if out == (1, 1):   # PyTorch takes a plain mean here (grad_fn MeanBackward1)
         return input.mean((-2, -1), keepdim=True)
@@ -127,5 +129,9 @@ def adaptive_avg_pool1d(input, output_size):
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     """Max-pool to a fixed (OH, OW). Mirrors: torch.nn.functional.adaptive_max_pool2d"""
-    y, idx = AdaptiveMaxPool2d.apply(input, _adaptive_size(input, output_size))
+    out = _adaptive_size(input, output_size)
+    if 0 in out:  # an empty output, as PyTorch returns
+        return (input[..., :0, :0], input[..., :0, :0].long()) if return_indices \
+            else input[..., :0, :0]
+    y, idx = AdaptiveMaxPool2d.apply(input, out)
     return (y, idx) if return_indices else y

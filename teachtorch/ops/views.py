@@ -353,6 +353,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     """
     n = input.dim()
     if n == 0:
+        wrap_dim(start_dim, 0), wrap_dim(end_dim, 0)  # 0-D: only dims 0 and -1
         return reshape(input, 1)
     s, e = wrap_dim(start_dim, n), wrap_dim(end_dim, n)
     if s > e:
