@@ -269,3 +269,32 @@ def multinomial_args(input, num_samples, replacement):
         raise RuntimeError(hint(
             "invalid multinomial distribution (sum of probabilities <= 0)",
             "every row needs at least one positive weight."))
+
+
+# ----- autograd ----------------------------------------------------------------------
+def assigned_grad(t, g):
+    """x.grad = g: a Tensor (or None) of x's shape, dtype and device."""
+    if not hasattr(g, "_data"):
+        raise TypeError(hint(
+            "assigned grad expected to be a Tensor or None but got grad of type "
+            f"{type(g).__name__}", "assign a tensor: x.grad = torch.zeros_like(x)."))
+    if g._data.dtype != t._data.dtype:
+        raise RuntimeError(hint(
+            f"attempting to assign a gradient with dtype '{g.dtype.cpp_name}' to a "
+            f"tensor with grad_dtype '{t.dtype.legacy_name[:-6]}'. The gradient must "
+            "match the tensor's grad_dtype (defaults to the tensor's dtype). You can "
+            "set the tensor's grad_dtype attribute with a specific dtype, or None to "
+            "allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a "
+            "tensor and its gradient may break downstream systems that assume they "
+            "match.", f"convert it: x.grad = g.to({t.dtype})."))
+    if g._data.shape != t._data.shape:
+        raise RuntimeError(hint(
+            f"attempting to assign a gradient of size '{list(g.shape)}' to a tensor of "
+            f"size '{list(t.shape)}'. Please ensure that the gradient and the tensor "
+            "are the same size", "a gradient has its tensor's shape."))
+    if g.device != t.device:
+        raise RuntimeError(hint(
+            "attempting to assign a gradient located on device with index "
+            f"'{g.device.index}' to a tensor located on device with index "
+            f"'{t.device.index}'. Please ensure that the gradient and the tensor are "
+            "on the same device", "move it: g.to(x.device)."))

@@ -11,7 +11,7 @@ Chapter 01 (tensors) opens this file.
 """
 import numpy as np
 
-from teachtorch import _backend, _errors, dtypes
+from teachtorch import _backend, _checks, _errors, dtypes
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import AccumulateGrad, RemovableHandle
 from teachtorch.device import device_of_array
@@ -33,7 +33,7 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
     Mirrors: torch.Tensor
     """
 
-    __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "_vc", "__dict__",
+    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_vc", "__dict__",
                  "__weakref__")
     # set on few tensors: class-level defaults keep Tensor._make cheap
     _root = None         # the array owning the storage (None: _data itself)
@@ -59,7 +59,7 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
         t = _new(Tensor)
         t._data = data
         t._requires_grad = requires_grad
-        t.grad = None
+        t._grad = None
         t.grad_fn = None
         t._vc = [0]
         return t
@@ -68,7 +68,7 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
         """Fill a freshly allocated instance of a subclass (Parameter, ...)."""
         self._data = data
         self._requires_grad = requires_grad
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self._vc = [0]
 
@@ -202,6 +202,19 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
         if value and not self.dtype.is_floating_point:
             raise RuntimeError(_errors.requires_grad_non_float(self.dtype))
         self._requires_grad = bool(value)
+
+    @property
+    def grad(self):
+        """The gradient backward() accumulated here (None until then)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None and (type(value) is not Tensor or value._data.shape !=
+                                  self._data.shape or value._data.dtype !=
+                                  self._data.dtype):
+            _checks.assigned_grad(self, value)
+        self._grad = value
 
     def requires_grad_(self, requires_grad=True):
         self.requires_grad = requires_grad
