@@ -298,3 +298,70 @@ def assigned_grad(t, g):
             f"'{g.device.index}' to a tensor located on device with index "
             f"'{t.device.index}'. Please ensure that the gradient and the tensor are "
             "on the same device", "move it: g.to(x.device)."))
+
+
+# ----- losses ------------------------------------------------------------------------
+_TARGET_ARG = {"cross_entropy": "cross_entropy_loss", "nll_loss": "nll_loss_nd",
+               "kl_div": "kl_div", "multi_margin_loss": "multi_margin_loss"}
+
+
+def loss_target(name, input, target, dtypes=True):
+    """A loss's target: a Tensor (and, unless dtypes=False, of a dtype the loss
+    takes), with PyTorch's messages."""
+    if not hasattr(target, "_data"):
+        if name in _TARGET_ARG:
+            raise TypeError(hint(
+                f"{_TARGET_ARG[name]}(): argument 'target' (position 2) must be Tensor, "
+                f"not {type(target).__name__}", "wrap the labels: torch.tensor(y)."))
+        raise AttributeError(hint(f"'{type(target).__name__}' object has no attribute "
+                                  "'size'", "wrap the target: torch.tensor(y)."))
+    ik, tk = input._data.dtype.kind, target._data.dtype.kind
+    if not dtypes or ik == tk == "f" and name != "binary_cross_entropy":
+        return
+    t_name, i_name = target.dtype.legacy_name[:-6], input.dtype.legacy_name[:-6]
+    if name == "kl_div" and (ik != "f" or tk != "f"):
+        raise RuntimeError(hint("kl_div: Integral inputs not supported.",
+                                "input holds log-probabilities and target "
+                                "probabilities: both floating point."))
+    if name == "mse_loss" and ik != "f" and tk != "f":
+        raise NotImplementedError(hint(f"\"mse_cpu\" not implemented for '{i_name}'",
+                                       "use float tensors: x.float()."))
+    if (name == "huber_loss" and tk in "iub") or (
+            name == "binary_cross_entropy" and target._data.dtype != input._data.dtype):
+        raise RuntimeError(hint(f"Found dtype {t_name} but expected {i_name}",
+                                f"make the target {input.dtype}: y.float()."))
+    if name == "binary_cross_entropy_with_logits" and tk in "iu":
+        raise RuntimeError(hint(
+            f"result type {i_name} can't be cast to the desired output type {t_name}",
+            "make the target float: y.float()."))
+
+
+def loss_shapes(input, target):
+    """Element-wise losses: input and target shapes must broadcast."""
+    a, b = tuple(input.shape), tuple(target.shape)
+    for i in range(1, min(len(a), len(b)) + 1):
+        if a[-i] != b[-i] and a[-i] != 1 and b[-i] != 1:
+            raise RuntimeError(hint(
+                f"The size of tensor a ({a[-i]}) must match the size of tensor b "
+                f"({b[-i]}) at non-singleton dimension {max(len(a), len(b)) - i}",
+                f"input {a} and target {b} cannot broadcast; for class ids use "
+                "CrossEntropyLoss, else give the target the input's shape."))
+
+
+def multi_margin_target(input, target):
+    n = input.shape[0] if input.dim() == 2 else 1
+    if target.dim() > 1 or target.numel() != n:
+        raise RuntimeError(hint(
+            "multi_margin_loss: target tensor should be 1-D with size equal to the "
+            f"number of input samples (batch size). Expected target size [{n}], but "
+            f"got {list(target.shape)}. Input has shape {list(input.shape)}.",
+            "one class id per sample."))
+    if target._data.dtype.kind != "i" or target._data.dtype.itemsize != 8:
+        raise RuntimeError(hint(
+            f"expected scalar type Long but found {target.dtype.legacy_name[:-6]}",
+            "class ids are int64: y.long()."))
+    c = input.shape[-1]
+    t = target._data
+    if t.size and (t.min() < 0 or t.max() >= c):
+        raise RuntimeError(hint("target out of range",
+                                f"class ids must be in [0, {c - 1}]."))
