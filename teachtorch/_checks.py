@@ -5,9 +5,20 @@ dtypes); the ones that must look at values (an index's range, a divisor's zeros)
 only on the paths that need them (integer division, embedding lookups, gathers).
 Messages are PyTorch's, then a hint (``_errors.hint``).
 """
+import warnings
+
 import numpy as np
 
 from teachtorch._errors import hint
+
+# PyTorch's element-wise kernels never warn about overflow, 0/0 or inf - inf: they
+# return inf or nan quietly. NumPy's ufuncs warn ("overflow encountered in multiply").
+# An np.errstate around every kernel would cost more than the kernel on small tensors,
+# so the warnings that NumPy raises from inside teachtorch's own modules are filtered
+# out instead (a warning is attributed to the module whose line called the ufunc).
+# Warnings that teachtorch issues itself, and NumPy's in a learner's own code, pass.
+warnings.filterwarnings("ignore", message=r".* encountered in ",
+                        category=RuntimeWarning, module=r"teachtorch\.")
 
 
 # ----- convolution and pooling settings ---------------------------------------------

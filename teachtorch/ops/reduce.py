@@ -5,6 +5,8 @@ reduced dims as size 1 so the result still broadcasts against the input. max/min
 in ``minmax.py``, cumsum/cumprod in ``scan.py``, norm in ``norm.py``.
 Chapter 03 (broadcasting, reductions) opens this file.
 """
+import warnings
+
 import numpy as np
 
 from teachtorch import _errors, dtypes
@@ -77,6 +79,9 @@ class Mean(Function):
     def forward(ctx, x, dims=None, keepdim=False):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         ctx.n = _count(x.shape, dims)
+        if ctx.n == 0:  # PyTorch: nan, and no NumPy "Mean of empty slice" warning
+            return array_of(np.sum(x, axis=dims, keepdims=keepdim) * np.nan).astype(
+                x.dtype, copy=False)
         with np.errstate(invalid="ignore", divide="ignore"):
             return array_of(np.mean(x, axis=dims, keepdims=keepdim)).astype(
                 x.dtype, copy=False)
@@ -150,6 +155,8 @@ class Var(Function):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         ctx.denom = max(0, _count(x.shape, dims) - correction)
         ctx.save_for_backward(x)
+        if ctx.denom == 0:
+            return _var_without_dof(x, dims, keepdim, "var")
         with np.errstate(invalid="ignore", divide="ignore"):
             return array_of(np.var(x, axis=dims, ddof=correction, keepdims=keepdim)
                               ).astype(x.dtype, copy=False)
@@ -160,6 +167,20 @@ class Var(Function):
         centred = x - x.mean(ctx.dims, keepdim=True)
         g = expand_back(grad_output, ctx.shape, ctx.dims, ctx.keepdim)
         return g * centred * (2.0 / ctx.denom)
+
+
+def _var_without_dof(x, dims, keepdim, name):
+    """var/std when n - correction <= 0: PyTorch warns and returns inf (or nan when
+    every deviation is 0), where NumPy would warn in its own words."""
+    warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be "
+                  "strictly less than the reduction factor (input numel divided by "
+                  "output numel).", UserWarning, stacklevel=5)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n = _count(x.shape, dims)
+        mean = np.sum(x, axis=dims, keepdims=True) / max(n, 1)
+        ss = np.sum((x - mean) ** 2, axis=dims, keepdims=keepdim)
+        y = ss / np.float64(0.0)
+        return array_of(np.sqrt(y) if name == "std" else y).astype(x.dtype, copy=False)
 
 
 class Std(Function):
@@ -175,6 +196,10 @@ class Std(Function):
     def forward(ctx, x, dims, correction, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         ctx.denom = max(0, _count(x.shape, dims) - correction)
+        if ctx.denom == 0:
+            y = _var_without_dof(x, dims, keepdim, "std")
+            ctx.save_for_backward(x, y)
+            return y
         with np.errstate(invalid="ignore", divide="ignore"):
             y = array_of(np.std(x, axis=dims, ddof=correction, keepdims=keepdim)
                            ).astype(x.dtype, copy=False)

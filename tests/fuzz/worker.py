@@ -88,6 +88,9 @@ def run_case(torch, code, env):
 
 def main():
     lib, path, start = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    # every warning shows, as a learner would see it; set before the import, so the
+    # filters a library installs for itself still apply
+    warnings.simplefilter("always")
     if lib == "torch":
         import torch
     else:
@@ -105,7 +108,6 @@ def main():
         sys.stdout = io.StringIO()
         rec = {"i": i}
         with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
             try:
                 rec["value"] = _norm(torch, run_case(torch, code, env))
             except BaseException as e:  # noqa: BLE001 - a case may raise anything
