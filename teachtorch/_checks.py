@@ -129,49 +129,6 @@ def int_divisor(a, b):
                                 "float tensors (x.float()) or mask the zeros first."))
 
 
-def embedding_index(indices, num):
-    """Every index in [0, num): PyTorch raises 'index out of range in self'."""
-    if indices.dtype.kind not in "iu":
-        return
-    if indices.size and (indices.min() < 0 or indices.max() >= num):
-        bad = indices.min() if indices.min() < 0 else indices.max()
-        raise IndexError(hint("index out of range in self",
-                              f"index {int(bad)} is outside [0, {num - 1}]: an "
-                              f"Embedding with {num} rows takes ids 0..{num - 1} "
-                              "(-1 does not mean the last row here)."))
-
-
-def gather_index(name, input, dim, index):
-    """gather/scatter: integer index, same ndim, every value in [0, size(dim))."""
-    idx = index._data
-    if idx.dtype.kind not in "iu":
-        raise RuntimeError(hint(f"{name}(): Expected dtype int32/int64 for index",
-                                "indices must be integers: index.long()."))
-    if idx.ndim != input._data.ndim and idx.size:
-        raise RuntimeError(hint(
-            "Index tensor must have the same number of dimensions as input tensor",
-            f"input has {input._data.ndim} dims, index has {idx.ndim}; add the "
-            "missing ones with index.unsqueeze(...)."))
-    if idx.size:
-        size = input._data.shape[dim] if input._data.ndim else 1
-        lo, hi = idx.min(), idx.max()
-        if lo < 0 or hi >= size:
-            bad = int(lo if lo < 0 else hi)
-            raise RuntimeError(hint(
-                f"index {bad} is out of bounds for dimension {dim} with size {size}",
-                f"{name} indices along dim {dim} must be in [0, {size - 1}]; "
-                "negative indices are not wrapped here."))
-
-
-def index_select_index(index, size):
-    """index_select: indices in [0, size) (negative ones are not wrapped)."""
-    idx = index._data
-    if idx.size and idx.dtype.kind in "iu" and (idx.min() < 0 or idx.max() >= size):
-        raise IndexError(hint("index out of range in self",
-                              f"indices must be in [0, {size - 1}]; index_select does "
-                              "not wrap negative indices."))
-
-
 # ----- conversions -------------------------------------------------------------------
 def int_values_fit(a, dtype):
     """torch.tensor(data, dtype=int type): values outside the type raise, as in
