@@ -333,3 +333,24 @@ def multi_margin_target(input, target):
     if t.size and (t.min() < 0 or t.max() >= c):
         raise RuntimeError(hint("target out of range",
                                 f"class ids must be in [0, {c - 1}]."))
+
+
+# ----- argument parsing ----------------------------------------------------------------
+# torch.Tensor's methods written in Python (torch/_tensor.py) report errors as
+# "Tensor.norm() got an unexpected keyword argument 'foo'"; the C ones as "sum() ...".
+_PYTHON_TENSOR_METHODS = frozenset((
+    "backward", "dim_order", "index", "is_shared", "istft", "lstsq", "lu", "norm",
+    "register_hook", "register_post_accumulate_grad_hook", "resize", "resize_as",
+    "share_memory_", "solve", "split", "stft", "storage", "storage_type",
+    "to_sparse_coo", "unflatten", "unique", "unique_consecutive"))
+
+
+def name_methods_like_torch(*classes):
+    """Give the Tensor methods PyTorch's names in Python's own TypeErrors: a wrong
+    keyword then reads "sum() got an unexpected keyword argument 'foo'", not
+    "TensorMathMixin.sum() ...". Costs nothing per call (set once at import)."""
+    for cls in classes:
+        for name, fn in vars(cls).items():
+            if callable(fn) and hasattr(fn, "__code__") and not name.startswith("_"):
+                fn.__qualname__ = ("Tensor." + name if name in _PYTHON_TENSOR_METHODS
+                                   else name)

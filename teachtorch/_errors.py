@@ -325,3 +325,10 @@ def invalid_device_ordinal(index, count):
         "CUDA error: invalid device ordinal",
         f"there is no GPU cuda:{index}: torch.cuda.device_count() is {count}; the "
         "GPUs here are " + ", ".join(f"cuda:{i}" for i in range(count)) + ".")
+
+
+def no_accelerator():
+    return hint("Cannot access accelerator device when none is available.",
+                "a bare number names a GPU (cuda:N); this machine has none. Leave the "
+                "tensor on the CPU, or write device = 'cuda' if "
+                "torch.cuda.is_available() else 'cpu'.")

@@ -435,3 +435,6 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
 
 def _handle_remover(hooks, key):
     return RemovableHandle(hooks)
+
+
+_checks.name_methods_like_torch(Tensor, TensorMathMixin, TensorShapeMixin)
