@@ -354,3 +354,63 @@ def name_methods_like_torch(*classes):
             if callable(fn) and hasattr(fn, "__code__") and not name.startswith("_"):
                 fn.__qualname__ = ("Tensor." + name if name in _PYTHON_TENSOR_METHODS
                                    else name)
+
+
+# ----- dtypes a kernel has no version for ----------------------------------------------
+def not_implemented(kernel, t):
+    """PyTorch's words when a kernel has no version for t's dtype (t: a tensor, or
+    the dtype's name such as 'Float')."""
+    name = t if isinstance(t, str) else t.dtype.legacy_name[:-6]
+    raise NotImplementedError(hint(f"\"{kernel}\" not implemented for '{name}'",
+                                   "this op has no version for that dtype; convert "
+                                   "first, e.g. x.float() or x.long()."))
+
+
+def both_bool(a, b):
+    """True when an arithmetic op would run on bools only (PyTorch has no kernel)."""
+    if a._data.dtype.kind != "b":
+        return False
+    return type(b) is bool or (hasattr(b, "_data") and b._data.dtype.kind == "b")
+
+
+def integer_bits(kernel, a, b=None):
+    """Bitwise ops take integers and bools only."""
+    for t in (a, b):
+        if hasattr(t, "_data") and t._data.dtype.kind not in "biu":
+            not_implemented(kernel, t)
+    if isinstance(b, float):
+        not_implemented(kernel, "Float")
+
+
+def invert_float():
+    """``~x`` on a float tensor: PyTorch's TypeError."""
+    raise TypeError(hint("~ (operator.invert) is only implemented on integer and "
+                         "Boolean-type tensors", "for a mask use ~(x > 0) or "
+                         "x.logical_not(); for numbers, -x or 1 - x."))
+
+
+def size_arg(name, args, arg="size"):
+    """view/reshape sizes: ints (or integer tensors of one element, or NumPy ints).
+    args is what the caller got: f(2, 3) or f((2, 3)). Returns a tuple of ints."""
+    single = len(args) == 1 and not isinstance(args[0], (tuple, list))
+    sizes = tuple(args[0]) if len(args) == 1 and not single else tuple(args)
+    out = []
+    for pos, s in enumerate(sizes, 1):
+        if isinstance(s, (int, np.integer)) and not isinstance(s, bool):
+            out.append(int(s))
+        elif hasattr(s, "_data") and s._data.dtype.kind in "iu" and s._data.size == 1:
+            out.append(int(s._data.reshape(())))
+        else:
+            kind = type(s).__name__
+            if single and name == "view":
+                msg = (f"view() received an invalid combination of arguments - got "
+                       f"({kind}), but expected one of:")
+            elif single:
+                msg = (f"{name}(): argument '{arg}' (position 1) must be tuple of "
+                       f"ints, not {kind}")
+            else:
+                msg = (f"{name}(): argument '{arg}' failed to unpack the object at pos "
+                       f"{pos} with error \"type must be tuple of ints,but got {kind}\"")
+            raise TypeError(hint(msg, "sizes are whole numbers; n / 2 is a float in "
+                                      "Python 3, use n // 2 or int(...)."))
+    return tuple(out)

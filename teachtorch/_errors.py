@@ -332,3 +332,4 @@ def no_accelerator():
                 "a bare number names a GPU (cuda:N); this machine has none. Leave the "
                 "tensor on the CPU, or write device = 'cuda' if "
                 "torch.cuda.is_available() else 'cpu'.")
+

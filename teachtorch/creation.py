@@ -293,6 +293,8 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 # ----- random ------------------------------------------------------------------------
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform on [0, 1). Mirrors: torch.rand"""
+    if dtype is not None and not dtypes.to_dtype(dtype).is_floating_point:
+        _checks.not_implemented("check_uniform_bounds", dtypes.to_dtype(dtype).legacy_name[:-6])
     np_dtype = _float_dtype(dtype).np
     fast = np_dtype if np_dtype in (np.float32, np.float64) else np.float64
     data = _random.rng(generator).random(_size(size, "rand"), dtype=fast)
@@ -301,6 +303,8 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal. Mirrors: torch.randn"""
+    if dtype is not None and not dtypes.to_dtype(dtype).is_floating_point:
+        _checks.not_implemented("normal_kernel_cpu", dtypes.to_dtype(dtype).legacy_name[:-6])
     np_dtype = _float_dtype(dtype).np
     fast = np_dtype if np_dtype in (np.float32, np.float64) else np.float64
     data = _random.rng(generator).standard_normal(_size(size, "randn"), dtype=fast)
@@ -329,6 +333,7 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    _size((n,), "randperm")  # n >= 0, with PyTorch's message
     data = _random.rng(generator).permutation(n)
     return _finish(data.astype((dtypes.to_dtype(dtype) if dtype else dtypes.int64).np),
                    None, device, requires_grad)

@@ -235,6 +235,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,
                 f"{input.shape}\nhint: a batch of one sample has no variance; use a "
                 "batch size > 1, or call model.eval() to use the running statistics.")
     _checks.batch_norm_channels(input, running_mean, weight)
+    if input._data.dtype.kind != "f":
+        _checks.not_implemented("batch_norm", input)
     rm = running_mean._data if running_mean is not None else None
     rv = running_var._data if running_var is not None else None
     if training:

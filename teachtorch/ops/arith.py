@@ -351,6 +351,8 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode not in ("floor", "trunc"):
         raise RuntimeError(_errors.rounding_mode(rounding_mode))
     _checks.int_divisor(input, other)
+    if _checks.both_bool(input, other):
+        _checks.not_implemented(f"div_{rounding_mode}_cpu", input)
     r = DivRounding.apply(input, other, rounding_mode, dtype=_prep(input, other))
     return _finish(r, out)
 
@@ -366,6 +368,8 @@ def floor_divide(input, other, *, out=None):
 
         input = as_tensor(input, like=other)
     _checks.int_divisor(input, other)
+    if _checks.both_bool(input, other):
+        _checks.not_implemented("div_floor_cpu", input)
     r = FloorDivide.apply(input, other, "floor", dtype=_prep(input, other))
     return _finish(r, out)
 

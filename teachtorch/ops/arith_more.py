@@ -279,6 +279,8 @@ def pow(input, exponent, *, out=None):
         d = dtypes.result_type(exponent, input)
         return _finish(RPow.apply(exponent, input, d.np), out)
     if is_tensor(exponent):
+        if _checks.both_bool(input, exponent):
+            _checks.not_implemented("pow", input)
         r = PowTensor.apply(input, exponent, dtype=_prep(input, exponent))
         return _finish(r, out)
     kind = input._data.dtype.kind
@@ -309,6 +311,8 @@ def remainder(input, other, *, out=None):
     if not is_tensor(input):
         input = as_tensor(input, like=other)
     _checks.int_divisor(input, other)
+    if _checks.both_bool(input, other):
+        _checks.not_implemented("remainder_cpu", input)
     cls = Remainder if is_tensor(other) else RemainderScalar
     return _finish(cls.apply(input, other, dtype=_prep(input, other)), out)
 
@@ -316,6 +320,8 @@ def remainder(input, other, *, out=None):
 def fmod(input, other, *, out=None):
     """C's fmod (result has the sign of input). Mirrors: torch.fmod"""
     _checks.int_divisor(input, other)
+    if _checks.both_bool(input, other):
+        _checks.not_implemented("fmod_cpu", input)
     cls = Fmod if is_tensor(other) else FmodScalar
     return _finish(cls.apply(input, other, dtype=_prep(input, other)), out)
 

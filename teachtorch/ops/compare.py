@@ -4,6 +4,8 @@ Chapter 02 (indexing with masks) opens this file.
 """
 import numpy as np
 
+from teachtorch import _checks
+
 from teachtorch.ops._util import binary_dtype, check_broadcast, is_tensor, make
 from teachtorch.ops.reduce import array_of
 
@@ -72,6 +74,9 @@ def logical_xor(input, other):
 
 
 def _bitwise(ufunc, a, b):
+    if a._data.dtype.kind == "f" or (is_tensor(b) and b._data.dtype.kind == "f") or \
+            isinstance(b, float):
+        _checks.integer_bits(ufunc.__name__ + "_cpu", a, b)
     return make(array_of(ufunc(a._data, b._data if is_tensor(b) else b)))
 
 
@@ -88,6 +93,8 @@ def bitwise_xor(input, other):
 
 
 def bitwise_not(input):
+    if input._data.dtype.kind == "f":
+        _checks.not_implemented("bitwise_not_cpu", input)
     return make(np.invert(input._data))
 
 

@@ -9,6 +9,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from teachtorch import _checks
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import is_tensor, make, normalize_dims, wrap_dim
@@ -270,6 +271,8 @@ def median(input, dim=None, keepdim=False):
 
     Mirrors: torch.median
     """
+    if input._data.dtype.kind == "b":
+        _checks.not_implemented("median_cpu", input)
     if dim is None:
         return MedianAll.apply(input)
     return _values_indices(MedianDim, "median", input, dim, keepdim)

@@ -310,6 +310,8 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1,
     stride = kernel_size if stride is None or stride == [] else stride
     _checks.max_pool1d_args(_one(kernel_size), _one(stride), _one(padding),
                             _one(dilation))
+    if input._data.dtype.kind not in "f":
+        _checks.not_implemented("max_pool1d_impl", input)
     res = max_pool2d(input.unsqueeze(-2), (1, _one(kernel_size)), (1, _one(stride)),
                      (0, _one(padding)), (1, _one(dilation)), ceil_mode, return_indices)
     if return_indices:
