@@ -17,8 +17,13 @@ from teachtorch._errors import hint
 # so the warnings that NumPy raises from inside teachtorch's own modules are filtered
 # out instead (a warning is attributed to the module whose line called the ufunc).
 # Warnings that teachtorch issues itself, and NumPy's in a learner's own code, pass.
-warnings.filterwarnings("ignore", message=r".* encountered in ",
-                        category=RuntimeWarning, module=r"teachtorch\.")
+def quiet_numpy_float_warnings():
+    """Install the filter (done once, when teachtorch is imported)."""
+    warnings.filterwarnings("ignore", message=r".* encountered in ",
+                            category=RuntimeWarning, module=r"teachtorch\.")
+
+
+quiet_numpy_float_warnings()
 
 
 # ----- convolution and pooling settings ---------------------------------------------
