@@ -64,15 +64,15 @@ def pool2d_args(kernel, stride, pad, dilation, divisor_override=None):
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError(hint("divisor must be not zero",
                                 "divisor_override=None divides by the window size."))
+    if 0 in stride:
+        raise RuntimeError(hint("stride should not be zero",
+                                "stride must be >= 1 (None means stride=kernel_size)."))
     if min(kernel) < 0:
         return  # PyTorch's "pad should be at most half" check fires first
     if min(kernel) == 0:
         raise RuntimeError(hint(
             f"kernel size should be greater than zero, but got kH: {kernel[0]} "
             f"kW: {kernel[1]}", "kernel_size must be >= 1."))
-    if 0 in stride:
-        raise RuntimeError(hint("stride should not be zero",
-                                "stride must be >= 1 (None means stride=kernel_size)."))
     if min(stride) < 0:
         raise RuntimeError(hint(
             f"stride should be greater than zero, but got dH: {stride[0]} dW: "
@@ -299,8 +299,7 @@ def loss_target(name, input, target, dtypes=True):
     if name == "mse_loss" and ik != "f" and tk != "f":
         raise NotImplementedError(hint(f"\"mse_cpu\" not implemented for '{i_name}'",
                                        "use float tensors: x.float()."))
-    if (name == "huber_loss" and tk in "iub") or (
-            name == "binary_cross_entropy" and target._data.dtype != input._data.dtype):
+    if name == "binary_cross_entropy" and target._data.dtype != input._data.dtype:
         raise RuntimeError(hint(f"Found dtype {t_name} but expected {i_name}",
                                 f"make the target {input.dtype}: y.float()."))
     if name == "binary_cross_entropy_with_logits" and tk in "iu":
