@@ -418,3 +418,44 @@ def size_arg(name, args, arg="size"):
             raise TypeError(hint(msg, "sizes are whole numbers; n / 2 is a float in "
                                       "Python 3, use n // 2 or int(...)."))
     return tuple(out)
+
+
+_OVERLOADED = frozenset(("sum", "mean", "prod", "max", "min", "std", "var", "all", "any",
+                         "sort", "argsort", "count_nonzero", "nanmean", "std_mean",
+                         "var_mean", "norm", "squeeze"))
+_TUPLE_DIM = frozenset(("logsumexp", "amax", "amin", "nansum", "aminmax"))
+
+
+def _public_name():
+    """The name of the outermost teachtorch function on the stack: the one the
+    learner called (x.sum -> 'sum'). Only used to word an error."""
+    import os
+    import sys
+    root = os.path.dirname(os.path.abspath(__file__))
+    frame, name = sys._getframe(1), "dim"
+    while frame is not None:
+        if frame.f_code.co_filename.startswith(root):
+            name = frame.f_code.co_name
+        frame = frame.f_back
+    return name
+
+
+def dim_arg(dim):
+    """A dim that is not a Python int: NumPy ints pass (as int); anything else gets
+    PyTorch's TypeError for the op the learner called."""
+    if isinstance(dim, np.integer):
+        return int(dim)
+    if hasattr(dim, "_data") and dim._data.dtype.kind in "iu" and dim._data.size == 1:
+        return int(dim._data.reshape(()))
+    name, kind = _public_name(), type(dim).__name__
+    if name in _OVERLOADED:
+        msg = (f"{name}() received an invalid combination of arguments - got ({kind}), "
+               "but expected one of:")
+    elif name in _TUPLE_DIM:
+        msg = f"{name}(): argument 'dim' (position 1) must be tuple of ints, not {kind}"
+    elif name == "flip":
+        msg = f"flip(): argument 'dims' (position 1) must be tuple of ints, not {kind}"
+    else:
+        msg = f"{name}(): argument 'dim' (position 1) must be int, not {kind}"
+    raise TypeError(hint(msg, "dims are whole numbers (0 is the first dim, -1 the "
+                              "last)."))
