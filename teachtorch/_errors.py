@@ -177,7 +177,7 @@ def different_devices(a, b):
 
 def requires_grad_non_float(dtype):
     return hint(
-        "only Tensors of floating point and complex dtype can require gradients",
+        "only Tensors of floating point dtype can require gradients",
         f"this tensor is {dtype}; make it float first: x.float().requires_grad_().")
 
 
@@ -333,3 +333,9 @@ def no_accelerator():
                 "tensor on the CPU, or write device = 'cuda' if "
                 "torch.cuda.is_available() else 'cpu'.")
 
+
+
+def one_element(t):
+    return hint("only one element tensors can be converted to Python scalars",
+                f"this tensor has {t._data.size} elements (shape {tuple(t.shape)}); "
+                "pick one (x[0]) or reduce first (x.sum(), x.mean()).")

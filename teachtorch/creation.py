@@ -66,8 +66,11 @@ def _infer(data, exact=False):
     except ValueError:
         raise ValueError(_ragged(data)) from None
     if a.dtype == object:
-        raise TypeError("Could not infer dtype of object\nhint: torch.tensor takes numbers, "
-                        "nested lists of numbers, NumPy arrays or tensors.")
+        odd = next((x for x in (_flat(data) if isinstance(data, (list, tuple)) else [data])
+                    if not isinstance(x, (int, float, bool, np.generic))), data)
+        raise RuntimeError(f"Could not infer dtype of {type(odd).__name__}\nhint: "
+                           "torch.tensor takes numbers, nested lists of numbers, NumPy "
+                           "arrays or tensors.")
     if np_scalars:  # Python numbers count as the default dtypes, NumPy ones as theirs
         kind = {"b": dtypes.bool_, "i": dtypes.int64, "u": dtypes.int64}
         dt = kind.get(a.dtype.kind, dtypes.get_default_dtype())

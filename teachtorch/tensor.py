@@ -331,9 +331,13 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
         return a if dtype is None else a.astype(dtype)
 
     def __float__(self):
+        if self._data.size != 1:
+            raise ValueError(_errors.one_element(self))
         return float(self.item())
 
     def __int__(self):
+        if self._data.size != 1:
+            raise ValueError(_errors.one_element(self))
         return int(self.item())
 
     def __index__(self):
@@ -345,7 +349,9 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
     def __bool__(self):
         if self._data.size != 1:
             raise RuntimeError(
-                f"Boolean value of Tensor with more than one value is ambiguous\n"
+                "Boolean value of Tensor with "
+                f"{'no values' if self._data.size == 0 else 'more than one value'} is "
+                "ambiguous\n"
                 "hint: say which you mean: (x > 0).any() or (x > 0).all().")
         return bool(self.item())
 

@@ -70,8 +70,10 @@ def normalize_dims(dim, ndim):
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, (list, tuple)):
-        return tuple(wrap_dim(d, ndim) for d in dim)
-    return (wrap_dim(dim, ndim),)
+        dims = tuple(wrap_dim(d, ndim) for d in dim)
+    else:
+        dims = (wrap_dim(dim, ndim),)
+    return dims if ndim else ()  # a 0-D tensor: dim 0 (or -1) reduces nothing
 
 
 def wrap_dim(dim, ndim):

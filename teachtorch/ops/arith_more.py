@@ -8,7 +8,7 @@ import numpy as np
 
 from teachtorch import _checks, _errors, dtypes
 from teachtorch.autograd.function import Function
-from teachtorch.ops._util import as_tensor, is_tensor
+from teachtorch.ops._util import as_tensor, is_tensor, make
 from teachtorch.ops.arith import _cast, _finish, _prep
 from teachtorch.ops.reduce import array_of
 
@@ -281,6 +281,9 @@ def pow(input, exponent, *, out=None):
     if is_tensor(exponent):
         if _checks.both_bool(input, exponent):
             _checks.not_implemented("pow", input)
+        if input._data.dtype.kind in "iu" and exponent._data.dtype.kind in "iu" and \
+                (exponent._data < 0).any():
+            return _finish(_int_pow_negative(input, exponent), out)
         r = PowTensor.apply(input, exponent, dtype=_prep(input, exponent))
         return _finish(r, out)
     kind = input._data.dtype.kind
@@ -292,6 +295,16 @@ def pow(input, exponent, *, out=None):
         elif isinstance(exponent, int) and exponent < 0:
             raise RuntimeError(_errors.int_negative_pow())
     return _finish(Pow.apply(input, exponent), out)
+
+
+def _int_pow_negative(base, exponent):
+    """Integer ** negative integer, as PyTorch computes it: 1 ** -n is 1, (-1) ** -n
+    is +-1, anything else rounds to 0 (NumPy refuses these powers)."""
+    dt = dtypes.result_type(base, exponent).np
+    a, b = np.broadcast_arrays(base._data.astype(dt), exponent._data.astype(dt))
+    odd = (b % 2) != 0
+    neg = np.where(a == 1, 1, np.where(a == -1, np.where(odd, -1, 1), 0)).astype(dt)
+    return make(np.where(b < 0, neg, np.power(a, np.abs(b))).astype(dt))
 
 
 def square(input, *, out=None):

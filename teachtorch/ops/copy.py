@@ -180,7 +180,14 @@ def flip(input, dims):
     from teachtorch.ops._util import normalize_dims
 
     dims = dims if isinstance(dims, (tuple, list)) else (dims,)
-    return Flip.apply(input, normalize_dims(tuple(dims), max(input.dim(), 1)))
+    dims = normalize_dims(tuple(dims), input.dim())
+    if len(set(dims)) != len(dims):
+        d = next(d for d in dims if dims.count(d) > 1)
+        raise RuntimeError(f"dim {d} appears multiple times in the list of dims\nhint: "
+                           "name each dim once.")
+    if input.dim() == 0:
+        return input.clone()
+    return Flip.apply(input, dims)
 
 
 def fliplr(input):

@@ -9,7 +9,7 @@ import numpy as np
 
 from teachtorch import _backend, _errors
 from teachtorch.autograd.function import Function
-from teachtorch.ops._util import is_tensor, make, wrap_dim
+from teachtorch.ops._util import check_broadcast, is_tensor, make, wrap_dim
 from teachtorch.ops.index import AdvancedIndex
 
 
@@ -380,6 +380,8 @@ def masked_fill(input, mask, value):
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with "
                            f"dtype {got}\nhint: build the mask with a comparison "
                            "(x > 0) or call mask.bool().")
+    if mask._data.shape != input._data.shape:
+        check_broadcast(tuple(mask.shape), tuple(input.shape))
     if is_tensor(value):
         if value.dim() != 0:
             raise RuntimeError(
@@ -413,6 +415,10 @@ class MaskedSelect(Function):
 
 
 def masked_select(input, mask):
+    if not is_tensor(mask) or mask.dtype.name != "bool":
+        raise RuntimeError("masked_select: expected BoolTensor for mask\nhint: build "
+                           "the mask with a comparison (x > 0) or call mask.bool().")
+    check_broadcast(tuple(mask.shape), tuple(input.shape))
     return MaskedSelect.apply(input, mask._data)
 
 

@@ -51,6 +51,9 @@ def _convert_index(index):
             out.append(i)
         elif i is None or i is Ellipsis or isinstance(i, (int, np.integer)):
             out.append(i)
+        elif isinstance(i, str):
+            raise TypeError("new(): invalid data type 'str'\nhint: index with numbers, "
+                            f"not the string {i!r}.")
         else:
             raise IndexError(
                 "only integers, slices (`:`), ellipsis (`...`), None and long or byte "

@@ -54,6 +54,9 @@ class Sum(Function):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         if dtype is None and x.dtype.kind in "biu":
             dtype = np.int64  # integer sums do not overflow int8/uint8 (as in torch)
+        if type(x) is np.ndarray:  # the ufunc itself, so NumPy's "inf - inf" warning
+            return array_of(       # is filtered like any kernel's (see _checks.py)
+                np.add.reduce(x, axis=dims, dtype=dtype, keepdims=keepdim))
         return array_of(np.sum(x, axis=dims, keepdims=keepdim, dtype=dtype))
 
     @staticmethod
@@ -100,9 +103,10 @@ def _product_of_others(x, axis):
     """prod_{j != i} x_j along axis for every i, exact even where x has zeros."""
     x = np.moveaxis(x, axis, -1)
     ones = np.ones_like(x[..., :1])
-    left = np.cumprod(np.concatenate([ones, x[..., :-1]], -1), -1)
-    right = np.cumprod(np.concatenate([ones, x[..., :0:-1]], -1), -1)[..., ::-1]
-    return np.moveaxis(left * right, -1, axis)
+    with np.errstate(over="ignore", invalid="ignore"):
+        left = np.cumprod(np.concatenate([ones, x[..., :-1]], -1), -1)
+        right = np.cumprod(np.concatenate([ones, x[..., :0:-1]], -1), -1)[..., ::-1]
+        return np.moveaxis(left * right, -1, axis)
 
 
 class Prod(Function):
@@ -119,7 +123,8 @@ class Prod(Function):
         if dtype is None and x.dtype.kind in "biu":
             dtype = np.int64
         ctx.shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
-        y = array_of(np.prod(x, axis=dim, keepdims=keepdim, dtype=dtype))
+        with np.errstate(over="ignore", invalid="ignore"):  # inf/nan as in PyTorch
+            y = array_of(np.prod(x, axis=dim, keepdims=keepdim, dtype=dtype))
         ctx.save_for_backward(x, y)
         return y
 
@@ -157,7 +162,7 @@ class Var(Function):
         ctx.save_for_backward(x)
         if ctx.denom == 0:
             return _var_without_dof(x, dims, keepdim, "var")
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             return array_of(np.var(x, axis=dims, ddof=correction, keepdims=keepdim)
                               ).astype(x.dtype, copy=False)
 
@@ -200,7 +205,7 @@ class Std(Function):
             y = _var_without_dof(x, dims, keepdim, "std")
             ctx.save_for_backward(x, y)
             return y
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             y = array_of(np.std(x, axis=dims, ddof=correction, keepdims=keepdim)
                            ).astype(x.dtype, copy=False)
         ctx.save_for_backward(x, y)
@@ -248,8 +253,10 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None):
     np_dtype = dtypes.to_dtype(dtype).np if dtype is not None else None
     if dim is None:
         return Prod.apply(input, None, False, np_dtype)
-    (d,) = normalize_dims(dim, input.dim())
-    return ProdDim.apply(input, d, keepdim, np_dtype)
+    dims = normalize_dims(dim, input.dim())
+    if not dims:  # a 0-D tensor: nothing to reduce
+        return Prod.apply(input, None, False, np_dtype)
+    return ProdDim.apply(input, dims[0], keepdim, np_dtype)
 
 
 def _var_args(input, dim, unbiased, correction, name):

@@ -105,6 +105,8 @@ class Sign(Floor):
 
     @staticmethod
     def forward(ctx, x):
+        if x.dtype.kind == "f":  # sign(nan) is 0 in PyTorch (NumPy: nan)
+            return np.where(x != x, x.dtype.type(0), np.sign(x))
         return x.copy() if x.dtype == np.bool_ else np.sign(x)
 
 

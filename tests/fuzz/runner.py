@@ -18,8 +18,14 @@ import time
 KINDS = ("tensors", "indexing", "autograd", "nn", "losses", "optim", "data",
          "numerics", "serialization")
 CASE_TIMEOUT = 20.0  # seconds for one case, load on the machine included
+# phrases of NumPy's (and Python's) own errors and warnings, never PyTorch's
 _NUMPY_TEXTS = ("operands could not be broadcast", "out of bounds for axis",
-                "ndarray", "numpy", "encountered in", "Mean of empty slice",
+                "array of dimension", "zero-size array", "attempt to get arg",
+                "repeated axis", "negative dimensions are not allowed",
+                "cannot reshape array", "encountered in", "ufunc", "numpy boolean",
+                "larger sample than population", "Probabilities", "could not broadcast",
+                "index can't contain negative", "integer argument expected",
+                "cannot be interpreted as an integer", "Mean of empty slice",
                 "Degrees of freedom", "is out of bounds for array")
 
 
