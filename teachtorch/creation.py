@@ -10,7 +10,7 @@ import builtins
 
 import numpy as np
 
-from teachtorch import _backend, _checks, _errors, dtypes
+from teachtorch import _backend, _checks, _errors, _ranges, dtypes
 from teachtorch import random as _random
 from teachtorch.tensor import Tensor
 
@@ -246,7 +246,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
             "down, give a negative step: torch.arange(10, 0, -1).")
     # PyTorch's length rule: ceil((end - start) / step), computed in double
     n = int(np.ceil((vals[1] - vals[0]) / vals[2]))
-    data = (vals[0] + np.arange(max(n, 0), dtype=np.float64) * vals[2]).astype(dt.np)
+    data = _ranges.arange_values(vals[0], vals[2], max(n, 0), dt.np)
     return _finish(data, None, device, requires_grad)
 
 

@@ -140,3 +140,22 @@ def test_importing_teachtorch_keeps_numpy_float_warnings_quiet():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120)
     assert out.stdout.strip() == "0", out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("args", [(0, 1, 0.1), (-1, 1, 0.3), (0.1, 1.7, 0.2),
+                                  (1.5, -3, -0.35), (0, 5, 1 / 3), (0.2, 50, 0.13),
+                                  (0, 100, 0.37), (-7.25, 3.5, 0.011)])
+@pytest.mark.parametrize("dtype", [None, "float32", "float64"])
+def test_float_step_arange_is_bit_exact(args, dtype):
+    """PyTorch's arange kernel (fma per element, vector lanes from a per-vector base):
+    the same bits, not just close values (one PyTorch thread, as teachtorch runs)."""
+    import teachtorch
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        theirs = torch.arange(*args, dtype=getattr(torch, dtype) if dtype else None)
+    finally:
+        torch.set_num_threads(threads)
+    ours = teachtorch.arange(*args, dtype=getattr(teachtorch, dtype) if dtype else None)
+    assert str(ours.dtype) == str(theirs.dtype)
+    assert to_np(ours).tobytes() == to_np(theirs).tobytes()
