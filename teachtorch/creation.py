@@ -181,6 +181,10 @@ def _size(size, fn="zeros"):
 
 
 def _float_dtype(dtype):
+    if isinstance(dtype, str):
+        raise TypeError(_errors.hint(
+            f"{_checks._public_name()}(): argument 'dtype' must be torch.dtype, not "
+            f"{type(dtype).__name__}", "write dtype=torch.float32, not a string."))
     return dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
 
 
@@ -205,6 +209,10 @@ def empty(*size, dtype=None, device=None, requires_grad=False, **kwargs):
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    if isinstance(size, (int, np.integer)):
+        raise TypeError(_errors.hint(
+            "full(): argument 'size' (position 1) must be tuple of ints, not int",
+            "the size is a tuple: torch.full((2,), 1.0)."))
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     if not isinstance(fill_value, (int, float, bool, np.number, np.bool_)):

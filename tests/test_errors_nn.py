@@ -63,6 +63,9 @@ def test_layer_settings_checked_like_torch(layer, bad):
     "F.gelu(torch.tensor([1]))",
     "nn.init.normal_(torch.ones(2), std=-1.0)",
     "nn.init.uniform_(torch.ones(2), 1.0, 0.0)",
+    "nn.LayerNorm(3)(torch.ones(2, 3).long())",
+    "nn.GroupNorm(3, 4)",
+    "nn.utils.rnn.pad_sequence([])",
 ])
 def test_nn_raises_like_torch(code):
     assert_raises_like_torch(code)

@@ -65,6 +65,34 @@ torch = pytest.importorskip("torch")
     # a GPU named by number on a machine without one
     "torch.ones(2).cuda(0)",
     "torch.ones(2).to(0)",
+    # arguments of the wrong kind
+    "torch.ones(2, 3, dtype='float32')",
+    "torch.full(2, 1.0)",
+    "torch.ones(3).clamp('a')",
+    "torch.ones(2, 3).repeat(-1, 1)",
+    "torch.lerp(torch.zeros(2), torch.ones(2).int(), 0.5)",
+    "torch.tensor(None)",
+    "torch.tensor([1, 2]).requires_grad_()",
+    "torch.ones(2, 3).sum(1.0)",
+    "torch.ones(2, 3).argmax(1.0)",
+    "torch.ones(2, 3).amax(1.0)",
+    "torch.ones(2, 3).flip(0, 0)",
+    "torch.ones(2, 3).split(-1)",
+    "torch.stack([])",
+    "torch.ones(2).masked_select(torch.ones(2))",
+    "torch.ones(2, 3).masked_fill(torch.ones(4) > 0, 1.0)",
+    "torch.allclose(torch.tensor([1.0]), torch.tensor([1]))",
+    "import os, tempfile\np = os.path.join(tempfile.mkdtemp(), 'a.pt')\n"
+    "torch.save(torch.ones(1), p)\ntorch.load(p, foo=1)",
+    # empty tensors
+    "torch.tensor([]).max()",
+    "torch.tensor([]).argmax()",
+    "torch.ones(0, 3).amax(0)",
+    "torch.tensor([]).amax()",
+    "bool(torch.tensor([]))",
+    "int(torch.tensor([1.0, 2.0]))",
+    "a = torch.arange(24).reshape(2, 3, 4)\na[0] = torch.ones(3, dtype=torch.int64)",
+    "a = torch.arange(24).reshape(2, 3, 4)\na['a']",
 ])
 def test_raises_like_torch(code):
     assert_raises_like_torch(code)
@@ -99,6 +127,13 @@ def test_python_type_errors_like_torch(code):
     "torch.tensor([]).mean()",
     "torch.tensor([1.0, 2.0]).var(correction=2)",
     "torch.zeros(3).index_fill(0, torch.tensor([-1]), 1.0)",
+    "torch.sum(torch.tensor(2.0), 0)",
+    "torch.prod(torch.tensor(2.0), 0)",
+    "torch.tensor(2.0).flip(0)",
+    "torch.ones(0, 3).softmax(0)",
+    "torch.sign(torch.tensor([float('nan'), 1.0, -2.0]))",
+    "torch.tensor([0, 2, -1, 1, -2, 3]) ** torch.tensor([-1, -1, -1, -2, -3, 2])",
+    "torch.tensor([1.0, float('inf'), -float('inf')]).sum()",
 ])
 def test_values_like_torch(code):
     (tk, theirs), (ok, ours) = run_both(code)

@@ -218,6 +218,11 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
             f"[*, {', '.join(str(s) for s in shape)}], but got input of size"
             f"{list(input.shape)}\nhint: normalized_shape must equal the input's last "
             "dims (LayerNorm(d) for inputs (..., d)).")
+    if weight is not None and weight._data.dtype != input._data.dtype:
+        raise RuntimeError(_errors.hint(
+            "mixed dtype (CPU): all inputs must share same datatype.",
+            f"the input is {input.dtype}, the layer's weight {weight.dtype}; convert "
+            "the input (x.float())."))
     return nn_layers.NativeLayerNorm.apply(input, weight, bias, k, eps)
 
 

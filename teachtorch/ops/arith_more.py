@@ -362,6 +362,12 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
 
 def lerp(input, end, weight, *, out=None):
     """input + weight * (end - input). Mirrors: torch.lerp"""
+    if is_tensor(end) and end._data.dtype != input._data.dtype:
+        raise RuntimeError(_errors.hint(
+            f"expected dtype {input.dtype.cpp_name} for `end` but got dtype "
+            f"{end.dtype.cpp_name}", "input and end need one dtype: end.to(x.dtype)."))
+    if input._data.dtype.kind != "f" and not is_tensor(weight):
+        _checks.not_implemented("lerp_kernel_scalar", input)
     if is_tensor(weight):
         return _finish(LerpTensor.apply(input, end, weight), out)
     return _finish(Lerp.apply(input, end, weight), out)

@@ -224,6 +224,12 @@ def repeat(input, *sizes):
         raise RuntimeError(
             "Number of dimensions of repeat dims can not be smaller than number of "
             "dimensions of tensor\nhint: give one count per dim (1 keeps a dim as it is).")
+    if min(sizes, default=0) < 0:
+        shape = [r * n for r, n in zip(sizes, (1,) * (len(sizes) - input.dim())
+                                       + tuple(input.shape))]
+        raise RuntimeError(f"Trying to create tensor with negative dimension "
+                           f"{next(s for s in shape if s < 0)}: {shape}\nhint: repeat "
+                           "counts are >= 0.")
     return Repeat.apply(input, sizes)
 
 

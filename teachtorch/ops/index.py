@@ -258,6 +258,18 @@ def _ints_first(idx):
     return tuple(first), tuple(rest)
 
 
+def _expand_error(e, value_shape, target_shape):
+    """NumPy's "could not broadcast" in PyTorch's expand words."""
+    v, t = tuple(value_shape), tuple(target_shape)
+    for i in range(1, min(len(v), len(t)) + 1):
+        if v[-i] != t[-i] and v[-i] != 1:
+            return (f"The expanded size of the tensor ({t[-i]}) must match the existing "
+                    f"size ({v[-i]}) at non-singleton dimension {len(t) - i}.  Target "
+                    f"sizes: {list(t)}.  Tensor sizes: {list(v)}\nhint: the value must "
+                    "broadcast to the shape of x[index].")
+    return f"{e}\nhint: the value must broadcast to the shape of x[index]."
+
+
 def eval_shape(text):
     """'(2, 3)' -> (2, 3), for rewording NumPy's messages."""
     return tuple(int(n) for n in text.strip().strip("()").split(",") if n.strip())
@@ -425,8 +437,7 @@ def _setitem(x, index, value):
     try:
         x._data[idx] = val
     except ValueError as e:
-        raise RuntimeError(f"{e}\nhint: the value must broadcast to the shape of "
-                           "x[index].") from None
+        raise RuntimeError(_expand_error(e, np.shape(val), x._data[idx].shape)) from None
     x._vc[0] += 1
 
 

@@ -73,7 +73,7 @@ for code in [
     "F.adaptive_max_pool2d(torch.ones(1, 1, 4, 4), 0)",
     "F.adaptive_avg_pool2d(torch.ones(1, 1, 4, 4), 6).shape",
     "nn.AdaptiveAvgPool2d((None, 2))(torch.ones(1, 1, 4, 4)).shape",
-    "nn.Linear(2, 3)(torch.ones(4, 3))", "nn.Linear(2, 3)(torch.ones(2))",
+    "nn.Linear(2, 3)(torch.ones(4, 3))", "nn.Linear(2, 3)(torch.ones(2)).shape",
     "nn.Linear(2, 3)(torch.ones(2, dtype=torch.int64))",
     "nn.Linear(2, 3)(torch.ones(2).double())", "nn.Linear(2, 3)(torch.ones(0, 2)).shape",
     "nn.Linear(2, 3)(torch.tensor(1.0))", "nn.Linear(2, 3)([1.0, 2.0])",

@@ -19,10 +19,6 @@ KNOWN = {
         "tensors / spurious: teachtorch raises, PyTorch answers",
     'create: torch.zeros(2, torch.tensor([3]))':
         "tensors / spurious: teachtorch raises, PyTorch answers",
-    "create: torch.ones(2, 3, dtype='float32')":
-        "tensors / silent: PyTorch raises, teachtorch answers",
-    'create: torch.full(2, 1.0)':
-        "tensors / silent: PyTorch raises, teachtorch answers",
     'create: torch.eye(2.0)':
         "tensors / numpy error: NumPy's or Python's error text leaks",
     "create: torch.arange(float('nan'))":
@@ -47,12 +43,8 @@ KNOWN = {
         "tensors / type: exception type differs",
     'shape: x.view(torch.int32)':
         "tensors / spurious: teachtorch raises, PyTorch answers",
-    'shape: x.repeat(-1, 1)':
-        "tensors / numpy error: NumPy's or Python's error text leaks",
     'shape: torch.cat((x, 1))':
         "tensors / type: missing function or method (not in teachtorch yet)",
-    "shape: x.clamp('a')":
-        "tensors / numpy error: NumPy's or Python's error text leaks",
     'dim: std bad kwarg':
         "tensors / message: overloaded method: PyTorch's 'invalid combination of arguments' wording",
     'dim: var bad kwarg':
@@ -113,8 +105,6 @@ KNOWN = {
         "indexing / value: uint8 mask indexing (legacy API, deprecation path)",
     'setitem: a[torch.tensor([1, 0], dtype=torch.uint8)] = -1':
         "indexing / silent: uint8 mask indexing (legacy API, deprecation path)",
-    'setitem: a[0] = torch.ones(3)':
-        "indexing / numpy error: NumPy's or Python's error text leaks",
     'setitem: a[a > 5] = torch.tensor([1, 2])':
         "indexing / message: same exception type; wording differs",
     'gather: torch.zeros(3).index_copy(0, torch.tensor([0, 1]), torch.ones(2))':
@@ -187,16 +177,12 @@ KNOWN = {
         "nn / value: value differs",
     'nn: F.conv2d(torch.ones(1, 1, 5, 5), torch.ones(2, 1, 3)) #129':
         "nn / message: same exception type; wording differs",
-    'nn: nn.Linear(2, 3)(torch.ones(2)) #150':
-        "nn / value: value differs",
     'nn: nn.Linear(2.5, 3) #157':
         "nn / message: float kernel/size: PyTorch's arg-parser wording",
     'nn: F.linear(torch.ones(2), torch.ones(3, 2), torch.ones(2)) #171':
         "nn / message: same exception type; wording differs",
     'nn: nn.Bilinear(2, 3, 4)(torch.ones(1, 2), torch.ones(1, 2)) #173':
         "nn / message: same exception type; wording differs",
-    'nn: nn.LayerNorm(3)(torch.ones(2, 3).long()) #188':
-        "nn / silent: PyTorch raises, teachtorch answers",
     'nn: torch.softmax(torch.ones(3)) #227':
         "nn / message: same exception type; wording differs",
     'nn: F.interpolate(torch.ones(1, 1, 2, 2), size=0) #243':
@@ -387,8 +373,6 @@ KNOWN = {
         "numerics / type: missing function or method (not in teachtorch yet)",
     'numeric: torch.linalg.norm(torch.tensor([3.0, 4.0]))':
         "numerics / spurious: missing function or method (not in teachtorch yet)",
-    'numeric: torch.lerp(torch.zeros(2), torch.ones(2).int(), 0.5)':
-        "numerics / silent: PyTorch raises, teachtorch answers",
     'numeric: torch.histc(torch.tensor([1.0, 2.0, 1.0]), bins=3)':
         "numerics / spurious: missing function or method (not in teachtorch yet)",
     'numeric: torch.histc(torch.tensor([1, 2]), bins=3)':
