@@ -11,6 +11,7 @@ import numpy as np
 
 from teachtorch._errors import hint
 
+
 # PyTorch's element-wise kernels never warn about overflow, 0/0 or inf - inf: they
 # return inf or nan quietly. NumPy's ufuncs warn ("overflow encountered in multiply").
 # An np.errstate around every kernel would cost more than the kernel on small tensors,

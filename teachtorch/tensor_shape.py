@@ -138,7 +138,8 @@ def _new(fn, t, dtype, device, requires_grad, *args):
 
 
 def _random_fill(t, kind, a, b, generator):
-    from teachtorch import _checks, random as _random
+    from teachtorch import _checks
+    from teachtorch import random as _random
 
     if kind == "normal":
         _checks.normal_std(b)

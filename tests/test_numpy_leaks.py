@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from op_specs import all_specs  # noqa: E402
+from op_specs import all_specs
 
-import teachtorch  # noqa: E402
-from tests.fuzz.known import KNOWN  # noqa: E402
-from tests.fuzz.runner import _NUMPY_TEXTS, _run_lib, load_cases  # noqa: E402
+import teachtorch
+from tests.fuzz.known import KNOWN
+from tests.fuzz.runner import _NUMPY_TEXTS, _run_lib, load_cases
 
 AWKWARD = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e30, -1e30, -2.5, 1e-40,
                     3.0, -1.0, 0.5], dtype=np.float32)

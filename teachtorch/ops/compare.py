@@ -5,7 +5,6 @@ Chapter 02 (indexing with masks) opens this file.
 import numpy as np
 
 from teachtorch import _checks
-
 from teachtorch.ops._util import binary_dtype, check_broadcast, is_tensor, make
 from teachtorch.ops.reduce import array_of
 

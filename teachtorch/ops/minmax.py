@@ -40,15 +40,17 @@ def _check_nonempty(x, name, dim=None):
     if x.size == 0 and (dim is None or x.shape[dim] == 0):
         where = "" if dim is None else f" on dimension {dim}"
         if dim is not None:
-            cls, msg = IndexError, f"{name}(): Expected reduction dim {dim} to have " \
-                                   "non-zero size."
+            cls = IndexError
+            msg = f"{name}(): Expected reduction dim {dim} to have non-zero size."
         elif name in ("argmax", "argmin"):
-            cls, msg = IndexError, f"{name}(): Expected reduction dim to be specified " \
-                                   "for input.numel() == 0."
+            cls = IndexError
+            msg = (f"{name}(): Expected reduction dim to be specified for "
+                   "input.numel() == 0.")
         else:
-            cls, msg = RuntimeError, f"{name}(): Expected reduction dim to be " \
-                "specified for input.numel() == 0. Specify the reduction dim with the " \
-                "'dim' argument."
+            cls = RuntimeError
+            msg = (f"{name}(): Expected reduction dim to be specified for "
+                   "input.numel() == 0. Specify the reduction dim with the 'dim' "
+                   "argument.")
         raise cls(f"{msg}\nhint: the tensor is empty{where}; there is nothing to take "
                   f"the {name} of.")
 

@@ -106,7 +106,7 @@ class Sign(Floor):
     @staticmethod
     def forward(ctx, x):
         if x.dtype.kind == "f":  # sign(nan) is 0 in PyTorch (NumPy: nan)
-            return np.where(x != x, x.dtype.type(0), np.sign(x))
+            return np.where(np.isnan(x), x.dtype.type(0), np.sign(x))
         return x.copy() if x.dtype == np.bool_ else np.sign(x)
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: ISC004  (cases are multi-line snippets joined by implicit concatenation)
 """Autograd mistakes: backward twice, in-place on leaves, grads of the wrong shape..."""
 
 CASES = []

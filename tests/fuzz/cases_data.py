@@ -1,3 +1,4 @@
+# ruff: noqa: ISC004  (cases are multi-line snippets joined by implicit concatenation)
 """Dataset and DataLoader mistakes."""
 
 CASES = []

@@ -1,3 +1,4 @@
+
 """Indexing mistakes: out-of-range, negative, float and mixed indices; gather/scatter."""
 
 CASES = []

@@ -1,3 +1,4 @@
+
 """Loss mistakes: targets of the wrong dtype, shape, range or dimension."""
 
 CASES = []

@@ -1,3 +1,4 @@
+# ruff: noqa: ISC004  (cases are multi-line snippets joined by implicit concatenation)
 """nn mistakes: bad layer arguments, wrong input shapes and dtypes, module misuse."""
 
 CASES = []

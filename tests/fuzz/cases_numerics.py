@@ -1,3 +1,4 @@
+
 """Arithmetic across dtypes, division by zero, overflow, NaN/inf and empty inputs."""
 
 CASES = []

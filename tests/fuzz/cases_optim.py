@@ -1,3 +1,4 @@
+# ruff: noqa: ISC004  (cases are multi-line snippets joined by implicit concatenation)
 """Optimizer and scheduler mistakes: bad hyper-parameters, wrong params, zero_grad."""
 
 CASES = []

@@ -1,3 +1,4 @@
+
 """Tensor creation, shape, dtype and reduction mistakes (generated and by hand)."""
 
 CASES = []

@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (case names are data; some are long)
+
 """Cases that still differ from torch, each with the reason (keep this list short).
 
 test_fuzz fails on any mismatch NOT listed here; a listed case that matches again is

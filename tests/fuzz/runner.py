@@ -130,8 +130,8 @@ def compare(theirs, ours):
         numpy = oe[2] or any(t in oe[1] for t in _NUMPY_TEXTS)
         if te[0] != oe[0]:
             cat = "numpy error" if numpy else "type"
-            return cat, f"torch {te[0]}: {_first_line(te[1])} | ours {oe[0]}: " \
-                        f"{_first_line(oe[1])}"
+            return cat, (f"torch {te[0]}: {_first_line(te[1])} | ours {oe[0]}: "
+                         f"{_first_line(oe[1])}")
         if _first_line(te[1]) != _first_line(oe[1]):
             cat = "numpy error" if numpy else "message"
             return cat, f"torch: {_first_line(te[1])} | ours: {_first_line(oe[1])}"
