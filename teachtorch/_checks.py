@@ -460,3 +460,26 @@ def dim_arg(dim):
         msg = f"{name}(): argument 'dim' (position 1) must be int, not {kind}"
     raise TypeError(hint(msg, "dims are whole numbers (0 is the first dim, -1 the "
                               "last)."))
+
+
+def int_args(fn, **args):
+    """Layer settings such as kernel_size: an int or a tuple of ints (PyTorch's
+    arg-parser words otherwise). avg_pool1d words a lone float as an element."""
+    for pos, (name, v) in enumerate(args.items(), 2):
+        if isinstance(v, (tuple, list)):
+            for k, s in enumerate(v, 1):
+                if not isinstance(s, (int, np.integer)):
+                    msg = (f"{fn}(): argument '{name}' failed to unpack the object at "
+                           f"pos {k} with error \"type must be tuple of ints,but got "
+                           f"{type(s).__name__}\"")
+                    if fn == "avg_pool1d":
+                        msg = (f"{fn}(): argument '{name}' (position {pos}) must be "
+                               f"tuple of ints, but found element of type "
+                               f"{type(s).__name__} at pos {k - 1}")
+                    raise TypeError(hint(msg, f"{name} takes whole numbers."))
+        elif v is not None and not isinstance(v, (int, np.integer)):
+            tail = (f"but found element of type {type(v).__name__} at pos 0"
+                    if fn == "avg_pool1d" else f"not {type(v).__name__}")
+            raise TypeError(hint(
+                f"{fn}(): argument '{name}' (position {pos}) must be tuple of ints, "
+                f"{tail}", f"{name} takes whole numbers."))

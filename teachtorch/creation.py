@@ -171,9 +171,10 @@ def _size(size, fn="zeros"):
     for pos, s in enumerate(size):
         if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
             raise TypeError(
-                f"{fn}(): argument 'size' (position 1) must be tuple of ints, but found "
-                f"element of type {type(s).__name__} at pos {pos}\nhint: sizes are "
-                f"whole numbers, e.g. torch.{fn}(2, 3) or torch.{fn}((2, 3)).")
+                f"{fn}(): argument 'size' failed to unpack the object at pos {pos + 1} "
+                f"with error \"type must be tuple of ints,but got {type(s).__name__}\""
+                f"\nhint: sizes are whole numbers, e.g. torch.{fn}(2, 3) or "
+                f"torch.{fn}((2, 3)).")
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
                                f"{list(size)}\nhint: every size must be >= 0.")

@@ -66,6 +66,11 @@ def test_layer_settings_checked_like_torch(layer, bad):
     "nn.LayerNorm(3)(torch.ones(2, 3).long())",
     "nn.GroupNorm(3, 4)",
     "nn.utils.rnn.pad_sequence([])",
+    "nn.MaxPool2d(2.5)(torch.ones(1, 1, 4, 4))",
+    "F.max_pool2d(torch.ones(1, 1, 4, 4), (2, 2.5))",
+    "nn.AvgPool1d(2.5)(torch.ones(1, 1, 6))",
+    "nn.Conv2d(1, 2, 2.5)",
+    "nn.Linear(2.5, 3)",
 ])
 def test_nn_raises_like_torch(code):
     assert_raises_like_torch(code)

@@ -139,16 +139,10 @@ KNOWN = {
         "autograd / spurious: missing function or method (not in teachtorch yet)",
     'grad: sinh':
         "autograd / spurious: missing function or method (not in teachtorch yet)",
-    'layer: Conv1d kernel=2.5 #9':
-        "nn / message: float kernel/size: PyTorch's arg-parser wording",
     'layer: Conv1d empty batch #16':
         "nn / spurious: conv of an empty batch: kernel reshape fails",
-    'layer: Conv2d kernel=2.5 #26':
-        "nn / message: float kernel/size: PyTorch's arg-parser wording",
     'layer: Conv2d empty batch #33':
         "nn / spurious: conv of an empty batch: kernel reshape fails",
-    'layer: ConvTranspose2d kernel=2.5 #43':
-        "nn / message: float kernel/size: PyTorch's arg-parser wording",
     'layer: ConvTranspose2d int input #45':
         "nn / message: same exception type; wording differs",
     'layer: ConvTranspose2d double input #46':
@@ -159,26 +153,16 @@ KNOWN = {
         "nn / message: pool1d error wording (PyTorch's 1-D kernels)",
     'layer: MaxPool1d kernel>input #59':
         "nn / message: pool1d error wording (PyTorch's 1-D kernels)",
-    'layer: MaxPool1d kernel=2.5 #60':
-        "nn / numpy error: float kernel/size: PyTorch's arg-parser wording",
     'layer: MaxPool1d too few dims #64':
         "nn / message: pool1d error wording (PyTorch's 1-D kernels)",
-    'layer: MaxPool2d kernel=2.5 #77':
-        "nn / message: float kernel/size: PyTorch's arg-parser wording",
-    'layer: AvgPool1d kernel=2.5 #94':
-        "nn / numpy error: float kernel/size: PyTorch's arg-parser wording",
     'layer: AvgPool1d too few dims #98':
         "nn / message: pool1d error wording (PyTorch's 1-D kernels)",
-    'layer: AvgPool2d kernel=2.5 #111':
-        "nn / message: float kernel/size: PyTorch's arg-parser wording",
     'layer: AvgPool2d too few dims #115':
         "nn / type: pool1d error wording (PyTorch's 1-D kernels)",
     'nn: nn.Conv2d(1, 2, (3, 3, 3)) #125':
         "nn / value: value differs",
     'nn: F.conv2d(torch.ones(1, 1, 5, 5), torch.ones(2, 1, 3)) #129':
         "nn / message: same exception type; wording differs",
-    'nn: nn.Linear(2.5, 3) #157':
-        "nn / message: float kernel/size: PyTorch's arg-parser wording",
     'nn: F.linear(torch.ones(2), torch.ones(3, 2), torch.ones(2)) #171':
         "nn / message: same exception type; wording differs",
     'nn: nn.Bilinear(2, 3, 4)(torch.ones(1, 2), torch.ones(1, 2)) #173':
