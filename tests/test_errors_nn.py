@@ -135,3 +135,12 @@ def test_values_like_torch(code):
         np.testing.assert_allclose(to_np(ours), to_np(theirs))
     else:
         assert ours == theirs
+
+
+def test_multi_margin_gradient_at_the_kink_like_torch():
+    """A margin of exactly 0 gets gradient 0, as in PyTorch's kernel (z > 0)."""
+    code = ("x = torch.tensor([[1.0, 2.0, 0.5], [0.1, 0.2, 3.0]], requires_grad=True)\n"
+            "nn.MultiMarginLoss()(x, torch.tensor([1, 0])).backward()\nx.grad")
+    (tk, theirs), (ok, ours) = run_both(code)
+    assert (tk, ok) == ("value", "value")
+    np.testing.assert_allclose(to_np(ours), to_np(theirs), atol=1e-7)

@@ -222,7 +222,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     onehot = xp.zeros((x.shape[0], c), x._data.dtype)
     onehot[xp.arange(x.shape[0]), t] = 1
     x_y = (x * _const(onehot)).sum(1, keepdim=True)
-    z = (margin - x_y + x).clamp(min=0)
+    z = (margin - x_y + x).relu()  # gradient 0 at the kink, as PyTorch's kernel
     if p == 2:
         z = z * z
     if weight is not None:

@@ -189,8 +189,6 @@ KNOWN = {
         "losses / silent: huber with an integer target: PyTorch fails only in backward",
     'loss: nn.HuberLoss() (2,1) target':
         "losses / silent: huber with an integer target: PyTorch fails only in backward",
-    'loss: nn.MultiMarginLoss() class ids':
-        "losses / value: value differs",
     'loss: nn.CTCLoss()':
         "losses / spurious: missing function or method (not in teachtorch yet)",
     'loss: F.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1.0]), weight=torch.ones(2))':
