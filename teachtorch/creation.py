@@ -116,8 +116,10 @@ def _flat(data):
 
 
 def _unwrap(data):
-    if isinstance(data, Tensor):
-        return data.tolist()
+    if isinstance(data, Tensor):  # a tensor inside a list counts as one number
+        if data._data.size != 1:
+            raise ValueError(_errors.one_element(data))
+        return data.item()
     if isinstance(data, (list, tuple)):
         return [_unwrap(x) for x in data]
     return data

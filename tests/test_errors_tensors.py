@@ -91,6 +91,7 @@ torch = pytest.importorskip("torch")
     "torch.tensor([]).amax()",
     "bool(torch.tensor([]))",
     "int(torch.tensor([1.0, 2.0]))",
+    "torch.tensor([torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0])])",
     "a = torch.arange(24).reshape(2, 3, 4)\na[0] = torch.ones(3, dtype=torch.int64)",
     "a = torch.arange(24).reshape(2, 3, 4)\na['a']",
 ])

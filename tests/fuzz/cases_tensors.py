@@ -28,6 +28,7 @@ for text in [
     "torch.tensor({1: 2})",
     "torch.tensor([torch.tensor(1.0), torch.tensor(2.0)])",
     "torch.tensor([torch.tensor([1.0]), torch.tensor([2.0])])",
+    "torch.tensor([torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0])])",
     "torch.tensor(np.array([1, 2], dtype=np.int32))",
     "torch.tensor(np.array([1.0, 2.0]))",
     "torch.zeros(-1)",

@@ -7,8 +7,6 @@ reported by `python -m tests.fuzz` as fixed, so it can be taken off. Categories:
 numpy error (NumPy/Python text reaches the learner)."""
 
 KNOWN = {
-    'create: torch.tensor([torch.tensor([1.0]), torch.tensor([2.0])])':
-        "tensors / value: value differs",
     'create: torch.zeros(2, -3)':
         "tensors / message: same exception type; wording differs",
     "create: torch.zeros((2, 'a'))":
