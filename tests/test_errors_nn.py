@@ -105,6 +105,8 @@ def test_non_tensor_arguments_like_torch(code):
     "nn.MultiMarginLoss()(torch.zeros(2, 3), torch.tensor([-1, 0]))",
     "nn.MultiMarginLoss()(torch.zeros(2, 3), torch.tensor([[1], [0]]))",
     "nn.MultiMarginLoss()(torch.zeros(2, 3), torch.tensor([1, 0], dtype=torch.int32))",
+    ("F.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1.0]), "
+     "weight=torch.ones(2))"),
 ])
 def test_losses_raise_like_torch(code):
     assert_raises_like_torch(code)

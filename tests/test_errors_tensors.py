@@ -37,6 +37,8 @@ torch = pytest.importorskip("torch")
     "torch.rand(2, dtype=torch.int64)",
     "torch.randn(2, dtype=torch.int64)",
     "torch.median(torch.tensor([True, False]))",
+    "torch.tensor([True]) @ torch.tensor([True])",
+    "torch.ones(2, 2).bool() @ torch.ones(2, 2).bool()",
     # random sampling arguments (NumPy's ValueError before)
     "torch.multinomial(torch.tensor([0.2, 0.8]), 3)",
     "torch.multinomial(torch.tensor([-0.2, 0.8]), 1)",

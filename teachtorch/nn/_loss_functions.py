@@ -232,6 +232,13 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
             "\nhint: a one-output model gives (N, 1); make the target (N, 1) too: "
             "y.view(-1, 1).float().")
     _checks.loss_target("binary_cross_entropy", input, target)
+    if weight is not None and weight.shape != input.shape:
+        _checks.loss_shapes(input, weight)  # weight broadcasts to the input, never wider
+        wide = np.broadcast_shapes(tuple(weight.shape), tuple(input.shape))
+        if wide != tuple(input.shape):
+            raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the "
+                               f"broadcast shape {list(wide)}\nhint: weight has one value "
+                               "per element of the input (or broadcasts to it).")
     t = target._data
     if t.size and (t.min() < 0 or t.max() > 1):
         raise RuntimeError("all elements of target should be between 0 and 1\nhint: "

@@ -187,14 +187,10 @@ KNOWN = {
         "losses / silent: huber with an integer target: PyTorch fails only in backward",
     'loss: nn.CTCLoss()':
         "losses / spurious: missing function or method (not in teachtorch yet)",
-    'loss: F.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1.0]), weight=torch.ones(2))':
-        "losses / silent: PyTorch raises, teachtorch answers",
     'optim: SGD(lr=torch.tensor(0.1))':
         "optim / spurious: teachtorch raises, PyTorch answers",
     "data: list(DataLoader([1, 'a'], batch_size=2)) #34":
         "data / type: exception type differs",
-    'binary: bool/bool @':
-        "numerics / silent: PyTorch raises, teachtorch answers",
     'binary: int/int0 <<':
         "numerics / spurious: shift operators << and >> are missing",
     'binary: int/int <<':
