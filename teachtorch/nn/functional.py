@@ -8,7 +8,7 @@ Chapter 09 (softmax and the MNIST MLP) opens this file.
 """
 import numpy as np
 
-from teachtorch import _backend, ops
+from teachtorch import _backend, _checks, _errors, ops
 from teachtorch.ops import nn_layers, nn_relu, normalization
 from teachtorch.ops.nn_ops import gelu, log_softmax, mish, silu, softmax  # noqa: F401
 from teachtorch.ops.unfold import fold, unfold  # noqa: F401
@@ -30,6 +30,8 @@ def linear(input, weight, bias=None):
     Math: y = x @ W.T + b;  dy/dx = W, dy/dW = x, dy/db = 1
     Mirrors: torch.nn.functional.linear
     """
+    if not isinstance(input, Tensor) or input._data.dtype != weight._data.dtype:
+        _checks.linear_input(input, weight)
     if input.dim() == 2:
         if bias is None:
             return ops.mm(input, weight.t())
@@ -40,6 +42,8 @@ def linear(input, weight, bias=None):
         lead = tuple(input.shape[:-1])
         out = linear(input.reshape(-1, input.shape[-1]), weight, bias)
         return out.view(*lead, out.shape[-1])
+    if input.dim() == 0:
+        _checks.linear_input(input, weight)
     out = linear(input.view(1, -1), weight, bias)  # 1-D: one row
     return out.view(-1)
 
@@ -153,6 +157,10 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
 
     Mirrors: torch.nn.functional.embedding
     """
+    if not isinstance(input, Tensor):
+        raise TypeError(_errors.hint(
+            "embedding(): argument 'indices' (position 2) must be Tensor, not "
+            f"{type(input).__name__}", "wrap the ids: torch.tensor([1, 2])."))
     if input.dtype.is_floating_point:
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following "
@@ -161,9 +169,10 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
             "x.long()")
     idx = input._data
     n = weight.shape[0]
-    if idx.size and (idx.min() < -n or idx.max() >= n):
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
         raise IndexError("index out of range in self\nhint: every index must be in "
-                         f"[0, {n - 1}] (num_embeddings={n}).")
+                         f"[0, {n - 1}] (num_embeddings={n}); -1 is not the last row "
+                         "here.")
     if padding_idx is not None and padding_idx < 0:
         padding_idx += n
     if sparse:
@@ -216,6 +225,11 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
             f"[*, {', '.join(str(s) for s in shape)}], but got input of size"
             f"{list(input.shape)}\nhint: normalized_shape must equal the input's last "
             "dims (LayerNorm(d) for inputs (..., d)).")
+    if weight is not None and weight._data.dtype != input._data.dtype:
+        raise RuntimeError(_errors.hint(
+            "mixed dtype (CPU): all inputs must share same datatype.",
+            f"the input is {input.dtype}, the layer's weight {weight.dtype}; convert "
+            "the input (x.float())."))
     return normalization.layer_norm(input, k, weight, bias, eps)
 
 
@@ -232,6 +246,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,
                 f"Expected more than 1 value per channel when training, got input size "
                 f"{input.shape}\nhint: a batch of one sample has no variance; use a "
                 "batch size > 1, or call model.eval() to use the running statistics.")
+    _checks.batch_norm_channels(input, running_mean, weight)
+    if input._data.dtype.kind != "f":
+        _checks.not_implemented("batch_norm", input)
     if not training and (running_mean is None or running_var is None):
         raise ValueError("running_mean and running_var must be defined in evaluation "
                          "mode")

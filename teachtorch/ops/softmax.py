@@ -27,6 +27,8 @@ def _max_along(x, dim):
     softmax(x - c) = softmax(x) for any c, so subtracting the max changes nothing but
     keeps exp from overflowing; being a constant, it adds nothing to the gradient.
     """
+    if x.numel() == 0:  # an empty input gives an empty output, as in PyTorch
+        return x.detach().sum(dim, keepdim=True)
     m = x.detach().amax(dim, keepdim=True)
     return where(m.isfinite(), m, 0.0)
 

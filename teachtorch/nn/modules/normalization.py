@@ -151,7 +151,9 @@ class GroupNorm(Module):
                  dtype=None, *, bias=True):
         super().__init__()
         if num_channels % num_groups != 0:
-            raise ValueError("num_channels must be divisible by num_groups")
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by "
+                             f"num_groups ({num_groups})\nhint: each group takes "
+                             "num_channels / num_groups channels.")
         self.num_groups = num_groups
         self.num_channels = num_channels
         self.eps = eps

@@ -48,6 +48,9 @@ class RNNBase(Module):
             raise ValueError("dropout should be a number in range [0, 1] representing "
                              "the probability of an element being zeroed\nhint: e.g. "
                              "dropout=0.2")
+        if isinstance(num_layers, int) and num_layers <= 0:
+            raise ValueError("num_layers must be greater than zero\nhint: one layer is "
+                             "num_layers=1.")
         if dropout > 0 and num_layers == 1:
             warnings.warn(
                 "dropout option adds dropout after all but last recurrent layer, so "

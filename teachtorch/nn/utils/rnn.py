@@ -226,6 +226,9 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
 
     Mirrors: torch.nn.utils.rnn.pad_sequence
     """
+    if len(sequences) == 0:
+        raise RuntimeError("received an empty list of sequences\nhint: pass at least "
+                           "one (L, *) tensor.")
     return PadSequence.apply(*sequences, batch_first=batch_first,
                              padding_value=padding_value, left=padding_side == "left")
 

@@ -14,6 +14,8 @@ from teachtorch.ops._util import make
 def _shifted_exp(x, dim):
     """exp(x - max) along dim, and the max (with the dim kept)."""
     xp = get_array_module(x)
+    if x.size == 0:  # an empty input gives an empty output, as in PyTorch
+        return xp.exp(x), x.sum(axis=dim, keepdims=True)
     m = xp.max(x, axis=dim, keepdims=True)
     m = xp.where(xp.isfinite(m), m, 0)
     return xp.exp(x - m), m
