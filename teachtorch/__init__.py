@@ -76,4 +76,6 @@ def __getattr__(name):
         import importlib
 
         return importlib.import_module("teachtorch.vision")
-    raise AttributeError(f"module 'teachtorch' has no attribute '{name}'")
+    from teachtorch._api_gaps import module_attribute_error
+
+    raise module_attribute_error("teachtorch", "torch", name, globals())

@@ -104,3 +104,9 @@ class detect_anomaly:  # noqa: N801
 
     def __exit__(self, *exc):
         _anomaly["enabled"] = self._prev
+
+
+# a name PyTorch has and teachtorch lacks: PyTorch's AttributeError plus a hint
+from teachtorch._api_gaps import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__, "torch.autograd")

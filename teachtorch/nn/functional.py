@@ -329,3 +329,9 @@ from teachtorch.ops.conv import conv1d, conv2d, conv_transpose2d  # noqa: F401,E
 from teachtorch.ops.pool import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # noqa: F401,E402
                                  adaptive_max_pool2d, avg_pool1d, avg_pool2d,
                                  max_pool1d, max_pool2d, max_unpool2d)
+
+
+# a name PyTorch has and teachtorch lacks: PyTorch's AttributeError plus a hint
+from teachtorch._api_gaps import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__, "torch.nn.functional")

@@ -16,3 +16,9 @@ from teachtorch.vision.datasets.folder import (  # noqa: F401
 )
 from teachtorch.vision.datasets.mnist import MNIST, FashionMNIST, mnist_t10k_split  # noqa: F401
 from teachtorch.vision.datasets.vision import StandardTransform, VisionDataset  # noqa: F401
+
+
+# a name PyTorch has and teachtorch lacks: PyTorch's AttributeError plus a hint
+from teachtorch._api_gaps import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__, "torchvision.datasets")

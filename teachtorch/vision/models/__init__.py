@@ -21,3 +21,9 @@ from teachtorch.vision.models.vgg import (  # noqa: F401
                                              vgg16_bn,
                                              vgg19,
 )
+
+
+# a name PyTorch has and teachtorch lacks: PyTorch's AttributeError plus a hint
+from teachtorch._api_gaps import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__, "torchvision.models")
