@@ -10,6 +10,9 @@ from teachtorch.dtypes import (bool_ as bool, dtype, float16, float32, float64, 
                                get_default_dtype, int8, int16, int32, int64,
                                promote_types, result_type as _result_type,
                                set_default_dtype, uint8)
+from teachtorch.dtypes import bfloat16  # noqa: F401  (a name only: NumPy has none)
+from teachtorch.threads import (get_num_threads, set_default_tensor_type,  # noqa: F401
+                                set_num_threads)
 from teachtorch.size import Size  # noqa: F401
 from teachtorch.tensor import Tensor  # noqa: F401
 from teachtorch.storage import TypedStorage, UntypedStorage  # noqa: F401

@@ -12,6 +12,7 @@ import numpy as np
 
 from teachtorch import _backend, dtypes
 from teachtorch import random as _random
+from teachtorch.creation_out import accepts_out
 from teachtorch.tensor import Tensor
 
 _make = Tensor._make
@@ -148,7 +149,11 @@ def from_numpy(ndarray):
 
 
 def _size(size, fn="zeros"):
-    """The shape from f(2, 3), f((2, 3)) or f([2, 3]), checked like PyTorch."""
+    """The shape from f(2, 3), f((2, 3)) or f([2, 3]), checked like PyTorch.
+
+    A 0-dim integer tensor counts as a number: torch.zeros(2, lengths.max()).
+    """
+    size = tuple(_int_of_0dim(s) for s in size)
     if len(size) == 1 and isinstance(size[0], (tuple, list)) or (
             len(size) == 1 and type(size[0]).__name__ == "Size"):
         size = tuple(size[0])
@@ -169,11 +174,20 @@ def _size(size, fn="zeros"):
     return tuple(int(s) for s in size)
 
 
+def _int_of_0dim(s):
+    if isinstance(s, Tensor) and s.ndim == 0 and s.dtype.category == 1:
+        return int(s.item())
+    if isinstance(s, (tuple, list)):
+        return type(s)(_int_of_0dim(x) for x in s)
+    return s
+
+
 def _float_dtype(dtype):
     return dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+@accepts_out
+def zeros(*size, dtype=None, device=None, requires_grad=False):
     """A tensor of 0s (float32 unless dtype says otherwise). Mirrors: torch.zeros"""
     if len(size) == 1 and isinstance(size[0], (int, np.integer)) and size[0] < 0:
         raise RuntimeError("zeros: Dimension size must be non-negative.\nhint: every "
@@ -182,17 +196,20 @@ def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
                    requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+@accepts_out
+def ones(*size, dtype=None, device=None, requires_grad=False):
     return _finish(np.ones(_size(size, "ones"), _float_dtype(dtype).np), None, device,
                    requires_grad)
 
 
+@accepts_out
 def empty(*size, dtype=None, device=None, requires_grad=False, **kwargs):
     """Uninitialised in PyTorch; zero-filled here so runs are reproducible."""
     return _finish(np.zeros(_size(size, "empty"), _float_dtype(dtype).np), None, device,
                    requires_grad)
 
 
+@accepts_out
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
@@ -205,6 +222,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
                    device, requires_grad)
 
 
+@accepts_out
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     """The identity matrix (n x m). Mirrors: torch.eye"""
     for name, v in (("n", n), ("m", m)):
@@ -215,6 +233,7 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
                    requires_grad)
 
 
+@accepts_out
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     """Values from start (inclusive) to end (exclusive). Mirrors: torch.arange"""
     if end is None:
@@ -245,6 +264,7 @@ def _check_steps(steps):
                            "many points you want, e.g. 5.")
 
 
+@accepts_out
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
     """steps evenly spaced values from start to end (both included).
 
@@ -255,6 +275,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
                    device, requires_grad)
 
 
+@accepts_out
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None,
              requires_grad=False):
     """base ** linspace(start, end, steps). Mirrors: torch.logspace"""
@@ -283,6 +304,7 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 
 
 # ----- random ------------------------------------------------------------------------
+@accepts_out
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform on [0, 1). Mirrors: torch.rand"""
     np_dtype = _float_dtype(dtype).np
@@ -291,6 +313,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     return _finish(data.astype(np_dtype, copy=False), None, device, requires_grad)
 
 
+@accepts_out
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal. Mirrors: torch.randn"""
     np_dtype = _float_dtype(dtype).np
@@ -299,6 +322,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     return _finish(data.astype(np_dtype, copy=False), None, device, requires_grad)
 
 
+@accepts_out
 def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
             requires_grad=False):
     """Integers in [low, high). Mirrors: torch.randint"""
@@ -320,6 +344,7 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
                    None, device, requires_grad)
 
 
+@accepts_out
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     data = _random.rng(generator).permutation(n)
     return _finish(data.astype((dtypes.to_dtype(dtype) if dtype else dtypes.int64).np),
@@ -344,6 +369,10 @@ def randint_like(input, low, high=None, *, dtype=None):
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None):
     """Normal samples; mean/std may be tensors (element-wise) or numbers."""
+    if out is not None:
+        from teachtorch.creation_out import write_out
+
+        return write_out(out, normal(mean, std, size, generator=generator), "normal")
     m = _backend.to_numpy(mean._data) if isinstance(mean, Tensor) else mean
     s = _backend.to_numpy(std._data) if isinstance(std, Tensor) else std
     shape = _size((size,)) if size is not None else np.broadcast_shapes(
@@ -387,6 +416,10 @@ def legacy_new(cls, dtype, args, kwargs):
         data = np.zeros((0,), dtype.np)
     elif len(args) == 1 and isinstance(args[0], Tensor):
         return args[0] if args[0].dtype is dtype else args[0].to(dtype)
+    elif len(args) == 1 and isinstance(args[0], np.ndarray) and args[0].dtype == dtype.np:
+        return _make(args[0])  # same dtype: shares the array's memory, as in PyTorch
+    elif len(args) == 1 and type(args[0]).__name__ == "TypedStorage":
+        return _from_storage(args[0], dtype)
     elif all(isinstance(a, (int, np.integer)) and not isinstance(a, builtins.bool)
              for a in args):
         data = np.zeros(_size(args), dtype.np)
@@ -399,6 +432,17 @@ def legacy_new(cls, dtype, args, kwargs):
         raise TypeError("new() received an invalid combination of arguments\nhint: "
                         "Tensor(2, 3) makes a 2x3 tensor; Tensor([1, 2]) copies a list.")
     return _make(data)
+
+
+def _from_storage(storage, dtype):
+    """torch.LongTensor(storage): a 1-D tensor over the storage's memory."""
+    if storage.dtype is not dtype:
+        raise TypeError(f"expected {dtype.legacy_name[:-6]} storage (got "
+                        f"{storage.dtype.legacy_name[:-6]})\nhint: the storage's dtype "
+                        "must match the tensor type; use torch.tensor(storage.tolist()).")
+    t = _make(storage._elements())
+    t._root = storage._root
+    return t
 
 
 class _LegacyTensorType(type):

@@ -50,7 +50,12 @@ class Generator:
         return self
 
 
+# As in PyTorch, a program that never calls manual_seed gets a fresh seed per process,
+# so an unseeded script prints different numbers on each run; initial_seed() says
+# which seed was drawn. A Generator() you make yourself starts at PyTorch's fixed
+# default seed instead.
 default_generator = Generator()
+default_generator.seed()
 
 
 def manual_seed(seed):

@@ -5,9 +5,11 @@ Advanced indexing (a tensor, list or boolean mask) gives a *copy*. That is why
 ``x[0] = 1`` changes x but ``y = x[[0]]; y[0] = 1`` does not.
 Chapter 02 (views, indexing, storage) opens this file.
 """
+import warnings
+
 import numpy as np
 
-from teachtorch import _errors
+from teachtorch import _errors, dtypes
 from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
@@ -25,6 +27,11 @@ def _convert_index(index):
     out = []
     basic = True
     for i in index:
+        if is_tensor(i) and i.dtype is dtypes.uint8:  # the old mask type: warn, use bool
+            warnings.warn(_errors.uint8_index_deprecated(), UserWarning, stacklevel=4)
+            out.append(i._data.astype(bool))
+            basic = False
+            continue
         if is_tensor(i):
             if i.dim() == 0 and i.dtype.category == 1:
                 out.append(int(i.item()))
