@@ -18,13 +18,15 @@ from teachtorch.device import device_of_array
 from teachtorch.storage import TypedStorage, UntypedStorage, array_ptr
 from teachtorch.tensor_legacy import TensorLegacyMixin
 from teachtorch.tensor_math import TensorMathMixin
+from teachtorch.tensor_math_more import TensorMoreMathMixin
 from teachtorch.tensor_shape import TensorShapeMixin
 
 _ndarray = np.ndarray
 _new = object.__new__
 
 
-class Tensor(TensorMathMixin, TensorShapeMixin, TensorLegacyMixin):
+class Tensor(TensorMathMixin, TensorMoreMathMixin, TensorShapeMixin,
+             TensorLegacyMixin):
     """A multi-dimensional array of one dtype, with autograd.
 
     ``Tensor(2, 3)`` makes an uninitialised 2x3 float tensor (teachtorch fills it

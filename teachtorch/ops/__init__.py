@@ -63,3 +63,23 @@ from teachtorch.ops.index import index_put  # noqa: F401,E402
 from teachtorch.storage import as_strided  # noqa: F401,E402
 from teachtorch.ops.views import ravel  # noqa: F401,E402
 from teachtorch.ops.join import select  # noqa: F401,E402
+# ----- issue 14: the rest of the math the API audit found missing -----------------------
+from teachtorch.ops.trig import (acos, acosh, arccos, arccosh, arcsin, arcsinh,  # noqa: F401,E402
+                                 arctan, arctan2, arctanh, asin, asinh, atan, atan2,
+                                 atanh, cosh, deg2rad, hypot, rad2deg, sinc, sinh)
+from teachtorch.ops.special import (digamma, erfc, erfinv, lgamma, logaddexp,  # noqa: F401,E402
+                                    logaddexp2, logit, xlogy)
+from teachtorch.ops.sign_more import (copysign, fmax, fmin, gcd, heaviside, lcm,  # noqa: F401,E402
+                                      sgn, signbit)
+from teachtorch.ops.matrix_build import (block_diag, cartesian_prod, cross,  # noqa: F401,E402
+                                         diag_embed, diagflat, kron, tensordot,
+                                         tril_indices, triu_indices)
+from teachtorch.ops.shape_more import (atleast_1d, atleast_2d, atleast_3d,  # noqa: F401,E402
+                                       column_stack, diff, dsplit, dstack, hsplit,
+                                       rot90, vsplit)
+from teachtorch.ops.counting import (bincount, bucketize, histc, isin,  # noqa: F401,E402
+                                     searchsorted, unique_consecutive)
+from teachtorch.ops.stats import (aminmax, corrcoef, cov, cummax, cummin,  # noqa: F401,E402
+                                  logcumsumexp, mode, nanmean, nanmedian, nanquantile,
+                                  nansum, quantile, std_mean, var_mean)
+from teachtorch.ops.inplace_funcs import *  # noqa: F401,F403,E402
