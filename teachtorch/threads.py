@@ -13,7 +13,8 @@ import warnings
 
 from teachtorch import _errors, dtypes
 
-_threads = [None]  # what set_num_threads was given (None: not called yet)
+_threads = [None]
+_warned = [False]  # what set_num_threads was given (None: not called yet)
 
 
 def _openblas():
@@ -65,8 +66,10 @@ def set_default_tensor_type(t):
 
     Mirrors: torch.set_default_tensor_type
     """
-    warnings.warn(_errors.set_default_tensor_type_deprecated(), UserWarning,
-                  stacklevel=2)
+    if not _warned[0]:  # PyTorch warns once per process
+        _warned[0] = True
+        warnings.warn(_errors.set_default_tensor_type_deprecated(), UserWarning,
+                      stacklevel=2)
     if isinstance(t, str):
         name = t.replace("torch.", "")
         d = next((d for d in dtypes.ALL if d.legacy_name == name), None)

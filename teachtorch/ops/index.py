@@ -350,6 +350,12 @@ def write_through_view(x, result):
 
 def setitem(x, index, value):
     """Write value into x at index, in place."""
+    if is_tensor(index) and index.dtype is dtypes.uint8 and (
+            not is_tensor(value) or value.dim() == 0):  # PyTorch's masked_fill_ path
+        raise RuntimeError(_errors.hint(
+            "masked_fill_ only supports boolean masks, but got mask with dtype "
+            "unsigned char", "old code built masks as uint8 (ByteTensor); make it a "
+            "bool mask: x[mask.bool()] = value."))
     idx, basic = _convert_index(index)
     enabled = grad_mode.is_grad_enabled()
     leaf = enabled and x._requires_grad and x.grad_fn is None
