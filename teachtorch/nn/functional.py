@@ -322,6 +322,7 @@ from teachtorch.nn._functional_extra import (celu_, elu_, hardtanh_,  # noqa: F4
 from teachtorch.nn._upsampling import (interpolate, pixel_shuffle,  # noqa: F401,E402
                                        pixel_unshuffle, upsample, upsample_bilinear,
                                        upsample_nearest)
+from teachtorch.nn._grid_sample import affine_grid, grid_sample  # noqa: F401,E402
 
 
 # conv, pooling and recurrent layers (B2)
