@@ -12,6 +12,11 @@ from teachtorch.vision.models.resnet import (  # noqa: F401
                                              resnet34,
                                              resnet50,
 )
+from teachtorch.vision.models.squeezenet import (  # noqa: F401
+                                                    SqueezeNet,
+                                                    squeezenet1_0,
+                                                    squeezenet1_1,
+)
 from teachtorch.vision.models.vgg import (  # noqa: F401
                                              VGG,
                                              vgg11,
