@@ -76,11 +76,37 @@ OUT_OF_SCOPE = [
     (r"(?<!atleast_)3d$|^Conv3d$|3d_with_indices$",
      "3-D (volumetric) layers are not part of teachtorch; the course works in 1-D and "
      "2-D"),
+    (r"^cholesky|^eig$|^symeig$|^lstsq$|^lu(_solve|_unpack)?$|^qr$|^svd$|^solve$|"
+     r"^triangular_solve$|^pinverse$|^matrix_rank$|^nuclear_norm$|^matrix_exp$",
+     "matrix decompositions (qr, svd, eig, lu, cholesky, solve) are not part of "
+     "teachtorch; use numpy.linalg on t.detach().numpy()"),
+    (r"^batch_norm|^instance_norm$|^embedding(_renorm_)?$|^rnn_(relu|tanh)|^lstm|^gru|"
+     r"^grid_sampler|^affine_grid_generator$|^norm_except_dim$|^frobenius_norm$|"
+     r"^(binary_cross_entropy_with_logits|cosine_embedding_loss|hinge_embedding_loss|"
+     r"kl_div|margin_ranking_loss|poisson_nll_loss|triplet_margin_loss)$",
+     "a low-level aten entry point with its own argument order; use the "
+     "torch.nn.functional form (or the nn module) instead"),
+    (r"format$|^channels_last|^memory_format$",
+     "memory formats (channels_last) are not part of teachtorch: tensors are "
+     "row-major"),
+    (r"Storage(Base)?$|^storage_type$|^is_storage$",
+     "the legacy typed storage classes are not part of teachtorch; use "
+     "tensor.untyped_storage()"),
+    (r"dlpack|^frombuffer$|^from_file$|^set_$|^is_set_to$|^resize$|^volatile$|"
+     r"^reinforce$|^output_nr$|^grad_dtype$|^const_data_ptr$|^new_empty_strided$|"
+     r"^as_strided_$|^empty_strided$|^empty_permuted$|^pin_memory$|^is_pinned$|"
+     r"^register_post_accumulate_grad_hook$|^nonzero_static$|^BufferDict$|"
+     r"^ModuleDict$|^ParameterDict$|^FatalError$|^JITException$|^types$|^bit$|"
+     r"^CompleteArgumentSpec$|^enforce_grad_layout_policy$|multithreading|"
+     r"view_replay|^anomaly_mode$|^common_types$|^factory_kwargs$|^grad$|"
+     r"^UninitializedBuffer$|^Container$|^GRID_SAMPLE_",
+     "low-level memory, interop and internal helpers are not part of teachtorch"),
     (r"^i0_?$|^igammac?_?$|^polygamma_?$|^mvlgamma_?$|^special$|^nextafter_?$|"
      r"^frexp$|^ldexp_?$|^lobpcg$|^pca_lowrank$|^svd_lowrank$|^geqrf$|^orgqr$|"
      r"^ormqr$|^quasirandom$|^distributions$|^testing$|^masked$|^ctc_loss$|^CTCLoss$|"
      r"^Adafactor$|^Muon$|^AdaptiveLogSoftmaxWithLoss$|^linear_cross_entropy$|"
-     r"^LinearCrossEntropy|^CrossMapLRN2d$|Fractional|^swap_in_optimizer",
+     r"^LinearCrossEntropy|^CrossMapLRN2d$|[Ff]ractional|^swap_in_optimizer|"
+     r"^multi_head_attention_forward$|^hsmm$|^cpu$|StorageContext|^histogramdd$",
      "specialised; outside what the course and classic tutorials use"),
 ]
 _COMPILED = [(re.compile(p), reason) for p, reason in OUT_OF_SCOPE]

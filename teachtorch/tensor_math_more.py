@@ -106,3 +106,114 @@ class TensorMoreMathMixin:
     def aminmax(self, *, dim=None, keepdim=False): return ops.aminmax(self, dim=dim, keepdim=keepdim)
     def cov(self, *, correction=1, fweights=None, aweights=None): return ops.cov(self, correction=correction, fweights=fweights, aweights=aweights)
     def corrcoef(self): return ops.corrcoef(self)
+
+    # ----- linear algebra (ops/linalg_more.py) -----------------------------------------
+    def inverse(self): return ops.inverse(self)
+    def det(self): return ops.det(self)
+    def logdet(self): return ops.logdet(self)
+    def slogdet(self): return ops.slogdet(self)
+    def matrix_power(self, n): return ops.matrix_power(self, n)
+    def addmv(self, mat, vec, *, beta=1, alpha=1): return ops.addmv(self, mat, vec, beta=beta, alpha=alpha)
+    def addmv_(self, mat, vec, *, beta=1, alpha=1): return _inplace(self, ops.addmv, mat, vec, beta=beta, alpha=alpha)
+    def addr(self, vec1, vec2, *, beta=1, alpha=1): return ops.addr(self, vec1, vec2, beta=beta, alpha=alpha)
+    def addr_(self, vec1, vec2, *, beta=1, alpha=1): return _inplace(self, ops.addr, vec1, vec2, beta=beta, alpha=alpha)
+    def addbmm(self, batch1, batch2, *, beta=1, alpha=1): return ops.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+    def addbmm_(self, batch1, batch2, *, beta=1, alpha=1): return _inplace(self, ops.addbmm, batch1, batch2, beta=beta, alpha=alpha)
+    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1): return ops.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+    def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1): return _inplace(self, ops.baddbmm, batch1, batch2, beta=beta, alpha=alpha)
+    def dist(self, other, p=2): return ops.dist(self, other, p)
+    def vdot(self, other): return ops.vdot(self, other)
+
+    # ----- in-place forms of existing ops -------------------------------------------------
+    def absolute_(self): return _inplace(self, ops.abs)
+    def exp2_(self): return _inplace(self, ops.exp2)
+    def log2_(self): return _inplace(self, ops.log2)
+    def log10_(self): return _inplace(self, ops.log10)
+    def tan_(self): return _inplace(self, ops.tan)
+    def fix_(self): return _inplace(self, ops.fix)
+    def float_power_(self, exponent): return _inplace(self, ops.float_power, exponent)
+    def cumsum_(self, dim): return _inplace(self, ops.cumsum, dim)
+    def cumprod_(self, dim): return _inplace(self, ops.cumprod, dim)
+    def eq_(self, other): return _inplace(self, ops.eq, other)
+    def ne_(self, other): return _inplace(self, ops.ne, other)
+    def lt_(self, other): return _inplace(self, ops.lt, other)
+    def le_(self, other): return _inplace(self, ops.le, other)
+    def gt_(self, other): return _inplace(self, ops.gt, other)
+    def ge_(self, other): return _inplace(self, ops.ge, other)
+    greater_, greater_equal_, less_, less_equal_, not_equal_ = gt_, ge_, lt_, le_, ne_
+    def logical_not_(self): return _inplace(self, ops.logical_not)
+    def logical_and_(self, other): return _inplace(self, ops.logical_and, other)
+    def logical_or_(self, other): return _inplace(self, ops.logical_or, other)
+    def logical_xor_(self, other): return _inplace(self, ops.logical_xor, other)
+    def bitwise_and(self, other): return ops.bitwise_and(self, other)
+    def bitwise_and_(self, other): return _inplace(self, ops.bitwise_and, other)
+    def bitwise_or(self, other): return ops.bitwise_or(self, other)
+    def bitwise_or_(self, other): return _inplace(self, ops.bitwise_or, other)
+    def bitwise_xor(self, other): return ops.bitwise_xor(self, other)
+    def bitwise_xor_(self, other): return _inplace(self, ops.bitwise_xor, other)
+    def bitwise_not_(self): return _inplace(self, ops.bitwise_not)
+    def bitwise_left_shift(self, other): return ops.bitwise_left_shift(self, other)
+    def bitwise_left_shift_(self, other): return _inplace(self, ops.bitwise_left_shift, other)
+    def bitwise_right_shift(self, other): return ops.bitwise_right_shift(self, other)
+    def bitwise_right_shift_(self, other): return _inplace(self, ops.bitwise_right_shift, other)
+
+    # ----- small queries and helpers (ops/function_forms.py) -----------------------------
+    def positive(self): return ops.positive(self)
+    def is_nonzero(self): return ops.is_nonzero(self)
+    def is_same_size(self, other): return ops.is_same_size(self, other)
+    def is_signed(self): return ops.is_signed(self)
+    def get_device(self): return ops.get_device(self)
+    def split_with_sizes(self, split_sizes, dim=0): return ops.split_with_sizes(self, split_sizes, dim)
+    def multinomial(self, num_samples, replacement=False, *, generator=None): return _creation().multinomial(self, num_samples, replacement, generator=generator)
+    def bernoulli(self, p=None, *, generator=None): return _creation().bernoulli(self, p, generator=generator)
+    def cauchy_(self, median=0.0, sigma=1.0, *, generator=None): return _random_fill(self, "cauchy", median, sigma, generator)
+    def log_normal_(self, mean=1.0, std=2.0, *, generator=None): return _random_fill(self, "log_normal", mean, std, generator)
+    def geometric_(self, p, *, generator=None): return _random_fill(self, "geometric", p, None, generator)
+
+    @property
+    def is_cpu(self):
+        return not self.is_cuda
+
+    def apply_(self, callable):
+        """Call callable on every element, in place (CPU only; slow, for old code)."""
+        return _map_python(self, callable)
+
+    def map_(self, tensor, callable):
+        """self[i] = callable(self[i], tensor[i]), in place (CPU only; for old code)."""
+        return _map_python(self, callable, tensor)
+
+
+def _creation():
+    from teachtorch import creation
+
+    return creation
+
+
+def _random_fill(t, kind, a, b, generator):
+    from teachtorch import random as _random
+
+    t._check_inplace()
+    _random.fill_(t._data, kind, a, b, generator)
+    t._bump()
+    return t
+
+
+def _map_python(t, fn, other=None):
+    """apply_ / map_: a Python function over the elements (PyTorch: CPU tensors only)."""
+    import numpy as np
+
+    from teachtorch._errors import hint
+
+    if t.is_cuda:
+        raise TypeError(hint("apply_ is only implemented on CPU tensors",
+                             "call .cpu() first, or write the function with tensor ops."))
+    t._check_inplace()
+    values = t._data.ravel().tolist()
+    if other is None:
+        new = [fn(v) for v in values]
+    else:
+        others = np.broadcast_to(other._data, t.shape).ravel().tolist()
+        new = [fn(v, o) for v, o in zip(values, others)]
+    t._data[...] = np.asarray(new, dtype=t._data.dtype).reshape(t.shape)
+    t._bump()
+    return t

@@ -83,3 +83,15 @@ from teachtorch.ops.stats import (aminmax, corrcoef, cov, cummax, cummin,  # noq
                                   logcumsumexp, mode, nanmean, nanmedian, nanquantile,
                                   nansum, quantile, std_mean, var_mean)
 from teachtorch.ops.inplace_funcs import *  # noqa: F401,F403,E402
+from teachtorch.ops.linalg_more import (addbmm, addmv, addr, baddbmm,  # noqa: F401,E402
+                                        cdist, chain_matmul, combinations,
+                                        cumulative_trapezoid, det, dist, inverse,
+                                        logdet, matrix_power, pdist, slogdet,
+                                        trapezoid, trapz, vander)
+from teachtorch.ops.function_forms import (binomial, bitwise_left_shift,  # noqa: F401,E402
+                                           bitwise_right_shift, broadcast_shapes,
+                                           detach, detach_, fill, get_device,
+                                           is_nonzero, is_same_size, is_signed,
+                                           is_storage, poisson, positive, range,
+                                           scalar_tensor, split_with_sizes,
+                                           unravel_index)
