@@ -111,6 +111,32 @@ OUT_OF_SCOPE = [
 ]
 _COMPILED = [(re.compile(p), reason) for p, reason in OUT_OF_SCOPE]
 
+# torchvision parts outside the course: why, by name pattern (checked first for
+# torchvision names)
+TORCHVISION_OUT = [
+    (r"^(detection|segmentation|video|optical_flow|quantization)$",
+     "detection / segmentation / video model zoos are not part of teachtorch"),
+    (r"^(Coco|VOC|Cityscapes|SBDataset|WIDERFace|Kitti|HMDB51|Kinetics|UCF101|"
+     r"MovingMNIST)",
+     "detection, segmentation and video datasets are not part of teachtorch"),
+    (r"^(regnet|RegNet|vit_|Vision|swin|Swin|maxvit|MaxVit|convnext|ConvNeXt|"
+     r"efficientnet|EfficientNet|mnasnet|MNASNet|shufflenet|ShuffleNet|mobilenet|"
+     r"MobileNet|densenet|DenseNet|resnext|wide_resnet|get_model|get_weight|"
+     r"list_models)",
+     "model zoo beyond the classic CNNs the course builds (no pretrained weights)"),
+    (r"AutoAugment|RandAugment|TrivialAugment|AugMix|ElasticTransform|Posterize|"
+     r"Solarize|Sharpness|Autocontrast|Equalize|Invert|LinearTransformation",
+     "automatic / photometric augmentation policies are not part of teachtorch"),
+    (r"^(Caltech|CelebA|Country211|DTD|EuroSAT|FER2013|FGVCAircraft|Flickr|Flowers102|"
+     r"Food101|GTSRB|INaturalist|ImageNet|Imagenette|LFW|LSUN|Omniglot|OxfordIIITPet|"
+     r"PCAM|PhotoTour|Places365|RenderedSST2|SBU|SEMEION|SUN397|StanfordCars)",
+     "large photo datasets are not shipped; put the images in folders and use "
+     "ImageFolder"),
+    (r"^draw_|flow_to_image|wrap_dataset",
+     "drawing boxes / masks / flow belongs to detection work, not part of teachtorch"),
+]
+_COMPILED_VISION = [(re.compile(p), reason) for p, reason in TORCHVISION_OUT]
+
 # what to use instead, for names a learner may well type (keyed "namespace.name")
 USE_INSTEAD = {
     "torch.set_default_device": "teachtorch runs on the CPU unless you call .cuda(); "
@@ -124,9 +150,11 @@ USE_INSTEAD = {
 }
 
 
-def reason(name):
+def reason(name, namespace="torch"):
     """Why a PyTorch name is out of scope, or None if it is simply missing."""
-    for pattern, why in _COMPILED:
+    rules = _COMPILED_VISION + _COMPILED if namespace.startswith("torchvision") else \
+        _COMPILED
+    for pattern, why in rules:
         if pattern.search(name):
             return why
     return None
@@ -135,7 +163,7 @@ def reason(name):
 def missing_hint(namespace, name, available=()):
     """The hint line for a name teachtorch does not have."""
     qual = f"{namespace}.{name}"
-    why = USE_INSTEAD.get(qual) or reason(name)
+    why = "; ".join(w for w in (reason(name, namespace), USE_INSTEAD.get(qual)) if w)
     close = difflib.get_close_matches(name, [a for a in available
                                              if not a.startswith("_")], n=3)
     text = f"{qual} is not in teachtorch"

@@ -77,32 +77,6 @@ TORCHVISION = {
         flow_to_image
         """,
 }
-# torchvision parts outside the course: why, by name pattern (checked before the
-# general rules in teachtorch/_api_gaps.py)
-TORCHVISION_OUT = [
-    (r"^(detection|segmentation|video|optical_flow|quantization)$",
-     "detection / segmentation / video model zoos are not part of teachtorch"),
-    (r"^(Coco|VOC|Cityscapes|SBDataset|WIDERFace|Kitti|HMDB51|Kinetics|UCF101|"
-     r"MovingMNIST)",
-     "detection, segmentation and video datasets are not part of teachtorch"),
-    (r"^(regnet|RegNet|vit_|Vision|swin|Swin|maxvit|MaxVit|convnext|ConvNeXt|"
-     r"efficientnet|EfficientNet|mnasnet|MNASNet|shufflenet|ShuffleNet|mobilenet|"
-     r"MobileNet|densenet|DenseNet|resnext|wide_resnet|get_model|get_weight|"
-     r"list_models)",
-     "model zoo beyond the classic CNNs the course builds (no pretrained weights)"),
-    (r"AutoAugment|RandAugment|TrivialAugment|AugMix|ElasticTransform|Posterize|"
-     r"Solarize|Sharpness|Autocontrast|Equalize|Invert|LinearTransformation",
-     "automatic / photometric augmentation policies are not part of teachtorch"),
-    (r"^(Caltech|CelebA|Country211|DTD|EuroSAT|FER2013|FGVCAircraft|Flickr|Flowers102|"
-     r"Food101|GTSRB|INaturalist|ImageNet|Imagenette|LFW|LSUN|Omniglot|OxfordIIITPet|"
-     r"PCAM|PhotoTour|Places365|RenderedSST2|SBU|SEMEION|SUN397|StanfordCars)",
-     "large photo datasets are not shipped; put the images in folders and use "
-     "ImageFolder"),
-    (r"^draw_|flow_to_image|wrap_dataset",
-     "drawing boxes / masks / flow belongs to detection work, not part of teachtorch"),
-]
-
-
 def _resolve(path):
     mod, _, attr = path.partition(":")
     obj = importlib.import_module(mod)
@@ -147,12 +121,9 @@ def public_names(obj, is_class=False):
 
 
 def classify(key, names, ours):
-    import re
-
     from teachtorch import _api_gaps
 
     out = {"implemented": [], "missing": [], "out_of_scope": {}}
-    extra = TORCHVISION_OUT if key.startswith("torchvision") else []
     for name in names:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -162,8 +133,7 @@ def classify(key, names, ours):
                 continue
             except AttributeError:
                 pass
-        why = next((r for p, r in extra if re.search(p, name)), None) or \
-            _api_gaps.reason(name)
+        why = _api_gaps.reason(name, key)
         if why:
             out["out_of_scope"][name] = why
         else:
