@@ -336,3 +336,9 @@ from teachtorch.ops.pool import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # no
 from teachtorch._api_gaps import module_getattr as _module_getattr  # noqa: E402
 
 __getattr__ = _module_getattr(__name__, "torch.nn.functional")
+from teachtorch.nn._functional_more import (  # noqa: F401,E402
+    adaptive_max_pool1d, adaptive_max_pool1d_with_indices,
+    adaptive_max_pool2d_with_indices, alpha_dropout, channel_shuffle, conv_transpose1d,
+    feature_alpha_dropout, gumbel_softmax, local_response_norm, lp_pool1d, lp_pool2d,
+    max_pool1d_with_indices, max_pool2d_with_indices, max_unpool1d, pdist, rrelu,
+    rrelu_)
