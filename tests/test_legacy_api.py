@@ -336,3 +336,24 @@ def test_cifar10_old_attribute_names_raise_as_in_torchvision(tmp_path):
         ds.train_data  # noqa: B018
     assert str(info.value).startswith("'CIFAR10' object has no attribute 'train_data'")
     assert "dataset.data" in str(info.value)
+
+
+def test_kmnist_reads_mnist_idx_files_from_its_own_folder(tmp_path):
+    import gzip
+    import os
+
+    from teachtorch.vision import datasets
+
+    raw = tmp_path / "KMNIST" / "raw"
+    os.makedirs(raw)
+    images = np.arange(2 * 28 * 28, dtype=np.uint8).reshape(2, 28, 28)
+    with gzip.open(raw / "t10k-images-idx3-ubyte.gz", "wb") as f:
+        f.write(np.array([0, 0, 8, 3], np.uint8).tobytes() +
+                np.array([2, 28, 28], ">i4").tobytes() + images.tobytes())
+    with gzip.open(raw / "t10k-labels-idx1-ubyte.gz", "wb") as f:
+        f.write(np.array([0, 0, 8, 1], np.uint8).tobytes() +
+                np.array([2], ">i4").tobytes() + bytes([3, 9]))
+    ds = datasets.KMNIST(str(tmp_path), train=False)
+    assert len(ds) == 2 and ds.targets.tolist() == [3, 9]
+    np.testing.assert_array_equal(ds.data.numpy(), images)
+    assert ds.classes[9] == "wo" and len(ds.classes) == 10

@@ -89,3 +89,14 @@ def test_initialisation_like_torchvision():
                if isinstance(m, teachtorch.nn.Conv2d))
     with pytest.raises(RuntimeError, match="cannot be downloaded"):
         models.squeezenet1_0(weights="DEFAULT")
+
+
+# torchvision's published parameter counts of the deeper classic models
+DEEPER = {"resnet101": 44_549_160, "resnet152": 60_192_808, "vgg13_bn": 133_053_736,
+          "vgg19_bn": 143_678_248}
+
+
+@pytest.mark.parametrize("arch", sorted(DEEPER))
+def test_deeper_classics_have_torchvisions_parameter_counts(arch):
+    net = getattr(models, arch)()
+    assert sum(p.numel() for p in net.parameters()) == DEEPER[arch]

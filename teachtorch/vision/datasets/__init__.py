@@ -14,7 +14,8 @@ from teachtorch.vision.datasets.folder import (  # noqa: F401
                                                make_dataset,
                                                pil_loader,
 )
-from teachtorch.vision.datasets.mnist import MNIST, FashionMNIST, mnist_t10k_split  # noqa: F401
+from teachtorch.vision.datasets.mnist import (MNIST, KMNIST, FashionMNIST,  # noqa: F401
+                                              mnist_t10k_split)
 from teachtorch.vision.datasets.vision import StandardTransform, VisionDataset  # noqa: F401
 
 

@@ -129,6 +129,17 @@ class FashionMNIST(MNIST):
     shipped = None
 
 
+class KMNIST(MNIST):
+    """Kuzushiji-MNIST: 28x28 grey cursive Japanese characters, MNIST's IDX files.
+
+    Not shipped: put the files in ``root/KMNIST/raw/``.
+    Mirrors: torchvision.datasets.KMNIST
+    """
+
+    classes = ("o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo")
+    shipped = None
+
+
 class _T10kSplit(MNIST):
     """One half of a seeded split of MNIST t10k (made by ``mnist_t10k_split``)."""
 

@@ -11,6 +11,8 @@ from teachtorch.vision.models.resnet import (  # noqa: F401
                                              resnet18,
                                              resnet34,
                                              resnet50,
+                                             resnet101,
+                                             resnet152,
 )
 from teachtorch.vision.models.squeezenet import (  # noqa: F401
                                                     SqueezeNet,
@@ -22,9 +24,11 @@ from teachtorch.vision.models.vgg import (  # noqa: F401
                                              vgg11,
                                              vgg11_bn,
                                              vgg13,
+                                             vgg13_bn,
                                              vgg16,
                                              vgg16_bn,
                                              vgg19,
+                                             vgg19_bn,
 )
 
 
