@@ -16,6 +16,7 @@ from teachtorch.threads import (get_num_threads, set_default_tensor_type,  # noq
 from teachtorch.size import Size  # noqa: F401
 from teachtorch.tensor import Tensor  # noqa: F401
 from teachtorch.storage import TypedStorage, UntypedStorage  # noqa: F401
+from teachtorch.creation import BFloat16Tensor  # noqa: F401
 from teachtorch.creation import (BoolTensor, ByteTensor, CharTensor, DoubleTensor,  # noqa: F401
                                  FloatTensor, HalfTensor, IntTensor, LongTensor,
                                  ShortTensor, arange, as_tensor, asarray, bernoulli,

@@ -466,3 +466,4 @@ ShortTensor = _legacy_class("ShortTensor", dtypes.int16)
 CharTensor = _legacy_class("CharTensor", dtypes.int8)
 ByteTensor = _legacy_class("ByteTensor", dtypes.uint8)
 BoolTensor = _legacy_class("BoolTensor", dtypes.bool_)
+BFloat16Tensor = _legacy_class("BFloat16Tensor", dtypes.bfloat16)  # refuses data

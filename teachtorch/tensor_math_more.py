@@ -170,6 +170,25 @@ class TensorMoreMathMixin:
     def log_normal_(self, mean=1.0, std=2.0, *, generator=None): return _random_fill(self, "log_normal", mean, std, generator)
     def geometric_(self, p, *, generator=None): return _random_fill(self, "geometric", p, None, generator)
 
+    def index_copy(self, dim, index, source): return ops.index_copy(self, dim, index, source)
+    def index_copy_(self, dim, index, source): return _inplace(self, ops.index_copy, dim, index, source)
+    def put(self, index, source, accumulate=False): return ops.put(self, index, source, accumulate)
+    def put_(self, index, source, accumulate=False): return _inplace(self, ops.put, index, source, accumulate)
+    def masked_scatter(self, mask, source): return ops.masked_scatter(self, mask, source)
+    def masked_scatter_(self, mask, source): return _inplace(self, ops.masked_scatter, mask, source)
+    def fill_diagonal_(self, fill_value, wrap=False): return ops.fill_diagonal_(self, fill_value, wrap)
+    def renorm(self, p, dim, maxnorm): return ops.renorm(self, p, dim, maxnorm)
+    def renorm_(self, p, dim, maxnorm): return _inplace(self, ops.renorm, p, dim, maxnorm)
+    def sum_to_size(self, *size): return ops.sum_to_size(self, *size)
+    def histogram(self, bins=100, *, range=None, weight=None, density=False): return ops.histogram(self, bins, range=range, weight=weight, density=density)
+    def swapaxes_(self, axis0, axis1): return self.transpose_(axis0, axis1)
+    def swapdims_(self, dim0, dim1): return self.transpose_(dim0, dim1)
+    def resize_as(self, other): return self.resize_(other.shape)
+    def resize_as_(self, other): return self.resize_(other.shape)
+    def hardshrink(self, lambd=0.5): return _functional().hardshrink(self, lambd)
+    def prelu(self, weight): return _functional().prelu(self, weight)
+    def is_inference(self): return False
+
     @property
     def is_cpu(self):
         return not self.is_cuda
@@ -181,6 +200,12 @@ class TensorMoreMathMixin:
     def map_(self, tensor, callable):
         """self[i] = callable(self[i], tensor[i]), in place (CPU only; for old code)."""
         return _map_python(self, callable, tensor)
+
+
+def _functional():
+    from teachtorch.nn import functional
+
+    return functional
 
 
 def _creation():

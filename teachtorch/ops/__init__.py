@@ -95,3 +95,14 @@ from teachtorch.ops.function_forms import (binomial, bitwise_left_shift,  # noqa
                                            is_storage, poisson, positive, range,
                                            scalar_tensor, split_with_sizes,
                                            unravel_index)
+from teachtorch.ops.index_more import (fill_diagonal_, index_copy, index_put_,  # noqa: F401,E402
+                                       masked_scatter, put)
+from teachtorch.ops.shape_more import gradient, renorm, sum_to_size  # noqa: F401,E402
+from teachtorch.ops.counting import histogram  # noqa: F401,E402
+from teachtorch.ops.function_forms import (alpha_dropout, alpha_dropout_,  # noqa: F401,E402
+                                           dropout_, feature_alpha_dropout,
+                                           feature_alpha_dropout_, feature_dropout,
+                                           feature_dropout_, is_inference, resize_as_)
+from teachtorch.ops.function_forms import (adaptive_max_pool1d, channel_shuffle,  # noqa: F401,E402
+                                           conv_transpose1d, max_pool1d_with_indices,
+                                           rrelu, rrelu_)

@@ -144,3 +144,24 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
         out.append(_like(counts.astype(np.int64), input))
     return out[0] if len(out) == 1 else tuple(out)
 
+
+
+def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
+    """(hist, bin_edges) of input's values, like numpy.histogram.
+
+    Mirrors: torch.histogram
+    """
+    from collections import namedtuple
+
+    x = _host(input)
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(_errors.hint(
+            f"\"histogram_cpu\" not implemented for '{input.dtype.legacy_name[:-6]}'",
+            "histogram counts float values; call input.float() first."))
+    edges = _host(bins) if is_tensor(bins) else bins
+    w = None if weight is None else _host(weight)
+    hist, bin_edges = np.histogram(x, bins=edges, range=range, weights=w,
+                                   density=density)
+    result = namedtuple("histogram", ["hist", "bin_edges"])
+    return result(_like(hist.astype(x.dtype), input), _like(bin_edges.astype(x.dtype),
+                                                            input))

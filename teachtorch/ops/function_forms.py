@@ -166,3 +166,86 @@ def bitwise_left_shift(input, other):
 def bitwise_right_shift(input, other):
     """input >> other (integers). Mirrors: torch.bitwise_right_shift"""
     return _shift(input, other, False)
+
+
+def resize_as_(input, the_template):
+    """Resize input to the_template's shape, in place. Mirrors: torch.resize_as_"""
+    return input.resize_(the_template.shape)
+
+
+def is_inference(input):
+    """False: teachtorch makes no inference-only tensors. Mirrors: torch.is_inference"""
+    return False
+
+
+# ----- torch.X(input, p, train) forms of the dropout family --------------------------------
+def _F():
+    from teachtorch.nn import functional
+
+    return functional
+
+
+def dropout_(input, p, train):
+    return _F().dropout(input, p, train, inplace=True)
+
+
+def alpha_dropout(input, p, train):
+    return _F().alpha_dropout(input, p, train)
+
+
+def alpha_dropout_(input, p, train):
+    return _F().alpha_dropout(input, p, train, inplace=True)
+
+
+def feature_alpha_dropout(input, p, train):
+    return _F().feature_alpha_dropout(input, p, train)
+
+
+def feature_alpha_dropout_(input, p, train):
+    return _F().feature_alpha_dropout(input, p, train, inplace=True)
+
+
+def feature_dropout(input, p, train):
+    """Zero whole channels (dims >= 2) with probability p. Mirrors: torch.feature_dropout"""
+    if not train or p == 0:
+        return input
+    from teachtorch.creation import rand
+
+    shape = tuple(input.shape[:2]) + (1,) * (input.dim() - 2)
+    keep = (rand(*shape, dtype=input.dtype) >= p).to(input.dtype) / (1 - p)
+    return input * keep
+
+
+def feature_dropout_(input, p, train):
+    return input.copy_(feature_dropout(input, p, train))
+
+
+# ----- torch.X forms of nn.functional ops (aten returns values and indices) -----------
+def adaptive_max_pool1d(input, output_size):
+    """(values, indices). Mirrors: torch.adaptive_max_pool1d"""
+    return _F().adaptive_max_pool1d(input, output_size, return_indices=True)
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=(), padding=0, dilation=1,
+                            ceil_mode=False):
+    """(values, indices). Mirrors: torch.max_pool1d_with_indices"""
+    return _F().max_pool1d_with_indices(input, kernel_size, stride or None, padding,
+                                        dilation, ceil_mode)
+
+
+def channel_shuffle(input, groups):
+    return _F().channel_shuffle(input, groups)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
+                     groups=1, dilation=1):
+    return _F().conv_transpose1d(input, weight, bias, stride, padding, output_padding,
+                                 groups, dilation)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    return _F().rrelu(input, lower, upper, training)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    return _F().rrelu(input, lower, upper, training, inplace=True)

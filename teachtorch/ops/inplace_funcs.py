@@ -63,6 +63,9 @@ def clip_(input, min=None, max=None): return apply_inplace(input, _op("clip"), m
 def gcd_(input, other): return apply_inplace(input, _op("gcd"), other)  # noqa: E704
 def lcm_(input, other): return apply_inplace(input, _op("lcm"), other)  # noqa: E704
 def xlogy_(input, other): return apply_inplace(input, _op("xlogy"), other)  # noqa: E704
+def nan_to_num_(input, nan=0.0, posinf=None, neginf=None): return apply_inplace(input, _op("nan_to_num"), nan, posinf, neginf)  # noqa: E704,E501
+def addmv_(input, mat, vec, *, beta=1, alpha=1): return apply_inplace(input, _op("addmv"), mat, vec, beta=beta, alpha=alpha)  # noqa: E704,E501
+def renorm_(input, p, dim, maxnorm): return apply_inplace(input, _op("renorm"), p, dim, maxnorm)  # noqa: E704,E501
 def logit_(input, eps=None): return apply_inplace(input, _op("logit"), eps)  # noqa: E704,E501
 
 __all__ = [
@@ -72,5 +75,6 @@ __all__ = [
     "floor_", "frac_", "log10_", "log1p_", "log2_", "log_", "neg_", "negative_",
     "rad2deg_", "reciprocal_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_",
     "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "clamp_", "clamp_max_",
-    "clamp_min_", "clip_", "gcd_", "lcm_", "xlogy_", "logit_"
+    "clamp_min_", "clip_", "gcd_", "lcm_", "xlogy_", "logit_", "nan_to_num_",
+    "addmv_", "renorm_"
 ]

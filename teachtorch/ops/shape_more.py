@@ -140,3 +140,66 @@ def vsplit(input, sections):
 def dsplit(input, sections):
     """Split along depth (dim 2). Mirrors: torch.dsplit"""
     return _split(input, sections, 2, "dsplit", 3)
+
+
+def renorm(input, p, dim, maxnorm):
+    """Scale each slice along dim whose p-norm exceeds maxnorm down to maxnorm.
+
+    Math: out_i = x_i * min(1, maxnorm / (||x_i||_p + 1e-7))
+    Mirrors: torch.renorm
+    """
+    ops = _ops()
+    d = wrap_dim(dim, input.dim())
+    others = tuple(i for i in range(input.dim()) if i != d)
+    norms = ops.vector_norm(input, p, others, keepdim=True)
+    factor = ops.where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
+    return input * factor
+
+
+def sum_to_size(input, *size):
+    """Sum input down to size (the reverse of expanding to input's shape).
+
+    Mirrors: torch.Tensor.sum_to_size
+    """
+    size = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) \
+        else tuple(size)
+    shape = tuple(input.shape)
+    lead = len(shape) - len(size)
+    if lead < 0 or any(s not in (1, n) for s, n in zip(size, shape[lead:])):
+        raise RuntimeError(_errors.hint(
+            f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.",
+            "each size must be 1 or match input's, counting from the right."))
+    out = input.sum(tuple(range(lead))) if lead else input
+    dims = tuple(i for i, (s, n) in enumerate(zip(size, shape[lead:]))
+                 if s == 1 and n != 1)
+    return out.sum(dims, keepdim=True) if dims else out
+
+
+def gradient(input, *, spacing=1, dim=None, edge_order=1):
+    """Numerical derivative along each dim: central differences inside, one-sided at
+    the ends. Returns one tensor per dim. Mirrors: torch.gradient"""
+    if edge_order != 1:
+        raise NotImplementedError(_errors.hint(
+            "torch.gradient with edge_order=2 is not in teachtorch",
+            "use edge_order=1 (the default)."))
+    dims = list(range(input.dim())) if dim is None else \
+        [dim] if isinstance(dim, int) else list(dim)
+    steps = list(spacing) if isinstance(spacing, (list, tuple)) else \
+        [spacing] * len(dims)
+    if len(steps) == 1 and len(dims) > 1:
+        steps = steps * len(dims)
+    ops = _ops()
+    out = []
+    for d, h in zip(dims, steps):
+        d = wrap_dim(d, input.dim())
+        n = input.shape[d]
+        if n < 2:
+            raise RuntimeError(_errors.hint(
+                "torch.gradient expected each dimension size to be at least "
+                "edge_order+1", "each dim needs 2 or more points."))
+        x = input if input.dtype.is_floating_point else input.float()
+        first = (x.narrow(d, 1, 1) - x.narrow(d, 0, 1)) / h
+        last = (x.narrow(d, n - 1, 1) - x.narrow(d, n - 2, 1)) / h
+        inner = (x.narrow(d, 2, n - 2) - x.narrow(d, 0, n - 2)) / (2 * h)
+        out.append(ops.cat([first, inner, last], d))
+    return tuple(out)
