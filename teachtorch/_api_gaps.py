@@ -195,7 +195,12 @@ def module_getattr(module_name, namespace):
 
 def tensor_attribute_error(obj, name):
     """AttributeError for a missing Tensor attribute, PyTorch's wording + hint."""
-    message = f"'{type(obj).__name__}' object has no attribute '{name}'"
+    cls = obj if isinstance(obj, type) else type(obj)
+    message = f"'{cls.__name__}' object has no attribute '{name}'"
     if name.startswith("_"):
         return AttributeError(message)
-    return AttributeError(hint(message, missing_hint("torch.Tensor", name, dir(obj))))
+    from teachtorch._tensor_absent import ABSENT
+
+    absent = set(ABSENT)
+    available = [n for n in dir(cls) if n not in absent]
+    return AttributeError(hint(message, missing_hint("torch.Tensor", name, available)))

@@ -153,17 +153,18 @@ def _size(size, fn="zeros"):
 
     A 0-dim integer tensor counts as a number: torch.zeros(2, lengths.max()).
     """
-    size = tuple(_int_of_0dim(s) for s in size)
     if len(size) == 1 and isinstance(size[0], (tuple, list)) or (
             len(size) == 1 and type(size[0]).__name__ == "Size"):
         size = tuple(size[0])
-    elif len(size) == 1 and not isinstance(size[0], (int, np.integer)):
+    elif len(size) == 1 and not isinstance(size[0], (int, np.integer)) and \
+            not _is_int_0dim(size[0]):
         raise TypeError(
             f"{fn}(): argument 'size' (position 1) must be tuple of ints, not "
             f"{type(size[0]).__name__}\nhint: sizes are whole numbers, e.g. "
             f"torch.{fn}(2, 3) or torch.{fn}((2, 3)).")
     for pos, s in enumerate(size):
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+        if (not isinstance(s, (int, np.integer)) or isinstance(s, bool)) and \
+                not _is_int_0dim(s):
             raise TypeError(
                 f"{fn}(): argument 'size' (position 1) must be tuple of ints, but found "
                 f"element of type {type(s).__name__} at pos {pos}\nhint: sizes are "
@@ -174,12 +175,9 @@ def _size(size, fn="zeros"):
     return tuple(int(s) for s in size)
 
 
-def _int_of_0dim(s):
-    if isinstance(s, Tensor) and s.ndim == 0 and s.dtype.category == 1:
-        return int(s.item())
-    if isinstance(s, (tuple, list)):
-        return type(s)(_int_of_0dim(x) for x in s)
-    return s
+def _is_int_0dim(s):
+    """A 0-dim integer tensor, which PyTorch accepts wherever a size is expected."""
+    return isinstance(s, Tensor) and s.ndim == 0 and s.dtype.category == 1
 
 
 def _float_dtype(dtype):

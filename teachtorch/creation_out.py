@@ -43,7 +43,8 @@ def accepts_out(fn):
     name = fn.__name__
 
     @functools.wraps(fn)
-    def wrapper(*args, out=None, **kwargs):
+    def wrapper(*args, **kwargs):
+        out = kwargs.pop("out", None)
         if out is None:
             return fn(*args, **kwargs)
         dtype = kwargs.get("dtype")

@@ -16,7 +16,7 @@ from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import AccumulateGrad, RemovableHandle
 from teachtorch.device import device_of_array
 from teachtorch.storage import TypedStorage, UntypedStorage, array_ptr
-from teachtorch.tensor_legacy import TensorLegacyMixin
+from teachtorch.tensor_legacy import TensorAbsentMixin, TensorLegacyMixin
 from teachtorch.tensor_math import TensorMathMixin
 from teachtorch.tensor_math_more import TensorMoreMathMixin
 from teachtorch.tensor_shape import TensorShapeMixin
@@ -26,7 +26,7 @@ _new = object.__new__
 
 
 class Tensor(TensorMathMixin, TensorMoreMathMixin, TensorShapeMixin,
-             TensorLegacyMixin):
+             TensorLegacyMixin, TensorAbsentMixin):
     """A multi-dimensional array of one dtype, with autograd.
 
     ``Tensor(2, 3)`` makes an uninitialised 2x3 float tensor (teachtorch fills it

@@ -149,3 +149,20 @@ def test_readme_figures_match_the_file():
         readme = f.read()
     assert api_audit.table(DATA) in readme, (
         "README's API coverage table is stale; paste tools/api_audit.py --table")
+
+
+def test_absent_tensor_names_file_is_the_audits():
+    from teachtorch._tensor_absent import ABSENT
+
+    d = DATA["namespaces"]["torch.Tensor"]
+    assert set(ABSENT) == set(d["missing"]) | set(d["out_of_scope"])
+
+
+def test_tensor_attribute_lookups_stay_plain():
+    # the hints live in class attributes, not in a Tensor.__getattr__ (which would
+    # slow every attribute access): a name nobody has gets Python's plain error
+    assert "__getattr__" not in vars(teachtorch.Tensor)
+    assert not any("__getattr__" in vars(c) for c in teachtorch.Tensor.__mro__[:-1])
+    with pytest.raises(AttributeError) as info:
+        teachtorch.zeros(1).no_such_method  # noqa: B018
+    assert str(info.value) == "'Tensor' object has no attribute 'no_such_method'"

@@ -48,6 +48,8 @@ def _arg_name(a):
 
 def _parse(args, kwargs):
     """(device, dtype, copy) from x.to's arguments; TypeError for anything else."""
+    if not kwargs and len(args) == 1 and isinstance(args[0], dtypes.dtype):
+        return None, args[0], False  # x.to(torch.float64): the common case, fast
     bad = [k for k in kwargs if k not in _TO_KEYWORDS]
     if bad:
         got = ", ".join(f"{k}={_arg_name(v)}" for k, v in kwargs.items()) + ", "

@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 
-from teachtorch import _errors, dtypes
+from teachtorch import _errors
 from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
@@ -27,7 +27,7 @@ def _convert_index(index):
     out = []
     basic = True
     for i in index:
-        if is_tensor(i) and i.dtype is dtypes.uint8:  # the old mask type: warn, use bool
+        if is_tensor(i) and i._data.dtype.char == "B":  # uint8, the old mask: warn
             warnings.warn(_errors.uint8_index_deprecated(), UserWarning, stacklevel=4)
             out.append(i._data.astype(bool))
             basic = False
@@ -350,7 +350,7 @@ def write_through_view(x, result):
 
 def setitem(x, index, value):
     """Write value into x at index, in place."""
-    if is_tensor(index) and index.dtype is dtypes.uint8 and (
+    if is_tensor(index) and index._data.dtype.char == "B" and (  # uint8
             not is_tensor(value) or value.dim() == 0):  # PyTorch's masked_fill_ path
         raise RuntimeError(_errors.hint(
             "masked_fill_ only supports boolean masks, but got mask with dtype "
