@@ -13,100 +13,111 @@ from teachtorch._errors import hint
 
 # (pattern, reason) tried in order; the first match says why a name is out of scope.
 OUT_OF_SCOPE = [
-    (r"quantiz|^q_|^qint|^quint|^qscheme|^per_channel|^per_tensor|fake_quant|"
-     r"^int_repr$|^dequantize$|^Q\w*Storage$|qparams|^fbgemm|^ao$|^qat$|^intrinsic$|"
-     r"^quantized$|^quantizable$|^is_quantized$",
+    ((r"quantiz|^q_|^qint|^quint|^qscheme|^per_channel|^per_tensor|fake_quant|"
+      r"^int_repr$|^dequantize$|^Q\w*Storage$|qparams|^fbgemm|^ao$|^qat$|"
+      r"^intrinsic$|^quantized$|^quantizable$|^is_quantized$"),
      "quantized tensors (int8 inference) are not part of teachtorch"),
-    (r"sparse|^smm$|^spmm$|^hspmm$|^dsmm$|^sspaddmm$|^saddmm$|crow_indices|"
-     r"ccol_indices|col_indices|row_indices|^indices|^values(_copy)?$|coalesce|"
-     r"^to_dense$|^dense_dim$|^to_mkldnn$|^segment_reduce$|^layout$|^strided$|"
-     r"^SparseAdam$|^EmbeddingBag$|^embedding_bag$",
+    ((r"sparse|^smm$|^spmm$|^hspmm$|^dsmm$|^sspaddmm$|^saddmm$|crow_indices|"
+      r"ccol_indices|col_indices|row_indices|^indices|^values(_copy)?$|coalesce|"
+      r"^to_dense$|^dense_dim$|^to_mkldnn$|^segment_reduce$|^layout$|^strided$|"
+      r"^SparseAdam$|^EmbeddingBag$|^embedding_bag$"),
      "sparse tensors and layouts are not part of teachtorch: tensors are dense"),
-    (r"complex|^cfloat$|^cdouble$|^chalf$|conj|^real$|^imag$|^angle$|^polar$|"
-     r"^isreal$|view_as_real|^is_neg$|resolve_neg|^mH$|^adjoint$",
+    ((r"complex|^cfloat$|^cdouble$|^chalf$|conj|^real$|^imag$|^angle$|^polar$|"
+      r"^isreal$|view_as_real|^is_neg$|resolve_neg|^mH$|^adjoint$"),
      "complex numbers are not part of teachtorch: dtypes are real"),
-    (r"^jit$|^[Ss]cript|Graph|^Node$|^Block$|^Value$|^Use$|Type$|^compile$|"
-     r"^compiler$|^fx$|^export$|_ir(_|$)|^FileCheck$|^CompilationUnit$|^Code$|"
-     r"ConcreteModule|^Argument|^FunctionSchema$|^parse_|^AliasDb$|^ErrorReport$|"
-     r"^ExecutionPlan$|^Gradient$|^IODescriptor$|^TracingState$|^StaticModule$|"
-     r"^LiteScriptModule$|^CallStack$|^Capsule$|^DeepCopyMemoTable$|^merge_type|"
-     r"^unify_type|^classes$|^library$|^Tag$|^Dispatch|^ExcludeDispatch|"
-     r"^PRIVATE_OPS$|^OperatorInfo$|^vmap$|^func$|^cond$|^while_loop$|^Sym|^sym_|"
-     r"^overrides$|^package$|^Aggregation|^AVG$|^SUM$|^Benchmark|^Throughput|"
-     r"Logger|^PyTorchFile|SerializationStorageContext|^Future$|^fork$|^wait$|"
-     r"^futures$|TorchFunction|^monitor$|^classproperty$|^as_subclass$|"
-     r"^handle_torch_function$|^has_torch_function|^boolean_dispatch$|"
-     r"^BroadcastingList|^assert_int_or_pair$|^is_tensor_like$|^forward_ad$|"
-     r"^functional$|^NestedIOFunction$|_notes$|^dim_order$|^hash_tensor$|"
-     r"^module_load$|^AnyType$|^NoneType$|^Type$|^TensorType$|^DeviceObjType$",
-     "TorchScript, torch.compile and dispatcher internals are not part of teachtorch"),
-    (r"[dD]istributed|^rpc|RRef|^SyncBatchNorm$|^is_shared$|^share_memory_$|"
-     r"^multiprocessing$",
+    ((r"^jit$|^[Ss]cript|Graph|^Node$|^Block$|^Value$|^Use$|Type$|^compile$|"
+      r"^compiler$|^fx$|^export$|_ir(_|$)|^FileCheck$|^CompilationUnit$|^Code$|"
+      r"ConcreteModule|^Argument|^FunctionSchema$|^parse_|^AliasDb$|"
+      r"^ErrorReport$|^ExecutionPlan$|^Gradient$|^IODescriptor$|^TracingState$|"
+      r"^StaticModule$|^LiteScriptModule$|^CallStack$|^Capsule$|"
+      r"^DeepCopyMemoTable$|^merge_type|^unify_type|^classes$|^library$|^Tag$|"
+      r"^Dispatch|^ExcludeDispatch|^PRIVATE_OPS$|^OperatorInfo$|^vmap$|^func$|"
+      r"^cond$|^while_loop$|^Sym|^sym_|^overrides$|^package$|^Aggregation|^AVG$|"
+      r"^SUM$|^Benchmark|^Throughput|Logger|^PyTorchFile|"
+      r"SerializationStorageContext|^Future$|^fork$|^wait$|^futures$|"
+      r"TorchFunction|^monitor$|^classproperty$|^as_subclass$|"
+      r"^handle_torch_function$|^has_torch_function|^boolean_dispatch$|"
+      r"^BroadcastingList|^assert_int_or_pair$|^is_tensor_like$|^forward_ad$|"
+      r"^functional$|^NestedIOFunction$|_notes$|^dim_order$|^hash_tensor$|"
+      r"^module_load$|^AnyType$|^NoneType$|^Type$|^TensorType$|^DeviceObjType$"),
+     ("TorchScript, torch.compile and dispatcher internals are not part of "
+      "teachtorch")),
+    ((r"[dD]istributed|^rpc|RRef|^SyncBatchNorm$|^is_shared$|^share_memory_$|"
+      r"^multiprocessing$"),
      "distributed and multi-process training are not part of teachtorch"),
     (r"^fft$|stft$|^signal$|_window$|^windows$",
      "signal processing (FFT, windows) is not part of teachtorch"),
     (r"autocast|^amp$|GradScaler|matmul_precision|^set_flush_denormal$",
      "mixed precision (autocast, GradScaler) is not part of teachtorch"),
-    (r"^cudnn|^miopen|^mkldnn|^native_|^mps$|^xpu$|^mtia$|^ipu$|^is_ipu$|xla|maia|"
-     r"vulkan|^accelerator$|^backends$|^Stream$|^Event$|^is_mps$|^is_xpu$|"
-     r"^is_mtia$|^is_meta$|^is_mkldnn$|AcceleratorError|OutOfMemoryError|"
-     r"get_device_module|^record_stream$|^has_(lapack|mkl|openmp|spectral)$|"
-     r"^compiled_with|^cpp$|^version$|^torch_version$|^get_file_path$|"
-     r"^prepare_multiprocessing|^USE_|profiler|^init_num_threads$|"
-     r"num_interop_threads|^StreamObjType$|^is_distributed$|^convolution$|"
-     r"^conv_tbc$|^constant_pad_nd$|^thread_safe_generator$|^grouped_mm$|"
-     r"^scaled_(grouped_)?mm$|ScalingType|SwizzleType|^DType$|^kineto|^DeviceType$",
+    ((r"^cudnn|^miopen|^mkldnn|^native_|^mps$|^xpu$|^mtia$|^ipu$|^is_ipu$|xla|"
+      r"maia|vulkan|^accelerator$|^backends$|^Stream$|^Event$|^is_mps$|^is_xpu$|"
+      r"^is_mtia$|^is_meta$|^is_mkldnn$|AcceleratorError|OutOfMemoryError|"
+      r"get_device_module|^record_stream$|^has_(lapack|mkl|openmp|spectral)$|"
+      r"^compiled_with|^cpp$|^version$|^torch_version$|^get_file_path$|"
+      r"^prepare_multiprocessing|^USE_|profiler|^init_num_threads$|"
+      r"num_interop_threads|^StreamObjType$|^is_distributed$|^convolution$|"
+      r"^conv_tbc$|^constant_pad_nd$|^thread_safe_generator$|^grouped_mm$|"
+      r"^scaled_(grouped_)?mm$|ScalingType|SwizzleType|^DType$|^kineto|"
+      r"^DeviceType$"),
      "backend kernels and device internals are not part of teachtorch"),
     (r"(?<!index)_copy$|_scatter$|^slice_inverse$|^alias|^unsafe_",
-     "functionalization variants (x_copy, x_scatter, unsafe_) are compiler internals"),
+     ("functionalization variants (x_copy, x_scatter, unsafe_) are compiler "
+      "internals")),
     (r"^float8|^float4|^uint[1-7]$|^int[1-7]$|^bits|^uint(16|32|64)$",
-     "these dtypes have only partial support in PyTorch itself; teachtorch skips them"),
+     ("these dtypes have only partial support in PyTorch itself; teachtorch skips"
+      " them")),
     (r"nested|jagged|to_padded_tensor",
-     "nested (ragged) tensors are not part of teachtorch; pad with "
-     "nn.utils.rnn.pad_sequence"),
+     ("nested (ragged) tensors are not part of teachtorch; pad with "
+      "nn.utils.rnn.pad_sequence")),
     (r"^names?$|^refine_names$|^align_(to|as)$|^rename_?$",
      "named tensors (a prototype in PyTorch) are not part of teachtorch"),
-    (r"^hub$|^download", "nothing downloads in teachtorch: see assets/DATA.md"),
-    (r"^datapipes$|DataPipe|^DataChunk$|^functional_datapipe$|^graph(_settings)?$|"
-     r"runtime_validation|^argument_validation$|^guaranteed_datapipes|"
-     r"^non_deterministic$",
+    (r"^hub$|^download",
+     "nothing downloads in teachtorch: see assets/DATA.md"),
+    ((r"^datapipes$|DataPipe|^DataChunk$|^functional_datapipe$|"
+      r"^graph(_settings)?$|runtime_validation|^argument_validation$|"
+      r"^guaranteed_datapipes|^non_deterministic$"),
      "DataPipes (deprecated in PyTorch) are not part of teachtorch"),
-    (r"^Lazy", "lazy modules (shape inferred on first call) are not part of teachtorch; "
-     "give the sizes"),
+    (r"^Lazy",
+     ("lazy modules (shape inferred on first call) are not part of teachtorch; "
+      "give the sizes")),
     (r"(?<!atleast_)3d$|^Conv3d$|3d_with_indices$",
-     "3-D (volumetric) layers are not part of teachtorch; the course works in 1-D and "
-     "2-D"),
-    (r"^cholesky|^eig$|^symeig$|^lstsq$|^lu(_solve|_unpack)?$|^qr$|^svd$|^solve$|"
-     r"^triangular_solve$|^pinverse$|^matrix_rank$|^nuclear_norm$|^matrix_exp$",
-     "matrix decompositions (qr, svd, eig, lu, cholesky, solve) are not part of "
-     "teachtorch; use numpy.linalg on t.detach().numpy()"),
-    (r"^batch_norm|^instance_norm$|^embedding(_renorm_)?$|^rnn_(relu|tanh)|^lstm|^gru|"
-     r"^grid_sampler|^affine_grid_generator$|^norm_except_dim$|^frobenius_norm$|"
-     r"^(binary_cross_entropy_with_logits|cosine_embedding_loss|hinge_embedding_loss|"
-     r"kl_div|margin_ranking_loss|poisson_nll_loss|triplet_margin_loss)$",
-     "a low-level aten entry point with its own argument order; use the "
-     "torch.nn.functional form (or the nn module) instead"),
+     ("3-D (volumetric) layers are not part of teachtorch; the course works in "
+      "1-D and 2-D")),
+    ((r"^cholesky|^eig$|^symeig$|^lstsq$|^lu(_solve|_unpack)?$|^qr$|^svd$|"
+      r"^solve$|^triangular_solve$|^pinverse$|^matrix_rank$|^nuclear_norm$|"
+      r"^matrix_exp$"),
+     ("matrix decompositions (qr, svd, eig, lu, cholesky, solve) are not part of "
+      "teachtorch; use numpy.linalg on t.detach().numpy()")),
+    ((r"^batch_norm|^instance_norm$|^embedding(_renorm_)?$|^rnn_(relu|tanh)|"
+      r"^lstm|^gru|^grid_sampler|^affine_grid_generator$|^norm_except_dim$|"
+      r"^frobenius_norm$|^(binary_cross_entropy_with_logits|"
+      r"cosine_embedding_loss|hinge_embedding_loss|kl_div|margin_ranking_loss|"
+      r"poisson_nll_loss|triplet_margin_loss)$"),
+     ("a low-level aten entry point with its own argument order; use the "
+      "torch.nn.functional form (or the nn module) instead")),
     (r"format$|^channels_last|^memory_format$",
-     "memory formats (channels_last) are not part of teachtorch: tensors are "
-     "row-major"),
+     ("memory formats (channels_last) are not part of teachtorch: tensors are "
+      "row-major")),
     (r"Storage(Base)?$|^storage_type$|^is_storage$",
-     "the legacy typed storage classes are not part of teachtorch; use "
-     "tensor.untyped_storage()"),
-    (r"dlpack|^frombuffer$|^from_file$|^set_$|^is_set_to$|^resize$|^volatile$|"
-     r"^reinforce$|^output_nr$|^grad_dtype$|^const_data_ptr$|^new_empty_strided$|"
-     r"^as_strided_$|^empty_strided$|^empty_permuted$|^pin_memory$|^is_pinned$|"
-     r"^register_post_accumulate_grad_hook$|^nonzero_static$|^BufferDict$|"
-     r"^ModuleDict$|^ParameterDict$|^FatalError$|^JITException$|^types$|^bit$|"
-     r"^CompleteArgumentSpec$|^enforce_grad_layout_policy$|multithreading|"
-     r"view_replay|^anomaly_mode$|^common_types$|^factory_kwargs$|^grad$|"
-     r"^UninitializedBuffer$|^Container$|^GRID_SAMPLE_",
+     ("the legacy typed storage classes are not part of teachtorch; use "
+      "tensor.untyped_storage()")),
+    ((r"dlpack|^frombuffer$|^from_file$|^set_$|^is_set_to$|^resize$|^volatile$|"
+      r"^reinforce$|^output_nr$|^grad_dtype$|^const_data_ptr$|"
+      r"^new_empty_strided$|^as_strided_$|^empty_strided$|^empty_permuted$|"
+      r"^pin_memory$|^is_pinned$|^register_post_accumulate_grad_hook$|"
+      r"^nonzero_static$|^BufferDict$|^ModuleDict$|^ParameterDict$|^FatalError$|"
+      r"^JITException$|^types$|^bit$|^CompleteArgumentSpec$|"
+      r"^enforce_grad_layout_policy$|multithreading|view_replay|^anomaly_mode$|"
+      r"^common_types$|^factory_kwargs$|^grad$|^UninitializedBuffer$|"
+      r"^Container$|^GRID_SAMPLE_"),
      "low-level memory, interop and internal helpers are not part of teachtorch"),
-    (r"^i0_?$|^igammac?_?$|^polygamma_?$|^mvlgamma_?$|^special$|^nextafter_?$|"
-     r"^frexp$|^ldexp_?$|^lobpcg$|^pca_lowrank$|^svd_lowrank$|^geqrf$|^orgqr$|"
-     r"^ormqr$|^quasirandom$|^distributions$|^testing$|^masked$|^ctc_loss$|^CTCLoss$|"
-     r"^Adafactor$|^Muon$|^AdaptiveLogSoftmaxWithLoss$|^linear_cross_entropy$|"
-     r"^LinearCrossEntropy|^CrossMapLRN2d$|[Ff]ractional|^swap_in_optimizer|"
-     r"^multi_head_attention_forward$|^hsmm$|^cpu$|StorageContext|^histogramdd$",
+    ((r"^i0_?$|^igammac?_?$|^polygamma_?$|^mvlgamma_?$|^special$|^nextafter_?$|"
+      r"^frexp$|^ldexp_?$|^lobpcg$|^pca_lowrank$|^svd_lowrank$|^geqrf$|^orgqr$|"
+      r"^ormqr$|^quasirandom$|^distributions$|^testing$|^masked$|^ctc_loss$|"
+      r"^CTCLoss$|^Adafactor$|^Muon$|^AdaptiveLogSoftmaxWithLoss$|"
+      r"^linear_cross_entropy$|^LinearCrossEntropy|^CrossMapLRN2d$|"
+      r"[Ff]ractional|^swap_in_optimizer|^multi_head_attention_forward$|^hsmm$|"
+      r"^cpu$|StorageContext|^histogramdd$"),
      "specialised; outside what the course and classic tutorials use"),
 ]
 _COMPILED = [(re.compile(p), reason) for p, reason in OUT_OF_SCOPE]
@@ -116,24 +127,28 @@ _COMPILED = [(re.compile(p), reason) for p, reason in OUT_OF_SCOPE]
 TORCHVISION_OUT = [
     (r"^(detection|segmentation|video|optical_flow|quantization)$",
      "detection / segmentation / video model zoos are not part of teachtorch"),
-    (r"^(Coco|VOC|Cityscapes|SBDataset|WIDERFace|Kitti|HMDB51|Kinetics|UCF101|"
-     r"MovingMNIST)",
+    ((r"^(Coco|VOC|Cityscapes|SBDataset|WIDERFace|Kitti|HMDB51|Kinetics|UCF101|"
+      r"MovingMNIST)"),
      "detection, segmentation and video datasets are not part of teachtorch"),
-    (r"^(regnet|RegNet|vit_|Vision|swin|Swin|maxvit|MaxVit|convnext|ConvNeXt|"
-     r"efficientnet|EfficientNet|mnasnet|MNASNet|shufflenet|ShuffleNet|mobilenet|"
-     r"MobileNet|densenet|DenseNet|resnext|wide_resnet|get_model|get_weight|"
-     r"list_models)",
-     "model zoo beyond the classic CNNs the course builds (no pretrained weights)"),
-    (r"AutoAugment|RandAugment|TrivialAugment|AugMix|ElasticTransform|Posterize|"
-     r"Solarize|Sharpness|Autocontrast|Equalize|Invert|LinearTransformation",
+    ((r"^(regnet|RegNet|vit_|Vision|swin|Swin|maxvit|MaxVit|convnext|ConvNeXt|"
+      r"efficientnet|EfficientNet|mnasnet|MNASNet|shufflenet|ShuffleNet|"
+      r"mobilenet|MobileNet|densenet|DenseNet|resnext|wide_resnet|get_model|"
+      r"get_weight|list_models)"),
+     ("model zoo beyond the classic CNNs the course builds (no pretrained "
+      "weights)")),
+    ((r"AutoAugment|RandAugment|TrivialAugment|AugMix|ElasticTransform|"
+      r"Posterize|Solarize|Sharpness|Autocontrast|Equalize|Invert|"
+      r"LinearTransformation"),
      "automatic / photometric augmentation policies are not part of teachtorch"),
-    (r"^(Caltech|CelebA|Country211|DTD|EuroSAT|FER2013|FGVCAircraft|Flickr|Flowers102|"
-     r"Food101|GTSRB|INaturalist|ImageNet|Imagenette|LFW|LSUN|Omniglot|OxfordIIITPet|"
-     r"PCAM|PhotoTour|Places365|RenderedSST2|SBU|SEMEION|SUN397|StanfordCars)",
-     "large photo datasets are not shipped; put the images in folders and use "
-     "ImageFolder"),
+    ((r"^(Caltech|CelebA|Country211|DTD|EuroSAT|FER2013|FGVCAircraft|Flickr|"
+      r"Flowers102|Food101|GTSRB|INaturalist|ImageNet|Imagenette|LFW|LSUN|"
+      r"Omniglot|OxfordIIITPet|PCAM|PhotoTour|Places365|RenderedSST2|SBU|"
+      r"SEMEION|SUN397|StanfordCars)"),
+     ("large photo datasets are not shipped; put the images in folders and use "
+      "ImageFolder")),
     (r"^draw_|flow_to_image|wrap_dataset",
-     "drawing boxes / masks / flow belongs to detection work, not part of teachtorch"),
+     ("drawing boxes / masks / flow belongs to detection work, not part of "
+      "teachtorch")),
 ]
 _COMPILED_VISION = [(re.compile(p), reason) for p, reason in TORCHVISION_OUT]
 

@@ -150,7 +150,7 @@ class Tensor(TensorMathMixin, TensorMoreMathMixin, TensorShapeMixin,
                 return self.to(found).cuda()
             dtype = found
         if not isinstance(dtype, dtypes.dtype):
-            raise ValueError(_errors.hint(
+            raise ValueError(_errors.hint(  # noqa: TRY004 - PyTorch raises ValueError
                 f"invalid type: '{getattr(dtype, '__name__', dtype)}'",
                 "use a name like 'torch.FloatTensor' or a dtype like torch.float32."))
         return self.to(dtype)

@@ -21,7 +21,7 @@ def _fmt(v):
     return f"{v:.6g}"
 
 
-class finfo:  # noqa: N801 - PyTorch's name
+class finfo:
     """Limits of a floating-point dtype (eps, tiny, max, ...). Mirrors: torch.finfo"""
 
     def __init__(self, type=None):
@@ -46,7 +46,7 @@ class finfo:  # noqa: N801 - PyTorch's name
                 f"dtype={self.dtype})")
 
 
-class iinfo:  # noqa: N801 - PyTorch's name
+class iinfo:
     """Limits of an integer dtype (min, max, bits). Mirrors: torch.iinfo"""
 
     def __init__(self, type):

@@ -7,9 +7,9 @@ import warnings
 
 import numpy as np
 import pytest
+from helpers import assert_close, both
 
 import teachtorch
-from helpers import assert_close, both
 
 torch = pytest.importorskip("torch")
 

@@ -2,9 +2,9 @@
 sum_to_size, gradient and histogram (issue 14's audit): values and gradients."""
 import numpy as np
 import pytest
+from helpers import assert_close, both
 
 import teachtorch
-from helpers import assert_close, both
 
 torch = pytest.importorskip("torch")
 

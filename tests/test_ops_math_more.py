@@ -5,9 +5,9 @@ torch's, and teachtorch's own float64 gradcheck where the op is differentiable.
 """
 import numpy as np
 import pytest
+from helpers import assert_close, both
 
 import teachtorch
-from helpers import assert_close, both, to_np
 
 torch = pytest.importorskip("torch")
 
@@ -45,7 +45,7 @@ def test_unary_values_and_grads_like_torch(name, dtype):
         return y, x.grad, method
 
     (y, g, m), (ty, tg, tm) = both(run)
-    tol = dict(rtol=1e-5, atol=1e-5) if dtype == "float32" else dict(rtol=1e-9, atol=1e-9)
+    tol = {"rtol": 1e-5, "atol": 1e-5} if dtype == "float32" else {"rtol": 1e-9, "atol": 1e-9}
     assert_close(y, ty, **tol)
     assert_close(m, tm, **tol)
     if name != "sgn":

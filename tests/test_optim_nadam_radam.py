@@ -1,7 +1,6 @@
 """NAdam and RAdam take the same twenty steps as PyTorch's (parameters, losses,
 state_dict keys, dtypes and values), with the same checks as tests/test_optim.py."""
 import pytest
-
 from test_optim import test_twenty_steps_match_torch as same_steps_as_torch
 
 CASES = [

@@ -111,7 +111,7 @@ def public_names(obj, is_class=False):
             continue
         try:
             value = getattr(obj, name)
-        except Exception:
+        except Exception:  # noqa: BLE001,S112 - a few torch attributes raise on access
             continue
         if not is_class and _foreign(value, home):
             continue

@@ -23,7 +23,7 @@ def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
                   requires_grad=requires_grad)
 
 
-def range(start=0, end=None, step=1, *, dtype=None, device=None,  # noqa: A001
+def range(start=0, end=None, step=1, *, dtype=None, device=None,
           requires_grad=False):
     """Values from start to end *inclusive* (deprecated: use arange).
 

@@ -12,7 +12,7 @@ from teachtorch.ops._util import make, wrap_dim
 
 
 def _ops():
-    import teachtorch.ops as ops
+    from teachtorch import ops
 
     return ops
 

@@ -7,7 +7,7 @@ from teachtorch.ops.inplace import apply_inplace
 
 
 def _op(name):
-    import teachtorch.ops as ops
+    from teachtorch import ops
 
     return getattr(ops, name)
 
@@ -56,25 +56,72 @@ def square_(input): return apply_inplace(input, _op("square"))  # noqa: E704
 def tan_(input): return apply_inplace(input, _op("tan"))  # noqa: E704
 def tanh_(input): return apply_inplace(input, _op("tanh"))  # noqa: E704
 def trunc_(input): return apply_inplace(input, _op("trunc"))  # noqa: E704
-def clamp_(input, min=None, max=None): return apply_inplace(input, _op("clamp"), min, max)  # noqa: E704,E501
+def clamp_(input, min=None, max=None): return apply_inplace(input, _op("clamp"), min, max)
 def clamp_max_(input, max): return apply_inplace(input, _op("clamp_max"), max)  # noqa: E704
 def clamp_min_(input, min): return apply_inplace(input, _op("clamp_min"), min)  # noqa: E704
-def clip_(input, min=None, max=None): return apply_inplace(input, _op("clip"), min, max)  # noqa: E704,E501
+def clip_(input, min=None, max=None): return apply_inplace(input, _op("clip"), min, max)
 def gcd_(input, other): return apply_inplace(input, _op("gcd"), other)  # noqa: E704
 def lcm_(input, other): return apply_inplace(input, _op("lcm"), other)  # noqa: E704
 def xlogy_(input, other): return apply_inplace(input, _op("xlogy"), other)  # noqa: E704
-def nan_to_num_(input, nan=0.0, posinf=None, neginf=None): return apply_inplace(input, _op("nan_to_num"), nan, posinf, neginf)  # noqa: E704,E501
-def addmv_(input, mat, vec, *, beta=1, alpha=1): return apply_inplace(input, _op("addmv"), mat, vec, beta=beta, alpha=alpha)  # noqa: E704,E501
-def renorm_(input, p, dim, maxnorm): return apply_inplace(input, _op("renorm"), p, dim, maxnorm)  # noqa: E704,E501
-def logit_(input, eps=None): return apply_inplace(input, _op("logit"), eps)  # noqa: E704,E501
+def nan_to_num_(input, nan=0.0, posinf=None, neginf=None): return apply_inplace(input, _op("nan_to_num"), nan, posinf, neginf)
+def addmv_(input, mat, vec, *, beta=1, alpha=1): return apply_inplace(input, _op("addmv"), mat, vec, beta=beta, alpha=alpha)
+def renorm_(input, p, dim, maxnorm): return apply_inplace(input, _op("renorm"), p, dim, maxnorm)
+def logit_(input, eps=None): return apply_inplace(input, _op("logit"), eps)
 
 __all__ = [
-    "abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_",
-    "arctan_", "arctanh_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "cos_",
-    "cosh_", "deg2rad_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fix_",
-    "floor_", "frac_", "log10_", "log1p_", "log2_", "log_", "neg_", "negative_",
-    "rad2deg_", "reciprocal_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_",
-    "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "clamp_", "clamp_max_",
-    "clamp_min_", "clip_", "gcd_", "lcm_", "xlogy_", "logit_", "nan_to_num_",
-    "addmv_", "renorm_"
+    "abs_",
+    "acos_",
+    "acosh_",
+    "addmv_",
+    "arccos_",
+    "arccosh_",
+    "arcsin_",
+    "arcsinh_",
+    "arctan_",
+    "arctanh_",
+    "asin_",
+    "asinh_",
+    "atan_",
+    "atanh_",
+    "ceil_",
+    "clamp_",
+    "clamp_max_",
+    "clamp_min_",
+    "clip_",
+    "cos_",
+    "cosh_",
+    "deg2rad_",
+    "erf_",
+    "erfc_",
+    "exp2_",
+    "exp_",
+    "expm1_",
+    "fix_",
+    "floor_",
+    "frac_",
+    "gcd_",
+    "lcm_",
+    "log1p_",
+    "log2_",
+    "log10_",
+    "log_",
+    "logit_",
+    "nan_to_num_",
+    "neg_",
+    "negative_",
+    "rad2deg_",
+    "reciprocal_",
+    "renorm_",
+    "round_",
+    "rsqrt_",
+    "sigmoid_",
+    "sin_",
+    "sinc_",
+    "sinh_",
+    "sqrt_",
+    "square_",
+    "tan_",
+    "tanh_",
+    "trunc_",
+    "xlogy_"
 ]

@@ -17,7 +17,7 @@ from teachtorch.ops._util import make, write_out
 
 
 def _ops():
-    import teachtorch.ops as ops
+    from teachtorch import ops
 
     return ops
 

@@ -14,7 +14,7 @@ from teachtorch.ops._util import make, wrap_dim, write_out
 
 
 def _ops():
-    import teachtorch.ops as ops
+    from teachtorch import ops
 
     return ops
 

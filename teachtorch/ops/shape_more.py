@@ -11,7 +11,7 @@ from teachtorch.ops._util import wrap_dim
 
 
 def _ops():
-    import teachtorch.ops as ops
+    from teachtorch import ops
 
     return ops
 

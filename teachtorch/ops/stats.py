@@ -17,7 +17,7 @@ from teachtorch.ops.minmax import _return_type
 
 
 def _ops():
-    import teachtorch.ops as ops
+    from teachtorch import ops
 
     return ops
 

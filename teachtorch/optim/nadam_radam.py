@@ -10,8 +10,16 @@ import math
 import numpy as np
 
 from teachtorch.optim.adam import _check_adam_args
-from teachtorch.optim.optimizer import (Optimizer, _no_grad_step, _to_scalar, grad_of,
-                                        lerp_, step_counter, updated, zeros_state)
+from teachtorch.optim.optimizer import (
+    Optimizer,
+    _no_grad_step,
+    _to_scalar,
+    grad_of,
+    lerp_,
+    step_counter,
+    updated,
+    zeros_state,
+)
 
 
 def _adam_defaults(lr, betas, eps, weight_decay, **extra):
