@@ -55,3 +55,8 @@ from teachtorch.nn.modules.extra_layers import (AdaptiveMaxPool1d,  # noqa: F401
                                                 ConvTranspose1d, FeatureAlphaDropout,
                                                 LocalResponseNorm, LPPool1d, LPPool2d,
                                                 MaxUnpool1d, NLLLoss2d, RReLU)
+from teachtorch.nn.modules.transformer import (Transformer,  # noqa: F401,E402
+                                               TransformerDecoder,
+                                               TransformerDecoderLayer,
+                                               TransformerEncoder,
+                                               TransformerEncoderLayer)
