@@ -172,6 +172,8 @@ class TensorMoreMathMixin:
 
     def index_copy(self, dim, index, source): return ops.index_copy(self, dim, index, source)
     def index_copy_(self, dim, index, source): return _inplace(self, ops.index_copy, dim, index, source)
+    def scatter_reduce(self, dim, index, src, reduce, *, include_self=True): return ops.scatter_reduce(self, dim, index, src, reduce, include_self=include_self)
+    def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True): return _inplace(self, ops.scatter_reduce, dim, index, src, reduce, include_self=include_self)
     def put(self, index, source, accumulate=False): return ops.put(self, index, source, accumulate)
     def put_(self, index, source, accumulate=False): return _inplace(self, ops.put, index, source, accumulate)
     def masked_scatter(self, mask, source): return ops.masked_scatter(self, mask, source)

@@ -83,3 +83,32 @@ def test_errors_like_torch(call):
     with pytest.raises(type(theirs.value)) as ours:
         call(teachtorch)
     assert str(ours.value).split("\nhint:")[0] == str(theirs.value)
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean", "amax", "amin", "prod"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_like_torch(reduce, include_self):
+    index = [[0, 1, 0], [3, 3, 1], [1, 0, 0]]
+
+    def run(lib):
+        x = lib.tensor(np.round(A * 2) / 2, requires_grad=True)  # ties for amax/amin
+        s = lib.tensor(np.round(np.vstack([S, S[:1] * 3]) * 2) / 2, requires_grad=True)
+        y = x.scatter_reduce(0, lib.tensor(index), s, reduce, include_self=include_self)
+        if reduce == "prod":
+            return y, None, None
+        (y * lib.tensor(np.cos(np.arange(12.0)).reshape(4, 3))).sum().backward()
+        return y, x.grad, s.grad
+    for ours, theirs in zip(*both(run)):
+        if theirs is not None:
+            assert_close(ours, theirs, rtol=1e-9, atol=1e-9)
+
+
+def test_scatter_reduce_integers_and_partial_index_like_torch():
+    def run(lib):
+        x = lib.tensor([[1, 2, 3], [4, 5, 6]])
+        return [x.scatter_reduce(1, lib.tensor([[0, 0], [2, 1]]),
+                                 lib.tensor([[7, 9, 1], [2, 2, 2]]), "mean"),
+                x.scatter_reduce(0, lib.tensor([[1, 1, 0]]), x * 2, "amax",
+                                 include_self=False)]
+    for ours, theirs in zip(*both(run)):
+        assert_close(ours, theirs)

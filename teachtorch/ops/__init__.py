@@ -106,3 +106,4 @@ from teachtorch.ops.function_forms import (alpha_dropout, alpha_dropout_,  # noq
 from teachtorch.ops.function_forms import (adaptive_max_pool1d, channel_shuffle,  # noqa: F401,E402
                                            conv_transpose1d, max_pool1d_with_indices,
                                            rrelu, rrelu_)
+from teachtorch.ops.index_more import scatter_reduce  # noqa: F401,E402

@@ -8,6 +8,7 @@ Chapter 02 (views, indexing, storage) opens this file.
 import numpy as np
 
 from teachtorch import _backend, _errors
+from teachtorch.autograd.function import Function
 from teachtorch.ops._util import make, wrap_dim
 
 
@@ -92,3 +93,98 @@ def fill_diagonal_(input, fill_value, wrap=False):
 def index_put_(input, indices, values, accumulate=False):
     """input[indices] = values (or += with accumulate), in place. Mirrors: torch"""
     return input.index_put_(indices, values, accumulate)
+
+
+def _scatter_positions(index, dim):
+    """The full index tuple that scatter along dim writes to (one array per dim)."""
+    grids = list(np.indices(index.shape, sparse=True))
+    grids[dim] = index
+    return tuple(grids)
+
+
+_IDENTITY = {"sum": 0, "mean": 0, "prod": 1, "amax": -np.inf, "amin": np.inf}
+_UFUNC = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum,
+          "amin": np.minimum}
+
+
+class ScatterReduce(Function):
+    """Combine src into input at index along dim with sum, prod, mean, amax or amin.
+
+    Math: out[..., index[i], ...] = reduce(input[...] (if include_self), src[i], ...)
+          sum: d/dsrc = gather(grad); mean: gather(grad / count);
+          amax/amin: the gradient is split evenly among the values equal to the result
+    Mirrors: torch.scatter_reduce
+    """
+    _raw = True
+    node_name = "ScatterReduceBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src, reduce, include_self):
+        pos = _scatter_positions(index, dim)
+        out = x.copy()
+        if not include_self:
+            out[pos] = _IDENTITY[reduce] if x.dtype.kind == "f" or reduce in (
+                "sum", "mean", "prod") else (np.iinfo(x.dtype).min if reduce == "amax"
+                                             else np.iinfo(x.dtype).max)
+        _UFUNC[reduce].at(out, pos, src[tuple(slice(0, n) for n in index.shape)])
+        count = np.ones(x.shape, np.int64)  # how many values met at each place
+        if not include_self:
+            count[pos] = 0
+        np.add.at(count, pos, 1)
+        if reduce == "mean":
+            count = np.maximum(count, 1)
+            out = out // count if x.dtype.kind in "iub" else out / count
+            out = out.astype(x.dtype)
+        ctx.dim, ctx.reduce, ctx.include_self = dim, reduce, include_self
+        ctx.index, ctx.count = index, count
+        ctx.save_for_backward(x, src, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, src, out = ctx.saved_tensors
+        index = make(ctx.index)
+        dim, reduce = ctx.dim, ctx.reduce
+        src_part = src[tuple(slice(0, n) for n in ctx.index.shape)]
+        if reduce == "prod":
+            raise NotImplementedError(_errors.hint(
+                "the gradient of scatter_reduce(reduce='prod') is not in teachtorch",
+                "use 'sum', 'mean', 'amax' or 'amin', or take logs and use 'sum'."))
+        mask = np.ones(tuple(x.shape), bool)  # where input's own value took part
+        if not ctx.include_self:
+            mask[_scatter_positions(ctx.index, dim)] = False
+        touched = make(mask).to(grad_output.dtype)
+        if reduce in ("sum", "mean"):
+            g = grad_output / make(ctx.count).to(grad_output.dtype) \
+                if reduce == "mean" else grad_output
+            grad_src = g.gather(dim, index)
+            return g * touched, _pad_like(grad_src, src)  # one per tensor input
+        # PyTorch counts input's own equal value as a tie even with include_self=False
+        # (then gives it no gradient): the same split here
+        hits_self = (x == out).to(grad_output.dtype)
+        hits_src = (src_part == out.gather(dim, index)).to(grad_output.dtype)
+        ties = hits_self.scatter_add(dim, index, hits_src)
+        g = grad_output / ties
+        return (g * hits_self * touched,
+                _pad_like(g.gather(dim, index) * hits_src, src))
+
+
+def _pad_like(grad, src):
+    """A gradient for src when index covered only its leading part (zeros after)."""
+    if tuple(grad.shape) == tuple(src.shape):
+        return grad
+    from teachtorch.nn.functional import pad
+
+    widths = [(0, f - p) for f, p in zip(src.shape, grad.shape)]
+    return pad(grad, [v for pair in reversed(widths) for v in pair])
+
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    """Mirrors: torch.scatter_reduce (see ScatterReduce)."""
+    if reduce not in _UFUNC:
+        raise RuntimeError(_errors.hint(
+            "reduce argument must be either sum, prod, mean, amax or amin, got "
+            f"{reduce}", "pick one of sum, prod, mean, amax, amin."))
+    d = wrap_dim(dim, max(input.dim(), 1))
+    return ScatterReduce.apply(input, d, _backend.to_numpy(index._data), src, reduce,
+                               include_self)
