@@ -134,3 +134,22 @@ def test_nllloss2d_warns_like_torch():
     (l, w), (tl, tw) = both(run)
     assert_close(l, tl, rtol=1e-5)
     assert w == tw
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_multilabel_and_triplet_with_distance_losses_like_torch(reduction):
+    def run(lib):
+        x = lib.tensor(IMG[0, 0, :3, :5], requires_grad=True)
+        target = lib.tensor([[3, 0, -1, 1, 1], [1, 2, 4, -1, 0], [-1, 0, 0, 0, 0]])
+        a = lib.nn.MultiLabelMarginLoss(reduction=reduction)(x, target)
+        anchor = lib.tensor(SIG[0], requires_grad=True)
+        cos = lib.nn.TripletMarginWithDistanceLoss(
+            distance_function=lambda u, v: 1 - lib.nn.functional.cosine_similarity(u, v),
+            margin=0.5, swap=True, reduction=reduction)
+        b = cos(anchor, lib.tensor(SIG[1]), lib.tensor(SIG[0] * 0.5 + SIG[1]))
+        c = lib.nn.functional.triplet_margin_with_distance_loss(
+            anchor, lib.tensor(SIG[1]), lib.tensor(-SIG[0]), reduction=reduction)
+        (a.sum() + b.sum() + c.sum()).backward()
+        return a, b, c, x.grad, anchor.grad
+    for ours, theirs in zip(*both(run)):
+        assert_close(ours, theirs, rtol=1e-8, atol=1e-9)

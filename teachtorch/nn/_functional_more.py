@@ -212,3 +212,53 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
 def pdist(input, p=2):
     """Distances between every pair of rows. Mirrors: torch.nn.functional.pdist"""
     return _ops().pdist(input, p)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *,
+                                      distance_function=None, margin=1.0, swap=False,
+                                      reduction="mean"):
+    """max(0, margin + d(a, p) - d(a, n)) with any distance function d.
+
+    Mirrors: torch.nn.functional.triplet_margin_with_distance_loss
+    """
+    from teachtorch.nn._functional_extra import _reduce
+    from teachtorch.nn.functional import pairwise_distance
+
+    dist = distance_function if distance_function is not None else pairwise_distance
+    d_pos, d_neg = dist(anchor, positive), dist(anchor, negative)
+    if swap:
+        d_neg = _ops().minimum(d_neg, dist(positive, negative))
+    return _reduce((margin + d_pos - d_neg).clamp(min=0), reduction)
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None,
+                           reduction="mean"):
+    """Hinge loss for several correct classes per sample.
+
+    target lists each sample's classes, ended by -1. For every correct class j and
+    every other class i: max(0, 1 - (x[j] - x[i])), summed and divided by C.
+    Mirrors: torch.nn.functional.multilabel_margin_loss
+    """
+    import numpy as np
+
+    from teachtorch import _backend
+    from teachtorch.nn._functional_extra import _reduce, legacy_reduction
+    from teachtorch.ops._util import make
+
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    x = input if input.dim() == 2 else input.reshape(1, -1)
+    t = _backend.to_numpy(target._data).reshape(x.shape)
+    is_target = np.zeros(tuple(x.shape), bool)
+    for row, labels in enumerate(t):
+        for j in labels:
+            if j < 0:
+                break
+            is_target[row, j] = True
+    pos = make(is_target).to(x.dtype)
+    # margins[n, j, i] = 1 - (x[n, j] - x[n, i]) for target j, non-target i
+    margins = (1 - (x.unsqueeze(2) - x.unsqueeze(1))).clamp(min=0)
+    pairs = pos.unsqueeze(2) * (1 - pos).unsqueeze(1)
+    loss = (margins * pairs).sum((1, 2)) / x.shape[1]
+    if input.dim() == 1:
+        loss = loss.reshape(())
+    return _reduce(loss, reduction)

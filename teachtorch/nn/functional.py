@@ -340,5 +340,5 @@ from teachtorch.nn._functional_more import (  # noqa: F401,E402
     adaptive_max_pool1d, adaptive_max_pool1d_with_indices,
     adaptive_max_pool2d_with_indices, alpha_dropout, channel_shuffle, conv_transpose1d,
     feature_alpha_dropout, gumbel_softmax, local_response_norm, lp_pool1d, lp_pool2d,
-    max_pool1d_with_indices, max_pool2d_with_indices, max_unpool1d, pdist, rrelu,
-    rrelu_)
+    max_pool1d_with_indices, max_pool2d_with_indices, max_unpool1d,
+    multilabel_margin_loss, pdist, rrelu, rrelu_, triplet_margin_with_distance_loss)

@@ -54,7 +54,9 @@ from teachtorch.nn.modules.extra_layers import (AdaptiveMaxPool1d,  # noqa: F401
                                                 AlphaDropout, ChannelShuffle,
                                                 ConvTranspose1d, FeatureAlphaDropout,
                                                 LocalResponseNorm, LPPool1d, LPPool2d,
-                                                MaxUnpool1d, NLLLoss2d, RReLU)
+                                                MaxUnpool1d, MultiLabelMarginLoss,
+                                                NLLLoss2d, RReLU,
+                                                TripletMarginWithDistanceLoss)
 from teachtorch.nn.modules.transformer import (Transformer,  # noqa: F401,E402
                                                TransformerDecoder,
                                                TransformerDecoderLayer,

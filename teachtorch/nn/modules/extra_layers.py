@@ -9,7 +9,7 @@ import warnings
 
 from teachtorch.nn import functional as F
 from teachtorch.nn.modules.conv import _ConvNd
-from teachtorch.nn.modules.loss import NLLLoss
+from teachtorch.nn.modules.loss import NLLLoss, _Loss
 from teachtorch.nn.modules.module import Module
 
 
@@ -180,3 +180,31 @@ class NLLLoss2d(NLLLoss):
             "replacement and see https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss "
             "for more details.", FutureWarning, stacklevel=2)
         super().__init__(weight, size_average, ignore_index, reduce, reduction)
+
+
+class MultiLabelMarginLoss(_Loss):
+    """Hinge loss for several correct classes per sample.
+
+    Mirrors: torch.nn.MultiLabelMarginLoss
+    """
+
+    def forward(self, input, target):
+        return F.multilabel_margin_loss(input, target, reduction=self.reduction)
+
+
+class TripletMarginWithDistanceLoss(_Loss):
+    """Triplet loss with any distance function.
+
+    Mirrors: torch.nn.TripletMarginWithDistanceLoss
+    """
+
+    def __init__(self, *, distance_function=None, margin=1.0, swap=False,
+                 reduction="mean"):
+        super().__init__(reduction=reduction)
+        self.distance_function = distance_function
+        self.margin, self.swap = margin, swap
+
+    def forward(self, anchor, positive, negative):
+        return F.triplet_margin_with_distance_loss(
+            anchor, positive, negative, distance_function=self.distance_function,
+            margin=self.margin, swap=self.swap, reduction=self.reduction)
