@@ -370,14 +370,6 @@ def default_type_not_float():
                 "torch.FloatTensor or torch.DoubleTensor.")
 
 
-def typed_storage_deprecated():
-    """PyTorch's UserWarning text when TypedStorage is used directly."""
-    return ("TypedStorage is deprecated. It will be removed in the future and "
-            "UntypedStorage will be the only storage class. This should only matter "
-            "to you if you are using storages directly.  To access UntypedStorage "
-            "directly, use tensor.untyped_storage() instead of tensor.storage()")
-
-
 def legacy_new_dtype_mismatch(want, got):
     def options(d):
         return (f"TensorOptions(dtype={d.cpp_name}, device=cpu, layout=Strided, "

@@ -27,12 +27,13 @@ def _convert_index(index):
     out = []
     basic = True
     for i in index:
-        if is_tensor(i) and i._data.dtype.char == "B":  # uint8, the old mask: warn
-            warnings.warn(_errors.uint8_index_deprecated(), UserWarning, stacklevel=4)
-            out.append(i._data.astype(bool))
-            basic = False
-            continue
         if is_tensor(i):
+            if i._data.dtype.char == "B":  # uint8, the old mask type: warn, use bool
+                warnings.warn(_errors.uint8_index_deprecated(), UserWarning,
+                              stacklevel=4)
+                out.append(i._data.astype(bool))
+                basic = False
+                continue
             if i.dim() == 0 and i.dtype.category == 1:
                 out.append(int(i.item()))
                 continue
