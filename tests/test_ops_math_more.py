@@ -156,3 +156,20 @@ def test_gcd_lcm_heaviside():
         assert_close(o, t)
     with pytest.raises(RuntimeError, match="not implemented for 'Float'"):
         teachtorch.gcd(teachtorch.tensor([1.0]), teachtorch.tensor([2.0]))
+
+
+@pytest.mark.parametrize("name", ["asin", "sinc", "erfinv", "lgamma", "logcumsumexp"])
+def test_runs_on_the_device_like_on_the_cpu(device, name):
+    x = teachtorch.tensor([0.1, 0.5, 0.9], requires_grad=True)
+
+    def call(t):
+        return teachtorch.logcumsumexp(t, 0) if name == "logcumsumexp" else \
+            getattr(teachtorch, name)(t)
+    y = call(x.to(device))
+    assert y.device.type == teachtorch.device(device).type
+    y.sum().backward()
+    cpu = teachtorch.tensor([0.1, 0.5, 0.9], requires_grad=True)
+    call(cpu).sum().backward()
+    np.testing.assert_allclose(y.detach().cpu().numpy(), call(cpu).detach().numpy(),
+                               rtol=1e-6)
+    np.testing.assert_allclose(x.grad.numpy(), cpu.grad.numpy(), rtol=1e-6)

@@ -10,7 +10,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from teachtorch import _errors
+from teachtorch import _backend, _errors
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import make, wrap_dim
 from teachtorch.ops.minmax import _return_type
@@ -218,7 +218,10 @@ class LogCumSumExp(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
-        y = np.logaddexp.accumulate(x, axis=dim) if x.ndim else x.copy()
+        host = _backend.to_numpy(x)  # ufunc.accumulate runs on the host
+        y = np.logaddexp.accumulate(host, axis=dim) if x.ndim else host.copy()
+        if _backend.is_cupy_array(x):
+            y = _backend.to_cupy(y, _backend.array_device_index(x))
         ctx.save_for_backward(x, y)
         ctx.dim = dim
         return y
@@ -230,7 +233,7 @@ class LogCumSumExp(Function):
             return grad_output, None
         xm, ym, gm = (t.movedim(ctx.dim, -1) for t in (x, y, grad_output))
         n = xm.shape[-1]
-        later = make(np.triu(np.ones((n, n), bool)))  # j >= i
+        later = make(np.triu(np.ones((n, n), bool))).to(x.device)  # j >= i
         weight = (xm.unsqueeze(-1) - ym.unsqueeze(-2)).masked_fill(~later, -np.inf).exp()
         return (weight * gm.unsqueeze(-2)).sum(-1).movedim(-1, ctx.dim), None
 

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from teachtorch import dtypes
+from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import as_tensor, write_out
 from teachtorch.ops.pointwise import _float, _unary
@@ -193,7 +194,10 @@ class Sinc(Function):
 
     @staticmethod
     def forward(ctx, x):
-        y = _quiet(np.sinc, x)
+        xf = _float(x)
+        xp = get_array_module(xf)
+        px = math.pi * xp.where(xf == 0, 1.0, xf).astype(xf.dtype)
+        y = array_of(xp.where(xf == 0, 1.0, xp.sin(px) / px).astype(xf.dtype))
         ctx.save_for_backward(x, y)
         return y
 
