@@ -78,9 +78,8 @@ from teachtorch.type_info import (can_cast, e, finfo, iinfo, inf, nan,  # noqa: 
                                   newaxis, pi)
 from teachtorch.settings import (  # noqa: E402,F401
     are_deterministic_algorithms_enabled, get_default_device,
-    get_deterministic_debug_mode, is_anomaly_check_nan_enabled, is_anomaly_enabled,
-    is_deterministic_algorithms_warn_only_enabled, is_inference_mode_enabled,
-    is_warn_always_enabled, set_anomaly_enabled, set_default_device,
+    get_deterministic_debug_mode, is_deterministic_algorithms_warn_only_enabled,
+    is_inference_mode_enabled, is_warn_always_enabled, set_default_device,
     set_deterministic_debug_mode, set_warn_always, use_deterministic_algorithms)
 # torch.X forms of nn.functional ops whose arguments are the same (torch.dropout ...)
 from teachtorch.nn.functional import (bilinear, celu, celu_, cosine_similarity,  # noqa: E402,F401

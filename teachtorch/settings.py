@@ -1,5 +1,5 @@
-"""Global switches older code flips: deterministic algorithms, warn-always, anomaly
-detection, the default device.
+"""Global switches older code flips: deterministic algorithms, warn-always, the
+default device (anomaly detection is in autograd/anomaly_mode.py).
 
 teachtorch is deterministic by construction (NumPy on one thread of control), so
 ``use_deterministic_algorithms(True)`` changes nothing but is remembered, as the
@@ -45,22 +45,6 @@ def set_warn_always(b):
 
 def is_warn_always_enabled():
     return _state["warn_always"]
-
-
-def is_anomaly_enabled():
-    from teachtorch.autograd import _anomaly
-
-    return _anomaly["enabled"]
-
-
-def is_anomaly_check_nan_enabled():
-    return is_anomaly_enabled()
-
-
-def set_anomaly_enabled(enabled, check_nan=True):
-    from teachtorch.autograd import set_detect_anomaly
-
-    set_detect_anomaly(enabled, check_nan)
 
 
 def is_inference_mode_enabled():
