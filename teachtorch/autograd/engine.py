@@ -162,7 +162,14 @@ class _ReadyQueue:
     __slots__ = ("buffers", "deps", "heap", "queued")
 
     def __init__(self, tensors, grad_tensors):
-        roots = _graph_roots(tensors)
+        roots = []  # (node, output_nr): where each tensor's gradient enters the graph
+        for i, t in enumerate(tensors):
+            if t.grad_fn is not None:
+                roots.append((t.grad_fn, t._output_nr))
+            elif t.requires_grad:
+                roots.append((t._grad_accumulator(), 0))
+            else:
+                raise RuntimeError(_errors.no_grad_fn(i))
         self.deps = _dependencies(roots)
         self.buffers = {}
         for (node, nr), g in zip(roots, grad_tensors):
@@ -268,18 +275,6 @@ def sum_to(grad, shape):
     if lead:
         grad = grad.reshape(shape)
     return grad
-
-
-def _graph_roots(tensors):
-    nodes = []
-    for i, t in enumerate(tensors):
-        if t.grad_fn is not None:
-            nodes.append((t.grad_fn, t._output_nr))
-        elif t.requires_grad:
-            nodes.append((t._grad_accumulator(), 0))
-        else:
-            raise RuntimeError(_errors.no_grad_fn(i))
-    return nodes
 
 
 def _dependencies(root_nodes):

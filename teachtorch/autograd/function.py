@@ -208,6 +208,8 @@ class Function(metaclass=FunctionMeta):
         single = not isinstance(out, tuple)
         if single and type(out) is _ndarray:  # the common case: one NumPy array
             outs = (Tensor._make(out),)
+        elif single and isinstance(out, _np_scalar):  # NumPy's sum of a whole array
+            outs = (Tensor._make(np.asarray(out)),)
         else:  # Tensors, arrays, NumPy scalars, None
             outs = _as_tensors((out,) if single else out, args, ctx)
         if record:  # grad_fn, next_functions, saved tensors
@@ -221,6 +223,7 @@ class Function(metaclass=FunctionMeta):
 
 Tensor = None  # teachtorch.tensor.Tensor, set by tensor.py (it imports this module)
 _ndarray = np.ndarray
+_np_scalar = np.generic  # what NumPy's reductions of a whole array return
 _grad_state = grad_mode._state
 _anomaly_state = anomaly_mode._state
 _new_node = object.__new__  # a ctx nobody reads later: skip Node.__init__
