@@ -170,7 +170,17 @@ class _ReadyQueue:
                 roots.append((t._grad_accumulator(), 0))
             else:
                 raise RuntimeError(_errors.no_grad_fn(i))
-        self.deps = _dependencies(roots)
+        deps = {}  # how many edges point into each node reachable from the roots
+        stack = [node for node, _ in roots]
+        seen = set(stack)
+        while stack:
+            for nxt, _ in stack.pop().next_functions:
+                if nxt is not None:
+                    deps[nxt] = deps.get(nxt, 0) + 1
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        stack.append(nxt)
+        self.deps = deps
         self.buffers = {}
         for (node, nr), g in zip(roots, grad_tensors):
             buf = self.buffers.setdefault(node, [None] * node._n_outputs)
@@ -275,25 +285,6 @@ def sum_to(grad, shape):
     if lead:
         grad = grad.reshape(shape)
     return grad
-
-
-def _dependencies(root_nodes):
-    """How many edges point into each node reachable from the roots."""
-    deps = {}
-    seen = set()
-    stack = [n for n, _ in root_nodes]
-    for n in stack:
-        seen.add(n)
-    while stack:
-        node = stack.pop()
-        for nxt, _ in node.next_functions:
-            if nxt is None:
-                continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return deps
 
 
 def _run_pre_hooks(node, grads):
