@@ -14,7 +14,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 def journeys():
     out = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "journeys.py"), "--json",
-         "mul_sum_backward", "view_stride"],
+         "mul_sum_backward", "view_stride", "conv2d_reference"],
         capture_output=True, text=True, check=True, cwd=ROOT)
     return {r["journey"]: r for r in json.loads(out.stdout)}
 
@@ -54,6 +54,25 @@ def test_sum_spreads_its_gradient_back_with_one_op(journeys):
     assert "teachtorch/ops/reduce.py: ExpandBack.forward" in r["called"]
     assert not files_of(r) & {"teachtorch/ops/views.py", "teachtorch/storage.py",
                               "teachtorch/tensor_shape.py"}, r["called"]
+
+
+def test_a_forward_on_tensors_runs_no_context_managers_on_the_cpu(journeys):
+    """ConvolutionReference.forward runs on Tensors: Function.apply switches grad
+    mode off itself and, with no GPU about, makes no device current."""
+    r = journeys["conv2d_reference"]
+    assert "teachtorch/ops/conv.py: ConvolutionReference.forward" in r["called"]
+    assert "teachtorch/autograd/function.py: _forward_on_tensors" in r["called"]
+    assert not files_of(r) & {"teachtorch/autograd/grad_mode.py"}, r["called"]
+    assert not any("device_guard" in c for c in r["called"]), r["called"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the conv reference is written in Tensor ops (windows by slicing and stack, "
+    "reshape, matmul, add, transpose, sum): each brings its op layer; see "
+    "DEVELOPING.md, 'The reading path'"))
+def test_conv2d_reference_path_is_within_target(journeys):
+    r = journeys["conv2d_reference"]
+    assert r["functions"] < 40 and r["files"] <= 8, r["called"]
 
 
 @pytest.mark.parametrize("reduce", [

@@ -242,12 +242,17 @@ def _forward_on_tensors(cls, ctx, args, kwargs):
 
     NumPy may read the inputs there (``np.exp(x)``), though they require grad.
     """
+    was_enabled = _grad_state["enabled"]
+    _grad_state["enabled"] = False  # (no_grad, written out: every Function runs this)
     _grad_state["in_forward"] += 1
     try:
-        with grad_mode.no_grad(), _on_inputs_device(args):
+        if _backend._cupy is None:  # the CPU only: no GPU to make current
+            return cls.forward(ctx, *args, **kwargs)
+        with _on_inputs_device(args):
             return cls.forward(ctx, *args, **kwargs)
     finally:
         _grad_state["in_forward"] -= 1
+        _grad_state["enabled"] = was_enabled
 
 
 def _on_inputs_device(args):
