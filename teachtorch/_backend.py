@@ -4,7 +4,7 @@ This is the ONLY module that imports cupy. Every kernel starts with
 ``xp = get_array_module(x)`` and then calls ``xp.exp``, ``xp.matmul`` ... so the
 same line of code runs on either device.
 
-Chapter 16 (vision tools, GPU) opens this file.
+Chapter 18 (GPU and DataParallel) opens this file.
 """
 import os
 

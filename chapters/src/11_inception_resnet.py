@@ -6,8 +6,11 @@
 # 残差连接让 `forward` 返回 `x + y`：当捷径是恒等映射时，`x` 的梯度原样“跳过”中间层流回去；
 # 笔记的块在捷径上还有一个 3×3 卷积（用来对齐通道数），这时梯度经过捷径也要乘上这个卷积的权重。
 #
+# 简单的网络一层接一层，用 `nn.Sequential` 就能写出来（笔记 001 的 CIFAR10 模型）。
+#
 # **对应笔记**：`002_0b1e019c38618b4a.txt`（卷积神经网络-高级、代码示例1 Inception、
-# 代码示例2 ResNet）。数据同样用 MNIST t10k 的 8000/2000 划分。
+# 代码示例2 ResNet）、`001_006c858c5f14514d.txt`（4.8 神经网络搭建实战）。
+# 数据同样用 MNIST t10k 的 8000/2000 划分。
 
 # %%
 import teachtorch as torch
@@ -17,14 +20,74 @@ from teachtorch import nn
 from teachtorch.utils.data import DataLoader, Subset
 from teachtorch.vision.datasets import mnist_t10k_split
 from teachtorch.widgets import GraphView, SourceView
+from collections import OrderedDict
+import inspect
 
-torch.manual_seed(0)
+torch.manual_seed(0)  # 之后所有随机数（randn、打乱、初始化）都由它决定
 FAST = True  # 测试时每个网络只训练 20 个批次、在 1000 张图上测试；改成 False 各训练 1 轮
 
 # %% [markdown]
-# ## 1. Inception 模块
+# ## 1. 一层接一层：Sequential 与笔记 001 的 CIFAR10 模型
 #
-# 四个分支：1×1 卷积；1×1 → 5×5；1×1 → 3×3 → 3×3；平均池化 → 1×1。
+# 如果每一层的输出就是下一层的输入，不必写 `forward`：`nn.Sequential` 按顺序调用各层，
+# 即 $f = f_n \circ \cdots \circ f_2 \circ f_1$。传入 `OrderedDict` 时每层有自己的名字，
+# 打印和 `state_dict` 里都用这个名字。`Flatten` 把 (N, 64, 4, 4) 展平成 (N, 1024)，
+# 相当于 `forward` 里的 `x.view(N, -1)`。三次 `padding=2` 的 5×5 卷积不改变宽高，
+# 三次池化把 32 变成 4，所以全连接层的输入是 $64 \times 4 \times 4 = 1024$。
+
+# %%
+from teachtorch.nn import Conv2d, Flatten, Linear, MaxPool2d, Sequential
+
+cifar = Sequential(OrderedDict([
+            ('conv1', Conv2d(in_channels=3, out_channels=32, kernel_size=5, padding=2)),
+            ('pool1', MaxPool2d(kernel_size=2)),
+            ('conv2', Conv2d(in_channels=32, out_channels=32, kernel_size=5, padding=2)),
+            ('pool2', MaxPool2d(kernel_size=2)),
+            ('conv3', Conv2d(in_channels=32, out_channels=64, kernel_size=5, padding=2)),
+            ('pool3', MaxPool2d(kernel_size=2)),
+            ('flatten', Flatten()),
+            ('full_connect1', Linear(1024, 128)),
+            ('full_connect2', Linear(128, 10))
+        ]))
+print(cifar)
+
+# %% [markdown]
+# 真实的 CIFAR-10 离线拿不到（第 16 章会用同样的读取代码读一份假数据）；形状只和输入的大小有关，
+# 所以用一批随机的 3×32×32 “图片” 走一遍，逐层看形状：
+
+# %%
+x = torch.randn(2, 3, 32, 32)
+for name, layer in cifar.named_children():
+    x = layer(x)
+    print(f"{name:14s}", tuple(x.shape))
+print(cifar.conv3.weight.shape, sum(p.numel() for p in cifar.parameters()), "parameters")
+
+# %% [markdown]
+# 打开源码：`Sequential.forward` 只有三行，`for module in self: input = module(input)`。
+# 而 `model(x)` 调用的是 `Module.__call__`（`_call_impl`）：没有钩子时它直接调用 `forward`，
+# 有钩子时先后运行钩子（第 14 章细讲）。所以要写 `model(x)`，不要写 `model.forward(x)`。
+
+# %%
+SourceView(Sequential.forward)
+
+# %%
+SourceView(nn.Module.__call__)
+
+# %% [markdown]
+# ## 2. Inception 模块
+#
+# 直觉：卷积核取 1×1、3×3 还是 5×5？不知道就都用上，让训练去决定哪个分支的权重大。
+# 代价是计算量：一个 $k\times k$ 卷积在 $H\times W$ 的图上从 $C_\text{in}$ 个通道算出 $C_\text{out}$ 个通道，
+# 要做 $H W\, C_\text{in} C_\text{out} k^2$ 次乘法。**1×1 卷积**只在通道之间做线性组合（每个像素一个小的全连接层），
+# 先用它把通道数压小，再做大卷积，乘法次数少很多。例如 28×28、192 个通道 → 32 个通道的 5×5 卷积：
+
+# %%
+direct = 28 * 28 * 192 * 32 * 5 * 5
+bottleneck = 28 * 28 * 192 * 16 * 1 * 1 + 28 * 28 * 16 * 32 * 5 * 5  # 先 1×1 压到 16 个通道
+print(f"{direct:,} vs {bottleneck:,}  ({direct / bottleneck:.1f} 倍)")
+
+# %% [markdown]
+# 笔记的 `InceptionA` 有四个分支：1×1 卷积；1×1 → 5×5；1×1 → 3×3 → 3×3；平均池化 → 1×1。
 # 每个分支都用 padding 保持宽高不变，输出通道 16 + 24 + 24 + 24 = 88，在 dim=1 拼接。
 
 # %%
@@ -87,7 +150,7 @@ x = net.incep2(x)
 print("after incep2:   ", x.shape, "->", x[0].numel())
 
 # %% [markdown]
-# ## 2. 试一试：分支的宽高不一致
+# ## 3. 试一试：分支的宽高不一致
 #
 # 如果 5×5 分支忘了 `padding=2`，它的输出是 8×8 而别的分支是 12×12，`cat` 就会失败：
 
@@ -100,25 +163,11 @@ except RuntimeError as err:
     print(err)
 
 # %% [markdown]
-# ### 打开源码：`torch.cat` 的反向传播
+# ## 4. 残差块：笔记原文
 #
-# 四个分支在通道维拼起来；反向时梯度要按原来的大小再切回每个分支。`teachtorch/ops/join.py` 的 `Cat`
-# 正是这样：`forward` 记下每块的大小 `ctx.sizes`，`backward` 用 `split` 把 `grad_output` 切回去。
-
-# %%
-from teachtorch.ops import join
-
-cat_source = SourceView(join.Cat)
-cat_source
-
-# %%
-left = torch.ones(1, 2, 3, requires_grad=True)
-right = torch.ones(1, 3, 3, requires_grad=True)
-(torch.cat([left, right], dim=1) * torch.arange(5.0).view(1, 5, 1)).sum().backward()
-print(left.grad[0, :, 0], right.grad[0, :, 0])  # 通道 0-1 的梯度回到 left，2-4 回到 right
-
-# %% [markdown]
-# ## 3. 残差块：笔记原文
+# 直觉：与其让几层卷积直接学出目标 $H(x)$，不如让它们学“差多少”：$F(x) = H(x) - x$，
+# 输出 $y = \mathrm{ReLU}(x + F(x))$。$F$ 什么都不学（权重为 0）时，块就是恒等映射，
+# 加深网络至少不会变差。
 #
 # `IdentityBlock` 里 `self.conv` 用来把 x 的通道数变得和 y 一样，才能相加。
 # 因为捷径上有这个 3×3 卷积，它严格说是一个“卷积块”（笔记的注释也这么说），不是恒等残差块：
@@ -169,25 +218,14 @@ class MyModule(torch.nn.Module):
 block = IdentityBlock(1, 2)
 out = block(torch.randn(1, 1, 4, 4))
 graph = GraphView(out.sum(), names=dict(block.named_parameters()))
+print(graph.state["ops"])
 graph
 
 # %% [markdown]
-# 在 `select` 下拉框里选中 `AddBackward0`，它上游的两条路都会亮起来：一条经过 `conv1`、`conv2`，
-# 一条只经过捷径上的 `conv`。下面的单元格像学习者一样选中它，并检查两条路都在：
-
-# %%
-print(graph.state["ops"])
-add_id = next(value for label, value in graph.controls["selected"].options
-              if "AddBackward0" in label)
-graph.controls["selected"].value = add_id
-print(len(graph.state["ancestors"]), "nodes upstream of AddBackward0")
-assert graph.state["error"] is None
-
-# %% [markdown]
-# ## 4. 训练两个网络
+# ## 5. 训练两个网络
 #
 # 两个网络用同样的数据、同样的训练函数（批大小 128）。笔记用 `Adam(lr=0.01)`；
-# 这里只训练很少的步数，Inception 网络在 lr=0.01 时一开始就会“冲过头”、准确率停在 10% 左右，
+# 这里只训练很少的步数，Inception 网络在 lr=0.01 时一开始就会“冲过头”、准确率停在 0.1 左右（10 类随便猜），
 # 所以用 lr=0.001（自己改回 0.01 看看）。
 
 # %%
@@ -240,10 +278,34 @@ for name, model in (("Inception", InceptionNet()), ("ResNet", MyModule())):
 
 # %% [markdown]
 # 只训练 20 个批次（2560 张图片），两个网络就都学到了不少；笔记在完整的 MNIST 上训练 10 轮，
-# 约 98%–99%。
+# 约 0.98–0.99。
 
 # %% [markdown]
-# ## 5. 小项目：恒等捷径让梯度传到底层
+# ## 6. 小项目：恒等捷径让梯度传到底层
+#
+# 先在一个最小的恒等残差 $y = x + \tanh(w x)$ 上一步一步地看反向传播：`BackwardStepper` 每按一次
+# "next"，引擎就运行一个节点。`AddBackward0` 把收到的梯度**原样**发给两个输入：一份走 $\tanh$ 那条路
+# （会乘上 $w\,(1-\tanh^2)$），一份直接走捷径回到 $x$。所以 $\partial y/\partial x = 1 + w(1-\tanh^2(wx))$。
+
+# %%
+from teachtorch.widgets import BackwardStepper
+
+x = torch.tensor(0.5, requires_grad=True)
+w = torch.tensor(2.0, requires_grad=True)
+y = x + torch.tanh(w * x)
+stepper = BackwardStepper(y, names={"x": x, "w": w, "y": y})
+stepper
+
+# %%
+stepper.next()  # 第 1 步：AddBackward0
+print(stepper.state["node"], "in:", stepper.state["grads_in"],
+      "out:", [g["grad"] for g in stepper.state["grads_out"]])
+stepper.run_to_end()
+print(stepper.state["done"], {k: round(v, 4) for k, v in stepper.state["leaf_grads"].items()})
+print(round(1 + 2.0 * (1 - torch.tanh(torch.tensor(1.0)).item() ** 2), 4))  # 手算的 ∂y/∂x
+
+# %% [markdown]
+# 深一点的网络里，这条“不乘任何东西”的捷径就是梯度不消失的原因。
 #
 # 把 12 个 "Linear + sigmoid" 层叠起来，比较有无恒等残差连接（`x = x + y`）时每层权重梯度的大小。
 # 要看的不是梯度“更大”，而是**第一层和最后一层的梯度差多少个数量级**：没有捷径时，
@@ -273,23 +335,26 @@ for residual in (False, True):
           f"比值 {norms[0] / norms[-1]:.1e}")
 
 # %% [markdown]
-# ## 6. 小结
+# ## 7. 小结
 #
+# * 层层相接的网络用 `nn.Sequential`（可以传 `OrderedDict` 给每层起名，`Flatten` 负责展平）；
+#   `model(x)` 走 `Module.__call__`，它再调用 `forward`。
 # * 把重复的结构写成 `nn.Module`，再拼起来；多分支输出在通道维 `torch.cat`，各分支宽高必须一致。
 # * 恒等捷径 `x + f(x)` 给梯度一条不衰减的路：$\partial(x+f(x))/\partial x = I + \partial f/\partial x$；笔记的块在捷径上有卷积，严格说是“卷积块”。
 # * 深层网络没有捷径时，底层梯度可能比顶层小很多个数量级（梯度消失）。
 
 # %% [markdown]
-# ## 7. 练习
+# ## 8. 练习
 #
 # 1. 如果 InceptionNet 的输入是 32×32，`fc` 的输入应该是多少维？
 # 2. 在 IdentityBlock 里再加一个 `nn.BatchNorm2d`（笔记：“也可以加上 NormBatch”），放在哪里？
 # 3. 为什么残差块里 `self.conv` 不能直接复用 `self.conv2`？
-# 4. **改坏一行**：把 `Cat.backward` 里的 `grad_output.split(ctx.sizes, ctx.dim)` 改成
-#    `grad_output.split(ctx.sizes[::-1], ctx.dim)`（切的顺序反了），用 `exec` 得到坏掉的 `Cat`，
-#    对两个大小不同的输入运行 `gradcheck`。引擎是怎样发现错误的？
+# 4. 笔记 001 的 CIFAR10 模型（`cifar`）如果输入 64×64 的图片，哪一层会出错？怎样改？
+# 5. **改坏一行**：把 `Sequential.forward` 里的 `input = module(input)` 改成 `module(input)`
+#    （忘了接住输出），用 `exec` 得到坏掉的 `Sequential`，用同样的层搭一个网络，
+#    和原来的网络比较输出（一个“对照检查”），看它失败。
 
-# %% answer
+# %% answer 练习 1～3
 n = InceptionNet()
 z = n.incep2(F.relu(n.mp(n.conv2(n.incep1(F.relu(n.mp(n.conv1(torch.zeros(1, 1, 32, 32)))))))))
 print(z.numel())  # 88 * 5 * 5 = 2200
@@ -309,23 +374,24 @@ print(BNBlock(1, 4)(torch.randn(2, 1, 6, 6)).shape)
 # 3: conv2 的输入是 y（in_channels 通道），两者形状相同但作用不同，共享参数会让两条路径互相牵制
 
 # %% answer 练习 4
-import inspect
-
-import numpy as np
-
-source = inspect.getsource(join.Cat)
-broken = source.replace("grad_output.split(ctx.sizes, ctx.dim)",
-                        "grad_output.split(ctx.sizes[::-1], ctx.dim)")
-assert broken != source
-namespace = dict(vars(join))
-exec(broken, namespace)
-BrokenCat = namespace["Cat"]
-p1 = torch.randn(2, 2, dtype=torch.float64, requires_grad=True)
-p2 = torch.randn(3, 2, dtype=torch.float64, requires_grad=True)
-print(torch.autograd.gradcheck(lambda a, b: join.Cat.apply(a, b, 0, np.float64), (p1, p2)))
 try:
-    torch.autograd.gradcheck(lambda a, b: BrokenCat.apply(a, b, 0, np.float64), (p1, p2))
+    cifar(torch.randn(1, 3, 64, 64))
 except RuntimeError as err:
-    print(err)
-# 引擎检查每个梯度的形状是否和输入一致（engine._call_node），并指出是哪个节点出的错。
-# 如果两个输入一样大，形状对得上，这个错误就只能靠 gradcheck 比较数值才能发现。
+    print(str(err).splitlines()[0])
+# 三次池化后是 64×8×8 = 4096 维，full_connect1 要 1024 维：把它改成 Linear(4096, 128)
+
+# %% answer 练习 5
+container = inspect.getmodule(Sequential)  # teachtorch/nn/modules/container.py
+source = inspect.getsource(Sequential)
+broken = source.replace("input = module(input)", "module(input)")
+assert broken != source
+namespace = dict(vars(container))
+exec(broken, namespace)
+BrokenSequential = namespace["Sequential"]
+layers = OrderedDict(cifar.named_children())
+x = torch.randn(2, 3, 32, 32)
+print(torch.allclose(Sequential(layers)(x), cifar(x)))
+try:
+    BrokenSequential(layers)(x)
+except RuntimeError as err:  # 每一层都拿到原始输入：conv2 要 32 个通道，收到 3 个
+    print(str(err).splitlines()[0])

@@ -24,11 +24,13 @@ import teachtorch as torch
 import teachtorch.vision as torchvision
 from teachtorch.vision import transforms
 from teachtorch.vision.transforms import v2
+from teachtorch.widgets import SourceView
 
-torch.manual_seed(0)
+torch.manual_seed(0)  # 之后所有随机数（randn、初始化）都由它决定
 workdir = tempfile.TemporaryDirectory()  # 本章写的文件都放在这里，最后删除
 root = workdir.name
 
+# %% [markdown]
 # ## 1. 一张真实的图片
 #
 # 笔记用 `Image.open(img_path)` 读一张蜜蜂照片；这里没有那张照片，就从 MNIST 测试集取一个数字，
@@ -66,6 +68,19 @@ resize = transforms.Resize(32)
 print(resize(image).size)
 pipeline = transforms.Compose([transforms.Resize(32), transforms.ToTensor(), normalize])
 print(pipeline(image).shape)
+
+# %% [markdown]
+# 打开源码：`transforms.Normalize` 只记下 `mean`、`std`，`apply` 交给函数式的 `F.normalize`；
+# 后者先检查输入（必须是 float 张量、至少 3 维，`std` 不能为 0），再把 `mean`、`std` 变成
+# (C, 1, 1) 的张量，靠广播（第 3 章）对每个通道做 $(x - \mu_c)/\sigma_c$。
+
+# %%
+SourceView(transforms.Normalize)
+
+# %%
+from teachtorch.vision.transforms import functional as TF
+
+SourceView(TF.normalize)
 
 # %% [markdown]
 # v2 版本（笔记 001 · 2.5、3.3）：`ToTensor` 在 v2 里拆成两步——`ToImage()` 变成 (C, H, W) 的
@@ -144,10 +159,9 @@ png
 # 转成数组、`transpose(2, 0, 1)` 把通道挪到最前面、uint8 除以 255。
 
 # %%
-from teachtorch.vision.transforms import functional as TF
+SourceView(TF.to_tensor)
 
-print(inspect.getsource(TF.to_tensor))
-
+# %% [markdown]
 # ## 5. 现成的模型：打印与修改（笔记 001 · 4.9、笔记 000 · torchvision.models）
 #
 # `torchvision.models` 提供经典网络的结构（这里 `weights=None`，不下载预训练权重）。
@@ -189,12 +203,27 @@ with torch.no_grad():
 # 1. `make_grid` 把 16 张 28×28 的图片按 `nrow=4`、`padding=2` 拼，结果的形状是什么？
 # 2. `transforms.Normalize(mean=[0.1307], std=[0.3081])` 作用在 MNIST 的第一张图上，均值大约是多少？
 # 3. 把 alexnet 的 `classifier[6]` 换成 `nn.Linear(4096, 2)` 之后，模型一共少了多少个参数？
+# 4. **改坏一行**：把 `to_tensor` 里的 `arr = arr.transpose(2, 0, 1)` 删掉（通道没有挪到前面），
+#    用 `exec` 得到坏掉的函数，和 v2 的 `ToImage` + `ToDtype`（另一份实现）对照，看检查失败。
 
-# %% answer
+# %% answer 练习 1～3
 print(make_grid(images, nrow=4, padding=2).shape)  # (3, 4*28 + 5*2, 4*28 + 5*2)
 mnist_norm = transforms.Compose([transforms.ToTensor(), transforms.Normalize(mean=[0.1307], std=[0.3081])])
 print(round(mnist_norm(digit).mean().item(), 4))
 before = 4096 * 10 + 10  # 现在的 classifier[6]
 after = 4096 * 2 + 2
 print(before - after)  # 比 10 类的头少 32776 个；比原来 1000 类的头少 4096*998 + 998 个
-workdir.cleanup()
+
+# %% answer 练习 4
+source = inspect.getsource(TF.to_tensor)
+broken = source.replace("    arr = arr.transpose(2, 0, 1)\n", "")
+assert broken != source
+namespace = dict(vars(TF))
+exec(broken, namespace)
+reference = image_2_tensor(image)  # v2：ToImage + ToDtype
+print(torch.equal(TF.to_tensor(image), reference))
+bad = namespace["to_tensor"](image)
+print(tuple(bad.shape), "instead of", tuple(reference.shape))  # (H, W, C)：通道留在最后
+
+# %%
+workdir.cleanup()  # 删除本章写的所有文件

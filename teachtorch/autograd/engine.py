@@ -382,7 +382,8 @@ def _accumulate(leaf, grad, create_graph):
     gradient arrives transposed from the matmul, and an optimizer reading it against
     contiguous state would stride through memory on every step. Returns the leaf.
     """
-    if leaf.grad is None:
+    old = leaf._grad  # what .grad returns
+    if old is None:
         if create_graph:
             leaf.grad = grad
         else:
@@ -390,9 +391,10 @@ def _accumulate(leaf, grad, create_graph):
             xp = np if type(data) is np.ndarray else get_array_module(data)
             g = xp.empty_like(data)  # laid out like the leaf
             g[...] = grad._data
-            leaf.grad = function.Tensor._make(g)
-    elif create_graph or leaf.grad.requires_grad:
-        leaf.grad = leaf.grad + grad
+            leaf._grad = function.Tensor._make(g)  # (made like the leaf: the .grad
+            # setter's shape and dtype check has nothing to find)
+    elif create_graph or old.requires_grad:
+        leaf.grad = old + grad
     else:
-        leaf.grad._data += grad._data
+        old._data += grad._data
     return leaf

@@ -19,6 +19,7 @@ reused buffers); ``with teachtorch.reference_mode():`` runs these. ``conv2d_naiv
 (``conv_naive.py``) is the same arithmetic as loops, one output at a time.
 Chapter 10 (CNN basics) opens this file.
 """
+from teachtorch import _checks
 from teachtorch.autograd.function import Function
 from teachtorch.ops import conv_args
 from teachtorch.ops._kernels import conv as fast
@@ -170,6 +171,7 @@ def conv_transpose(x, weight, bias, stride, pads, dilation, groups, size):
 def _convnd(input, weight, bias, stride, padding, dilation, groups, nd, name):
     stride, pads, dilation = conv_args.conv_geometry(input, weight, stride, padding,
                                                      dilation, groups, nd, name)
+    _checks.conv_bias(weight, bias)
     conv_args.check_dtypes(input, weight, bias)
     if input.dim() == nd + 1:     # one sample: like PyTorch, add a batch axis, drop it
         return convolution(input.unsqueeze(0), weight, bias, stride, pads, dilation,
@@ -193,6 +195,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     stride, pads, dilation, size = conv_args.transpose_geometry(
         input, weight, stride, padding, output_padding, groups, dilation)
     conv_args.check_dtypes(input, weight, bias)
+    _checks.conv_bias(weight, bias, weight.shape[1] * groups, transposed=True)
     if input.dim() == 3:
         return conv_transpose(input.unsqueeze(0), weight, bias, stride, pads, dilation,
                               groups, size).squeeze(0)

@@ -3,6 +3,8 @@
 ``ops/conv.py`` calls these before it convolves; nothing here is about the math.
 Chapter 10 (CNN basics) meets these errors in its "try it" cells.
 """
+from teachtorch import _checks
+
 
 def pair(v):
     """An int or a pair as a pair: 3 -> (3, 3)."""
@@ -100,6 +102,7 @@ def conv_geometry(input, weight, stride, padding, dilation, groups, nd, name):
     _check_conv(input, weight, groups, name)
     stride, dilation = ntuple(stride, nd), ntuple(dilation, nd)
     kernel = tuple(weight.shape[2:])
+    _checks.conv_args(kernel, stride, padding, dilation, nd)
     pads = _conv_pads(padding, kernel, dilation, stride, nd)
     spatial = input.shape[-nd:]
     padded = [s + lo + hi for s, (lo, hi) in zip(spatial, pads)]
@@ -122,6 +125,7 @@ def transpose_geometry(input, weight, stride, padding, output_padding, groups,
     _check_conv(input, weight, groups, "conv_transpose2d", transposed=True)
     stride, padding, dilation = pair(stride), pair(padding), pair(dilation)
     output_padding = pair(output_padding)
+    _checks.conv_args(weight.shape[2:], stride, padding, dilation, 2, transposed=True)
     if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
         raise RuntimeError(
             "output padding must be smaller than either stride or dilation, but got "

@@ -20,6 +20,7 @@ Chapter 10 (CNN basics) opens this file.
 """
 import numpy as np
 
+from teachtorch import _checks
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
 from teachtorch.ops._kernels import pool as fast
@@ -215,9 +216,11 @@ def _check_pool(input, name, kernel, stride, pad, dilation, ceil_mode):
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1,
                ceil_mode=False, return_indices=False):
     """Max over kh x kw windows. Mirrors: torch.nn.functional.max_pool2d"""
+    _checks.int_args("max_pool2d", kernel_size=kernel_size)
     kernel = _pair(kernel_size)
     stride = kernel if stride is None or stride == [] else _pair(stride)
     pad, dilation = _pair(padding), _pair(dilation)
+    _checks.pool2d_args(kernel, stride, pad, dilation)
     out = _check_pool(input, "max_pool2d", kernel, stride, pad, dilation, ceil_mode)
     op = MaxPool2dReference if is_reference_mode() else fast.MaxPool2d
     return op.apply(input, kernel, stride, pad, dilation, out, return_indices)
@@ -226,9 +229,14 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1,
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True, divisor_override=None):
     """Mean over kh x kw windows. Mirrors: torch.nn.functional.avg_pool2d"""
+    _checks.int_args("avg_pool2d", kernel_size=kernel_size)
     kernel = _pair(kernel_size)
     stride = kernel if stride is None or stride == [] else _pair(stride)
     pad = _pair(padding)
+    _checks.pool2d_args(kernel, stride, pad, (1, 1), divisor_override)
+    if input._data.dtype.kind in "iu":  # PyTorch keeps the integer dtype (truncating)
+        return avg_pool2d(input.double(), kernel, stride, pad, ceil_mode,
+                          count_include_pad, divisor_override).trunc().to(input.dtype)
     out = _check_pool(input, "avg_pool2d", kernel, stride, pad, (1, 1), ceil_mode)
     op = AvgPool2dReference if is_reference_mode() else fast.AvgPool2d
     return op.apply(input, kernel, stride, pad, out, count_include_pad,
@@ -242,7 +250,12 @@ def _one(v):
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1,
                ceil_mode=False, return_indices=False):
     """Max over windows of a (N, C, L) signal: max_pool2d on a height-1 image."""
+    _checks.int_args("max_pool1d", kernel_size=kernel_size)
     stride = kernel_size if stride is None or stride == [] else stride
+    _checks.max_pool1d_args(_one(kernel_size), _one(stride), _one(padding),
+                            _one(dilation))
+    if input._data.dtype.kind not in "f":
+        _checks.not_implemented("max_pool1d_impl", input)
     res = max_pool2d(input.unsqueeze(-2), (1, _one(kernel_size)), (1, _one(stride)),
                      (0, _one(padding)), (1, _one(dilation)), ceil_mode, return_indices)
     if return_indices:
@@ -253,6 +266,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1,
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True):
     """Mean over windows of a (N, C, L) signal: avg_pool2d on a height-1 image."""
+    _checks.int_args("avg_pool1d", kernel_size=kernel_size)
     stride = kernel_size if stride is None or stride == [] else stride
     return avg_pool2d(input.unsqueeze(-2), (1, _one(kernel_size)), (1, _one(stride)),
                       (0, _one(padding)), ceil_mode, count_include_pad).squeeze(-2)

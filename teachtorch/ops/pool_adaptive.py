@@ -11,6 +11,7 @@ The classes below are the reference in Tensor ops; by default the fast kernels i
 ``_kernels/pool_adaptive.py`` run (same numbers, on arrays).
 Chapter 11 (Inception, ResNet) uses these for its global pooling.
 """
+from teachtorch import _checks
 from teachtorch.autograd.function import Function
 from teachtorch.ops._kernels import pool_adaptive as fast
 from teachtorch.ops.window_size import adaptive_window_index, averaging_matrix
@@ -107,6 +108,7 @@ def adaptive_avg_pool2d(input, output_size):
 
     Mirrors: torch.nn.functional.adaptive_avg_pool2d
     """
+    _checks.adaptive_size("adaptive_avg_pool2d", output_size, 2)
     out = _adaptive_size(input, output_size)
     if out == (1, 1):   # PyTorch takes a plain mean here (grad_fn MeanBackward1)
         return input.mean((-2, -1), keepdim=True)
@@ -121,8 +123,12 @@ def adaptive_avg_pool1d(input, output_size):
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     """Max-pool to a fixed (OH, OW). Mirrors: torch.nn.functional.adaptive_max_pool2d"""
+    out = _adaptive_size(input, output_size)
+    if 0 in out:  # an empty output, as PyTorch returns
+        return (input[..., :0, :0], input[..., :0, :0].long()) if return_indices \
+            else input[..., :0, :0]
     op = AdaptiveMaxPool2dReference if is_reference_mode() else fast.AdaptiveMaxPool2d
-    y, idx = op.apply(input, _adaptive_size(input, output_size))
+    y, idx = op.apply(input, out)
     return (y, idx) if return_indices else y
 
 
