@@ -162,8 +162,25 @@ class _ReadyQueue:
     __slots__ = ("buffers", "deps", "heap", "queued")
 
     def __init__(self, tensors, grad_tensors):
-        roots = _graph_roots(tensors)
-        self.deps = _dependencies(roots)
+        roots = []  # (node, output_nr): where each tensor's gradient enters the graph
+        for i, t in enumerate(tensors):
+            if t.grad_fn is not None:
+                roots.append((t.grad_fn, t._output_nr))
+            elif t.requires_grad:
+                roots.append((t._grad_accumulator(), 0))
+            else:
+                raise RuntimeError(_errors.no_grad_fn(i))
+        deps = {}  # how many edges point into each node reachable from the roots
+        stack = [node for node, _ in roots]
+        seen = set(stack)
+        while stack:
+            for nxt, _ in stack.pop().next_functions:
+                if nxt is not None:
+                    deps[nxt] = deps.get(nxt, 0) + 1
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        stack.append(nxt)
+        self.deps = deps
         self.buffers = {}
         for (node, nr), g in zip(roots, grad_tensors):
             buf = self.buffers.setdefault(node, [None] * node._n_outputs)
@@ -270,37 +287,6 @@ def sum_to(grad, shape):
     return grad
 
 
-def _graph_roots(tensors):
-    nodes = []
-    for i, t in enumerate(tensors):
-        if t.grad_fn is not None:
-            nodes.append((t.grad_fn, t._output_nr))
-        elif t.requires_grad:
-            nodes.append((t._grad_accumulator(), 0))
-        else:
-            raise RuntimeError(_errors.no_grad_fn(i))
-    return nodes
-
-
-def _dependencies(root_nodes):
-    """How many edges point into each node reachable from the roots."""
-    deps = {}
-    seen = set()
-    stack = [n for n, _ in root_nodes]
-    for n in stack:
-        seen.add(n)
-    while stack:
-        node = stack.pop()
-        for nxt, _ in node.next_functions:
-            if nxt is None:
-                continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return deps
-
-
 def _run_pre_hooks(node, grads):
     if node._tensor_pre_hooks:
         retain = []
@@ -396,7 +382,8 @@ def _accumulate(leaf, grad, create_graph):
     gradient arrives transposed from the matmul, and an optimizer reading it against
     contiguous state would stride through memory on every step. Returns the leaf.
     """
-    if leaf.grad is None:
+    old = leaf._grad  # what .grad returns
+    if old is None:
         if create_graph:
             leaf.grad = grad
         else:
@@ -404,9 +391,10 @@ def _accumulate(leaf, grad, create_graph):
             xp = np if type(data) is np.ndarray else get_array_module(data)
             g = xp.empty_like(data)  # laid out like the leaf
             g[...] = grad._data
-            leaf.grad = function.Tensor._make(g)
-    elif create_graph or leaf.grad.requires_grad:
-        leaf.grad = leaf.grad + grad
+            leaf._grad = function.Tensor._make(g)  # (made like the leaf: the .grad
+            # setter's shape and dtype check has nothing to find)
+    elif create_graph or old.requires_grad:
+        leaf.grad = old + grad
     else:
-        leaf.grad._data += grad._data
+        old._data += grad._data
     return leaf

@@ -217,6 +217,8 @@ class Function(metaclass=FunctionMeta):
         single = not isinstance(out, tuple)
         if single and type(out) is _ndarray:  # the common case: one NumPy array
             outs = (Tensor._make(out),)
+        elif single and isinstance(out, _np_scalar):  # NumPy's sum of a whole array
+            outs = (Tensor._make(np.asarray(out)),)
         else:  # Tensors, arrays, NumPy scalars, None
             outs = _as_tensors((out,) if single else out, args, ctx)
         if record:  # grad_fn, next_functions, saved tensors
@@ -230,6 +232,7 @@ class Function(metaclass=FunctionMeta):
 
 Tensor = None  # teachtorch.tensor.Tensor, set by tensor.py (it imports this module)
 _ndarray = np.ndarray
+_np_scalar = np.generic  # what NumPy's reductions of a whole array return
 _grad_state = grad_mode._state
 _anomaly_state = anomaly_mode._state
 _new_node = object.__new__  # a ctx nobody reads later: skip Node.__init__
@@ -248,12 +251,17 @@ def _forward_on_tensors(cls, ctx, args, kwargs):
 
     NumPy may read the inputs there (``np.exp(x)``), though they require grad.
     """
+    was_enabled = _grad_state["enabled"]
+    _grad_state["enabled"] = False  # (no_grad, written out: every Function runs this)
     _grad_state["in_forward"] += 1
     try:
-        with grad_mode.no_grad(), _on_inputs_device(args):
+        if _backend._cupy is None:  # the CPU only: no GPU to make current
+            return cls.forward(ctx, *args, **kwargs)
+        with _on_inputs_device(args):
             return cls.forward(ctx, *args, **kwargs)
     finally:
         _grad_state["in_forward"] -= 1
+        _grad_state["enabled"] = was_enabled
 
 
 def _on_inputs_device(args):

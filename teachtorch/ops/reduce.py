@@ -14,12 +14,29 @@ from teachtorch.autograd.function import Function
 from teachtorch.ops._util import make, normalize_dims, write_out
 
 
-def expand_back(grad_output, shape, dims, keepdim):
-    """Put reduced dims back as size 1, then broadcast to the input's shape."""
-    if not keepdim and dims:
-        for d in sorted(dims):
-            grad_output = grad_output.unsqueeze(d)
-    return grad_output.expand(shape)
+class ExpandBack(Function):
+    """A reduction's gradient, spread back over the elements it summed: the reduced
+    dims return as size 1 (unless keepdim kept them), then broadcast (no copy).
+
+    Math: y = g broadcast to shape;  dL/dg = dL/dy summed over the broadcast dims
+    Mirrors: torch.Tensor.expand, as SumBackward0 uses it (grad_fn ExpandBackward0)
+    """
+    _raw = True
+    node_name = "ExpandBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, dims, keepdim):
+        ctx.g_shape, ctx.dims = g.shape, dims
+        if dims and not keepdim:
+            g = np.expand_dims(g, tuple(dims))
+        return np.broadcast_to(g, shape)  # read-only: its elements are shared
+
+    @staticmethod
+    def backward(ctx, grad_output):  # the reduction again (runs for create_graph)
+        return grad_output.sum(ctx.dims, keepdim=True).reshape(ctx.g_shape)
+
+
+expand_back = ExpandBack.apply  # expand_back(grad, input_shape, dims, keepdim)
 
 
 def array_of(r):
@@ -54,14 +71,15 @@ class Sum(Function):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         if dtype is None and x.dtype.kind in "biu":
             dtype = np.int64  # integer sums do not overflow int8/uint8 (as in torch)
+        # (the sum of everything is a NumPy scalar: apply makes it a 0-d Tensor)
         if type(x) is np.ndarray:  # the ufunc itself, so NumPy's "inf - inf" warning
-            return array_of(       # is filtered like any kernel's (see _checks.py)
-                np.add.reduce(x, axis=dims, dtype=dtype, keepdims=keepdim))
-        return array_of(np.sum(x, axis=dims, keepdims=keepdim, dtype=dtype))
+            # is filtered like any kernel's (see _checks.py)
+            return np.add.reduce(x, axis=dims, dtype=dtype, keepdims=keepdim)
+        return np.sum(x, axis=dims, keepdims=keepdim, dtype=dtype)
 
     @staticmethod
-    def backward(ctx, grad_output):
-        return expand_back(grad_output, ctx.shape, ctx.dims, ctx.keepdim)
+    def backward(ctx, grad_output):  # each element gets the whole gradient
+        return ExpandBack.apply(grad_output, ctx.shape, ctx.dims, ctx.keepdim)
 
 
 class SumDim(Sum):
@@ -224,7 +242,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
 
     Mirrors: torch.sum
     """
-    dim = dim_or_axis(dim, axis)
+    dim = dim if axis is None else axis  # NumPy's spelling, accepted too
     np_dtype = dtypes.to_dtype(dtype).np if dtype is not None else None
     if dim is None:
         r = Sum.apply(input, None, False, np_dtype)
