@@ -275,7 +275,7 @@ print(next(iter(dp.state_dict())), "->", next(iter(dp.module.state_dict())))
 
 # %% [markdown]
 # **没有 GPU，也能检查 GPU 代码**：teachtorch 在 GPU 上用 CuPy。设置环境变量
-# `TEACHTORCH_FAKE_CUDA=2` 后，它改用一个用 NumPy 模拟的 CuPy（`teachtorch/_simulated_cupy.py`）：
+# `TEACHTORCH_FAKE_CUDA=2` 后，它改用一个用 NumPy 模拟的 CuPy（`tests/support/simulated_cupy/`，测试用的辅助代码，不在包里）：
 # `torch.cuda.is_available()` 为 True，`torch.cuda.get_device_name()` 返回 "simulated GPU (NumPy)"，
 # `.cuda()`、`.to(device)` 都走 GPU 的代码路径。模拟和真的 CuPy 一样严格：GPU 数组不会悄悄变成 NumPy 数组，
 # 也不能和 NumPy 数组混在一起运算，所以漏写 `xp = get_array_module(x)` 的地方会立刻报错。
