@@ -38,7 +38,8 @@ from teachtorch.ops.arith_more import (addcdiv, addcmul, float_power, fmod, lerp
                                        remainder, square)
 from teachtorch.ops.pointwise import (absolute, cos, erf, exp2, expm1, log1p, log2,  # noqa: F401,E402
                                       log10, rsqrt, sin, tan)
-from teachtorch.ops.activation import hardtanh, relu, relu6, sigmoid, tanh  # noqa: F401,E402
+from teachtorch.ops.activations.sigmoid_tanh_relu import (hardtanh, relu,  # noqa: F401,E402
+                                                      relu6, sigmoid, tanh)
 from teachtorch.ops.rounding import (ceil, fix, floor, frac, isfinite, isinf, isnan,  # noqa: F401,E402
                                      isneginf, isposinf, nan_to_num, round, sign, trunc)
 from teachtorch.ops.select import (clamp, clamp_max, clamp_min, clip, maximum,  # noqa: F401,E402
