@@ -9,4 +9,4 @@ from teachtorch.nn.modules.module import Module  # noqa: F401
 from teachtorch.nn import functional, init, utils  # noqa: F401
 from teachtorch.nn.parallel import DataParallel  # noqa: F401
 
-# conv, pooling and recurrent layers (B2)
+# conv, pooling and recurrent layers

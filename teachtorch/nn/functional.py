@@ -308,25 +308,25 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     return _norm(x1 - x2 + eps, p, -1, keepdim)
 
 
-from teachtorch.nn._functional_extra import (cosine_embedding_loss,  # noqa: F401,E402
-                                             gaussian_nll_loss, glu, hardshrink,
-                                             hardsigmoid, hardswish,
-                                             hinge_embedding_loss, instance_norm,
-                                             margin_ranking_loss, multi_margin_loss,
-                                             multilabel_soft_margin_loss,
-                                             poisson_nll_loss, soft_margin_loss,
-                                             softshrink, softsign, tanhshrink,
-                                             triplet_margin_loss)
-from teachtorch.nn._functional_extra import (celu_, elu_, hardtanh_,  # noqa: F401,E402
-                                             leaky_relu_, rms_norm,
-                                             scaled_dot_product_attention, selu_,
-                                             threshold_)
+from teachtorch.nn._functional_composed import (cosine_embedding_loss,  # noqa: F401,E402
+                                                gaussian_nll_loss, glu, hardshrink,
+                                                hardsigmoid, hardswish,
+                                                hinge_embedding_loss, instance_norm,
+                                                margin_ranking_loss, multi_margin_loss,
+                                                multilabel_soft_margin_loss,
+                                                poisson_nll_loss, soft_margin_loss,
+                                                softshrink, softsign, tanhshrink,
+                                                triplet_margin_loss)
+from teachtorch.nn._functional_composed import (celu_, elu_, hardtanh_,  # noqa: F401,E402
+                                                leaky_relu_, rms_norm,
+                                                scaled_dot_product_attention, selu_,
+                                                threshold_)
 from teachtorch.nn._upsampling import (interpolate, pixel_shuffle,  # noqa: F401,E402
                                        pixel_unshuffle, upsample, upsample_bilinear,
                                        upsample_nearest)
 
 
-# conv, pooling and recurrent layers (B2)
+# conv, pooling and recurrent layers
 from teachtorch.ops.conv import conv1d, conv2d, conv_transpose2d  # noqa: F401,E402
 from teachtorch.ops.pool import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # noqa: F401,E402
                                  adaptive_max_pool2d, avg_pool1d, avg_pool2d,

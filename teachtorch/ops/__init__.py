@@ -4,7 +4,7 @@
 """
 from teachtorch import dtypes  # noqa: F401  (tensor_shape uses ops.dtypes)
 from teachtorch.ops.arith import add, div, mul, neg, negative, rsub, sub, true_divide  # noqa: F401
-from teachtorch.ops.arith_more import pow  # noqa: F401,A004
+from teachtorch.ops.pow_remainder_lerp import pow  # noqa: F401,A004
 from teachtorch.ops.copy import clone, contiguous, to_dtype  # noqa: F401
 from teachtorch.ops.device_ops import to  # noqa: F401
 from teachtorch.ops.index import getitem, setitem  # noqa: F401
@@ -31,11 +31,12 @@ from teachtorch.ops.copy import (diag, flip, fliplr, flipud,  # noqa: F401,E402
                                  roll, tile, trace, tril, triu)
 from teachtorch.ops.join import repeat_interleave  # noqa: F401,E402
 from teachtorch.ops.copy import resize_  # noqa: F401,E402
-# ----- A1: arithmetic, element-wise math, reductions, softmax, matmul family -----------
+# ----- arithmetic, element-wise math, reductions, softmax, matmul family ---------------
 from teachtorch.ops.arith import (divide, floor_divide, multiply, reciprocal,  # noqa: F401,E402
                                   subtract)
-from teachtorch.ops.arith_more import (addcdiv, addcmul, float_power, fmod, lerp,  # noqa: F401,E402
-                                       remainder, square)
+from teachtorch.ops.pow_remainder_lerp import (addcdiv, addcmul,  # noqa: F401,E402
+                                               float_power, fmod, lerp,
+                                               remainder, square)
 from teachtorch.ops.pointwise import (absolute, cos, erf, exp2, expm1, log1p, log2,  # noqa: F401,E402
                                       log10, rsqrt, sin, tan)
 from teachtorch.ops.activations.sigmoid_tanh_relu import (hardtanh, relu,  # noqa: F401,E402
@@ -54,7 +55,7 @@ from teachtorch.ops.linalg import bmm, dot, ger, inner, mv, outer, vdot  # noqa:
 from teachtorch.ops.compare import (allclose, greater, greater_equal, isclose, less,  # noqa: F401,E402
                                     less_equal, not_equal)
 from teachtorch.ops.einsum import einsum  # noqa: F401,E402
-# conv, pooling and recurrent layers (B2)
+# conv, pooling and recurrent layers
 from teachtorch.ops.conv import conv1d, conv2d, conv_transpose2d  # noqa: F401,E402
 from teachtorch.ops.pool import (adaptive_avg_pool1d, avg_pool1d, max_pool1d,  # noqa: F401,E402
                                  max_pool2d)
