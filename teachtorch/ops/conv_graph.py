@@ -11,7 +11,7 @@ fold, matmul and sum, each of which has its own backward.
     db   = dY summed over batch and positions
 Chapter 10 (CNN basics) opens this file.
 """
-from teachtorch.ops.unfold import Fold, Unfold
+from teachtorch.ops.unfold import Fold, Im2Col
 
 
 def conv_backward_graph(x, weight, grad_output, geometry, needs):
@@ -45,7 +45,7 @@ def conv_backward_graph(x, weight, grad_output, geometry, needs):
         if unbatched:
             dx = dx.squeeze(0)
     if needs[1]:
-        cols = Unfold.apply(padded, kernel, dilation, (0, 0), stride)
+        cols = Im2Col.apply(padded, kernel, dilation, (0, 0), stride)
         cols = cols.reshape(n, groups, cg * k, n_pos)
         dw = (gm @ cols.transpose(2, 3)).sum(0).reshape(weight.shape)
     if len(needs) > 2 and needs[2]:
@@ -64,7 +64,7 @@ def conv_transpose_backward_graph(x, weight, grad_output, geometry, needs):
     cout_g = weight.shape[1]
     k, n_pos = kernel[0] * kernel[1], out[0] * out[1]
     padding = (pads[0][0], pads[1][0])
-    gcols = Unfold.apply(grad_output, kernel, dilation, padding, stride)
+    gcols = Im2Col.apply(grad_output, kernel, dilation, padding, stride)
     gcols = gcols.reshape(n, groups, cout_g * k, n_pos)
     wg = weight.reshape(groups, cin // groups, cout_g * k)
     xg = x.reshape(n, groups, cin // groups, n_pos)

@@ -46,7 +46,7 @@ def fold_array(cols, size, k, d, p, s):
     return _crop_batch_first(col2im(batch_last, padded, k, out, s, d), pads)
 
 
-class Unfold(Function):
+class Im2Col(Function):
     """im2col. Math: y[n, (c,i,j), l] = x_pad[n, c, i*d + s*row(l), j*d + s*col(l)];
     dL/dx = fold(dL/dy). Mirrors: torch.nn.functional.unfold"""
     _raw = True
@@ -76,7 +76,7 @@ class Fold(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        return Unfold.apply(grad_output, *ctx.geometry)
+        return Im2Col.apply(grad_output, *ctx.geometry)
 
 
 def _check_geometry(k, d, p, s):
@@ -111,7 +111,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
             f"dilation={d}, padding={p}, calculated shape of the array of sliding "
             f"blocks as {blocks}, but its components must be at least one.",
             "the window (with dilation) must fit in the padded image."))
-    out = Unfold.apply(x, k, d, p, s)
+    out = Im2Col.apply(x, k, d, p, s)
     return out.squeeze(0) if unbatched else out
 
 
