@@ -11,7 +11,7 @@ import numpy as np
 from teachtorch import ops
 from teachtorch._backend import get_array_module
 from teachtorch.nn._loss_functions import legacy_reduction
-from teachtorch.tensor import Tensor
+from teachtorch.ops._util import make as _const  # a tensor outside the graph
 
 
 def _reduce(loss, reduction):
@@ -20,10 +20,6 @@ def _reduce(loss, reduction):
     if reduction == "sum":
         return loss.sum()
     return loss
-
-
-def _const(array):
-    return Tensor._make(array)
 
 
 # ----- activations ----------------------------------------------------------------

@@ -8,11 +8,7 @@ Chapter 10 (CNN basics: BatchNorm, padding) and chapter 13 (embeddings) open thi
 
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
-from teachtorch.tensor import Tensor
-
-
-def _const(array):
-    return Tensor._make(array)
+from teachtorch.ops._util import make as _const  # a tensor outside the graph
 
 
 class Embedding(Function):

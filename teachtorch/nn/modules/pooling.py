@@ -4,15 +4,8 @@ Each layer stores its settings and calls ``teachtorch.ops.pool``.
 Chapter 10 (CNN basics) opens this file.
 """
 from teachtorch.nn.modules.module import Module
+from teachtorch.nn.modules.utils import _pair, _single
 from teachtorch.ops import pool as P
-
-
-def _pair(v):
-    return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
-
-
-def _single(v):
-    return tuple(v) if isinstance(v, (tuple, list)) else (v,)
 
 
 class _MaxPoolNd(Module):
