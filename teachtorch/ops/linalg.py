@@ -13,10 +13,6 @@ from teachtorch.ops._util import check_broadcast
 from teachtorch.ops.reduce import array_of
 
 
-def _x(shape):
-    return "x".join(str(n) for n in shape)
-
-
 def _name(a):
     return dtypes._FROM_NP[a.dtype]
 
