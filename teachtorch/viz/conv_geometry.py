@@ -13,7 +13,7 @@ Chapter 10 (CNN basics) opens this file.
 """
 import numpy as np
 
-from teachtorch.nn.modules.utils import _ntuple
+from teachtorch.nn.modules._size_args import _ntuple
 
 MODES = ("conv2d", "max_pool2d", "avg_pool2d", "conv_transpose2d")
 

@@ -9,7 +9,7 @@ import math
 from teachtorch import creation
 from teachtorch.nn import init
 from teachtorch.nn.modules.module import Module
-from teachtorch.nn.modules.utils import _ntuple
+from teachtorch.nn.modules._size_args import _ntuple
 from teachtorch.nn.parameter import Parameter
 from teachtorch.ops import conv as C
 

@@ -5,7 +5,7 @@ Chapter 10 (CNN basics: padding) opens this file.
 """
 from teachtorch.nn import functional as F
 from teachtorch.nn.modules.module import Module
-from teachtorch.nn.modules.utils import _ntuple
+from teachtorch.nn.modules._size_args import _ntuple
 
 
 class _PadNd(Module):

@@ -4,7 +4,7 @@ Each layer stores its settings and calls ``teachtorch.ops.pool``.
 Chapter 10 (CNN basics) opens this file.
 """
 from teachtorch.nn.modules.module import Module
-from teachtorch.nn.modules.utils import _pair, _single
+from teachtorch.nn.modules._size_args import _pair, _single
 from teachtorch.ops import pool as P
 
 
