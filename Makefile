@@ -53,4 +53,5 @@ bench: venv-dev
 # built in the environment nbval and `teachtorch lab` give the kernels (one BLAS
 # thread, AVX2 kernels: teachtorch/_kernel_env.py), so the stored numbers reproduce
 chapters: venv-dev
-	$(BIN)/python -m teachtorch._kernel_env $(BIN)/python tools/build_chapters.py
+	PYTHONPATH=$(CURDIR)/tests/support$${PYTHONPATH:+:$$PYTHONPATH} \
+		$(BIN)/python -m teachtorch._kernel_env $(BIN)/python tools/build_chapters.py

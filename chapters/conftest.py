@@ -3,7 +3,7 @@
 Pictures (PNG, SVG) and HTML are not compared: they are rendered by graphviz and
 matplotlib, whose bytes vary between versions. Text output is compared strictly.
 Widget sections end in a cell that asserts on ``view.state``, so the widgets'
-behaviour is still checked.
+behaviour is still checked. Answers are stored folded; nbval gets them unfolded (below).
 
 The kernels nbval starts inherit this process's environment, so the defaults set
 here hold for them whoever runs pytest: one BLAS thread and OpenBLAS's AVX2 kernels
@@ -16,8 +16,16 @@ warning they print about it is not counted as a difference, and the end of the r
 says how many cells ran that way (see the conftest.py at the repository root).
 """
 import os
+import pathlib
 import re
 import shutil
+import sys
+
+import nbformat
+import nbval.plugin
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tools"))
+from build_chapters import unfold_answers  # noqa: E402 - found through the path above
 
 from nbformat import NotebookNode
 
@@ -73,3 +81,20 @@ def pytest_collection_modifyitems(session, config, items):
             continue
         seen.add(id(parent))
         parent.skip_compare = tuple(parent.skip_compare) + SKIP
+
+
+# Answers are stored folded (a markdown <details> cell; see tools/build_chapters.py).
+# nbval reads notebooks with nbformat.read; hand it the notebook with each answer turned
+# back into its code cell and stored outputs, so every answer runs and is compared.
+class _NbformatWithAnswers:
+    """nbformat, except that read() unfolds the answer cells."""
+
+    def __getattr__(self, name):
+        return getattr(nbformat, name)
+
+    @staticmethod
+    def read(path, as_version):
+        return unfold_answers(nbformat.read(path, as_version=as_version))
+
+
+nbval.plugin.nbformat = _NbformatWithAnswers()

@@ -4,7 +4,7 @@ This is the ONLY module that imports cupy. Every kernel starts with
 ``xp = get_array_module(x)`` and then calls ``xp.exp``, ``xp.matmul`` ... so the
 same line of code runs on either device.
 
-Chapter 16 (vision tools, GPU) opens this file.
+Chapter 18 (GPU and DataParallel) opens this file.
 """
 import importlib
 import os
@@ -13,7 +13,7 @@ import numpy as np
 
 # TEACHTORCH_FAKE_CUDA=N: use a stand-in for cupy, named by TEACHTORCH_FAKE_CUPY
 # (default: the module ``simulated_cupy``, N pretend GPUs made of NumPy, which the
-# tests keep in tests/support/; tests/conftest.py puts that folder on the path).
+# tests keep in tests/support/; the root conftest.py puts that folder on the path).
 FAKE_CUPY = os.environ.get("TEACHTORCH_FAKE_CUPY", "simulated_cupy")
 
 
@@ -27,9 +27,10 @@ def _import_fake_cupy(name):
         raise ImportError(_errors.hint(
             f"TEACHTORCH_FAKE_CUDA is set but its stand-in for cupy, module "
             f"{name!r}, cannot be imported ({e})",
-            "the simulation lives in tests/support/simulated_cupy; put tests/support "
-            "on PYTHONPATH (tests/conftest.py does), or set TEACHTORCH_FAKE_CUPY to "
-            "another module, or unset TEACHTORCH_FAKE_CUDA")) from e
+            "the simulation lives in the repository's tests/support/simulated_cupy; "
+            "put tests/support on PYTHONPATH (its conftest.py does), or set "
+            "TEACHTORCH_FAKE_CUPY to another module, or unset TEACHTORCH_FAKE_CUDA"),
+        ) from e
 
 
 if os.environ.get("TEACHTORCH_FAKE_CUDA"):

@@ -177,7 +177,7 @@ def different_devices(a, b):
 
 def requires_grad_non_float(dtype):
     return hint(
-        "only Tensors of floating point and complex dtype can require gradients",
+        "only Tensors of floating point dtype can require gradients",
         f"this tensor is {dtype}; make it float first: x.float().requires_grad_().")
 
 
@@ -325,3 +325,17 @@ def invalid_device_ordinal(index, count):
         "CUDA error: invalid device ordinal",
         f"there is no GPU cuda:{index}: torch.cuda.device_count() is {count}; the "
         "GPUs here are " + ", ".join(f"cuda:{i}" for i in range(count)) + ".")
+
+
+def no_accelerator():
+    return hint("Cannot access accelerator device when none is available.",
+                "a bare number names a GPU (cuda:N); this machine has none. Leave the "
+                "tensor on the CPU, or write device = 'cuda' if "
+                "torch.cuda.is_available() else 'cpu'.")
+
+
+
+def one_element(t):
+    return hint("only one element tensors can be converted to Python scalars",
+                f"this tensor has {t._data.size} elements (shape {tuple(t.shape)}); "
+                "pick one (x[0]) or reduce first (x.sum(), x.mean()).")

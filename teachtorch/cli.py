@@ -58,7 +58,9 @@ CHAPTERS = [
     ("13_names_gru", "双向 GRU 姓名分类器与 pack_padded_sequence", "002"),
     ("14_module_internals", "nn.Module 内部、容器、hook 与初始化", "000, 001, 003"),
     ("15_optim_checkpoints", "优化器、参数组、学习率调度、state_dict 与断点", "000, 003"),
-    ("16_vision_tools_gpu", "视觉工具、TensorBoard、visdom 与 GPU", "000, 001, 003"),
+    ("16_vision_tools", "视觉工具：transforms、datasets、make_grid 与现成的模型", "000, 001"),
+    ("17_tensorboard_visdom", "TensorBoard 与 visdom：把训练过程画出来", "000, 001"),
+    ("18_gpu_dataparallel", "GPU、异步执行与 DataParallel", "000, 003"),
 ]
 
 

@@ -10,7 +10,7 @@ import builtins
 
 import numpy as np
 
-from teachtorch import _backend, dtypes
+from teachtorch import _backend, _checks, _errors, _ranges, dtypes
 from teachtorch import random as _random
 from teachtorch.tensor import Tensor
 
@@ -26,7 +26,8 @@ def _finish(data, dtype=None, device=None, requires_grad=False):
     if dtype is not None:
         np_dtype = dtypes.to_dtype(dtype).np
         if data.dtype != np_dtype:
-            data = data.astype(np_dtype)
+            with np.errstate(over="ignore", invalid="ignore"):  # 1e40 -> inf, as torch
+                data = data.astype(np_dtype)
     t = _make(data)
     if device is not None:
         from teachtorch.device import device as Device
@@ -65,8 +66,11 @@ def _infer(data, exact=False):
     except ValueError:
         raise ValueError(_ragged(data)) from None
     if a.dtype == object:
-        raise TypeError("Could not infer dtype of object\nhint: torch.tensor takes numbers, "
-                        "nested lists of numbers, NumPy arrays or tensors.")
+        odd = next((x for x in (_flat(data) if isinstance(data, (list, tuple)) else [data])
+                    if not isinstance(x, (int, float, bool, np.generic))), data)
+        raise RuntimeError(f"Could not infer dtype of {type(odd).__name__}\nhint: "
+                           "torch.tensor takes numbers, nested lists of numbers, NumPy "
+                           "arrays or tensors.")
     if np_scalars:  # Python numbers count as the default dtypes, NumPy ones as theirs
         kind = {"b": dtypes.bool_, "i": dtypes.int64, "u": dtypes.int64}
         dt = kind.get(a.dtype.kind, dtypes.get_default_dtype())
@@ -76,6 +80,9 @@ def _infer(data, exact=False):
     if a.dtype.kind == "f" and not exact:
         a = a.astype(dtypes.get_default_dtype().np)
     elif a.dtype.kind in "iu":
+        if a.dtype == np.uint64:  # a Python int >= 2**63: NumPy chose uint64
+            raise ValueError(_errors.hint("Overflow when unpacking long long",
+                                          "int64 holds up to 2**63 - 1."))
         a = a.astype(np.int64)
     elif a.dtype.kind == "b":
         pass
@@ -109,8 +116,10 @@ def _flat(data):
 
 
 def _unwrap(data):
-    if isinstance(data, Tensor):
-        return data.tolist()
+    if isinstance(data, Tensor):  # a tensor inside a list counts as one number
+        if data._data.size != 1:
+            raise ValueError(_errors.one_element(data))
+        return data.item()
     if isinstance(data, (list, tuple)):
         return [_unwrap(x) for x in data]
     return data
@@ -120,7 +129,11 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
     """A new tensor holding a copy of data. Mirrors: torch.tensor"""
     if device is None and isinstance(data, Tensor):  # a copy stays on data's device
         device = data.device
-    return _finish(_infer(data, exact=dtype is not None), dtype, device, requires_grad)
+    a = _infer(data, exact=dtype is not None)
+    if dtype is not None and not isinstance(data, (Tensor, np.ndarray)) and \
+            np.dtype(dtypes.to_dtype(dtype).np).kind in "iu":
+        _checks.int_values_fit(a, dtypes.to_dtype(dtype))
+    return _finish(a, dtype, device, requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -160,9 +173,10 @@ def _size(size, fn="zeros"):
     for pos, s in enumerate(size):
         if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
             raise TypeError(
-                f"{fn}(): argument 'size' (position 1) must be tuple of ints, but found "
-                f"element of type {type(s).__name__} at pos {pos}\nhint: sizes are "
-                f"whole numbers, e.g. torch.{fn}(2, 3) or torch.{fn}((2, 3)).")
+                f"{fn}(): argument 'size' failed to unpack the object at pos {pos + 1} "
+                f"with error \"type must be tuple of ints,but got {type(s).__name__}\""
+                f"\nhint: sizes are whole numbers, e.g. torch.{fn}(2, 3) or "
+                f"torch.{fn}((2, 3)).")
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
                                f"{list(size)}\nhint: every size must be >= 0.")
@@ -170,6 +184,10 @@ def _size(size, fn="zeros"):
 
 
 def _float_dtype(dtype):
+    if isinstance(dtype, str):
+        raise TypeError(_errors.hint(
+            f"{_checks._public_name()}(): argument 'dtype' must be torch.dtype, not "
+            f"{type(dtype).__name__}", "write dtype=torch.float32, not a string."))
     return dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
 
 
@@ -194,6 +212,10 @@ def empty(*size, dtype=None, device=None, requires_grad=False, **kwargs):
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    if isinstance(size, (int, np.integer)):
+        raise TypeError(_errors.hint(
+            "full(): argument 'size' (position 1) must be tuple of ints, not int",
+            "the size is a tuple: torch.full((2,), 1.0)."))
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     if not isinstance(fill_value, (int, float, bool, np.number, np.bool_)):
@@ -235,7 +257,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
             "down, give a negative step: torch.arange(10, 0, -1).")
     # PyTorch's length rule: ceil((end - start) / step), computed in double
     n = int(np.ceil((vals[1] - vals[0]) / vals[2]))
-    data = (vals[0] + np.arange(max(n, 0), dtype=np.float64) * vals[2]).astype(dt.np)
+    data = _ranges.arange_values(vals[0], vals[2], max(n, 0), dt.np)
     return _finish(data, None, device, requires_grad)
 
 
@@ -285,6 +307,8 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 # ----- random ------------------------------------------------------------------------
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform on [0, 1). Mirrors: torch.rand"""
+    if dtype is not None and not dtypes.to_dtype(dtype).is_floating_point:
+        _checks.not_implemented("check_uniform_bounds", dtypes.to_dtype(dtype).legacy_name[:-6])
     np_dtype = _float_dtype(dtype).np
     fast = np_dtype if np_dtype in (np.float32, np.float64) else np.float64
     data = _random.rng(generator).random(_size(size, "rand"), dtype=fast)
@@ -293,6 +317,8 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal. Mirrors: torch.randn"""
+    if dtype is not None and not dtypes.to_dtype(dtype).is_floating_point:
+        _checks.not_implemented("normal_kernel_cpu", dtypes.to_dtype(dtype).legacy_name[:-6])
     np_dtype = _float_dtype(dtype).np
     fast = np_dtype if np_dtype in (np.float32, np.float64) else np.float64
     data = _random.rng(generator).standard_normal(_size(size, "randn"), dtype=fast)
@@ -321,6 +347,7 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    _size((n,), "randperm")  # n >= 0, with PyTorch's message
     data = _random.rng(generator).permutation(n)
     return _finish(data.astype((dtypes.to_dtype(dtype) if dtype else dtypes.int64).np),
                    None, device, requires_grad)
@@ -346,6 +373,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None):
     """Normal samples; mean/std may be tensors (element-wise) or numbers."""
     m = _backend.to_numpy(mean._data) if isinstance(mean, Tensor) else mean
     s = _backend.to_numpy(std._data) if isinstance(std, Tensor) else std
+    _checks.normal_std(std)
     shape = _size((size,)) if size is not None else np.broadcast_shapes(
         np.shape(m), np.shape(s))
     data = _random.rng(generator).normal(m, s, shape)
@@ -368,6 +396,7 @@ def bernoulli(input, p=None, *, generator=None):
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
+    _checks.multinomial_args(input, num_samples, replacement)
     p = _backend.to_numpy(input._data).astype(np.float64)
     rows = p.reshape(-1, p.shape[-1])
     out = []

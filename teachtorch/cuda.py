@@ -5,7 +5,7 @@ tensor to 'cuda' raises PyTorch's error with a hint. GPU work is asynchronous: a
 is queued and Python goes on; ``synchronize()`` waits until everything queued is done
 (CUDA_LAUNCH_BLOCKING=1 makes every launch wait, which is slow but makes errors point
 at the line that caused them).
-Chapter 16 (GPU) opens this file.
+Chapter 18 (GPU and DataParallel) opens this file.
 """
 from teachtorch import _backend, _errors
 

@@ -1,6 +1,6 @@
 """torch.device: where a tensor's memory lives ('cpu' or 'cuda:N').
 
-Chapter 16 (GPU) opens this file.
+Chapter 18 (GPU and DataParallel) opens this file.
 """
 from teachtorch import _backend
 

@@ -375,6 +375,11 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     fh = open(f, "rb") if is_path else f  # noqa: SIM115 - closed in finally below
     mapped = None
     try:
+        for key in pickle_load_args:  # what pickle's Unpickler takes; else a typo
+            if key not in ("encoding", "errors", "fix_imports", "buffers"):
+                raise TypeError(f"Unpickler.__init__() got an unexpected keyword "
+                                f"argument '{key}'\nhint: torch.load takes "
+                                "map_location= and weights_only=.")
         zf, prefix = _open_zip(fh)
         if mmap:
             mapped = np.memmap(fh, dtype=np.uint8, mode="c")

@@ -11,7 +11,9 @@ Chapter 01 (tensors) opens this file.
 """
 import numpy as np
 
-from teachtorch import _backend, _errors, dtypes
+from teachtorch import _backend, _checks, _errors, dtypes
+from teachtorch.autograd import engine as _engine
+from teachtorch.autograd import function as _function
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import AccumulateGrad, RemovableHandle
 from teachtorch.device import device_of_array
@@ -33,7 +35,7 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
     Mirrors: torch.Tensor
     """
 
-    __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "_vc", "__dict__",
+    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_vc", "__dict__",
                  "__weakref__")
     # set on few tensors: class-level defaults keep Tensor._make cheap
     _root = None         # the array owning the storage (None: _data itself)
@@ -59,7 +61,7 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
         t = _new(Tensor)
         t._data = data
         t._requires_grad = requires_grad
-        t.grad = None
+        t._grad = None
         t.grad_fn = None
         t._vc = [0]
         return t
@@ -68,7 +70,7 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
         """Fill a freshly allocated instance of a subclass (Parameter, ...)."""
         self._data = data
         self._requires_grad = requires_grad
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self._vc = [0]
 
@@ -203,6 +205,19 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
             raise RuntimeError(_errors.requires_grad_non_float(self.dtype))
         self._requires_grad = bool(value)
 
+    @property
+    def grad(self):
+        """The gradient backward() accumulated here (None until then)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None and (type(value) is not Tensor or value._data.shape !=
+                                  self._data.shape or value._data.dtype !=
+                                  self._data.dtype):
+            _checks.assigned_grad(self, value)
+        self._grad = value
+
     def requires_grad_(self, requires_grad=True):
         self.requires_grad = requires_grad
         return self
@@ -221,6 +236,11 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
 
     @data.setter
     def data(self, new):
+        if self._requires_grad and new._data.dtype.kind not in "fc":
+            raise RuntimeError(_errors.hint(
+                "data set to a tensor that requires gradients must be floating point "
+                "or complex dtype", "a tensor that requires grad stays floating point; "
+                "convert a copy instead: y = x.detach().long()."))
         self._data = new._data
         self._root = new._root
 
@@ -275,13 +295,7 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
 
         Mirrors: torch.Tensor.backward
         """
-        from teachtorch import autograd
-
-        autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
-
-    @staticmethod
-    def _zeros_like_output(node, nr):
-        raise RuntimeError(f"{node.name()}: missing gradient for output {nr}")
+        _engine.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # ----- conversion ----------------------------------------------------------------
     def numpy(self, force=False):
@@ -309,13 +323,18 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
         return _backend.to_numpy(self._data).tolist()
 
     def __array__(self, dtype=None, copy=None):
-        a = self.numpy()
+        # inside a Function's forward NumPy may read inputs that require grad
+        a = self._data if grad_mode._state["in_forward"] else self.numpy()
         return a if dtype is None else a.astype(dtype)
 
     def __float__(self):
+        if self._data.size != 1:
+            raise ValueError(_errors.one_element(self))
         return float(self.item())
 
     def __int__(self):
+        if self._data.size != 1:
+            raise ValueError(_errors.one_element(self))
         return int(self.item())
 
     def __index__(self):
@@ -327,7 +346,9 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
     def __bool__(self):
         if self._data.size != 1:
             raise RuntimeError(
-                f"Boolean value of Tensor with more than one value is ambiguous\n"
+                "Boolean value of Tensor with "
+                f"{'no values' if self._data.size == 0 else 'more than one value'} is "
+                "ambiguous\n"
                 "hint: say which you mean: (x > 0).any() or (x > 0).all().")
         return bool(self.item())
 
@@ -417,3 +438,7 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
 
 def _handle_remover(hooks, key):
     return RemovableHandle(hooks)
+
+
+_function.Tensor = Tensor  # Function.apply tells Tensors from other arguments with it
+_checks.name_methods_like_torch(Tensor, TensorMathMixin, TensorShapeMixin)

@@ -4,9 +4,12 @@ One line each, delegating to ``teachtorch.ops`` (go to definition from there to 
 the forward and backward). Grouped like the torch.Tensor docs. A method ending in ``_``
 changes the tensor in place (``ops.apply_inplace``: leaf check, version bump).
 """
-from teachtorch import ops
+from teachtorch import _checks, ops
 
 _inplace = ops.apply_inplace
+# operands PyTorch's operators refuse: returning NotImplemented lets Python raise its own
+# TypeError ("unsupported operand type(s) for +: 'Tensor' and 'list'"), as for torch
+_FOREIGN = frozenset((list, tuple, str, dict, set, bytes))
 
 
 class TensorMathMixin:
@@ -156,29 +159,29 @@ class TensorMathMixin:
     def addmm_(self, mat1, mat2, *, beta=1, alpha=1): return _inplace(self, ops.addmm, mat1, mat2, beta=beta, alpha=alpha)
 
     # ----- Python operators --------------------------------------------------------
-    def __add__(self, other): return ops.add(self, other)
-    def __radd__(self, other): return ops.add(self, other)
+    def __add__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.add(self, other)
+    def __radd__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.add(self, other)
     def __iadd__(self, other): return _inplace(self, ops.add, other)
-    def __sub__(self, other): return ops.sub(self, other)
-    def __rsub__(self, other): return ops.rsub(self, other)
+    def __sub__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.sub(self, other)
+    def __rsub__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.rsub(self, other)
     def __isub__(self, other): return _inplace(self, ops.sub, other)
-    def __mul__(self, other): return ops.mul(self, other)
-    def __rmul__(self, other): return ops.mul(self, other)
+    def __mul__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.mul(self, other)
+    def __rmul__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.mul(self, other)
     def __imul__(self, other): return _inplace(self, ops.mul, other)
-    def __truediv__(self, other): return ops.div(self, other)
-    def __rtruediv__(self, other): return ops.div(other, self)
+    def __truediv__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.div(self, other)
+    def __rtruediv__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.div(other, self)
     def __itruediv__(self, other): return _inplace(self, ops.div, other)
-    def __floordiv__(self, other): return ops.floor_divide(self, other)
-    def __rfloordiv__(self, other): return ops.floor_divide(other, self)
+    def __floordiv__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.floor_divide(self, other)
+    def __rfloordiv__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.floor_divide(other, self)
     def __ifloordiv__(self, other): return _inplace(self, ops.floor_divide, other)
-    def __mod__(self, other): return ops.remainder(self, other)
-    def __rmod__(self, other): return ops.remainder(other, self)
+    def __mod__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.remainder(self, other)
+    def __rmod__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.remainder(other, self)
     def __imod__(self, other): return _inplace(self, ops.remainder, other)
-    def __pow__(self, exponent): return ops.pow(self, exponent)
-    def __rpow__(self, base): return ops.pow(base, self)
+    def __pow__(self, exponent): return NotImplemented if type(exponent) in _FOREIGN else ops.pow(self, exponent)
+    def __rpow__(self, base): return NotImplemented if type(base) in _FOREIGN else ops.pow(base, self)
     def __ipow__(self, exponent): return _inplace(self, ops.pow, exponent)
-    def __matmul__(self, other): return ops.matmul(self, other)
-    def __rmatmul__(self, other): return ops.matmul(other, self)
+    def __matmul__(self, other): return ops.matmul(self, other) if hasattr(other, "_data") else NotImplemented
+    def __rmatmul__(self, other): return ops.matmul(other, self) if hasattr(other, "_data") else NotImplemented
     def __neg__(self): return ops.neg(self)
     def __pos__(self): return self
     def __abs__(self): return ops.abs(self)
@@ -203,17 +206,17 @@ class TensorMathMixin:
     def logical_or(self, other): return ops.logical_or(self, other)
     def logical_xor(self, other): return ops.logical_xor(self, other)
     def bitwise_not(self): return ops.bitwise_not(self)
-    def __eq__(self, other): return ops.eq(self, other) if other is not None else False
-    def __ne__(self, other): return ops.ne(self, other) if other is not None else True
-    def __lt__(self, other): return ops.lt(self, other)
-    def __le__(self, other): return ops.le(self, other)
-    def __gt__(self, other): return ops.gt(self, other)
-    def __ge__(self, other): return ops.ge(self, other)
-    def __and__(self, other): return ops.bitwise_and(self, other)
-    def __or__(self, other): return ops.bitwise_or(self, other)
-    def __xor__(self, other): return ops.bitwise_xor(self, other)
-    def __invert__(self): return ops.bitwise_not(self)
-    def __rand__(self, other): return ops.bitwise_and(self, other)
-    def __ror__(self, other): return ops.bitwise_or(self, other)
-    def __rxor__(self, other): return ops.bitwise_xor(self, other)
+    def __eq__(self, other): return ops.eq(self, other) if other is not None and type(other) not in _FOREIGN else NotImplemented
+    def __ne__(self, other): return ops.ne(self, other) if other is not None and type(other) not in _FOREIGN else NotImplemented
+    def __lt__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.lt(self, other)
+    def __le__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.le(self, other)
+    def __gt__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.gt(self, other)
+    def __ge__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.ge(self, other)
+    def __and__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.bitwise_and(self, other)
+    def __or__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.bitwise_or(self, other)
+    def __xor__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.bitwise_xor(self, other)
+    def __invert__(self): return ops.bitwise_not(self) if self._data.dtype.kind != "f" else _checks.invert_float()
+    def __rand__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.bitwise_and(self, other)
+    def __ror__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.bitwise_or(self, other)
+    def __rxor__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.bitwise_xor(self, other)
     __hash__ = object.__hash__

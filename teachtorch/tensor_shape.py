@@ -138,8 +138,13 @@ def _new(fn, t, dtype, device, requires_grad, *args):
 
 
 def _random_fill(t, kind, a, b, generator):
+    from teachtorch import _checks
     from teachtorch import random as _random
 
+    if kind == "normal":
+        _checks.normal_std(b)
+    elif kind == "uniform":
+        _checks.uniform_range(a, b)
     t._check_inplace()
     _random.fill_(t._data, kind, a, b, generator)
     t._bump()

@@ -1,21 +1,9 @@
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
-# Test support importable by module name, here and in the processes tests start
-# (DataLoader workers, subprocesses): the simulated CuPy that TEACHTORCH_FAKE_CUDA
-# selects, tests/support/simulated_cupy. Set before teachtorch is imported.
-SUPPORT = str(Path(__file__).resolve().parent / "support")
-if SUPPORT not in sys.path:
-    sys.path.insert(0, SUPPORT)
-if SUPPORT not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        p for p in (SUPPORT, os.environ.get("PYTHONPATH")) if p)
-
-import teachtorch  # noqa: E402
-from teachtorch import _backend  # noqa: E402
+import teachtorch
+from teachtorch import _backend
 
 
 def pytest_configure(config):

@@ -206,3 +206,19 @@ def test_a_healthy_backward_is_the_same_with_anomaly_on():
         return x.grad.flatten().tolist()
     assert grads(teachtorch, True) == grads(teachtorch, False)
     assert grads(teachtorch, True) == pytest.approx(grads(torch, True))
+
+
+def modified_in_place(lib):
+    with lib.autograd.set_detect_anomaly(True):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x.exp()
+        y.add_(1)
+        y.sum().backward()
+
+
+def test_the_in_place_error_hint_is_true_anomaly_mode_names_the_forward_line():
+    ours, theirs = both(modified_in_place)
+    assert ours[0] == theirs[0]
+    assert "y = x.exp()" in ours[0][0]
+    assert ours[1][0] is theirs[1][0] is RuntimeError
+    assert "modified by an inplace operation" in ours[1][1]

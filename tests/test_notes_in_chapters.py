@@ -37,6 +37,7 @@ MIRRORED = {
     ("000", 0): "04_autograd", ("000", 1): "14_module_internals",
     ("000", 2): "14_module_internals", ("001", 11): "10_cnn_basics",
     ("001", 15): "10_cnn_basics", ("002", 0): "06_linear_regression",
+    ("002", 1): "06_linear_regression",
     ("002", 2): "06_linear_regression", ("002", 3): "09_softmax_mnist_mlp",
     ("002", 4): "10_cnn_basics", ("002", 5): "11_inception_resnet",
     ("002", 6): "12_rnn_basics", ("002", 7): "13_names_gru",
@@ -68,9 +69,9 @@ ADAPTED = {
         "optimizer=torch.optim.Adam(model.parameters(),lr=0.01)",
         "deftrain():", "deftest():", 'if__name__=="__main__":',
         "forepochinrange(10):", 'print("<-----%d----->"%epoch)', "train()", "test()"},
-    ("002", 7): {  # the shipped names files; a FAST loop instead of 30 epochs + plot
-        'fileName="D:\\\\Dataset\\\\ForLearning\\\\names_train.csv.gz"ifis_train_setelse'
-        '"D:\\\\Dataset\\\\ForLearning\\\\names_test.csv.gz"',
+    ("002", 7): {  # shipped names files; FAST loop, not 30 epochs + plot; accuracy in %
+        ('fileName="D:\\\\Dataset\\\\ForLearning\\\\names_train.csv.gz"ifis_train_setelse'
+         '"D:\\\\Dataset\\\\ForLearning\\\\names_test.csv.gz"'),
         "N_EPOCHS=100", 'print(current_epoch,"testaccuracy:",accuracy)',
         'if__name__=="__main__":', "accuracy_list=[]", "forepochinrange(30):", "train()",
         "accuracy_list.append(test(epoch+1))", "plt.plot(accuracy_list)",
@@ -95,7 +96,7 @@ def _lines(text):
 def _blocks(prefix):
     path = next(NOTES.glob(f"{prefix}_*.txt"))
     return [b for _, b in re.findall(r"```([^\n]*)\n(.*?)```", path.read_text("utf-8"),
-                                     re.S)]
+                                     re.DOTALL)]
 
 
 def _chapter_lines(stem):

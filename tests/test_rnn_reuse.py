@@ -1,4 +1,4 @@
-"""The recurrent kernels reuse scratch arrays between calls (ops/rnn_workspace.py) and
+"""The recurrent kernels reuse scratch arrays between calls (ops/_kernels/workspace.py) and
 skip work nobody asked for. These tests check that none of it changes a result: graphs
 kept alive side by side, backward twice with retain_graph, a training loop, an initial
 state that needs no gradient, and the same model on the GPU."""
@@ -10,7 +10,7 @@ import torch
 
 import teachtorch
 from teachtorch.nn.modules import rnn as R
-from teachtorch.ops.rnn_workspace import Workspace
+from teachtorch.ops._kernels.workspace import Workspace
 from helpers import assert_close
 
 TOL = dict(rtol=1e-4, atol=1e-5)

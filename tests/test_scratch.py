@@ -1,7 +1,7 @@
-"""ops/_scratch.py: reused scratch buffers and their tickets (conv's column matrices)."""
+"""ops/_kernels/scratch.py: reused scratch buffers and their tickets (conv's column matrices)."""
 import numpy as np
 
-from teachtorch.ops import _scratch
+from teachtorch.ops._kernels import scratch as _scratch
 
 
 def test_same_name_and_shape_gives_the_same_buffer_other_names_do_not():

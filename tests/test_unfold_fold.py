@@ -115,7 +115,7 @@ def test_unfold_fold_on_device(device):
 
 def test_unfold_between_conv_forward_and_backward():
     """unfold uses conv's im2col scratch buffer; a conv whose columns it overwrote
-    must still get torch's gradients (the ticket check in _scratch.py)."""
+    must still get torch's gradients (the ticket check in _kernels/scratch.py)."""
     rng = np.random.default_rng(8)
     x, w, z = (rng.standard_normal(s).astype(np.float32)
                for s in ((2, 3, 6, 6), (4, 3, 3, 3), (2, 3, 6, 6)))

@@ -292,3 +292,17 @@ def test_repr_is_deterministic_and_free_of_line_numbers():
     bundle = a._repr_mimebundle_()
     assert bundle["text/plain"] == repr(a)
     assert "def</span>" in bundle["text/html"] and "image/png" not in bundle
+
+
+def test_decorated_method_shows_its_own_file():
+    """SGD.step is wrapped by optimizer.py's _no_grad_step; the view shows sgd.py."""
+    import inspect
+
+    import teachtorch as torch
+    from teachtorch.viz import source
+
+    info = source.source_model(torch.optim.SGD.step)
+    inner = inspect.unwrap(torch.optim.SGD.step)
+    assert info["file"].endswith("optim/sgd.py")
+    assert info["first_line"] == inspect.getsourcelines(inner)[1]
+    assert any("def step" in line for line in info["lines"])

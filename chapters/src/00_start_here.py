@@ -60,14 +60,20 @@ except RuntimeError as err:
 # %% [markdown]
 # ## 3. 每一章的结构
 #
-# 每一章都按同样的顺序展开：
+# 每一章都按同样的顺序展开（和《动手学深度学习》d2l 的小节结构相同）：
 #
 # 1. **本章教什么、对应哪份笔记**；
-# 2. **笔记原文代码**，在 teachtorch 上原样运行；
-# 3. **小部件**：计算图、反向传播的边权、卷积窗口滑动、RNN 展开……每个小部件最后都有一个
-#    会检查其状态的单元格；
-# 4. **试一试**：故意触发本章的经典错误，读一读报错和提示；
-# 5. **小项目**和**练习**（答案折叠在隐藏的单元格里）。
+# 2. **直觉与公式**：先用一两句话和一个公式说清楚要做什么，再看代码；
+# 3. **笔记原文代码**，在 teachtorch 上原样运行，每个单元格只做一件事；
+# 4. **打开源码**：每章都直接打开 teachtorch 里实现这个概念的源码（`inspect.getsource` 或
+#    小部件 `SourceView`）；第 1–8 章每章至少两处，读完后在练习里“改坏一行”，
+#    看 `gradcheck` 或与正确结果的对比如何失败；
+# 5. **小部件或图**：计算图、反向传播的边权、卷积窗口滑动、训练曲线……每个小部件后面都有一个
+#    检查其状态的单元格；
+# 6. **试一试**：故意触发本章的经典错误，读一读报错和提示；
+# 7. **小结**：本章要点；
+# 8. **练习**：参考答案折叠在“参考答案”里，点击才展开（在 GitHub、nbviewer 上也是折叠的）。
+#    答案的代码在测试时同样会运行，保证它们一直是对的。
 #
 # 下面是全部章节的目录（用 `teachtorch chapters` 命令也能在终端里看到）。
 
@@ -78,15 +84,51 @@ for stem, title, notes in CHAPTERS:
     print(f"{stem:24s} {title}  （笔记 {notes}）")
 
 # %% [markdown]
-# ## 4. 练习
+# ## 4. 打开源码
+#
+# teachtorch 的每个函数都是可以读的 Python。`inspect.getsource` 把源码打印出来：
+# 下面是 `Tensor.t()`，它只是把工作交给 `teachtorch.ops` 里的转置操作。
+
+# %%
+import inspect
+
+print(inspect.getsource(torch.Tensor.t))
+
+# %% [markdown]
+# 在 JupyterLab 里，也可以在名字后面加两个问号（`torch.Tensor.t??`）查看源码。
+# 小部件 `SourceView` 把源码高亮显示，标出文件和行号，列出打开这段源码的章节；
+# 类的各个方法可以在下拉框里切换。看看 `nn.Linear` 是怎么写的：
+
+# %%
+from teachtorch.widgets import SourceView
+
+linear_source = SourceView(torch.nn.Linear)
+linear_source
+
+# %%
+linear_source.controls["member"].value = "forward"
+print(linear_source.state["file"], linear_source.state["member"])
+assert linear_source.state["error"] is None
+
+# %% [markdown]
+# 以后的章节会用同样的办法打开 `view`、反向传播引擎、`SGD.step`、`DataLoader` 的迭代器……
+
+# %% [markdown]
+# ## 5. 小结
+#
+# * 把 `import torch` 换成 `import teachtorch as torch`，笔记里的代码就能原样运行；
+#   打印格式、`grad_fn` 名称和报错文字都与 PyTorch 相同，报错多一行 `hint:`。
+# * teachtorch 的随机数流与 PyTorch 不同：同一个种子在 teachtorch 内可复现，
+#   所以每一章开头都调用 `torch.manual_seed(0)`。
+# * 每一章都会打开实现本章概念的源码；前 8 章还会在练习里把它改坏一行，看看会发生什么。
+
+# %% [markdown]
+# ## 6. 练习
 #
 # 1. 把上面的 `y = (x * x).sum()` 改成 `y = (x ** 3).sum()`，先手算 `x.grad`，再运行验证。
 # 2. `a.t().view(6)` 失败了。按照提示，用两种不同的方法把 `a.t()` 展平成长度 6 的张量。
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer
 x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
 (x ** 3).sum().backward()
 print(x.grad)  # 3x^2

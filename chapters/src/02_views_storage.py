@@ -1,9 +1,9 @@
 # %% [markdown]
 # # 第 2 章　view、索引、storage 与 stride，gather/scatter
 #
-# **本章教什么**：一个张量其实是一块一维内存（storage）加上"怎么看它"的信息：
-# 形状（shape）、步长（stride）、起点（storage_offset）。`view`、切片、`transpose`、`expand`
-# 只改变"怎么看"，不复制数据；高级索引、`repeat`、`clone` 会复制。
+# **本章教什么**：一个张量其实是一块一维内存（storage）加上“怎么看它”的信息：
+# 形状（shape）、步幅（stride）、起点（storage_offset）。`view`、切片、`transpose`、`expand`
+# 只改变“怎么看”，不复制数据；高级索引、`repeat`、`clone` 会复制。
 # 然后学习 `gather` 与 `scatter_`。
 #
 # **对应笔记**：`000_31b0c36760745ae4.txt`（chaper3 一、Tensor 第 2、3、4、8 条：
@@ -11,9 +11,14 @@
 # stride 和 size 来实现"）。
 
 # %%
-import teachtorch as torch
+import inspect
 
-torch.manual_seed(0)
+import numpy as np
+
+import teachtorch as torch
+from teachtorch.widgets import SourceView, StorageView
+
+_ = torch.manual_seed(0)  # 固定随机种子（它返回的 Generator 不必打印）
 
 # %% [markdown]
 # ## 1. view 共享内存
@@ -40,8 +45,14 @@ print(b.view(-1, 2).shape)  # -1 表示"自动推算这一维"
 # %% [markdown]
 # ## 2. storage、stride、offset
 #
-# `stride()` 告诉我们：沿每一维前进一步，要在一维内存里跳过几个元素。
-# 连续（contiguous）张量的 stride 是"行优先"的：形状 (2, 3) → stride (3, 1)。
+# 直觉：内存是一条长长的一维纸带，张量只是“怎么在纸带上取数”的说明书。
+# 说明书有三项：形状 `shape`、步幅 `stride()`（沿每一维前进一步，要在纸带上跳过几个元素）、
+# 起点 `storage_offset()`。于是元素 $x[i_0, i_1, \dots]$ 在纸带上的位置是
+#
+# $$\text{pos} = \text{offset} + \sum_k i_k \cdot \text{stride}_k .$$
+#
+# 连续（contiguous）张量的步幅是“行优先”的：形状 (3, 4) → 步幅 (4, 1)。
+# 转置只是交换两个步幅，切片只是改起点和步幅，都不动纸带上的数据。
 
 # %%
 x = torch.arange(12).view(3, 4)
@@ -55,14 +66,67 @@ print(col, col.stride(), col.storage_offset())
 print(x.untyped_storage().data_ptr() == col.untyped_storage().data_ptr())
 
 # %% [markdown]
-# 元素 `x[i, j]` 在内存里的位置是 `offset + i*stride[0] + j*stride[1]`。
-# 我们可以亲手验证：
+# 用上面的公式亲手验证。`x.as_strided((12,), (1,), 0)` 以步幅 1、起点 0 把整条纸带读成一维张量
+# （笔记和老代码里的 `x.storage()` 在 PyTorch 2.x 里已经弃用，今天用 `x.untyped_storage()`，
+# 它按**字节**计数，所以 12 个 int64 是 96 字节）：
 
 # %%
-flat = x.storage().tolist()
+print(x.untyped_storage().nbytes(), x.element_size())
+flat = x.as_strided((x.numel(),), (1,), 0).tolist()
 i, j = 2, 1
 pos = xt.storage_offset() + i * xt.stride(0) + j * xt.stride(1)
 print(flat[pos], xt[i, j].item())
+
+# %% [markdown]
+# ### 小部件：StorageView
+#
+# 在下面的框里输入一个关于 `x` 的表达式（或从下拉列表里选），看它的形状、步幅、起点，
+# 它是否与 `x` 共享 storage，以及每个元素读的是纸带上的哪一格。
+
+# %%
+explorer = StorageView(x, expr="x.t()")
+explorer
+
+# %% [markdown]
+# 像学习者操作一样换几个表达式，并检查小部件显示的内容：
+
+# %%
+for expr in ("x.t()", "x[1:, ::2]", "x[:, 1:2].expand(3, 5)", "x[[0, 2]]"):
+    explorer.controls["expr"].value = expr
+    st = explorer.state
+    print(f"{expr:24s} stride={st['view']['stride']!s:8s} offset={st['view']['offset']} "
+          f"shares={st['shares']}")
+assert explorer.state["error"] is None
+
+# %% [markdown]
+# ### 打开源码：`view` 与 `UntypedStorage`
+#
+# `Tensor.view` 只有一行，把工作交给 `teachtorch/ops/views.py` 的 `view` 函数：
+# 先算出新形状，检查步幅是否允许“不复制地”换形状，不允许就报错，允许就调用 `View.apply`。
+
+# %%
+from teachtorch.ops import views
+
+print(inspect.getsource(views.view))
+
+# %% [markdown]
+# `View` 类用 `SourceView` 打开（下拉框可以在 `forward` 和 `backward` 之间切换）：
+
+# %%
+view_source = SourceView(views.View)
+view_source
+
+# %%
+print(view_source.state["file"], view_source.state["members"])
+
+# %% [markdown]
+# `View.forward` 里的 `_nocopy_reshape` 返回一个 NumPy **视图**（同一块内存），
+# 反向传播时把梯度 `reshape` 回原来的形状。纸带本身在 `teachtorch/storage.py`：
+# `UntypedStorage` 只记住拥有内存的那个数组 `_root`，`data_ptr()` 就是它首字节的地址。
+
+# %%
+print(inspect.getsource(torch.UntypedStorage.__init__))
+print(inspect.getsource(torch.UntypedStorage.data_ptr))
 
 # %% [markdown]
 # ## 3. 试一试：对不连续的张量调用 view
@@ -97,7 +161,7 @@ print(a[mask])  # 布尔掩码也是高级索引
 # %% [markdown]
 # ## 5. expand 与 repeat
 #
-# `expand` 把大小为 1 的维"假装"重复，stride 为 0，不占新内存；`repeat` 真的复制。
+# `expand` 把大小为 1 的维“假装”重复，stride 为 0，不占新内存；`repeat` 真的复制。
 
 # %%
 v = torch.tensor([[1], [2], [3]])
@@ -133,32 +197,62 @@ c.scatter_(1, index, b)  # 把反对角线放回去
 print(c)
 
 # %% [markdown]
-# ## 7. 小项目：用 stride 实现"滑动窗口"
+# ## 7. 小项目：用步幅实现“滑动窗口”
 #
-# 把长度 8 的序列切成长度 3、步长 1 的所有窗口：先 `unfold`……这里用最朴素的办法，
-# 用 `stack` 把切片叠起来，再观察每个切片都是原张量的 view。
+# 把长度 8 的序列切成长度 3、每次移动 1 的所有窗口。朴素的办法是把切片 `stack` 起来，
+# 但 `stack` 会把数据**复制**进一块新内存。只改步幅就够了：窗口内相邻元素在纸带上差 1，
+# 相邻窗口的起点也差 1，所以形状 (6, 3)、步幅 (1, 1) 的视图正好就是全部窗口。
+# `Tensor.unfold(dim, size, step)` 做的就是这件事（第 10 章的卷积也会用到同样的想法）。
 
 # %%
 seq = torch.arange(8)
-windows = torch.stack([seq[i:i + 3] for i in range(len(seq) - 2)])
+copied = torch.stack([seq[i:i + 3] for i in range(len(seq) - 2)])
+windows = seq.unfold(0, 3, 1)
 print(windows)
-print(all(seq[i:i + 3].data_ptr() == seq.data_ptr() + i * seq.element_size()
-          for i in range(6)))
+print(torch.equal(copied, windows), windows.stride())
+print("stack 共享内存:", np.shares_memory(copied.numpy(), seq.numpy()),
+      " unfold 共享内存:", np.shares_memory(windows.numpy(), seq.numpy()))
+print(torch.equal(windows, seq.as_strided((6, 3), (1, 1), 0)))
 
 # %% [markdown]
-# ## 8. 练习
+# ## 8. 小结
 #
-# 1. 形状 (2, 3, 4) 的连续张量，stride 是多少？`permute(2, 0, 1)` 之后呢？
-# 2. `x = torch.arange(10)`，`x[2:8:2]` 的 stride 和 storage_offset 各是多少？
+# * 张量 = 一维 storage + 形状 + 步幅 + 起点；元素位置 $\text{offset} + \sum_k i_k\,\text{stride}_k$。
+# * `view`、基本索引（切片）、`transpose`/`t()`、`expand`、`unfold` 只改“怎么看”，与原张量共享内存；
+#   高级索引、布尔掩码、`repeat`、`clone`、`stack` 会复制。
+# * 不连续的张量不能 `view`：先 `contiguous()`，或直接 `reshape()`（需要时才复制）。
+# * `gather(dim, index)` 按下标取数，`scatter_` 按下标放回去。
+# * 今天用 `untyped_storage()`（按字节）代替已弃用的 `storage()`。
+
+# %% [markdown]
+# ## 9. 练习
+#
+# 1. 形状 (2, 3, 4) 的连续张量，步幅是多少？`permute(2, 0, 1)` 之后呢？
+# 2. `x = torch.arange(10)`，`x[2:8:2]` 的步幅和 storage_offset 各是多少？
 # 3. 用 `gather` 从 `scores = torch.tensor([[0.1, 0.9], [0.8, 0.2]])` 中取出第 0 行第 1 列、第 1 行第 0 列。
+# 4. **改坏一行**：把 `View.forward` 的 `return _nocopy_reshape(x, shape)` 改成
+#    `return x.copy().reshape(shape)`（先复制再换形状），用 `exec` 得到坏掉的 `View`，
+#    重做第 1 节的实验：`b[0, 0] = 100` 之后 `a` 还会变吗？`data_ptr()` 还相等吗？
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer 练习 1～3
 t = torch.zeros(2, 3, 4)
 print(t.stride(), t.permute(2, 0, 1).stride())
 x = torch.arange(10)
 print(x[2:8:2].stride(), x[2:8:2].storage_offset())
 scores = torch.tensor([[0.1, 0.9], [0.8, 0.2]])
 print(scores.gather(1, torch.tensor([[1], [0]])))
+
+# %% answer 练习 4
+source = inspect.getsource(views.View)
+broken = source.replace("return _nocopy_reshape(x, shape)", "return x.copy().reshape(shape)")
+assert broken != source
+namespace = dict(vars(views))
+exec(broken, namespace)
+BrokenView = namespace["View"]
+
+for name, make_view in (("view", lambda t: t.view(2, 3)),
+                        ("改坏的 View", lambda t: BrokenView.apply(t, (2, 3)))):
+    a = torch.arange(6)
+    b = make_view(a)
+    b[0, 0] = 100
+    print(f"{name:10s} a[0] = {a[0].item():3d}  same data_ptr = {a.data_ptr() == b.data_ptr()}")

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 第 5 章　计算图上的反向传播与自定义 autograd.Function
 #
-# **本章教什么**：把计算拆成一个个原子操作，画成计算图；每条边标上"子节点对父节点的偏导"
+# **本章教什么**：把计算拆成一个个原子操作，画成计算图；每条边标上“子节点对父节点的偏导”
 # 作为**边权**；某个叶子的梯度 = 从输出到它的**每条路径上边权之积**，再**对所有路径求和**。
 # 这就是链式法则，也正是 autograd 的 `backward` 在做的事。然后用 `autograd.Function`
 # 自己写一个带反向传播的操作（笔记中的 MyReLU），并用 `gradcheck` 检验它。
@@ -11,10 +11,12 @@
 # `004_da74339464c3dc3a.txt`（autograd 记录操作、建立有向无环图）。
 
 # %%
+import inspect
+
 import teachtorch as torch
 from teachtorch.widgets import BackpropView, GraphView
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 固定随机种子（它返回的 Generator 不必打印）
 
 # %% [markdown]
 # ## 1. 计算图
@@ -75,10 +77,38 @@ y.backward()
 print(x.grad, w1.grad, w2.grad, b.grad)
 
 # %% [markdown]
-# ## 3. 自定义 autograd.Function：MyReLU
+# ## 3. 为什么需要非线性激活函数
+#
+# 笔记 002 在计算图一节指出：两层线性层之间如果没有激活函数，“这 2 层神经网络其实就等于 1 个 1 层神经网络”。
+# 用公式写出来一目了然：
+#
+# $$W_2 (W_1 x + b_1) + b_2 = \underbrace{(W_2 W_1)}_{W} x + \underbrace{(W_2 b_1 + b_2)}_{b} .$$
+#
+# 线性函数的复合还是线性函数，叠多少层都一样。笔记 001（4.4 非线性激活）也说：
+# 没有激活函数带来的非线性，多层神经网络和单层无异。用两个 `nn.Linear` 验证：
+
+# %%
+lin1, lin2 = torch.nn.Linear(3, 4), torch.nn.Linear(4, 2)
+W = lin2.weight @ lin1.weight
+bias = lin2.weight @ lin1.bias + lin2.bias
+inputs = torch.randn(5, 3)
+with torch.no_grad():
+    print(torch.allclose(lin2(lin1(inputs)), inputs @ W.t() + bias, atol=1e-6))  # 等于一层
+    print(torch.allclose(lin2(torch.relu(lin1(inputs))), inputs @ W.t() + bias, atol=1e-6))
+
+# %% [markdown]
+# 中间加了 ReLU 之后，就再也写不成一个 $Wx + b$ 了。下一节自己实现的 MyReLU，正是这样一个非线性函数：
+# $\text{relu}(x) = \max(x, 0)$，导数在 $x > 0$ 时为 1、$x < 0$ 时为 0。
+
+# %% [markdown]
+# ## 4. 自定义 autograd.Function：MyReLU
 #
 # 笔记 003：继承 `torch.autograd.Function`，写静态方法 `forward(ctx, x)` 与
 # `backward(ctx, grad_output)`；`ctx.save_for_backward` 保存反向传播要用的张量。
+#
+# backward 收到的 `grad_output` 是 $\bar y = \partial L/\partial y$（损失对本操作输出的梯度），
+# 要返回 $\bar x = \partial L/\partial x$。对逐元素的操作，链式法则就是
+# $\bar x_i = \bar y_i \cdot f'(x_i)$：**一定要乘上 `grad_output`**。
 # 代码原样运行：
 
 # %%
@@ -123,16 +153,28 @@ print(x.grad)
 # 自动生成一个反向节点类，`ctx` 就是这个节点本身。
 
 # %% [markdown]
-# ## 4. gradcheck：用数值导数检验 backward
+# ## 5. gradcheck：用数值导数检验 backward
 #
-# 在 float64 下，用有限差分估计每个输入元素的导数，与 `backward` 的结果比较。
+# 在 float64 下，用中心差分 $\frac{f(x + \varepsilon e_j) - f(x - \varepsilon e_j)}{2\varepsilon}$
+# 估计每个输入元素的导数（一列雅可比矩阵），与 `backward` 算出的雅可比矩阵比较。
 
 # %%
 x64 = torch.tensor([-1.3, -0.2, 0.4, 1.7], dtype=torch.float64, requires_grad=True)
 print(torch.autograd.gradcheck(MyReLU.apply, (x64,)))
 
 # %% [markdown]
-# ## 5. 试一试：backward 写错了
+# ### 打开源码：gradcheck 的数值雅可比
+#
+# `teachtorch/autograd/gradcheck.py` 的核心只有十几行：对每个输入元素加、减 `eps`，
+# 各算一次输出，差除以 `2 * eps` 就是雅可比矩阵的一列。
+
+# %%
+from teachtorch.autograd import gradcheck as gradcheck_module
+
+print(inspect.getsource(gradcheck_module._numerical_jacobians))
+
+# %% [markdown]
+# ## 6. 试一试：backward 写错了
 #
 # 一个常见错误是 backward 漏乘了 `grad_output`。`gradcheck` 会指出哪个元素不对：
 
@@ -181,7 +223,7 @@ except RuntimeError as err:
     print(err)
 
 # %% [markdown]
-# ## 6. TwoLayerNet：把 MyReLU 用进网络
+# ## 7. TwoLayerNet：把 MyReLU 用进网络
 #
 # 笔记 003 的 `TwoLayerNet` 用 `clamp(min=0)` 做 ReLU；这里换成我们的 `MyReLU.apply`，
 # 两种写法的梯度完全相同。
@@ -218,10 +260,20 @@ torch.nn.functional.mse_loss(model.linear2(h), target).backward()
 print(torch.allclose(g_clamp, model.linear1.weight.grad))
 
 # %% [markdown]
-# ## 7. 小项目：自己实现 Exp
+# ## 8. 小项目：自己实现 Exp
 #
-# 仿照 teachtorch 源码里的 `Exp`（`teachtorch/ops/pointwise.py`），写一个 `MyExp`：
-# 前向保存输出 $y=e^x$，反向返回 `grad_output * y`，并用 `gradcheck` 与二阶 `gradgradcheck` 检验。
+# 先打开 teachtorch 自己的 `Exp`（`teachtorch/ops/pointwise.py`）：`forward` 拿到的是 NumPy 数组
+# （`_raw = True`），保存**输出** $y=e^x$，因为 $\frac{d}{dx}e^x = e^x = y$；
+# `backward` 用张量运算返回 `grad_output * y`，所以二阶导数也能算。`node_name` 是 `grad_fn` 打印出来的名字。
+
+# %%
+from teachtorch.ops import pointwise
+
+print(inspect.getsource(pointwise.Exp))
+
+# %% [markdown]
+# 仿照它写一个 `MyExp`：前向保存输出，反向返回 `grad_output * y`，
+# 并用 `gradcheck` 与二阶 `gradgradcheck` 检验。
 
 # %%
 class MyExp(torch.autograd.Function):
@@ -241,16 +293,26 @@ print(torch.autograd.gradcheck(MyExp.apply, (x64,)))
 print(torch.autograd.gradgradcheck(MyExp.apply, (x64,)))
 
 # %% [markdown]
-# ## 8. 练习
+# ## 9. 小结
 #
-# 1. 对 $y = (a + b)\cdot(b + 1)$，$a=2, b=1$，画出计算图，用"边权之积再求和"算 $\partial y/\partial b$。
+# * 计算图的每条边上写“子节点对父节点的偏导”；叶子的梯度 = 所有路径上边权之积的和，这就是链式法则。
+# * 没有非线性激活，多层线性层等于一层：$W_2(W_1x+b_1)+b_2 = Wx+b$。
+# * 自定义 `autograd.Function`：`forward(ctx, ...)` 里 `ctx.save_for_backward`，
+#   `backward(ctx, grad_output)` 返回每个输入的梯度，且一定要乘上 `grad_output`。
+# * `gradcheck` 用 float64 的中心差分检验 backward；它报告的两个矩阵，行是输入元素，列是输出元素。
+
+# %% [markdown]
+# ## 10. 练习
+#
+# 1. 对 $y = (a + b)\cdot(b + 1)$，$a=2, b=1$，画出计算图，用“边权之积再求和”算 $\partial y/\partial b$。
 # 2. 为什么 MyReLU 的 backward 里要先 `grad_output.clone()`，再把 `x < 0` 的位置置 0？
 # 3. 用 `BackpropView` 查看练习 1 的图，确认你的答案。
+# 4. **改坏一行**：把 teachtorch 的 `Exp.backward` 里的 `return grad_output * y` 改成 `return y`，
+#    用 `exec` 得到坏掉的 `Exp`，对 `lambda t: BrokenExp.apply(t) * 3` 运行 `gradcheck`。
+# 5. **改坏检查器**：把 `_numerical_jacobians` 里的 `x[idx] = orig - eps` 改成 `x[idx] = orig`
+#    （差分的一边不再减 eps），用它算 `MyExp` 的数值雅可比，和正确的对角线 $e^{x}$ 比较。会差多少？为什么？
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer 练习 1～3
 a = torch.tensor(2.0, requires_grad=True)
 b_ = torch.tensor(1.0, requires_grad=True)
 y2 = (a + b_) * (b_ + 1)
@@ -258,3 +320,28 @@ view = BackpropView(y2, names={"a": a, "b": b_, "y": y2})
 view.controls["leaf"].value = dict(view.controls["leaf"].options)["b"]
 print(view.state["products"], view.state["sum_over_paths"])  # (b+1)*1 + (a+b)*1 = 2 + 3
 # 2: grad_output 可能还被别处使用；原地修改它会改掉别人的梯度，所以先复制
+
+# %% answer 练习 4
+source = inspect.getsource(pointwise.Exp)
+broken = source.replace("return grad_output * y", "return y")
+assert broken != source
+namespace = dict(vars(pointwise))
+exec(broken, namespace)
+BrokenExp = namespace["Exp"]
+try:
+    torch.autograd.gradcheck(lambda t: BrokenExp.apply(t) * 3, (x64,))
+except RuntimeError as err:
+    print(str(err)[:300])
+print(torch.autograd.gradcheck(lambda t: pointwise.Exp.apply(t) * 3, (x64,)))
+
+# %% answer 练习 5
+source = inspect.getsource(gradcheck_module._numerical_jacobians)
+broken = source.replace("x[idx] = orig - eps", "x[idx] = orig")
+assert broken != source
+namespace = dict(vars(gradcheck_module))
+exec(broken, namespace)
+xs = x64.detach().clone()
+good = gradcheck_module._numerical_jacobians(MyExp.apply, (xs,), [0], 1e-6)[0][0]
+bad = namespace["_numerical_jacobians"](MyExp.apply, (xs,), [0], 1e-6)[0][0]
+print(good.diagonal().round(4), bad.diagonal().round(4))
+# 改坏后变成 (f(x+eps) - f(x)) / (2 eps)：分子只走了一半的距离，结果只有正确值的一半

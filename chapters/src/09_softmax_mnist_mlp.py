@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 第 9 章　softmax、交叉熵与 MNIST 全连接网络
 #
-# **本章教什么**：多分类时，网络输出 10 个"分数"（logits）；softmax 把它们变成概率；
+# **本章教什么**：多分类时，网络输出 10 个“分数”（logits）；softmax 把它们变成概率；
 # `CrossEntropyLoss` = `log_softmax` + `NLLLoss`，所以网络最后一层**不要**再加激活。
 # 然后在真实的 MNIST 手写数字上训练笔记中的 784-512-256-128-64-10 网络。
 #
@@ -17,15 +17,24 @@ import teachtorch.nn.functional as F
 import teachtorch.vision as torchvision
 from teachtorch.utils.data import DataLoader
 from teachtorch.vision.datasets import mnist_t10k_split
+from teachtorch.widgets import SourceView, TrainingMonitor
+import inspect
+import matplotlib.pyplot as plt
+import numpy as np
 
-torch.manual_seed(0)
+torch.manual_seed(0)  # 之后所有随机数（randn、打乱、初始化）都由它决定
 FAST = True  # 测试时训练 2 轮；改成 False 训练笔记中的 10 轮
 
 # %% [markdown]
 # ## 1. softmax：从分数到概率
 #
-# $\mathrm{softmax}(z)_i = e^{z_i} / \sum_j e^{z_j}$。直接这样算，遇到大数会溢出；
-# 实际实现先减去最大值（结果不变）。teachtorch 里两种写法都有：`softmax_naive` 是按公式写的，
+# 直觉：网络对一张图片给出 10 个分数 $z_0,\dots,z_9$，分数越大越像那个数字。我们想要的是
+# 10 个**概率**：都是正数、加起来等于 1、保持分数的大小顺序。取指数让它们变成正数，再除以总和：
+#
+# $$\mathrm{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}$$
+#
+# 直接这样算，遇到大数会溢出；实际实现先减去最大值 $m=\max_j z_j$（分子分母同乘 $e^{-m}$，
+# 结果不变）。teachtorch 里两种写法都有：`softmax_naive` 是按公式写的，
 # `F.softmax` 是数值稳定的版本。
 
 # %%
@@ -39,9 +48,43 @@ print(F.softmax(big, dim=1))
 print(softmax_naive(big, dim=1))  # e^1000 溢出：inf/inf = nan
 
 # %% [markdown]
+# 打开稳定版本的源码：`LogSoftmax.forward` 先用 `_shifted_exp` 减去最大值，
+# 再算 $\log\mathrm{softmax}(z)_i = z_i - m - \log\sum_j e^{z_j - m}$；
+# `backward` 只有一行：$\partial L/\partial z = g - \mathrm{softmax}(z)\sum_i g_i$。
+
+# %%
+from teachtorch.ops.softmax import LogSoftmax
+
+SourceView(LogSoftmax)
+
+# %% [markdown]
 # ## 2. 交叉熵 = log_softmax + NLLLoss
 #
-# 笔记 000 的例子：3 个样本、2 个类别，标签必须是 LongTensor（int64 类下标）。
+# 直觉：正确类别 $y$ 的概率 $p_y$ 越接近 1 越好。把“越大越好”的概率变成“越小越好”的损失，
+# 取负对数：
+#
+# $$\text{CE}(z, y) = -\log p_y = -\log\frac{e^{z_y}}{\sum_j e^{z_j}}
+#   = -z_y + \log\sum_j e^{z_j}$$
+#
+# $p_y = 1$ 时损失为 0；$p_y \to 0$ 时损失趋于无穷。对分数求导得到一个很干净的式子：
+# $\partial\,\text{CE}/\partial z_i = p_i - [i = y]$，即 “softmax 减 one-hot”。
+# 先用一个样本手算：
+
+# %%
+z = torch.tensor([[2.0, 1.0, 0.1]], requires_grad=True)
+y = torch.tensor([0])
+p = F.softmax(z, dim=1)
+print("p =", p)
+print(f"-log p_y = {-p[0, 0].log().item():.4f}")
+loss = F.cross_entropy(z, y)
+print(f"cross_entropy = {loss.item():.4f}")
+loss.backward()
+print("grad =", z.grad, " p - onehot =", p - torch.tensor([[1.0, 0.0, 0.0]]))
+
+# %% [markdown]
+# 一批 $N$ 个样本时，`reduction="mean"` 取平均：$\frac1N\sum_n -\log p_{n, y_n}$。
+# PyTorch 把它拆成两步：`log_softmax` 算出 $\log p$，`NLLLoss`（负对数似然）挑出正确类别那一项、
+# 取负号、求平均。笔记 000 的例子：3 个样本、2 个类别，标签必须是 LongTensor（int64 类下标）。
 
 # %%
 # batch_size=3，计算对应每个类别的分数（只有两个类别）
@@ -54,6 +97,14 @@ loss = criterion(score, label)
 print(loss)
 print(F.nll_loss(F.log_softmax(score, dim=1), label))
 print(-F.log_softmax(score, dim=1)[torch.arange(3), label].mean())
+
+# %% [markdown]
+# 打开 `F.cross_entropy`：类别维上的 `log_softmax`，然后 `K.nll`（`NllLoss`，挑出 $-\log p_y$）；
+# `label_smoothing` 和概率形式的目标是额外的分支。小部件默认显示实际运行的代码；
+# 一个函数如果登记了用张量运算写的参考实现（`__reference__`），"version" 按钮可以切换到 reference。
+
+# %%
+SourceView(F.cross_entropy)
 
 # %% [markdown]
 # 笔记 001 的例子（`random_` 随机生成类下标），并反向传播：
@@ -140,6 +191,22 @@ print(sum(p.numel() for p in model.parameters()), "parameters")
 # ## 6. 训练与测试：笔记原文
 #
 # `torch.max(y_pred.data, dim=1)` 返回每行的 (最大值, 下标)，下标就是预测的类别。
+#
+# 在笔记的 `train()` 里加了两行：每 25 个 batch 记一次当前 batch 的损失和**留出的** 2000 张
+# 测试图片上的准确率（`evaluate`），`TrainingMonitor` 在循环结束后画出两条曲线。
+
+# %%
+def evaluate():
+    """留出集上的准确率（0～1 之间的小数，和笔记的 test() 打印的一样）。"""
+    correct = 0
+    with torch.no_grad():
+        for inputs, labels in test_loader:
+            correct += (model(inputs).argmax(dim=1) == labels).sum().item()
+    return correct / len(x_test)
+
+
+monitor = TrainingMonitor(total=(2 if FAST else 10) * len(train_loader) // 25,
+                          title="CE loss")
 
 # %%
 criterion = torch.nn.CrossEntropyLoss()
@@ -159,6 +226,8 @@ def train():
         optimizer.zero_grad()
         cost.backward()
         optimizer.step()
+        if i % 25 == 24:  # 新加：记录曲线
+            monitor.log(loss=cost.item(), acc_test=evaluate())
 
     return cost_total
 
@@ -185,37 +254,97 @@ if __name__ == "__main__":
     for epoch in range(2 if FAST else 10):
         train()
         test() # 最终的准确率大致是96%
+monitor
 
 # %% [markdown]
-# 在 8000 张图片上训练 2 轮，测试准确率约 0.91；笔记用完整的 60000 张训练 10 轮，约 96%。
+# 损失曲线抖动，因为每个点只是一个 batch（64 张）的损失；准确率是 2000 张留出图片上的，平滑得多。
+# 在 8000 张图片上训练 2 轮，测试准确率约 0.91；笔记用完整的 60000 张训练 10 轮，约 0.96（注释里的 96%）。
 # 训练数据只有笔记的 1/7.5，所以用 `FAST = False` 训练 10 轮也会低一些（见下面的练习）。
 
 # %% [markdown]
 # ## 7. 小项目：看看模型错在哪里
 #
-# 找出测试集中预测错误的前 8 张图片，打印真实标签与预测。
+# 准确率只是一个数。**混淆矩阵** $C$ 把错误摊开：$C_{ij}$ 是真实标签为 $i$、预测为 $j$ 的图片数，
+# 对角线是判对的，其余格子是判错的。先收集全部预测：
 
 # %%
-wrong = []
+all_pred, all_label = [], []
 with torch.no_grad():
     for inputs, labels in test_loader:
-        pred = model(inputs).argmax(dim=1)
-        for k in range(len(labels)):
-            if pred[k].item() != labels[k].item():
-                wrong.append((labels[k].item(), pred[k].item()))
-print(len(wrong), "wrong;", "first 8 (label, predicted):", wrong[:8])
+        all_pred.append(model(inputs).argmax(dim=1).numpy())
+        all_label.append(labels.numpy())
+all_pred, all_label = np.concatenate(all_pred), np.concatenate(all_label)
+confusion = np.zeros((10, 10), dtype=np.int64)
+np.add.at(confusion, (all_label, all_pred), 1)
+print("accuracy:", confusion.trace() / confusion.sum())
+print(confusion)
+
+# %%
+fig, ax = plt.subplots(figsize=(5, 4.5))
+ax.imshow(confusion, cmap="Blues")
+for i in range(10):
+    for j in range(10):
+        ax.text(j, i, confusion[i, j], ha="center", va="center", fontsize=7,
+                color="white" if confusion[i, j] > confusion.max() / 2 else "black")
+ax.set_xlabel("predicted")
+ax.set_ylabel("label")
+ax.set_xticks(range(10))
+ax.set_yticks(range(10))
+ax.set_title("confusion matrix (2000 held-out digits)")
+plt.show()
 
 # %% [markdown]
-# ## 8. 练习
+# 再看判错的前 8 张图片本身（标题是“真实 → 预测”）。很多错误连人也要犹豫一下。
+
+# %%
+wrong = np.flatnonzero(all_pred != all_label)
+print(len(wrong), "wrong")
+fig, axes = plt.subplots(1, 8, figsize=(10, 1.8))
+for ax, k in zip(axes, wrong[:8]):
+    image, label = x_test[int(k)]
+    ax.imshow(image[0].numpy(), cmap="gray_r")
+    ax.set_title(f"{label} → {all_pred[k]}", fontsize=10)
+    ax.axis("off")
+plt.show()
+
+# %% [markdown]
+# ## 8. 小结
+#
+# * 网络最后一层输出 logits，不加激活；softmax 把 logits 变成概率：$p_i = e^{z_i}/\sum_j e^{z_j}$。
+# * 交叉熵就是正确类别概率的负对数：$\text{CE} = -\log p_y$；`CrossEntropyLoss` = `log_softmax` + `NLLLoss`，目标是类别下标（int64），不是 one-hot。
+# * 它对分数的梯度是 $p - \text{onehot}(y)$；`LogSoftmax` 先减去最大值，所以大分数不会溢出。
+# * 笔记的 784-512-256-128-64-10 全连接网络在 8000 张 MNIST 上训练 2 轮，留出集准确率约 0.91；
+#   测试时用 `torch.no_grad()`（有 Dropout/BatchNorm 的网络还要 `model.eval()`）。
+# * 看模型要看留出集上的曲线，再用混淆矩阵和判错的图片找出它在哪些数字上犯错。
+
+# %% [markdown]
+# ## 9. 练习
 #
 # 1. 把最后一层也加上 ReLU，会发生什么？为什么？
 # 2. 用 `F.softmax` 把 `model(inputs)` 变成概率，检查每一行的和是不是 1。
 # 3. `CrossEntropyLoss(label_smoothing=0.1)` 对损失值有何影响？
+# 4. 从混淆矩阵里找出最常见的一种错误（非对角线上最大的格子）。
+# 5. **改坏一行**：把 `LogSoftmax.backward` 里 `g - xp.exp(y._data) * g.sum(...)` 的
+#    `* g.sum(...)` 去掉，用 `exec` 得到坏掉的类，对 `lambda x: Broken.apply(x, 1)`
+#    运行 `gradcheck`，看它失败。
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
+# %% answer 练习 1
+class ReLUOut(MyModule):
+    def forward(self, x):
+        return self.activate(super().forward(x))
 
-# %% tags=["hide-input"]
+
+torch.manual_seed(0)
+relu_out = ReLUOut()
+inputs, labels = next(iter(train_loader))
+with torch.no_grad():
+    logits = relu_out(inputs)
+print("negative scores:", (logits < 0).sum().item(),
+      " zero scores:", (logits == 0).float().mean().item())
+# 最后一层的 ReLU 把所有负分数截成 0：一个类别的分数只能 >= 0，约一半的分数恰好是 0，
+# 这些位置的梯度也是 0，学不动；而且 CrossEntropyLoss 本来就接受任意实数的分数，不需要激活。
+
+# %% answer 练习 2～3
 inputs, labels = next(iter(test_loader))
 with torch.no_grad():
     probs = F.softmax(model(inputs), dim=1)
@@ -224,3 +353,27 @@ with torch.no_grad():
     logits = model(inputs)
 print(torch.nn.CrossEntropyLoss()(logits, labels).item() <
       torch.nn.CrossEntropyLoss(label_smoothing=0.1)(logits, labels).item())
+# label_smoothing 把目标从 one-hot 变成 0.9 + 0.01 / 0.01：模型已经很自信时，
+# 平滑后的目标反而更难达到，所以损失变大。
+
+# %% answer 练习 4
+off = confusion.copy()
+np.fill_diagonal(off, 0)
+i, j = np.unravel_index(off.argmax(), off.shape)
+print(f"label {i} predicted as {j}: {off[i, j]} times")
+
+# %% answer 练习 5
+softmax_ops = inspect.getmodule(LogSoftmax)  # teachtorch/ops/softmax.py
+source = inspect.getsource(LogSoftmax)
+broken = source.replace("g - xp.exp(y._data) * g.sum(axis=ctx.dim, keepdims=True)",
+                        "g - xp.exp(y._data)")
+assert broken != source
+namespace = dict(vars(softmax_ops))
+exec(broken, namespace)
+Broken = namespace["LogSoftmax"]
+x = torch.randn(2, 3, dtype=torch.float64, requires_grad=True)
+print(torch.autograd.gradcheck(lambda x: LogSoftmax.apply(x, 1), (x,)))
+try:
+    torch.autograd.gradcheck(lambda x: Broken.apply(x, 1), (x,))
+except RuntimeError as err:
+    print(str(err)[:200])

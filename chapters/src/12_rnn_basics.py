@@ -4,19 +4,25 @@
 # **本章教什么**：循环神经网络在每个时刻用**同一组权重**更新隐藏状态
 # $h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})$；`RNNCell` 一次算一步，
 # `RNN` 一次算整个序列（还可以多层、双向）；输入输出张量的形状；用 one-hot 和 Embedding
-# 表示字符，训练 "hello" → "ohlol"；LSTM 的四个门与 GRU 的三个门；为什么普通 RNN 的梯度会消失。
+# 表示字符，训练 "hello" → "ohlol"；LSTM 的三个门加一个候选值（权重里叠着四块）与 GRU 的两个门加一个候选值（三块）；为什么普通 RNN 的梯度会消失。
 #
 # **对应笔记**：`002_0b1e019c38618b4a.txt`（循环神经网络、其他内容、Embedding层、代码示例1、
 # 代码示例2）、`000_31b0c36760745ae4.txt`（3. 循环神经网络：LSTM 的参数与形状、4. 词向量）。
 
 # %%
 import teachtorch as torch
-from teachtorch.widgets import RNNUnrollView
+from teachtorch.widgets import RNNUnrollView, SourceView
+import inspect
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 之后所有随机数（randn、初始化）都由它决定（赋给 _：不打印生成器的内存地址）
 
 # %% [markdown]
 # ## 1. RNNCell：一次一步
+#
+# 直觉：读一句话时，我们边读边记住“到目前为止读到了什么”。RNN 用一个隐藏状态 $h_t$ 表示这份记忆，
+# 每读一个输入 $x_t$ 就更新一次，而且**每个时刻用同一组权重**：
+#
+# $$h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})$$
 #
 # `hidden = cell(input, hidden)`：input 形状 (batch, input_size)，hidden 形状 (batch, hidden_size)。
 
@@ -34,8 +40,13 @@ for idx, input in enumerate(dataset):
 
 # %% [markdown]
 # 输出的 `grad_fn` 是 `TanhBackward0`：和 PyTorch 一样，一个 cell 就是公式里那几个普通运算
-# （两个线性变换相加，再取 tanh）。打开 `teachtorch/nn/modules/rnn_cell.py`，
-# `RNNCell`、`LSTMCell`、`GRUCell` 的 `forward` 都是逐行照着公式写的。
+# （两个线性变换相加，再取 tanh）。打开 `RNNCell.forward`：`F.linear` 算
+# $W_{ih}x + b_{ih}$ 和 $W_{hh}h + b_{hh}$，相加后取 tanh（`nonlinearity="relu"` 时取 relu）。
+
+# %%
+SourceView(torch.nn.RNNCell.forward)
+
+# %% [markdown]
 # 而 `nn.RNN` 把整段序列放进一个融合的反向节点（`teachtorch/ops/rnn.py`），为的是速度。
 
 # %% [markdown]
@@ -210,7 +221,61 @@ for epoch in range(15):
 # 和第 4 节只用 one-hot + 一个 RNNCell（15 轮后还是 "oholl"）相比，Embedding + 两层 RNN + 线性层学得更快。
 
 # %% [markdown]
-# ## 6. LSTM 的形状（笔记 000）
+# ## 6. LSTM 与 GRU 的公式
+#
+# 普通 RNN 每一步都把记忆整个乘上 $W_{hh}$ 再取 tanh，早先的信息很快被冲掉（第 3 节的热力图）。
+# LSTM 另外保存一条“细胞状态” $c_t$，用三个门（取值 0～1 的 sigmoid）决定怎样改它：
+#
+# $$\begin{aligned}
+# i_t &= \sigma(W_{ii}x_t + b_{ii} + W_{hi}h_{t-1} + b_{hi}) &&\text{输入门：写入多少新内容}\\
+# f_t &= \sigma(W_{if}x_t + b_{if} + W_{hf}h_{t-1} + b_{hf}) &&\text{遗忘门：保留多少旧细胞}\\
+# g_t &= \tanh(W_{ig}x_t + b_{ig} + W_{hg}h_{t-1} + b_{hg}) &&\text{候选值：新内容}\\
+# o_t &= \sigma(W_{io}x_t + b_{io} + W_{ho}h_{t-1} + b_{ho}) &&\text{输出门：显示多少细胞}\\
+# c_t &= f_t \odot c_{t-1} + i_t \odot g_t, \qquad h_t = o_t \odot \tanh(c_t)
+# \end{aligned}$$
+#
+# $c_t$ 的更新是**加法**：$f_t \approx 1$ 时 $\partial c_t/\partial c_{t-1} \approx 1$，梯度可以沿 $c$ 传很远。
+# 四组权重按 $i, f, g, o$ 的顺序上下叠成一个 $(4\cdot\text{hidden}, \text{input})$ 的 `weight_ih`。
+# 用 `LSTMCell` 的权重按公式手算一步，和它的输出比较：
+
+# %%
+torch.manual_seed(0)
+lstm_cell = torch.nn.LSTMCell(input_size=3, hidden_size=2)
+x_t, h_prev, c_prev = torch.randn(1, 3), torch.randn(1, 2), torch.randn(1, 2)
+z = (x_t @ lstm_cell.weight_ih.t() + lstm_cell.bias_ih
+     + h_prev @ lstm_cell.weight_hh.t() + lstm_cell.bias_hh)
+i, f, g, o = z[:, 0:2].sigmoid(), z[:, 2:4].sigmoid(), z[:, 4:6].tanh(), z[:, 6:8].sigmoid()
+c_t = f * c_prev + i * g
+h_t = o * c_t.tanh()
+h_lib, c_lib = lstm_cell(x_t, (h_prev, c_prev))
+print(lstm_cell.weight_ih.shape, torch.allclose(h_t, h_lib), torch.allclose(c_t, c_lib))
+
+# %% [markdown]
+# 库里的 `LSTMCell.forward` 逐行就是这几个公式：
+
+# %%
+SourceView(torch.nn.LSTMCell.forward)
+
+# %% [markdown]
+# GRU 更简单：没有单独的细胞状态，两个门加一个候选值（三块权重）：
+#
+# $$\begin{aligned}
+# r_t &= \sigma(W_{ir}x_t + b_{ir} + W_{hr}h_{t-1} + b_{hr}) &&\text{重置门}\\
+# z_t &= \sigma(W_{iz}x_t + b_{iz} + W_{hz}h_{t-1} + b_{hz}) &&\text{更新门}\\
+# n_t &= \tanh\big(W_{in}x_t + b_{in} + r_t \odot (W_{hn}h_{t-1} + b_{hn})\big) &&\text{候选值}\\
+# h_t &= (1 - z_t) \odot n_t + z_t \odot h_{t-1}
+# \end{aligned}$$
+#
+# `nn.LSTM` / `nn.GRU` 一次处理整个序列（可以多层、双向）。`nn.LSTM` 本身只有一行
+# `super().__init__("LSTM", ...)`：参数的创建和 `forward` 都在共同的父类 `RNNBase` 里。
+# 打开 `nn.LSTM.forward`（也就是 `RNNBase.forward`）：先检查输入的维数、特征大小、dtype
+# 和隐藏状态的形状（报错都在这里），没给 `hx` 就用全 0，然后把整段序列交给 `rnn_stack`。
+
+# %%
+SourceView(torch.nn.LSTM.forward)
+
+# %% [markdown]
+# ## 7. LSTM 的形状（笔记 000）
 #
 # input (seq_len, batch, input_size)；h0、c0 (num_layers*num_directions, batch, hidden_size)；
 # output (seq_len, batch, hidden_size*num_directions)。
@@ -222,10 +287,10 @@ h0 = torch.zeros(2 * 2, 3, 20)
 c0 = torch.zeros(2 * 2, 3, 20)
 output, (hn, cn) = lstm(x, (h0, c0))
 print(output.shape, hn.shape, cn.shape)
-print(lstm.weight_ih_l0.shape, lstm.weight_hh_l0_reverse.shape)  # 4 个门叠在一起：4*20
+print(lstm.weight_ih_l0.shape, lstm.weight_hh_l0_reverse.shape)  # 输入门、遗忘门、候选值、输出门四块叠在一起：4*20
 
 # %% [markdown]
-# ## 7. 试一试：忘了 batch_first
+# ## 8. 试一试：忘了 batch_first
 #
 # 模型用 `batch_first=True`，却按 (seq, batch, feature) 传入隐藏状态的 batch 维对不上时：
 
@@ -239,7 +304,7 @@ except RuntimeError as err:
 print(rnn(x, torch.zeros(1, 3, 8))[0].shape)
 
 # %% [markdown]
-# ## 8. 小项目：手写一个 RNN 的前向
+# ## 9. 小项目：手写一个 RNN 的前向
 #
 # 用 `weight_ih_l0` 等参数，按公式手算 `nn.RNN` 的输出并比较。
 
@@ -256,16 +321,26 @@ for t in range(4):
 print(torch.allclose(torch.stack(outs), rnn(x)[0], atol=1e-6))
 
 # %% [markdown]
-# ## 9. 练习
+# ## 10. 小结
+#
+# * RNN 在每个时刻用同一组权重：$h_t = \tanh(W_{ih}x_t + b_{ih} + W_{hh}h_{t-1} + b_{hh})$；`RNNCell` 算一步，`RNN` 算整个序列。
+# * 默认形状是 `(seq_len, batch, input_size)`，`batch_first=True` 时批在第 0 维；隐藏状态是 `(num_layers * num_directions, batch, hidden_size)`。
+# * LSTM 有输入、遗忘、输出三个门和一个候选值（权重里四块，顺序 $i, f, g, o$）：$c_t = f_t\odot c_{t-1} + i_t\odot g_t$，$h_t = o_t\odot\tanh(c_t)$；
+#   GRU 有重置、更新两个门和一个候选值（三块）：$h_t = (1-z_t)\odot n_t + z_t\odot h_{t-1}$。细胞状态的加法更新让梯度不那么容易消失。
+
+# %% [markdown]
+# ## 11. 练习
 #
 # 1. `nn.GRU(100, 100, num_layers=2, bidirectional=True)` 的 `hn` 形状是什么（batch=256）？
 # 2. 在小部件里把 cell 换成 gru，`ratio_first_last` 是更接近 RNN 还是 LSTM？
 # 3. 把第 4 节 RNNCell 模型的训练轮数改成 50，最后的预测是什么？
+# 4. 仿照第 6 节，用 `GRUCell` 的权重按公式手算一步（三块的顺序是 $r, z, n$）。
+# 5. **改坏一行**：把 `LSTMCell.forward` 里的 `c_new = forgetgate * c + ingate * cellgate`
+#    改成 `c_new = ingate * c + forgetgate * cellgate`（两个门用反了），用 `exec` 得到坏掉的
+#    `LSTMCell`，装上和一个 `nn.LSTM` 相同的权重，逐步运行序列，和 `nn.LSTM`（另一份实现：
+#    `teachtorch/ops/rnn.py` 的融合算子）的输出比较，看对照检查失败。
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer 练习 1～3
 gru = torch.nn.GRU(100, 100, num_layers=2, bidirectional=True)
 print(gru(torch.randn(7, 256, 100))[1].shape)
 unroll.controls["cell"].value = "gru"
@@ -285,3 +360,42 @@ for epoch in range(50):
     loss.backward()
     optimizer.step()
 print(predicted, round(loss.item(), 4))
+
+# %% answer 练习 4
+torch.manual_seed(0)
+gru_cell = torch.nn.GRUCell(input_size=3, hidden_size=2)
+x_t, h_prev = torch.randn(1, 3), torch.randn(1, 2)
+a = x_t @ gru_cell.weight_ih.t() + gru_cell.bias_ih       # W_i* x + b_i*，三块
+b = h_prev @ gru_cell.weight_hh.t() + gru_cell.bias_hh    # W_h* h + b_h*，三块
+r = (a[:, 0:2] + b[:, 0:2]).sigmoid()
+z = (a[:, 2:4] + b[:, 2:4]).sigmoid()
+n = (a[:, 4:6] + r * b[:, 4:6]).tanh()
+print(torch.allclose((1 - z) * n + z * h_prev, gru_cell(x_t, h_prev)))
+
+# %% answer 练习 5
+cells = inspect.getmodule(torch.nn.LSTMCell)  # teachtorch/nn/modules/rnn_cell.py
+source = inspect.getsource(torch.nn.LSTMCell)
+broken = source.replace("c_new = forgetgate * c + ingate * cellgate",
+                        "c_new = ingate * c + forgetgate * cellgate")
+assert broken != source
+namespace = dict(vars(cells))
+exec(broken, namespace)
+torch.manual_seed(0)
+lstm = torch.nn.LSTM(input_size=3, hidden_size=2)
+x = torch.randn(4, 1, 3)
+
+
+def run_cell(cell_class):
+    cell = cell_class(3, 2)
+    cell.load_state_dict({"weight_ih": lstm.weight_ih_l0, "weight_hh": lstm.weight_hh_l0,
+                          "bias_ih": lstm.bias_ih_l0, "bias_hh": lstm.bias_hh_l0})
+    h, c, outs = torch.zeros(1, 2), torch.zeros(1, 2), []
+    for t in range(4):
+        h, c = cell(x[t], (h, c))
+        outs.append(h)
+    return torch.stack(outs)
+
+
+with torch.no_grad():
+    print(torch.allclose(run_cell(torch.nn.LSTMCell), lstm(x)[0], atol=1e-6))
+    print(torch.allclose(run_cell(namespace["LSTMCell"]), lstm(x)[0], atol=1e-6))

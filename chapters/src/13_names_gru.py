@@ -4,7 +4,7 @@
 # **本章教什么**：用真实的名字数据（约 1.3 万个训练名字、18 个国家）训练笔记里的
 # 双向两层 GRU 分类器：`NameDataset` 读 `.csv.gz`，`names_to_matrix` 把名字变成 ASCII 码并补零，
 # `Embedding(128, 100)` + `GRU(100, 100, num_layers=2, bidirectional=True)` + `Linear`；
-# 笔记代码里 `torch.cat([x[-1], x[-1]])` 的小 bug 以及正确写法；GRU 的门；
+# 笔记代码里 `torch.cat([x[-1], x[-1]])` 的小 bug 以及正确写法；训练曲线；
 # 用 `pack_padded_sequence` 让 RNN 跳过补上的 0（先按长度降序排序，`enforce_sorted`，
 # `pad_packed_sequence`）。
 #
@@ -15,15 +15,18 @@
 import csv
 import gzip
 
+import inspect
+
+import matplotlib.pyplot as plt
 import numpy as np
 
 import teachtorch as torch
 from teachtorch import data_files
 from teachtorch.utils.data import DataLoader, Dataset
-from teachtorch.widgets import RNNUnrollView
+from teachtorch.widgets import RNNUnrollView, SourceView
 
 FAST = True  # True：只训练 1 轮，几秒钟；False：按笔记训练 30 轮
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 之后所有随机数（打乱、初始化）都由它决定（赋给 _：不打印生成器的内存地址）
 
 # %% [markdown]
 # ## 1. 数据：NameDataset
@@ -128,7 +131,7 @@ print(torch.LongTensor(names_to_matrix(names)).shape)
 # ## 3. 模型：笔记原文（带一个小 bug）
 #
 # `self.gru(x)` 返回 `(output, h_n)`；`h_n` 的形状是 (num_layers × num_directions, batch, hidden)，
-# 按 "第 0 层正向、第 0 层反向、第 1 层正向、第 1 层反向" 排列。所以最后一层的
+# 按 “第 0 层正向、第 0 层反向、第 1 层正向、第 1 层反向” 排列。所以最后一层的
 # **正向**是 `h_n[-2]`，**反向**是 `h_n[-1]`。笔记写的是 `torch.cat([x[-1], x[-1]])`：
 # 把反向的隐藏状态拼了两次，正向那一半根本没用上。代码照样能跑、也能学到东西
 # （反向 GRU 读完了整个名字），只是白白浪费了一半的模型。
@@ -189,15 +192,9 @@ print(model(x).shape)
 # %% [markdown]
 # ## 4. GRU 的门（小部件）
 #
-# GRU 每一步有重置门 $r_t$、更新门 $z_t$ 和候选状态 $n_t$：
-#
-# $r_t = \sigma(W_{ir}x_t + b_{ir} + W_{hr}h_{t-1} + b_{hr})$，
-# $z_t = \sigma(W_{iz}x_t + b_{iz} + W_{hz}h_{t-1} + b_{hz})$，
-# $n_t = \tanh(W_{in}x_t + b_{in} + r_t \odot (W_{hn}h_{t-1} + b_{hn}))$，
-# $h_t = (1 - z_t)\odot n_t + z_t \odot h_{t-1}$。
-#
-# $z_t$ 接近 1 时直接把旧状态抄过去：这条"捷径"让梯度传得比普通 RNN 远。
-# 在小部件里切换 stage 看每个门的取值，拖动 time step 看它随时间的变化。
+# GRU 的公式见第 12 章第 6 节：更新门 $z_t$ 接近 1 时 $h_t = (1 - z_t)\odot n_t + z_t \odot h_{t-1}$
+# 直接把旧状态抄过去，这条“捷径”让梯度传得比普通 RNN 远。在小部件里切换 stage 看每个门的取值，
+# 拖动 time step 看它随时间的变化。
 
 # %%
 unroll = RNNUnrollView(cell="gru", seq_len=8, hidden_size=4)
@@ -206,40 +203,41 @@ unroll
 # %%
 unroll.controls["time"].value = 5
 unroll.controls["stage"].value = "update"
-print(unroll.state["cell"], unroll.state["time"], sorted(unroll.state["gates"]))
 print(unroll.state["equation"])
 print("z_5 =", [round(v, 4) for v in unroll.state["stage_values"]])
 gru_ratio = unroll.state["ratio_first_last"]
 unroll.controls["cell"].value = "rnn"
 print(f"|dh_T/dx_1| / |dh_T/dx_T|  gru: {gru_ratio:.4f}  rnn: {unroll.state['ratio_first_last']:.4f}")
-print(unroll.state["error"])  # rnn 没有 update 门：小部件给出错误和 hint
 unroll.controls["cell"].value = "gru"
 assert unroll.state["error"] is None
 
 # %% [markdown]
-# 把一个真实的 `nn.GRU`（单层、单向）传给小部件，它显示的隐藏状态与模块算出的一样：
-
-# %%
-torch.manual_seed(0)
-small_gru = torch.nn.GRU(input_size=3, hidden_size=4)
-view = RNNUnrollView(cell="gru", seq_len=6, module=small_gru)
-xs = torch.tensor(view.state["x"]).view(6, 1, 3)
-print(torch.allclose(small_gru(xs)[0].view(6, 4), torch.tensor(view.state["h"]), atol=1e-5))
-
-# %% [markdown]
 # ## 5. 训练与测试（笔记原文）
 #
-# `FAST = True` 时只训练 1 轮。笔记训练 30 轮并画出准确率曲线。我们用 `FAST = False`
-# 在这台机器上跑过一次完整的 30 轮（每个模型每轮约 4 秒，没有存进 notebook）：笔记版本第 10 轮 0.83，
-# 最高 0.8381（第 15 轮），第 30 轮 0.8325；修正版本第 10 轮 0.8279，最高 0.8336（第 15 轮），
-# 第 30 轮 0.8258。大约 10 轮以后准确率就停在 0.83 附近，而训练损失还在降（最后一个 batch 约 0.19）：
-# 开始过拟合了。
+# `FAST = True` 时只训练 1 轮。笔记训练 30 轮并画出准确率曲线；这里在笔记的 `train()` 里加了两行，
+# 每 13 个 batch 记一次当前 batch 的损失和测试集（留出的名字）上的准确率，训练完画出两个模型的曲线。
+# 用 `FAST = False` 跑满 30 轮（每个模型每轮约 4 秒）：两个版本都在第 10～15 轮达到约 0.83
+# （最高 0.8381 / 0.8336），之后停住，而训练损失还在降（最后一个 batch 约 0.19）：开始过拟合了。
 
 # %%
 criterion = torch.nn.CrossEntropyLoss()
 
 
+def evaluate():
+    """测试集上的准确率（0～1 之间的小数），不打印。"""
+    correct = 0
+    with torch.no_grad():
+        for names, countries in test_loader:
+            y_pred = model(torch.LongTensor(names_to_matrix(names)))
+            correct += (y_pred.argmax(dim=1) == countries).sum().item()
+    return correct / len(testSet)
+
+
+curves = {}  # 模型名 -> [(batch 序号, 损失, 测试准确率)]
+
+
 def train():
+    global step
     for (names, countries) in train_loader:
         names = names_to_matrix(names)
         names = torch.LongTensor(names)
@@ -250,6 +248,9 @@ def train():
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+        step += 1  # 新加：记录曲线
+        if step % 13 == 0:
+            curves[name].append((step, loss.item(), evaluate()))
     return loss.item()
 
 
@@ -279,25 +280,43 @@ for name, cls in [("notes x[-1], x[-1]", MyModule), ("fixed x[-2], x[-1]", Fixed
     model = cls(N_CHARS, BEDDING_SIZE, HIDDEN_SIZE, N_LAYER, True, N_COUNTRY)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
     print(name)
+    curves[name], step = [], 0
     for epoch in range(N_EPOCHS):
         last_loss = train()
         results[name] = test(epoch + 1)
     print("  last batch loss:", round(last_loss, 4))
 
+# %%
+fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3))
+for name, points in curves.items():
+    steps, losses, accs = zip(*points)
+    ax_loss.plot(steps, losses, marker="o", label=name)
+    ax_acc.plot(steps, accs, marker="o", label=name)
+ax_loss.set_xlabel("batch")
+ax_loss.set_ylabel("CE loss (one batch)")
+ax_acc.set_xlabel("batch")
+ax_acc.set_ylabel("test accuracy")
+ax_acc.legend()
+plt.tight_layout()
+plt.show()
+
 # %% [markdown]
-# 两个模型用同样的种子各训练了 1 轮：笔记版本 0.6327，修正版本 0.6282。这点差别只是噪声，
-# bug 版本甚至略高（30 轮时也是：0.8325 对 0.8258）——它照样能学：反向 GRU 读完了整个名字；
-# 一个可能的原因是不打包时正向 GRU 的最终状态是读完一串补零之后的状态（见第 6 节），用上它帮助不大。
-# 所以这种 bug 很难靠"跑不跑得通"或一次准确率发现，要靠检查形状和索引的含义
+# 1 轮后笔记版本 0.6327、修正版本 0.6282，两条曲线几乎重合（30 轮时也是：0.8325 对 0.8258）：
+# bug 版本照样能学，因为反向 GRU 读完了整个名字，而不打包时正向 GRU 的最终状态是读完一串补零之后的
+# （见第 6 节），用上它帮助不大。这种 bug 靠“跑不跑得通”或准确率发现不了，要检查形状和索引的含义
 # （第 3 节的 `allclose`）。
 
 # %% [markdown]
 # ## 6. pack_padded_sequence：别让 RNN 读补上的 0
 #
-# 补零以后，短名字的正向 GRU 还要"读"一串 0 (字符 `\x00`) 才结束，`h_n[-2]` 不再是
+# 补零以后，短名字的正向 GRU 还要“读”一串 0 (字符 `\x00`) 才结束，`h_n[-2]` 不再是
 # 读完名字那一刻的状态。`pack_padded_sequence(emb, lengths)` 把各列按实际长度压紧，
 # RNN 只算真实的字符；`h_n` 就是每个名字自己最后一个字符处的状态。
 # 要求 `lengths` **降序**（`enforce_sorted=True`，默认），所以先按长度排序。
+#
+# 打包的结果 `PackedSequence` 是一个四元组：`data` 把各个时刻还在读的元素一行行叠起来，
+# 形状 $(\sum_b L_b, \ldots)$；`batch_sizes[t]` 是第 $t$ 个时刻还没读完的序列数
+# $=\#\{b : L_b > t\}$。RNN 在第 $t$ 步只算前 `batch_sizes[t]` 行。
 
 # %%
 from teachtorch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -317,6 +336,19 @@ print(out.shape, out_lengths)
 _, h_padded = gru(emb(seq))
 print(torch.allclose(h_packed[0, 2], out[1, 2]), torch.allclose(h_padded[0, 2], out[1, 2]))
 print(out[2:, 2].abs().sum().item())  # pad_packed_sequence 在补位处填 0
+
+# %% [markdown]
+# 打开 `pack_padded_sequence`：检查排序和长度，然后 `running[t, b] = t < L_b` 这张表
+# 一次给出要保留的元素（`np.nonzero` 按时刻逐行取出）和 `batch_sizes`（每行求和）；
+# 真正搬运数据的是可以反向传播的 `PackPadded`。
+
+# %%
+SourceView(pack_padded_sequence)
+
+# %%
+from teachtorch.nn.utils.rnn import PackedSequence
+
+SourceView(PackedSequence)
 
 # %% [markdown]
 # ### 试一试：长度没有降序
@@ -344,7 +376,7 @@ print(packed2.sorted_indices, torch.allclose(h2[0, 1], h_packed[0, 0]))
 # %% [markdown]
 # ## 7. 小项目：打包版本的名字分类器
 #
-# 在模型里完成"排序 → 打包 → GRU → 取 h_n"；`forward` 接收补零矩阵和每个名字的长度。
+# 在模型里完成“排序 → 打包 → GRU → 取 h_n”；`forward` 接收补零矩阵和每个名字的长度。
 # 这里用 `enforce_sorted=False`，所以标签不用跟着重排。
 
 # %%
@@ -388,22 +420,30 @@ for name in ["Nguyen", "Schmidt", "Rossi"]:
 
 # %% [markdown]
 # 打包版本训练 1 轮后测试准确率是 0.6688，比第 5 节不打包的两个模型（约 0.63）高：
-# 正向 GRU 的最终状态不再被一串补零冲淡。1 轮的模型还很粗糙："Nguyen" 被猜成了 English。
-# 打包版本我们没有跑满 30 轮，所以不报它 30 轮的数字；把 `FAST` 改成 `False` 自己试一试，
-# 和第 5 节的约 0.83 比一比。
+# 正向 GRU 的最终状态不再被一串补零冲淡。1 轮的模型还很粗糙（"Nguyen" 被猜成了 English）；
+# 把 `FAST` 改成 `False` 训练 30 轮，和第 5 节的约 0.83 比一比。
 
 # %% [markdown]
-# ## 8. 练习
+# ## 8. 小结
+#
+# * 名字 → ASCII 码 → 补零的矩阵 → `Embedding` → 双向两层 GRU → 最后时刻两个方向的隐藏状态拼起来 → `Linear`。
+# * `pack_padded_sequence` 让 RNN 只读每个序列的真实长度，补上的 0 不进入计算：`batch_sizes[t]` 是第 $t$ 步还在读的序列数；
+#   长度要降序，或者传 `enforce_sorted=False`。
+# * 训练曲线：1 轮里损失一直在降、测试准确率一直在升；笔记的 bug 版本和修正版本差不多（bug 只能靠检查形状和索引的含义发现）。
+# * 双向 RNN 的输出要分清方向：正向取最后一步，反向取第一步（`hidden[-1]` 与 `hidden[-2]`）。
+
+# %% [markdown]
+# ## 9. 练习
 #
 # 1. 单向 2 层 GRU（`bidirectional=False`）的 `h_n` 形状是什么？`fc` 的输入维度要改成多少？
 # 2. 长度为 [6, 5, 2] 的 batch 打包后，`batch_sizes` 是什么？先自己算，再验证。
 # 3. 用 `lengths.sort(descending=True)` 手动排序一个 batch，再用 `enforce_sorted=True` 打包，
 #    检查结果与 `enforce_sorted=False` 相同。
+# 4. **改坏一行**：把 `pack_padded_sequence` 里 `running = ... < lengths[None, :]` 的 `<` 改成 `<=`
+#    （多读一个补位），用 `exec` 得到坏掉的函数，把打包后 GRU 的 `h_n` 和每个名字单独跑（不补零）
+#    的结果对照，看检查失败。
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer 练习 1～3
 uni = MyModule(N_CHARS, BEDDING_SIZE, HIDDEN_SIZE, N_LAYER, False, N_COUNTRY)
 print(uni.gru(uni.embedding(seq))[1].shape, uni.fc.in_features)
 print(pack_padded_sequence(torch.zeros(6, 3, 1), torch.tensor([6, 5, 2])).batch_sizes)
@@ -412,3 +452,23 @@ sorted_lens, order = lens.sort(descending=True)
 packed3 = pack_padded_sequence(x_unsorted[:, order], sorted_lens)
 _, h3 = gru(packed3)
 print(order, torch.allclose(h3[:, order.argsort()], h2, atol=1e-6))
+
+# %% answer 练习 4
+rnn_utils = inspect.getmodule(pack_padded_sequence)  # teachtorch/nn/utils/rnn.py
+source = inspect.getsource(pack_padded_sequence)
+broken = source.replace("running = np.arange(int(lengths.max()))[:, None] < lengths[None, :]",
+                        "running = np.arange(int(lengths.max()))[:, None] <= lengths[None, :]")
+assert broken != source
+namespace = dict(vars(rnn_utils))
+exec(broken, namespace)
+with torch.no_grad():
+    x_emb = emb(seq)  # "Ajdrna", "Adsit", "Li" 补零到 6
+    alone = torch.stack([gru(emb(torch.LongTensor(names_to_matrix([n]))))[1][0, 0]
+                         for n in batch_names])  # 每个名字单独跑，没有补零
+    _, h_good = gru(pack_padded_sequence(x_emb, lengths))
+    print(torch.allclose(h_good[0], alone, atol=1e-6))
+    try:
+        _, h_bad = gru(namespace["pack_padded_sequence"](x_emb, lengths))
+        print(torch.allclose(h_bad[0], alone, atol=1e-6))
+    except RuntimeError as err:
+        print(str(err).splitlines()[0])

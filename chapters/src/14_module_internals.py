@@ -16,12 +16,19 @@ import teachtorch as t
 import teachtorch as torch
 import teachtorch.nn as nn
 import teachtorch.nn.functional as F
-from teachtorch.widgets import GraphView, ModuleTreeView
+from teachtorch.widgets import GraphView, ModuleTreeView, SourceView
+import inspect
+import textwrap
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 之后所有随机数（randn、初始化）都由它决定（赋给 _：不打印生成器的内存地址）
 
 # %% [markdown]
 # ## 1. 自定义模型：继承 nn.Module（笔记 001 · 4.1、笔记 003）
+#
+# 直觉：一个 `Module` 就是“一组参数 + 一个 `forward` 函数”，而且模块可以套模块：一层是模块，
+# 一个残差块是模块，整个网络也是模块。继承 `nn.Module` 以后，PyTorch 替你做三件事：
+# 赋值时**登记**参数和子模块（`__setattr__`，第 2 节）；`model(x)` 时**调用** `forward` 并运行钩子
+# （`__call__`，第 6 节）；`parameters()`、`state_dict()`、`.to()`、`train()` 时**递归地走遍**所有子模块。
 #
 # 只需实现 `__init__`（创建层）和 `forward`（怎么用这些层）；`backward` 由 autograd 自动得到。
 
@@ -87,6 +94,14 @@ print(list(s._parameters), list(s._modules), list(s._buffers))
 print("plain" in s.__dict__, "weight" in s.__dict__)
 print([name for name, _ in s.named_parameters()])
 print(list(s.state_dict()))
+
+# %% [markdown]
+# 打开 `Module.__setattr__`：它按顺序问三个问题——是 `Parameter` 吗？是 `Module` 吗？
+# 是 buffer 吗？——分别放进三个字典；都不是才用 `object.__setattr__` 存成普通属性。
+# 反过来，`self.fc` 读的时候走 `__getattr__`，到这三个字典里去找。
+
+# %%
+SourceView(nn.Module.__setattr__)
 
 # %% [markdown]
 # `named_parameters()` 的顺序：先是模块自己的参数（按赋值顺序），再递归进每个子模块（也按赋值顺序），
@@ -176,29 +191,7 @@ except NotImplementedError as err:
 print(nn.Sequential(*model.module_list)(t.randn(3, 3, 3, 3)).shape)
 
 # %% [markdown]
-# ## 5. ModuleDict：按名字取层
-#
-# 在 `forward` 里按参数选择用哪一层，例如选择激活函数：
-
-
-# %%
-class Switch(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.body = nn.Linear(4, 4)
-        self.acts = nn.ModuleDict({"relu": nn.ReLU(), "tanh": nn.Tanh()})
-
-    def forward(self, x, act="relu"):
-        return self.acts[act](self.body(x))
-
-
-sw = Switch()
-x = torch.randn(2, 4)
-print(list(sw.acts.keys()), sw(x, "relu").min().item() >= 0, round(sw(x, "tanh").abs().max().item(), 4) < 1)
-print([n for n, _ in sw.named_modules()])
-
-# %% [markdown]
-# ## 6. 嵌套模型：repr、named_modules 与参数计数（笔记 003 · 1. 搭建模型）
+# ## 5. 嵌套模型：repr、named_modules 与参数计数（笔记 003 · 1. 搭建模型）
 
 
 # %%
@@ -249,11 +242,21 @@ print(len(tree.state["rows"]))
 assert tree.state["total"] == total and tree.state["error"] is None
 
 # %% [markdown]
-# ## 7. 钩子 hook：取出中间层的输出（笔记 000 · 7.）
+# ## 6. 钩子 hook：取出中间层的输出（笔记 000 · 7.）
 #
 # 场景（笔记原话）：有一个训练好的模型，需要提取某一层（不是最后一层）的输出作为特征，
 # 但又不想修改模型定义。`register_forward_hook(fn)` 在该层 forward 之后调用
 # `fn(module, input, output)`；用完记得 `handle.remove()`，否则每次前向都会调用它。
+#
+# 钩子是怎样被调用的？`lenet(images)` 走 `Module.__call__`（第 11 章打开过）：没有钩子时直接调用
+# `forward`；有钩子时交给 `call_with_hooks`，顺序是 forward pre-hook → `forward` →
+# forward hook（返回值不是 `None` 就替换输出）；有 backward hook 时，还在输入和输出上各挂一个
+# 记录梯度的节点。
+
+# %%
+from teachtorch.nn.modules._hooks import call_with_hooks
+
+SourceView(call_with_hooks)
 
 # %%
 features = {}
@@ -296,7 +299,7 @@ print(torch.equal(grads["out"], torch.ones(4, 10)))                  # d(sum)/d(
 print(torch.allclose(grads["in"], torch.ones(4, 10) @ lenet.fc3.weight))  # 对输入的梯度 = grad_out @ W
 
 # %% [markdown]
-# ## 8. 参数初始化：nn.init 与 apply
+# ## 7. 参数初始化：nn.init 与 apply
 #
 # `nn.init` 里带下划线的函数**就地**修改张量（在 `no_grad` 下）。`model.apply(fn)` 对每个子模块
 # （再加上模型自己）递归调用 `fn`，常用来统一初始化。
@@ -329,7 +332,7 @@ print(lenet.fc1.bias.abs().sum().item(), round(lenet.fc1.weight.std().item(), 4)
 # kaiming 初始化后 fc1 权重的标准差（上面第 2 个数）接近 $\sqrt{2/\text{fan\_in}} = \sqrt{2/400}$（第 3 个数）。
 
 # %% [markdown]
-# ## 9. train() 与 eval()（笔记 000 · 补充 4.）
+# ## 8. train() 与 eval()（笔记 000 · 补充 4.）
 #
 # `model.train()` / `model.eval()` 递归地设置每个子模块的 `training` 标志。
 # Dropout 训练时随机置零并把其余元素放大 $1/(1-p)$，评估时原样输出；
@@ -349,7 +352,7 @@ print(block.training, block[2].training, torch.equal(c, d))   # 评估模式：�
 print(block[1].num_batches_tracked.item())                     # 评估时不再更新
 
 # %% [markdown]
-# ## 10. 小部件：按模块折叠计算图
+# ## 9. 小部件：按模块折叠计算图
 #
 # `GraphView` 画出一次前向的计算图；把子模块（名字 → 模块）作为 `names` 传给它，
 # 再勾选 "collapse modules"，每个子模块的参数和运算就折叠成一个立体方框，
@@ -370,7 +373,7 @@ print(graph.state["collapse"], graph.state["dot"].count("box3d"))
 assert graph.state["error"] is None and "linear1" in graph.state["dot"]
 
 # %% [markdown]
-# ## 11. 小项目：冻结特征层、统计可训练参数
+# ## 10. 小项目：冻结特征层、统计可训练参数
 #
 # 迁移学习的常见做法：冻结前面的层（`requires_grad_(False)`），只训练最后的分类层，
 # 优化器也只拿可训练的参数。检查一步训练后冻结的层确实没变。
@@ -392,16 +395,25 @@ changed = [k for k, v in model.state_dict().items() if not torch.equal(v, before
 print(changed, model.conv1.weight.grad is None)
 
 # %% [markdown]
+# ## 11. 小结
+#
+# * `self.fc = nn.Linear(...)` 经过 `Module.__setattr__`，把 Parameter、子模块、buffer 分别登记到 `_parameters`、`_modules`、`_buffers`；`named_parameters` 的顺序就是登记的顺序。
+# * `model(x)` 调用 `Module.__call__`，它先跑 forward pre-hook，再调用 `forward`，再跑 forward hook；所以要写 `model(x)` 而不是 `model.forward(x)`。
+# * `train()` / `eval()` 只切换 `training` 标志，影响 Dropout 和 BatchNorm；冻结参数用 `requires_grad_(False)`。
+
+# %% [markdown]
 # ## 12. 练习
 #
 # 1. `nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), nn.Linear(3, 1)))` 的 `named_parameters` 名字是什么？
 # 2. 给 `Scale` 加一个 `register_buffer("tmp", t, persistent=False)`，它会出现在 `state_dict` 里吗？
 # 3. 用 forward pre-hook（`register_forward_pre_hook`）打印 `lenet.fc1` 收到的输入形状。
+# 4. 第三种容器 `nn.ModuleDict` 按名字存放子模块。写一个模块，在 `forward(x, act)` 里按名字
+#    （`"relu"` 或 `"tanh"`）选择激活函数，并看看 `named_modules()` 的名字。
+# 5. **改坏一行**：把 `Module.__setattr__` 里的 `if isinstance(value, Parameter):` 改成
+#    `if False:`，用 `exec` 得到坏掉的函数，做一个用它的 `nn.Linear` 子类，数一数 `parameters()`，
+#    和真正的 `nn.Linear` 对照。
 
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
+# %% answer 练习 1～3
 print([n for n, _ in nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), nn.Linear(3, 1))).named_parameters()])
 s = Scale()
 s.register_buffer("tmp", torch.zeros(1), persistent=False)
@@ -409,3 +421,36 @@ print(list(s._buffers), list(s.state_dict()))
 h = lenet.fc1.register_forward_pre_hook(lambda m, inp: print("fc1 input:", inp[0].shape))
 lenet(images)
 h.remove()
+
+# %% answer 练习 4
+class Switch(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Linear(4, 4)
+        self.acts = nn.ModuleDict({"relu": nn.ReLU(), "tanh": nn.Tanh()})
+
+    def forward(self, x, act="relu"):
+        return self.acts[act](self.body(x))
+
+
+sw = Switch()
+x = torch.randn(2, 4)
+print(list(sw.acts.keys()), sw(x, "relu").min().item() >= 0, sw(x, "tanh").abs().max().item() < 1)
+print([n for n, _ in sw.named_modules()])
+
+# %% answer 练习 5
+module_file = inspect.getmodule(nn.Module)  # teachtorch/nn/modules/module.py
+source = textwrap.dedent(inspect.getsource(nn.Module.__setattr__))
+broken = source.replace("if isinstance(value, Parameter):", "if False:")
+assert broken != source
+namespace = dict(vars(module_file))
+exec(broken, namespace)
+
+
+class BrokenLinear(nn.Linear):
+    __setattr__ = namespace["__setattr__"]
+
+
+print(len(list(nn.Linear(2, 3).parameters())), len(list(BrokenLinear(2, 3).parameters())))
+# 权重还在（普通属性），但 parameters() 找不到它：优化器不会更新它，state_dict 里也没有
+print(type(BrokenLinear(2, 3).weight).__name__, list(BrokenLinear(2, 3).state_dict()))

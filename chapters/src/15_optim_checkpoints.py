@@ -1,10 +1,10 @@
 # %% [markdown]
 # # 第 15 章　优化器、学习率调度与 checkpoint
 #
-# **本章教什么**：优化器的参数组（param groups）和"就地改学习率"；四种常用的学习率调度器
+# **本章教什么**：SGD（带动量）和 Adam 每一步做什么（公式、源码）；优化器的参数组（param groups）和“就地改学习率”；四种常用的学习率调度器
 # （StepLR、ExponentialLR、CosineAnnealingLR、ReduceLROnPlateau）给出的学习率序列；
 # 模型和优化器的 `state_dict`；保存与加载：只存参数、断点续练的 checkpoint 字典、
-# 一个文件存多个模型、`strict=False` 热启动、`map_location`、保存整个模型（`weights_only=False`）、
+# `strict=False` 热启动、`map_location`、保存整个模型（`weights_only=False`）、
 # DataParallel 留下的 `module.` 前缀。teachtorch 写出的文件就是 PyTorch 的 zip 格式。
 #
 # **对应笔记**：`000_31b0c36760745ae4.txt`（chaper4 · 6.优化器、8.保存模型；chaper5 · 5.持久化）、
@@ -19,14 +19,60 @@ import zipfile
 
 import teachtorch as torch
 from teachtorch import nn
-from teachtorch.widgets import StateDictDiffView
+from teachtorch.widgets import SourceView, StateDictDiffView
+import inspect
 
-torch.manual_seed(0)
+torch.manual_seed(0)  # 之后所有随机数（randn、初始化）都由它决定
 workdir = tempfile.TemporaryDirectory()  # 本章所有文件都写在这里，最后删除
 PATH = os.path.join(workdir.name, "model.pt")
 
 # %% [markdown]
-# ## 1. 参数组：不同的层用不同的学习率（笔记 000 · 6.）
+# ## 1. 优化器的一步：SGD 与 Adam
+#
+# 优化器只做一件事：`step()` 用每个参数的 `.grad`（记作 $g$）更新参数。带动量的 SGD 记住一个
+# “速度” $b$（`momentum_buffer`）：
+#
+# $$b \leftarrow \mu\, b + g, \qquad p \leftarrow p - \eta\, b$$
+#
+# Adam 记住梯度的两个滑动平均：一阶 $m$（`exp_avg`）和二阶 $v$（`exp_avg_sq`），第 $t$ 步
+#
+# $$m \leftarrow \beta_1 m + (1-\beta_1) g,\quad v \leftarrow \beta_2 v + (1-\beta_2) g^2,\quad
+# p \leftarrow p - \eta\,\frac{m/(1-\beta_1^t)}{\sqrt{v/(1-\beta_2^t)} + \epsilon}$$
+#
+# 除以 $1-\beta^t$ 是“偏差修正”：$m, v$ 从 0 开始，前几步偏小。于是 Adam 的第一步每个参数都移动约
+# $\eta$（$m/\sqrt v = g/|g|$），与梯度的大小无关。手算验证：
+
+# %%
+w = torch.tensor([1.0, -2.0], requires_grad=True)
+sgd = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+for _ in range(2):
+    sgd.zero_grad()
+    (w ** 2).sum().backward()  # g = 2w
+    sgd.step()
+b1 = torch.tensor([2.0, -4.0])                  # 第 1 步：b = g
+p1 = torch.tensor([1.0, -2.0]) - 0.1 * b1
+b2 = 0.9 * b1 + 2 * p1                          # 第 2 步：b = 0.9 b + g
+print(w.detach(), p1 - 0.1 * b2)
+
+w = torch.tensor([1.0, -200.0], requires_grad=True)
+adam = torch.optim.Adam([w], lr=0.1)
+(w ** 2).sum().backward()
+adam.step()
+print(w.detach(), sorted(adam.state[w]))        # 两个参数都只移动了约 0.1
+
+# %% [markdown]
+# 打开源码：`SGD.step` 就是上面两行公式（外加 dampening、nesterov、weight_decay 的分支）；
+# `Adam.step` 逐行对应 $m, v$、偏差修正和更新。这两个类在 `teachtorch/optim/` 里，直接在 NumPy 数组上
+# 就地更新（`p._data -= ...`），所以不会被 autograd 记录——就像 PyTorch 在 `no_grad` 下更新。
+
+# %%
+SourceView(torch.optim.SGD.step)
+
+# %%
+SourceView(torch.optim.Adam.step)
+
+# %% [markdown]
+# ## 2. 参数组：不同的层用不同的学习率（笔记 000 · 6.）
 #
 # 传给优化器的可以是参数的列表，也可以是**字典的列表**：每个字典是一组参数，
 # 可以有自己的 `lr`；没写的就用外面的默认值。
@@ -63,7 +109,7 @@ optimizer.add_param_group({"params": [torch.zeros(3, requires_grad=True)], "lr":
 print(len(optimizer.param_groups), optimizer.param_groups[2]["lr"])
 
 # %% [markdown]
-# ## 2. 学习率调度器：打印学习率序列
+# ## 3. 学习率调度器：打印学习率序列
 #
 # 每个 epoch 末尾调用 `scheduler.step()`（在 `optimizer.step()` 之后）。
 # `get_last_lr()` 返回每个参数组当前的学习率。
@@ -105,10 +151,12 @@ for epoch, val_loss in enumerate(val_losses):
 # 0.6 之后又停滞 3 次，再降到 0.025。
 
 # %% [markdown]
-# ## 3. state_dict：模型和优化器的状态
+# ## 4. state_dict：模型和优化器的状态
 #
 # 模型的 `state_dict` 把每个参数和 buffer 的名字映射到张量（没有参数的层，如 ReLU、MaxPool，不出现）；
-# 优化器的 `state_dict` 有 `state`（如动量缓冲）和 `param_groups`（超参数，参数用编号表示）。
+# 优化器的 `state_dict` 有 `state`（第 1 节的 `momentum_buffer`，或 Adam 的 `step`、`exp_avg`、
+# `exp_avg_sq`）和 `param_groups`（超参数，参数用编号 0, 1, 2… 表示，而不是张量本身：
+# 这样文件才能加载进另一个模型的优化器）。
 
 # %%
 torch.manual_seed(0)
@@ -126,7 +174,13 @@ print(sorted(opt_sd), sorted(opt_sd["state"]), sorted(opt_sd["state"][0]))
 print({k: v for k, v in opt_sd["param_groups"][0].items() if k in ("lr", "momentum", "params")})
 
 # %% [markdown]
-# ## 4. 只保存 / 加载参数（笔记 003 · 1.）
+# `Optimizer.state_dict` 的源码里可以看到参数怎样换成编号：
+
+# %%
+SourceView(torch.optim.Optimizer.state_dict)
+
+# %% [markdown]
+# ## 5. 只保存 / 加载参数（笔记 003 · 1.）
 #
 # `load_state_dict()` 只接受字典，不接受路径：先 `torch.load(PATH)` 反序列化。
 # 推理前记得 `model.eval()`。
@@ -147,7 +201,7 @@ with zipfile.ZipFile(PATH) as zf:
     print(zf.namelist())
 
 # %% [markdown]
-# ## 5. 断点续练：checkpoint 字典（笔记 003 · 3.）
+# ## 6. 断点续练：checkpoint 字典（笔记 003 · 3.）
 #
 # 把 epoch、模型、优化器（含动量）和损失放进一个字典保存。加载后继续训练，
 # 结果与从未中断完全一样——前提是优化器状态也恢复了。
@@ -193,32 +247,12 @@ fresh_opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
 print(round(train_steps(model, fresh_opt, 5).item(), 6))
 
 # %% [markdown]
-# ## 6. 一个文件里保存多个模型（笔记 003 · 4.）
-
-# %%
-modelA, modelB = Net(), nn.Linear(4, 2)
-optimizerA = torch.optim.SGD(modelA.parameters(), lr=0.1)
-optimizerB = torch.optim.Adam(modelB.parameters(), lr=0.01)
-torch.save({
-    'modelA_state_dict': modelA.state_dict(),
-    'modelB_state_dict': modelB.state_dict(),
-    'optimizerA_state_dict': optimizerA.state_dict(),
-    'optimizerB_state_dict': optimizerB.state_dict(),
-}, PATH)
-checkpoint = torch.load(PATH)
-modelA2, modelB2 = Net(), nn.Linear(4, 2)
-print(modelA2.load_state_dict(checkpoint['modelA_state_dict']),
-      modelB2.load_state_dict(checkpoint['modelB_state_dict']))
-optimizerB2 = torch.optim.Adam(modelB2.parameters(), lr=0.5)
-optimizerB2.load_state_dict(checkpoint['optimizerB_state_dict'])
-print(optimizerB2.param_groups[0]["lr"])  # 超参数也从文件恢复
-
-# %% [markdown]
 # ## 7. 热启动：strict=False（笔记 003 · 5.）
 #
-# 模型 B 只和模型 A 共享一部分层（比如换了分类头）。`strict=False` 时，
-# 名字和形状都对得上的参数被加载，其余的报告在返回值里：`missing_keys`（B 有、文件里没有）
-# 和 `unexpected_keys`（文件里有、B 没有）。
+# 模型 B 只和模型 A 共享一部分层（比如换了分类头）。`strict=False` 只放宽**名字**的检查：
+# 名字对得上的参数被加载，名字对不上的报告在返回值里：`missing_keys`（B 有、文件里没有）
+# 和 `unexpected_keys`（文件里有、B 没有）。名字相同但**形状不同**的键仍然报 `size mismatch`，
+# 即使 `strict=False`：这时要先把那个键从 state_dict 里删掉（见下面第二个单元格）。
 
 
 # %%
@@ -238,6 +272,23 @@ result = modelB.load_state_dict(torch.load(PATH), strict=False)
 print("missing:", result.missing_keys)
 print("unexpected:", result.unexpected_keys)
 print(torch.equal(modelB.features[0].weight, net.features[0].weight))
+
+# %%
+class NetC(Net):  # 和 A 一样的名字，但 classifier 只输出 2 类：形状不同
+    def __init__(self):
+        super().__init__()
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(4 * 3 * 3, 2))
+
+
+state = torch.load(PATH)
+try:
+    NetC().load_state_dict(state, strict=False)
+except RuntimeError as err:
+    print(str(err).splitlines()[0])
+    print(str(err).splitlines()[1].strip())
+mismatched = {k for k, v in NetC().state_dict().items() if k in state and v.shape != state[k].shape}
+result = NetC().load_state_dict({k: v for k, v in state.items() if k not in mismatched}, strict=False)
+print(sorted(mismatched), result.missing_keys)
 
 # %% [markdown]
 # ## 8. 加载到指定设备：map_location（笔记 003 · 6.）
@@ -273,7 +324,7 @@ print(type(whole).__name__, torch.equal(whole(x), net(x)))
 # ## 10. DataParallel 与 "module." 前缀（笔记 003 · 保存 DataParallel 模型）
 #
 # `nn.DataParallel(net)` 把原模型存在 `.module` 属性里，所以它的 `state_dict` 的每个键都多了
-# `module.` 前缀。（在 CPU 上 DataParallel 不复制模型，直接调用 `net`；第 16 章再谈 GPU。）
+# `module.` 前缀。（在 CPU 上 DataParallel 不复制模型，直接调用 `net`；第 18 章再谈 GPU。）
 
 # %%
 dp = nn.DataParallel(net)
@@ -317,13 +368,78 @@ print(diff_view.state["ok"], diff_view.state["error"])
 assert diff_view.state["ok"]
 
 # %% [markdown]
-# ## 11. 小项目：带 checkpoint 和调度器的训练循环
+# ## 11. 小结
 #
-# 训练一个小线性回归 20 个 epoch：StepLR 每 5 个 epoch 学习率减半；每 5 个 epoch 存一次
-# checkpoint（含调度器的 state_dict）；在第 10 个 epoch 后"断电"，从文件恢复再训练到 20，
-# 检查与一口气训练的结果相同。
+# * SGD（动量）：$b \leftarrow \mu b + g,\ p \leftarrow p - \eta b$；Adam 用 $g$ 的一阶、二阶滑动平均并做偏差修正，第一步每个参数移动约 $\eta$。
+#   它们的状态（`momentum_buffer`、`exp_avg`、`exp_avg_sq`）在优化器的 `state_dict` 里。
+# * 优化器的 `param_groups` 里每组有自己的学习率，调度器就是按规则改写 `group['lr']`。
+# * 断点续练要同时保存模型和优化器的 `state_dict`（以及 epoch）；`strict=False` 只放宽名字的检查，形状不同的键仍然报错。
+# * `map_location` 决定加载到哪个设备；DataParallel 保存的键带 `module.` 前缀，保存 `net.module.state_dict()` 可以避免。
 
-# %%
+# %% [markdown]
+# ## 12. 练习
+#
+# 1. `CosineAnnealingLR(opt, T_max=4)` 在 lr=1.0 时前 9 个 epoch 的学习率是什么？（过了 T_max 会回升。）
+# 2. 只保存 `net.features` 的 state_dict，再加载进第 7 节的 `NetB().features`，键对得上吗？
+# 3. 对 `Adam` 做一步后，它的 `state_dict()["state"][0]` 里有哪些键？
+# 4. 笔记 003 · 4.：把两个模型和它们的优化器存进**一个**文件，再分别加载回来。
+# 5. **改坏一行**：把 `Adam.step` 里的 `step_size = lr / (1 - beta1**t)` 改成 `step_size = lr`
+#    （去掉一阶矩的偏差修正），用 `exec` 得到坏掉的 `Adam`，和第 1 节的公式对照第一步的更新量。
+# 6. **小项目**：训练一个小线性回归 20 个 epoch：StepLR 每 5 个 epoch 学习率减半；每 5 个 epoch 存一次
+#    checkpoint（含调度器的 state_dict）；在第 10 个 epoch 后“断电”，从文件恢复再训练到 20，
+#    检查与一口气训练的结果相同。
+
+# %% answer 练习 1～3
+w = torch.zeros(1, requires_grad=True)
+opt = torch.optim.SGD([w], lr=1.0)
+cos = sched.CosineAnnealingLR(opt, T_max=4)
+seq = []
+for _ in range(9):
+    seq.append(round(opt.param_groups[0]["lr"], 4))
+    opt.step()
+    cos.step()
+print(seq)
+print(NetB().features.load_state_dict(net.features.state_dict()))
+adam = torch.optim.Adam(net.parameters())
+criterion(net(x), y).backward()
+adam.step()
+print(sorted(adam.state_dict()["state"][0]))
+
+# %% answer 练习 4
+modelA, modelB = Net(), nn.Linear(4, 2)
+optimizerA = torch.optim.SGD(modelA.parameters(), lr=0.1)
+optimizerB = torch.optim.Adam(modelB.parameters(), lr=0.01)
+torch.save({
+    'modelA_state_dict': modelA.state_dict(),
+    'modelB_state_dict': modelB.state_dict(),
+    'optimizerA_state_dict': optimizerA.state_dict(),
+    'optimizerB_state_dict': optimizerB.state_dict(),
+}, PATH)
+checkpoint = torch.load(PATH)
+modelA2, modelB2 = Net(), nn.Linear(4, 2)
+print(modelA2.load_state_dict(checkpoint['modelA_state_dict']),
+      modelB2.load_state_dict(checkpoint['modelB_state_dict']))
+optimizerB2 = torch.optim.Adam(modelB2.parameters(), lr=0.5)
+optimizerB2.load_state_dict(checkpoint['optimizerB_state_dict'])
+print(optimizerB2.param_groups[0]["lr"])  # 超参数也从文件恢复
+
+# %% answer 练习 5
+adam_file = inspect.getmodule(torch.optim.Adam)  # teachtorch/optim/adam.py
+source = inspect.getsource(torch.optim.Adam)
+broken = source.replace("step_size = lr / (1 - beta1**t)", "step_size = lr")
+assert broken != source
+namespace = dict(vars(adam_file))
+exec(broken, namespace)
+for cls in (torch.optim.Adam, namespace["Adam"]):
+    w = torch.tensor([1.0, -200.0], requires_grad=True)
+    opt = cls([w], lr=0.1)
+    (w ** 2).sum().backward()
+    opt.step()
+    step = torch.tensor([1.0, -200.0]) - w.detach()
+    print(cls is torch.optim.Adam, step, torch.allclose(step, torch.tensor([0.1, -0.1]), atol=1e-4))
+# 去掉修正后第一步只有 (1 - beta1) * lr = 0.01：前几步走得太慢
+
+# %% answer 练习 6
 torch.manual_seed(0)
 X = torch.randn(64, 3)
 Y = X @ torch.tensor([[1.0], [-2.0], [0.5]]) + 0.3
@@ -362,29 +478,5 @@ print(round(loss_straight, 6), round(loss_resumed, 6), lr_straight, lr_resumed)
 print(torch.equal(straight.weight, resumed.weight))
 print(sorted(f for f in os.listdir(workdir.name) if f.startswith("ckpt")))
 
-# %% [markdown]
-# ## 12. 练习
-#
-# 1. `CosineAnnealingLR(opt, T_max=4)` 在 lr=1.0 时前 9 个 epoch 的学习率是什么？（过了 T_max 会回升。）
-# 2. 只保存 `net.features` 的 state_dict，再加载进第 7 节的 `NetB().features`，键对得上吗？
-# 3. 对 `Adam` 做一步后，它的 `state_dict()["state"][0]` 里有哪些键？
-
-# %% [markdown] tags=["hide-input"]
-# **答案**（展开查看）
-
-# %% tags=["hide-input"]
-w = torch.zeros(1, requires_grad=True)
-opt = torch.optim.SGD([w], lr=1.0)
-cos = sched.CosineAnnealingLR(opt, T_max=4)
-seq = []
-for _ in range(9):
-    seq.append(round(opt.param_groups[0]["lr"], 4))
-    opt.step()
-    cos.step()
-print(seq)
-print(NetB().features.load_state_dict(net.features.state_dict()))
-adam = torch.optim.Adam(net.parameters())
-criterion(net(x), y).backward()
-adam.step()
-print(sorted(adam.state_dict()["state"][0]))
-workdir.cleanup()
+# %%
+workdir.cleanup()  # 删除本章写的所有文件

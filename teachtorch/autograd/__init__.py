@@ -13,7 +13,13 @@ from teachtorch.autograd.anomaly_mode import (  # noqa: F401
     detect_anomaly,
     set_detect_anomaly,
 )
-from teachtorch.autograd.engine import BackwardStep, run_backward  # noqa: F401
+from teachtorch.autograd.engine import (  # noqa: F401
+    BackwardStep,
+    _as_list,
+    _make_grads,
+    backward,
+    run_backward,
+)
 from teachtorch.autograd.function import Function, once_differentiable  # noqa: F401
 from teachtorch.autograd.grad_mode import (  # noqa: F401
     enable_grad,
@@ -24,52 +30,6 @@ from teachtorch.autograd.grad_mode import (  # noqa: F401
 )
 from teachtorch.autograd.gradcheck import GradcheckError, gradgradcheck  # noqa: F401
 from teachtorch.autograd.variable import Variable  # noqa: F401
-
-
-def _as_list(x):
-    if x is None:
-        return None
-    if isinstance(x, (list, tuple)):
-        return list(x)
-    return [x]
-
-
-def _make_grads(outputs, grads):
-    from teachtorch.creation import ones_like
-
-    result = []
-    for i, out in enumerate(outputs):
-        g = grads[i] if grads is not None and i < len(grads) else None
-        if g is None:
-            if out.numel() != 1:
-                raise RuntimeError(_errors.grad_not_scalar())
-            g = ones_like(out)
-        elif not hasattr(g, "_data"):
-            from teachtorch.creation import tensor
-
-            g = tensor(g, dtype=out.dtype)
-        if tuple(g.shape) != tuple(out.shape):
-            raise RuntimeError(
-                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
-                f"output[{i}] has a shape of {out.shape}.\nhint: the gradient you pass "
-                "to backward must have the output's shape.")
-        result.append(g)
-    return result
-
-
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
-             inputs=None):
-    """Compute gradients of tensors w.r.t. the leaves and accumulate them into .grad.
-
-    Mirrors: torch.autograd.backward
-    """
-    tensors = _as_list(tensors)
-    grads = _make_grads(tensors, _as_list(grad_tensors))
-    if retain_graph is None:
-        retain_graph = create_graph
-    inputs = _as_list(inputs)
-    run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs,
-                 accumulate=True, allow_unused=True)
 
 
 def backward_steps(tensor, gradient=None, retain_graph=None, create_graph=False):
@@ -107,9 +67,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     inputs = _as_list(inputs)
     for t in inputs:
         if not t.requires_grad:
-            raise RuntimeError(
-                "One of the differentiated Tensors does not require grad\nhint: only "
-                "tensors with requires_grad=True (or computed from one) have gradients.")
+            raise RuntimeError(_errors.hint(
+                "One of the differentiated Tensors does not require grad",
+                "only tensors with requires_grad=True (or computed from one) have "
+                "gradients."))
     grads = _make_grads(outputs, _as_list(grad_outputs))
     if retain_graph is None:
         retain_graph = create_graph

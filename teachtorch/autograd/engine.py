@@ -13,12 +13,15 @@ Chapter 04 (autograd) and chapter 05 (backprop by hand) open this file.
 import heapq
 from dataclasses import dataclass
 
-from teachtorch import _errors, dtypes
+import numpy as np
+
+from teachtorch import _backend, _errors, dtypes
 from teachtorch._backend import get_array_module
-from teachtorch.autograd import anomaly_mode, grad_mode
-from teachtorch.autograd.function import _FREED, AccumulateGrad, Node, _make
+from teachtorch.autograd import anomaly_mode, function, grad_mode
+from teachtorch.autograd.function import _FREED, AccumulateGrad, Node
 
 _grad_state = grad_mode._state
+_anomaly_state = anomaly_mode._state
 
 
 @dataclass(slots=True)
@@ -45,7 +48,7 @@ def backward_steps(tensors, grad_tensors, retain_graph, create_graph, inputs=Non
     queue = _ReadyQueue(tensors, grad_tensors)  # nodes whose gradients have all arrived
     capture = _Capture(inputs) if inputs is not None else None
     call_node = _call_node
-    if anomaly_mode.is_anomaly_enabled():  # errors and NaNs show the forward line
+    if _anomaly_state["enabled"]:  # errors and NaNs show the forward line
         call_node = anomaly_mode.watched(_call_node)
     index = 0
     while queue.heap:
@@ -64,7 +67,9 @@ def backward_steps(tensors, grad_tensors, retain_graph, create_graph, inputs=Non
                     leaf = _accumulate(node.variable, grads_in[0], create_graph)
             else:
                 grads_out = call_node(node, grads_in)
-                freed = not retain_graph and _free_saved(node)
+                if not retain_graph and node._saved is not None:
+                    freed = node._saved is not _FREED
+                    node._saved = _FREED  # its saved tensors are let go
             if node._hooks:
                 _run_post_hooks(node, grads_out, grads_in)
         finally:
@@ -78,6 +83,23 @@ def backward_steps(tensors, grad_tensors, retain_graph, create_graph, inputs=Non
     return capture.results(allow_unused) if capture is not None else []
 
 
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
+             inputs=None):
+    """Compute gradients of tensors w.r.t. the leaves and accumulate them into .grad.
+
+    Mirrors: torch.autograd.backward (``tensor.backward()`` calls it)
+    """
+    tensors = [tensors] if isinstance(tensors, function.Tensor) else list(tensors)
+    grads = _make_grads(tensors, grad_tensors)
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is not None:
+        inputs = _as_list(inputs)
+    for _ in backward_steps(tensors, grads, retain_graph, create_graph, inputs,
+                            allow_unused=True, records=False):
+        pass  # each step ran one node
+
+
 def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                  accumulate=True, allow_unused=False):
     """Back-propagate (every step); returns the gradients for ``inputs``, if given."""
@@ -88,6 +110,44 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             next(steps)
         except StopIteration as finished:
             return finished.value
+
+
+def _as_list(x):
+    if x is None or isinstance(x, list):
+        return x
+    return list(x) if isinstance(x, tuple) else [x]
+
+
+def _make_grads(outputs, grads):
+    """The gradient each output starts with: the one given, else 1 for a scalar."""
+    if not isinstance(grads, (list, tuple)):
+        grads = [grads]
+    result = []
+    for i, out in enumerate(outputs):
+        g = grads[i] if i < len(grads) else None
+        if g is None:  # d(out)/d(out) = 1, on out's device and in its dtype
+            if out._data.size != 1:
+                raise RuntimeError(_errors.grad_not_scalar())
+            data = out._data
+            ones = np.ones_like(data) if type(data) is np.ndarray else _gpu_ones(data)
+            g = function.Tensor._make(ones)
+        elif not isinstance(g, function.Tensor):
+            from teachtorch.creation import tensor
+
+            g = tensor(g, dtype=out.dtype)
+        if g._data.shape != out._data.shape:
+            raise RuntimeError(_errors.hint(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
+                f"output[{i}] has a shape of {out.shape}.",
+                "the gradient you pass to backward must have the output's shape."))
+        result.append(g)
+    return result
+
+
+def _gpu_ones(data):
+    """Ones like a CuPy array, made on its GPU (CuPy uses the current one)."""
+    with _backend.device_guard(_backend.array_device_index(data)):
+        return get_array_module(data).ones_like(data)
 
 
 class _ReadyQueue:
@@ -188,14 +248,6 @@ class _Capture:
         return self.found
 
 
-def _free_saved(node):
-    """Drop a node's saved tensors (backward without retain_graph); True if any."""
-    if node._saved is None or node._saved is _FREED:
-        return False
-    node._saved = _FREED
-    return True
-
-
 def sum_to(grad, shape):
     """Sum a broadcast gradient back down to ``shape`` (None if impossible)."""
     gshape = grad._data.shape
@@ -279,44 +331,50 @@ def _run_post_hooks(node, grad_inputs, grad_outputs):
 
 
 def _call_node(node, grads):
-    """Run one node's backward and check/fix what it returns."""
+    """Run one node's backward: one gradient per edge in node.next_functions, each
+    summed back to its input's shape (broadcasting undone, ``sum_to``) and dtype."""
     if node._materialize:
         for g in grads:
             if g is None:  # an output no gradient reached: backward gets zeros
                 grads = _zeros_for_missing(node, grads)
                 break
-    forward_cls = node._forward_cls
-    out = forward_cls.backward(node, *grads)
+    out = node._forward_cls.backward(node, *grads)
     if type(out) is not tuple:
         out = (out,)
-    if forward_cls._raw:
-        n_expected = len(node.next_functions)
-    else:
-        positions = node._arg_pos
-        n_expected = (max(positions) + 1) if positions else 0
-        if len(out) < n_expected or (len(out) > n_expected and any(
-                g is not None for g in out[n_expected:])):
-            raise RuntimeError(_errors.wrong_grad_count(node, n_expected, len(out)))
-        out = tuple(out[p] for p in positions)
-        n_expected = len(positions)
+    if len(out) != len(node.next_functions):
+        out = _one_per_edge(node, out)
     result = []
     for i, (g, meta) in enumerate(zip(out, node._input_meta)):
         if g is None or meta is None:
             result.append(None)
             continue
         shape, dtype = meta
-        data = g._data
-        if data.shape != shape:
+        if g._data.shape != shape:
             fixed = sum_to(g, shape)
             if fixed is None:
-                raise RuntimeError(_errors.bad_grad_shape(node, i, data.shape, shape))
+                raise RuntimeError(_errors.bad_grad_shape(node, i, g._data.shape, shape))
             g = fixed
         if g._data.dtype != dtype:
             g = g.to(dtypes._FROM_NP[dtype])
         result.append(g)
-    if len(result) < n_expected:
-        result.extend([None] * (n_expected - len(result)))
     return result
+
+
+def _one_per_edge(node, out):
+    """backward's gradients, one per edge of the node.
+
+    PyTorch's rule: one per forward argument (None for a number), extra Nones
+    allowed; the gradients of the arguments that got an edge are kept. Built-in ops
+    (``_raw``) give one per edge and may leave out trailing Nones.
+    """
+    n_edges = len(node.next_functions)
+    positions = node._arg_pos or range(n_edges)
+    n_args = positions[-1] + 1 if n_edges else 0
+    if len(out) >= n_args and all(g is None for g in out[n_args:]):
+        return tuple(out[p] for p in positions)
+    if node._forward_cls._raw:
+        return tuple(out[:n_edges]) + (None,) * (n_edges - len(out))
+    raise RuntimeError(_errors.wrong_grad_count(node, n_args, len(out)))
 
 
 def _zeros_for_missing(node, grads):
@@ -326,7 +384,7 @@ def _zeros_for_missing(node, grads):
     for i, g in enumerate(grads):
         if g is None:
             shape, dtype = node._out_meta[i]
-            grads[i] = _make(xp.zeros(shape, dtype))
+            grads[i] = function.Tensor._make(xp.zeros(shape, dtype))
     return grads
 
 
@@ -342,9 +400,11 @@ def _accumulate(leaf, grad, create_graph):
         if create_graph:
             leaf.grad = grad
         else:
-            g = get_array_module(leaf._data).empty_like(leaf._data)  # leaf's strides
+            data = leaf._data
+            xp = np if type(data) is np.ndarray else get_array_module(data)
+            g = xp.empty_like(data)  # laid out like the leaf
             g[...] = grad._data
-            leaf.grad = _make(g)
+            leaf.grad = function.Tensor._make(g)
     elif create_graph or leaf.grad.requires_grad:
         leaf.grad = leaf.grad + grad
     else:

@@ -5,14 +5,18 @@ the backward graph. That node is ``ctx`` inside forward/backward and ``grad_fn``
 the output: ``MulBackward0``, ``MyReLUBackward`` ... with ``next_functions`` pointing
 at the nodes of the inputs (``AccumulateGrad`` for leaves).
 
-Built-in ops (``teachtorch/ops``) set ``_raw = True``: their forward receives and
-returns plain arrays, which keeps each op cheap; ``save_for_backward`` may then be given
-an input or output *array* and gets back the matching *Tensor* in backward, so
-``create_graph=True`` still differentiates through it.
+Every Function follows one protocol (``Function.apply``): forward may return Tensors
+or arrays, ``save_for_backward`` takes either (an input's or output's array comes back
+as that Tensor, so ``create_graph=True`` still differentiates through it), backward
+gets and returns Tensors. The one switch: built-in ops (``teachtorch/ops``) set
+``_raw = True``, so their forward receives the inputs' arrays, which keeps each op
+cheap; your Function's forward receives the Tensors, as in PyTorch.
 
 Chapter 05 (backprop by hand, custom autograd.Function) opens this file.
 """
 import itertools
+
+import numpy as np
 
 from teachtorch import _backend, _errors
 from teachtorch.autograd import anomaly_mode, grad_mode
@@ -163,8 +167,8 @@ class Function(metaclass=FunctionMeta):
     Mirrors: torch.autograd.Function
     """
 
-    _raw = False        # built-in ops: forward works on arrays
-    n_tensor_slots = 0  # built-in ops: the first n args get an edge even if scalars
+    _raw = False        # True: forward gets each Tensor's array (built-in ops, speed)
+    n_tensor_slots = 0  # the first n args get an edge even if they are numbers
     is_view = False     # the output shares the first input's memory
 
     @staticmethod
@@ -180,96 +184,115 @@ class Function(metaclass=FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        Tensor = _TENSOR[0] if _TENSOR else _tensor_class()
-        record = False
+        """Run forward; if an input needs a gradient, record ctx as the outputs' grad_fn.
+
+        One protocol for every Function, built-in or yours: forward gets the Tensors
+        (their arrays instead where the class sets ``_raw = True``, as the built-in
+        ops do for speed) and returns Tensors or arrays; ``ctx.save_for_backward``
+        takes either; backward gets Tensors and returns one gradient per input.
+        """
+        record = False  # does some input need a gradient?
         if _grad_state["enabled"]:
             for a in args:
                 if isinstance(a, Tensor) and a._requires_grad:
                     record = True
                     break
-        if record:
-            ctx = cls._backward_cls()
-        else:  # nothing will read this node later: skip its bookkeeping
-            ctx = _new_node(cls._backward_cls)
-        if cls._raw:
-            arrays = [a._data if isinstance(a, Tensor) else a for a in args]
-            if _backend._cupy is None:  # CPU only: nothing to check or switch
-                out = cls.forward(ctx, *arrays, **kwargs)
-            else:  # run on the inputs' GPU; two devices in one op is an error
-                with _on_inputs_device(args, Tensor):
-                    out = cls.forward(ctx, *arrays, **kwargs)
-            single = not isinstance(out, tuple)
-            if single:
-                outs = (_make(out),)
-            else:
-                outs = tuple(_make(o) if o is not None else None for o in out)
+        ctx = cls._backward_cls() if record else _new_node(cls._backward_cls)
+        if not cls._raw:
+            out = _forward_on_tensors(cls, ctx, args, kwargs)
+        elif _backend._cupy is None:  # built-in op on the CPU: forward on the arrays
+            out = cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a
+                                     for a in args], **kwargs)
         else:
-            arrays = None
-            with grad_mode.no_grad(), _on_inputs_device(args, Tensor):
-                out = cls.forward(ctx, *args, **kwargs)
-            single = not isinstance(out, tuple)
-            outs = _wrap_custom_outputs(args, (out,) if single else out, ctx)
-        if record:
-            _connect(cls, ctx, args, arrays, outs)
+            out = _forward_on_arrays(cls, ctx, args, kwargs)
+        single = not isinstance(out, tuple)
+        if single and type(out) is _ndarray:  # the common case: one NumPy array
+            outs = (Tensor._make(out),)
+        else:  # Tensors, arrays, NumPy scalars, None
+            outs = _as_tensors((out,) if single else out, args, ctx)
+        if record:  # grad_fn, next_functions, saved tensors
+            _connect(cls, ctx, args, outs, (out,) if single else out)
         elif ctx._dirty:
-            for t in ctx._dirty:
-                t._vc[0] += 1
+            _bump_versions(ctx._dirty)
         if cls.is_view:
             outs[0]._as_view_of(args[0])
         return outs[0] if single else outs
 
 
-def _on_inputs_device(args, Tensor):
+Tensor = None  # teachtorch.tensor.Tensor, set by tensor.py (it imports this module)
+_ndarray = np.ndarray
+_grad_state = grad_mode._state
+_anomaly_state = anomaly_mode._state
+_new_node = object.__new__  # a ctx nobody reads later: skip Node.__init__
+
+
+def _forward_on_arrays(cls, ctx, args, kwargs):
+    """``_raw`` Functions with a GPU about: forward on the Tensors' arrays, with
+    their GPU current (two devices in one op are an error)."""
+    arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+    with _on_inputs_device(args):
+        return cls.forward(ctx, *arrays, **kwargs)
+
+
+def _forward_on_tensors(cls, ctx, args, kwargs):
+    """Forward on the Tensors, recording nothing (PyTorch runs it under no_grad).
+
+    NumPy may read the inputs there (``np.exp(x)``), though they require grad.
+    """
+    _grad_state["in_forward"] += 1
+    try:
+        with grad_mode.no_grad(), _on_inputs_device(args):
+            return cls.forward(ctx, *args, **kwargs)
+    finally:
+        _grad_state["in_forward"] -= 1
+
+
+def _on_inputs_device(args):
     """A context that makes the tensor arguments' GPU current (CuPy runs kernels on
     the current GPU; PyTorch on the inputs' device), after checking they share one."""
     return _backend.device_guard(_backend.common_device(
         [a._data for a in args if isinstance(a, Tensor)]))
 
 
-_grad_state = grad_mode._state
-_anomaly_state = anomaly_mode._state
-_new_node = object.__new__
-_TENSOR = []
-
-
-def _tensor_class():
-    """Tensor, imported once (tensor.py imports this module, so not at the top)."""
-    if _TENSOR:
-        return _TENSOR[0]
-    from teachtorch.tensor import Tensor
-
-    _TENSOR.append(Tensor)
-    return Tensor
-
-
 def _make(data):
-    return (_TENSOR[0] if _TENSOR else _tensor_class())._make(data)
+    return Tensor._make(data)
 
 
-def _wrap_custom_outputs(args, outs, ctx):
-    """A custom forward that returns an input unchanged gets a new alias of it."""
-    Tensor = _tensor_class()
+def _as_tensors(outs, args, ctx):
+    """forward's results as Tensors: arrays (and NumPy scalars) wrapped; an input
+    returned unchanged becomes a new alias of it (PyTorch's rule), unless dirty."""
     result = []
     dirty = ctx._dirty or ()
     for o in outs:
-        if isinstance(o, Tensor) and any(o is a for a in args) and not any(
-                o is d for d in dirty):
+        if o is None:
+            pass
+        elif not isinstance(o, Tensor):
+            o = Tensor._make(o)
+        elif any(o is a for a in args) and not any(o is d for d in dirty):
             o = Tensor._make(o._data)
         result.append(o)
     return tuple(result)
 
 
-def _connect(cls, ctx, args, arrays, outs):
-    """Record ctx as the grad_fn of the outputs and link it to the inputs."""
-    Tensor = _TENSOR[0]
+def _bump_versions(tensors):
+    """Tensors forward changed in place (ctx.mark_dirty) get a new version."""
+    for t in tensors:
+        t._vc[0] += 1
+
+
+def _connect(cls, ctx, args, outs, returned):
+    """Record ctx as the grad_fn of the outputs and link it to the inputs.
+
+    ``returned`` is what forward returned, before apply wrapped it in Tensors."""
     edges = []
     needs = []
     meta = []
-    positions = None if cls._raw else []
     n_slots = cls.n_tensor_slots
+    skipped = False  # did some argument (a number) get no edge?
     for i, a in enumerate(args):
         if not isinstance(a, Tensor):
             if i >= n_slots:
+                skipped = True
                 continue
             edges.append((None, 0))
             needs.append(False)
@@ -282,13 +305,12 @@ def _connect(cls, ctx, args, arrays, outs):
             edges.append((None, 0))
             needs.append(False)
             meta.append(None)
-        if positions is not None:
-            positions.append(i)
     ctx.next_functions = tuple(edges)
     ctx.needs_input_grad = tuple(needs)
     ctx._input_meta = meta
-    if positions is not None:
-        ctx._arg_pos = positions
+    if skipped and not cls._raw:  # which forward argument each edge belongs to
+        ctx._arg_pos = [i for i, a in enumerate(args)
+                        if i < n_slots or isinstance(a, Tensor)]
     ctx._n_outputs = len(outs)
     if len(outs) > 1:
         ctx._out_meta = [(o._data.shape, o._data.dtype) if o is not None else ((), None)
@@ -303,32 +325,34 @@ def _connect(cls, ctx, args, arrays, outs):
         o.grad_fn = ctx
         o._output_nr = nr
     if ctx._dirty:
-        for t in ctx._dirty:
-            t._vc[0] += 1
-    to_save = ctx._to_save
+        _bump_versions(ctx._dirty)
     if _anomaly_state["enabled"]:
         anomaly_mode.record_forward_stack(ctx)
+    to_save = ctx._to_save
     if to_save is not None:
         ctx._to_save = None
         saved = []
         for item in to_save:
-            t = _as_saved_tensor(item, args, arrays, outs)
+            t = _as_saved_tensor(item, args, outs, returned)
             saved.append((t, t._vc[0] if t is not None else 0))
         ctx._saved = saved
 
 
-def _as_saved_tensor(item, args, arrays, outs):
-    """Map an array saved by a raw forward back to the Tensor it belongs to."""
-    Tensor = _tensor_class()
+def _as_saved_tensor(item, args, outs, returned):
+    """What save_for_backward was given, as a Tensor: an array (or NumPy scalar)
+    that forward returned, or that is an input's data, becomes that Tensor (so
+    create_graph differentiates through it); any other array, a constant Tensor."""
     if item is None or isinstance(item, Tensor):
         return item
     for o in outs:
         if o is not None and o._data is item:
             return o
-    if arrays is not None:
-        for a, arr in zip(args, arrays):
-            if arr is item and isinstance(a, Tensor):
-                return a
+    for a in args:
+        if isinstance(a, Tensor) and a._data is item:
+            return a
+    for o, r in zip(outs, returned):  # a NumPy scalar that apply made an array
+        if r is item:
+            return o
     return Tensor._make(item)
 
 

@@ -5,7 +5,8 @@ Chapter 04 (autograd) opens this file.
 """
 import functools
 
-_state = {"enabled": True, "inference": False}
+_state = {"enabled": True, "inference": False,
+          "in_forward": 0}  # >0 while a Function's forward runs on Tensors
 
 
 def is_grad_enabled():

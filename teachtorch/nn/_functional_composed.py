@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from teachtorch import ops
+from teachtorch import _checks, ops
 from teachtorch._backend import get_array_module
 from teachtorch.nn._loss_functions import legacy_reduction
 from teachtorch.ops._util import make as _const  # a tensor outside the graph
@@ -209,6 +209,8 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     reduction = legacy_reduction(size_average, reduce, reduction)
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
+    _checks.loss_target("multi_margin_loss", input, target)
+    _checks.multi_margin_target(input, target)
     x = input if input.dim() == 2 else input.view(1, -1)
     c = x.shape[1]
     t = target._data.reshape(-1)
@@ -216,7 +218,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     onehot = xp.zeros((x.shape[0], c), x._data.dtype)
     onehot[xp.arange(x.shape[0]), t] = 1
     x_y = (x * _const(onehot)).sum(1, keepdim=True)
-    z = (margin - x_y + x).clamp(min=0)
+    z = (margin - x_y + x).relu()  # gradient 0 at the kink, as PyTorch's kernel
     if p == 2:
         z = z * z
     if weight is not None:

@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 
+from teachtorch import _checks
 from teachtorch.ops import loss as K
 from teachtorch.ops.activations.smooth import log_softmax
 from teachtorch.tensor import Tensor
@@ -32,11 +33,12 @@ def legacy_reduction(size_average, reduce, reduction):
     return ret
 
 
-def _array(t):
-    return None if t is None else t._data
-
-
-def _check_same_size_warning(input, target):
+def _check_same_size_warning(input, target, name=None):
+    if name is not None:
+        if not isinstance(target, Tensor) or tuple(target.shape) != tuple(input.shape):
+            _checks.loss_target(name, input, target, dtypes=False)
+            _checks.loss_shapes(input, target)
+        _checks.loss_target(name, input, target)
     if tuple(target.shape) != tuple(input.shape):
         warnings.warn(
             f"Using a target size ({target.size()}) that is different to the input size "
@@ -47,6 +49,9 @@ def _check_same_size_warning(input, target):
 
 
 def _check_class_target(input, target, weight, hint):
+    if input.dim() > 1 and target.dim() == 0:  # PyTorch counts a 0-D target as 0 rows
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+                         "batch_size (0)." + hint)
     if target.dim() > 1 and input.dim() <= 2:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported"
                            + hint)
@@ -78,10 +83,11 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,
     Mirrors: torch.nn.functional.nll_loss
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
+    _checks.loss_target("nll_loss", input, target)
     _check_class_target(input, target, weight, _CE_HINT.replace(
         "cross_entropy wants input (N, C) raw logits (no softmax)",
         "nll_loss wants input (N, C) log-probabilities (log_softmax output)"))
-    return K.nll(input, target, _array(weight), reduction, ignore_index)
+    return K.nll_loss(input, target, weight, reduction, ignore_index)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
@@ -92,6 +98,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     Mirrors: torch.nn.functional.cross_entropy
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
+    _checks.loss_target("cross_entropy", input, target)
     if not input.dtype.is_floating_point:
         raise NotImplementedError(
             f"\"log_softmax_lastdim_kernel_impl\" not implemented for "
@@ -99,35 +106,17 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
                            f"{label_smoothing}")
-    class_dim = 0 if input.dim() == 1 else 1
-    logp = log_softmax(input, class_dim)
-    n_classes = input.shape[class_dim]
     if tuple(input.shape) == tuple(target.shape):
-        return _cross_entropy_probs(logp, target, weight, reduction, label_smoothing,
-                                    class_dim, n_classes)
+        if ignore_index != -100 and target.dtype.is_floating_point:
+            raise RuntimeError("ignore_index is not supported for floating point target"
+                               + _CE_HINT)
+        class_dim = 0 if input.dim() == 1 else 1
+        return _cross_entropy_probs(log_softmax(input, class_dim), target, weight,
+                                    reduction, label_smoothing, class_dim,
+                                    input.shape[class_dim])
     _check_class_target(input, target, weight, _CE_HINT)
-    nll = K.nll(logp, target, _array(weight), reduction, ignore_index)
-    if label_smoothing == 0.0:
-        return nll
-    keep = Tensor._make((target._data != ignore_index).astype(logp._data.dtype))
-    wshape = [1] * logp.dim()
-    wshape[class_dim] = n_classes
-    if weight is not None:
-        smooth = -(logp * weight.view(*wshape)).sum(class_dim)
-    else:
-        smooth = -logp.sum(class_dim)
-    smooth = smooth * keep
-    if reduction == "mean":
-        if weight is not None:
-            t = target._data[target._data != ignore_index]
-            ret = smooth.sum() / float(weight._data[t].sum())
-        else:
-            ret = smooth.sum() / float(keep._data.sum())
-    elif reduction == "sum":
-        ret = smooth.sum()
-    else:
-        ret = smooth
-    return nll * (1 - label_smoothing) + ret * (label_smoothing / n_classes)
+    return K.cross_entropy(input, target, weight, ignore_index, reduction,
+                           label_smoothing)
 
 
 def cross_entropy_naive(input, target):
@@ -170,7 +159,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean",
              weight=None):
     """Mean squared error. Mirrors: torch.nn.functional.mse_loss"""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_same_size_warning(input, target)
+    _check_same_size_warning(input, target, "mse_loss")
     return K.MseLoss.apply(input, target, reduction)
 
 
@@ -178,7 +167,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean",
             weight=None):
     """Mean absolute error. Mirrors: torch.nn.functional.l1_loss"""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_same_size_warning(input, target)
+    _check_same_size_warning(input, target, "l1_loss")
     loss = (input - target).abs()
     return loss.mean() if reduction == "mean" else (
         loss.sum() if reduction == "sum" else loss)
@@ -188,7 +177,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
                    beta=1.0):
     """Mirrors: torch.nn.functional.smooth_l1_loss"""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_same_size_warning(input, target)
+    _check_same_size_warning(input, target, "smooth_l1_loss")
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     return K.SmoothL1Loss.apply(input, target, reduction, float(beta), False)
@@ -197,7 +186,11 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """Mirrors: torch.nn.functional.huber_loss"""
     reduction = legacy_reduction(None, None, reduction)
-    _check_same_size_warning(input, target)
+    _check_same_size_warning(input, target, "huber_loss")
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta."
+                           "\nhint: delta is where the loss turns from squared to "
+                           "linear; use a positive number such as 1.0.")
     return K.HuberLoss.apply(input, target, reduction, float(delta), True)
 
 
@@ -206,13 +199,26 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     """BCE on probabilities in [0, 1]. Mirrors: torch.nn.functional.binary_cross_entropy
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
+    _checks.loss_target("binary_cross_entropy", input, target, dtypes=False)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(
             f"Using a target size ({target.size()}) that is different to the input size "
             f"({input.size()}) is deprecated. Please ensure they have the same size."
             "\nhint: a one-output model gives (N, 1); make the target (N, 1) too: "
             "y.view(-1, 1).float().")
-    return K.BinaryCrossEntropy.apply(input, target, _array(weight), reduction)
+    _checks.loss_target("binary_cross_entropy", input, target)
+    if weight is not None and weight.shape != input.shape:
+        _checks.loss_shapes(input, weight)  # weight broadcasts to the input, never wider
+        wide = np.broadcast_shapes(tuple(weight.shape), tuple(input.shape))
+        if wide != tuple(input.shape):
+            raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the "
+                               f"broadcast shape {list(wide)}\nhint: weight has one value "
+                               "per element of the input (or broadcasts to it).")
+    t = target._data
+    if t.size and (t.min() < 0 or t.max() > 1):
+        raise RuntimeError("all elements of target should be between 0 and 1\nhint: "
+                           "BCE targets are probabilities (0 or 1 for labels).")
+    return K.binary_cross_entropy(input, target, weight, reduction)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
@@ -222,12 +228,14 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     Mirrors: torch.nn.functional.binary_cross_entropy_with_logits
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
+    _checks.loss_target("binary_cross_entropy_with_logits", input, target, False)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.size()}) must be the same as input size "
                          f"({input.size()})\nhint: a one-output model gives (N, 1); make "
                          "the target (N, 1) too: y.view(-1, 1).float().")
-    return K.BinaryCrossEntropyWithLogits.apply(input, target, _array(weight),
-                                                _array(pos_weight), reduction)
+    _checks.loss_target("binary_cross_entropy_with_logits", input, target)
+    return K.binary_cross_entropy_with_logits(input, target, weight, pos_weight,
+                                              reduction)
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean",
@@ -238,6 +246,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean",
     Mirrors: torch.nn.functional.kl_div
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
+    _checks.loss_target("kl_div", input, target)
     if reduction == "mean":
         warnings.warn(
             "reduction: 'mean' divides the total loss by both the batch size and the "
@@ -260,3 +269,10 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean",
     if reduction == "mean":
         return loss.mean()
     return loss.sum() if reduction == "sum" else loss
+
+
+nll_loss.__reference__ = K.nll_loss_reference
+cross_entropy.__reference__ = K.cross_entropy
+binary_cross_entropy.__reference__ = K.binary_cross_entropy_reference
+binary_cross_entropy_with_logits.__reference__ = (
+    K.binary_cross_entropy_with_logits_reference)

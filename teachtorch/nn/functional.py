@@ -7,8 +7,8 @@ Chapter 09 (softmax and the MNIST MLP) opens this file.
 """
 import numpy as np
 
-from teachtorch import _backend, ops
-from teachtorch.ops import nn_layers
+from teachtorch import _backend, _checks, _errors, ops
+from teachtorch.ops import nn_layers, normalization
 from teachtorch.ops.activations import relu_family as nn_relu
 from teachtorch.ops.activations.smooth import (gelu, log_softmax, mish,  # noqa: F401
                                                silu, softmax)
@@ -17,6 +17,7 @@ from teachtorch.ops.activations.relu_family import (celu, elu,  # noqa: F401
                                                     leaky_relu, prelu, selu,
                                                     softplus, threshold)
 from teachtorch.random import rng
+from teachtorch.reference import is_reference_mode
 from teachtorch.tensor import Tensor
 from teachtorch.nn._loss_functions import (binary_cross_entropy,  # noqa: F401,E402
                                            binary_cross_entropy_with_logits,
@@ -31,6 +32,8 @@ def linear(input, weight, bias=None):
     Math: y = x @ W.T + b;  dy/dx = W, dy/dW = x, dy/db = 1
     Mirrors: torch.nn.functional.linear
     """
+    if not isinstance(input, Tensor) or input._data.dtype != weight._data.dtype:
+        _checks.linear_input(input, weight)
     if input.dim() == 2:
         if bias is None:
             return ops.mm(input, weight.t())
@@ -41,6 +44,8 @@ def linear(input, weight, bias=None):
         lead = tuple(input.shape[:-1])
         out = linear(input.reshape(-1, input.shape[-1]), weight, bias)
         return out.view(*lead, out.shape[-1])
+    if input.dim() == 0:
+        _checks.linear_input(input, weight)
     out = linear(input.view(1, -1), weight, bias)  # 1-D: one row
     return out.view(-1)
 
@@ -154,6 +159,10 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
 
     Mirrors: torch.nn.functional.embedding
     """
+    if not isinstance(input, Tensor):
+        raise TypeError(_errors.hint(
+            "embedding(): argument 'indices' (position 2) must be Tensor, not "
+            f"{type(input).__name__}", "wrap the ids: torch.tensor([1, 2])."))
     if input.dtype.is_floating_point:
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following "
@@ -162,9 +171,10 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
             "x.long()")
     idx = input._data
     n = weight.shape[0]
-    if idx.size and (idx.min() < -n or idx.max() >= n):
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
         raise IndexError("index out of range in self\nhint: every index must be in "
-                         f"[0, {n - 1}] (num_embeddings={n}).")
+                         f"[0, {n - 1}] (num_embeddings={n}); -1 is not the last row "
+                         "here.")
     if padding_idx is not None and padding_idx < 0:
         padding_idx += n
     if sparse:
@@ -174,8 +184,14 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
             "gradient, which every optimizer accepts.")
     if max_norm is not None:
         _embedding_renorm_(weight, idx, max_norm, norm_type)
+    if is_reference_mode():
+        return nn_layers.embedding_reference(weight, Tensor._make(idx.astype(np.int64)),
+                                             padding_idx, scale_grad_by_freq)
     return nn_layers.Embedding.apply(weight, idx.astype(np.int64), padding_idx,
                                      scale_grad_by_freq)
+
+
+embedding.__reference__ = nn_layers.embedding_reference
 
 
 def _embedding_renorm_(weight, idx, max_norm, norm_type):
@@ -211,7 +227,12 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
             f"[*, {', '.join(str(s) for s in shape)}], but got input of size"
             f"{list(input.shape)}\nhint: normalized_shape must equal the input's last "
             "dims (LayerNorm(d) for inputs (..., d)).")
-    return nn_layers.NativeLayerNorm.apply(input, weight, bias, k, eps)
+    if weight is not None and weight._data.dtype != input._data.dtype:
+        raise RuntimeError(_errors.hint(
+            "mixed dtype (CPU): all inputs must share same datatype.",
+            f"the input is {input.dtype}, the layer's weight {weight.dtype}; convert "
+            "the input (x.float())."))
+    return normalization.layer_norm(input, k, weight, bias, eps)
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None,
@@ -227,17 +248,18 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,
                 f"Expected more than 1 value per channel when training, got input size "
                 f"{input.shape}\nhint: a batch of one sample has no variance; use a "
                 "batch size > 1, or call model.eval() to use the running statistics.")
-    rm = running_mean._data if running_mean is not None else None
-    rv = running_var._data if running_var is not None else None
-    if training:
-        for buf in (running_mean, running_var):
-            if buf is not None:
-                buf._vc[0] += 1
-    elif rm is None or rv is None:
+    _checks.batch_norm_channels(input, running_mean, weight)
+    if input._data.dtype.kind != "f":
+        _checks.not_implemented("batch_norm", input)
+    if not training and (running_mean is None or running_var is None):
         raise ValueError("running_mean and running_var must be defined in evaluation "
                          "mode")
-    return nn_layers.NativeBatchNorm.apply(input, weight, bias, rm, rv, training,
-                                           momentum, eps)
+    return normalization.batch_norm(input, running_mean, running_var, weight, bias,
+                                    training, momentum, eps)
+
+
+layer_norm.__reference__ = normalization.layer_norm_reference
+batch_norm.__reference__ = normalization.batch_norm_reference
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
@@ -247,7 +269,10 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         raise RuntimeError(
             "Expected number of channels in input to be divisible by num_groups, but "
             f"got input of shape {list(input.shape)} and num_groups={num_groups}")
-    return nn_layers.NativeGroupNorm.apply(input, weight, bias, num_groups, eps)
+    return normalization.group_norm(input, num_groups, weight, bias, eps)
+
+
+group_norm.__reference__ = normalization.group_norm_reference
 
 
 # ----- padding ------------------------------------------------------------------------
@@ -308,26 +333,51 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     return _norm(x1 - x2 + eps, p, -1, keepdim)
 
 
-from teachtorch.nn._functional_composed import (cosine_embedding_loss,  # noqa: F401,E402
-                                                gaussian_nll_loss, glu, hardshrink,
-                                                hardsigmoid, hardswish,
-                                                hinge_embedding_loss, instance_norm,
-                                                margin_ranking_loss, multi_margin_loss,
-                                                multilabel_soft_margin_loss,
-                                                poisson_nll_loss, soft_margin_loss,
-                                                softshrink, softsign, tanhshrink,
-                                                triplet_margin_loss)
-from teachtorch.nn._functional_composed import (celu_, elu_, hardtanh_,  # noqa: F401,E402
-                                                leaky_relu_, rms_norm,
-                                                scaled_dot_product_attention, selu_,
-                                                threshold_)
-from teachtorch.nn._upsampling import (interpolate, pixel_shuffle,  # noqa: F401,E402
-                                       pixel_unshuffle, upsample, upsample_bilinear,
-                                       upsample_nearest)
-
+from teachtorch.nn._functional_composed import (  # noqa: F401,E402
+    celu_,
+    cosine_embedding_loss,
+    elu_,
+    gaussian_nll_loss,
+    glu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh_,
+    hinge_embedding_loss,
+    instance_norm,
+    leaky_relu_,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_soft_margin_loss,
+    poisson_nll_loss,
+    rms_norm,
+    scaled_dot_product_attention,
+    selu_,
+    soft_margin_loss,
+    softshrink,
+    softsign,
+    tanhshrink,
+    threshold_,
+    triplet_margin_loss,
+)
+from teachtorch.nn._upsampling import (  # noqa: F401,E402
+    interpolate,
+    pixel_shuffle,
+    pixel_unshuffle,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
+)
 
 # conv, pooling and recurrent layers
 from teachtorch.ops.conv import conv1d, conv2d, conv_transpose2d  # noqa: F401,E402
-from teachtorch.ops.pool import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # noqa: F401,E402
-                                 adaptive_max_pool2d, avg_pool1d, avg_pool2d,
-                                 max_pool1d, max_pool2d, max_unpool2d)
+from teachtorch.ops.pool import (  # noqa: F401,E402
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+    max_unpool2d,
+)

@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from teachtorch import _backend
+from teachtorch import _backend, _checks
 from teachtorch.random import rng
 
 
@@ -81,11 +81,13 @@ def _calculate_correct_fan(tensor, mode):
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
     """Fill with U(a, b). Mirrors: torch.nn.init.uniform_"""
+    _checks.uniform_range(a, b)
     return _fill(tensor, rng(generator).uniform(a, b, tuple(tensor.shape)))
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
     """Fill with N(mean, std**2). Mirrors: torch.nn.init.normal_"""
+    _checks.normal_std(std)
     return _fill(tensor, rng(generator).normal(mean, std, tuple(tensor.shape)))
 
 

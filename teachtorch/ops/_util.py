@@ -1,7 +1,7 @@
 """Small helpers shared by the op files: tensor checks, dtype promotion, out=."""
 import numpy as np
 
-from teachtorch import _errors, dtypes
+from teachtorch import _checks, _errors, dtypes
 from teachtorch import tensor as _tm
 
 
@@ -70,11 +70,15 @@ def normalize_dims(dim, ndim):
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, (list, tuple)):
-        return tuple(wrap_dim(d, ndim) for d in dim)
-    return (wrap_dim(dim, ndim),)
+        dims = tuple(wrap_dim(d, ndim) for d in dim)
+    else:
+        dims = (wrap_dim(dim, ndim),)
+    return dims if ndim else ()  # a 0-D tensor: dim 0 (or -1) reduces nothing
 
 
 def wrap_dim(dim, ndim):
+    if type(dim) is not int:
+        dim = _checks.dim_arg(dim)
     lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
     if not lo <= dim <= hi:
         raise IndexError(

@@ -7,7 +7,7 @@ Chapter 03 (broadcasting) and chapter 05 (backprop by hand) open this file.
 """
 import numpy as np
 
-from teachtorch import _errors, dtypes
+from teachtorch import _checks, _errors, dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops import _util
 from teachtorch.ops._util import binary_dtype, check_broadcast, is_tensor, write_out
@@ -350,6 +350,9 @@ def div(input, other, *, rounding_mode=None, out=None):
         return _finish(Div.apply(input, other, dtype=dtype), out)
     if rounding_mode not in ("floor", "trunc"):
         raise RuntimeError(_errors.rounding_mode(rounding_mode))
+    _checks.int_divisor(input, other)
+    if _checks.both_bool(input, other):
+        _checks.not_implemented(f"div_{rounding_mode}_cpu", input)
     r = DivRounding.apply(input, other, rounding_mode, dtype=_prep(input, other))
     return _finish(r, out)
 
@@ -364,6 +367,9 @@ def floor_divide(input, other, *, out=None):
         from teachtorch.ops._util import as_tensor
 
         input = as_tensor(input, like=other)
+    _checks.int_divisor(input, other)
+    if _checks.both_bool(input, other):
+        _checks.not_implemented("div_floor_cpu", input)
     r = FloorDivide.apply(input, other, "floor", dtype=_prep(input, other))
     return _finish(r, out)
 

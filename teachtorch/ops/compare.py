@@ -4,6 +4,7 @@ Chapter 02 (indexing with masks) opens this file.
 """
 import numpy as np
 
+from teachtorch import _checks
 from teachtorch.ops._util import binary_dtype, check_broadcast, is_tensor, make
 from teachtorch.ops.reduce import array_of
 
@@ -72,6 +73,11 @@ def logical_xor(input, other):
 
 
 def _bitwise(ufunc, a, b):
+    if a._data.dtype.kind == "f" or (is_tensor(b) and b._data.dtype.kind == "f") or \
+            isinstance(b, float):
+        if is_tensor(b):
+            check_broadcast(a._data.shape, b._data.shape)
+        _checks.integer_bits(ufunc.__name__ + "_cpu", a, b)
     return make(array_of(ufunc(a._data, b._data if is_tensor(b) else b)))
 
 
@@ -88,6 +94,8 @@ def bitwise_xor(input, other):
 
 
 def bitwise_not(input):
+    if input._data.dtype.kind == "f":
+        _checks.not_implemented("bitwise_not_cpu", input)
     return make(np.invert(input._data))
 
 
@@ -95,7 +103,8 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """|input - other| <= atol + rtol * |other|, element-wise. Mirrors: torch.isclose"""
     if input.dtype is not other.dtype:
         raise RuntimeError(
-            f"{input.dtype} did not match {other.dtype}\nhint: isclose compares "
+            f"{input.dtype.legacy_name[:-6]} did not match "
+            f"{other.dtype.legacy_name[:-6]}\nhint: isclose compares "
             "tensors of one dtype; convert one side first, e.g. other.to(input.dtype).")
     return make(array_of(np.isclose(input._data, other._data, rtol, atol,
                                     equal_nan)))

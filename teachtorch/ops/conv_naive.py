@@ -1,12 +1,18 @@
-"""conv2d written as plain loops: the readable twin of the im2col kernel in conv.py.
+"""conv2d written as plain loops over NumPy arrays: the definition, one output at a time.
 
 Chapter 10 (CNN basics) reads this beside ``F.conv2d`` and checks that they agree.
+The reference in ``conv.py`` computes the same numbers with all windows at once
+(and has the backward); this file is forward only, for reading.
 """
 import numpy as np
 
 
 def conv2d_naive(x, weight, bias=None, stride=1, padding=0):
-    """The same convolution as six nested loops on arrays (for reading, not running).
+    """The convolution as four nested loops, one pass per output element.
+
+    The loops run over the batch n, the output channel o and the output position
+    (i, j); inside, ``np.sum(window * weight[o])`` is the sum over the input channels
+    and the kh x kw kernel offsets that three more loops would spell out.
 
     Math: y[n, o, i, j] = b[o] + sum_{c,u,v} w[o, c, u, v] * xp[n, c, i*s + u, j*s + v]
     """

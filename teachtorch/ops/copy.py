@@ -180,7 +180,14 @@ def flip(input, dims):
     from teachtorch.ops._util import normalize_dims
 
     dims = dims if isinstance(dims, (tuple, list)) else (dims,)
-    return Flip.apply(input, normalize_dims(tuple(dims), max(input.dim(), 1)))
+    dims = normalize_dims(tuple(dims), input.dim())
+    if len(set(dims)) != len(dims):
+        d = next(d for d in dims if dims.count(d) > 1)
+        raise RuntimeError(f"dim {d} appears multiple times in the list of dims\nhint: "
+                           "name each dim once.")
+    if input.dim() == 0:
+        return input.clone()
+    return Flip.apply(input, dims)
 
 
 def fliplr(input):
@@ -217,6 +224,12 @@ def repeat(input, *sizes):
         raise RuntimeError(
             "Number of dimensions of repeat dims can not be smaller than number of "
             "dimensions of tensor\nhint: give one count per dim (1 keeps a dim as it is).")
+    if min(sizes, default=0) < 0:
+        shape = [r * n for r, n in zip(sizes, (1,) * (len(sizes) - input.dim())
+                                       + tuple(input.shape))]
+        raise RuntimeError(f"Trying to create tensor with negative dimension "
+                           f"{next(s for s in shape if s < 0)}: {shape}\nhint: repeat "
+                           "counts are >= 0.")
     return Repeat.apply(input, sizes)
 
 

@@ -1,6 +1,6 @@
 """Moving tensors between devices and dtypes: ``x.to(...)``, ``.cuda()``, ``.cpu()``.
 
-Chapter 16 (GPU) opens this file.
+Chapter 18 (GPU and DataParallel) opens this file.
 """
 from teachtorch import _backend, _errors, dtypes
 from teachtorch.autograd.function import Function
@@ -49,6 +49,8 @@ def to(x, *args, **kwargs):
     """Return x with the given dtype and/or on the given device (x itself if no change)."""
     dev, dt, copy = _parse(args, kwargs)
     out = x
+    if type(dev) is int and not _backend.is_cuda_available():  # x.to(0), x.cuda(0)
+        raise RuntimeError(_errors.no_accelerator())
     if dev is not None:
         dev = Device(dev) if not isinstance(dev, Device) else dev
         if dev.type == "cuda" and not _backend.is_cuda_available():

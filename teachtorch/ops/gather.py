@@ -7,9 +7,9 @@ Chapter 02 (indexing) opens this file.
 """
 import numpy as np
 
-from teachtorch import _backend
+from teachtorch import _backend, _errors
 from teachtorch.autograd.function import Function
-from teachtorch.ops._util import is_tensor, make, wrap_dim
+from teachtorch.ops._util import check_broadcast, is_tensor, make, wrap_dim
 from teachtorch.ops.index import AdvancedIndex
 
 
@@ -281,12 +281,21 @@ def _check_1d_index(fn, index):
 
 def index_select(input, dim, index, *, out=None):
     d = wrap_dim(dim, max(input.dim(), 1)) if input.dim() else 0
+    if not is_tensor(index):
+        raise TypeError(_errors.hint(
+            "index_select(): argument 'index' (position 2) must be Tensor, not "
+            f"{type(index).__name__}", "wrap the positions: torch.tensor([0, 2])."))
+    if index.dtype.name not in ("int64", "int32"):
+        raise RuntimeError(_errors.hint(
+            "index_select(): Expected dtype int32 or int64 for index",
+            "indices must be integers: index.long()."))
     idx = _check_1d_index("index_select", index)
     n = input.shape[d] if input.dim() else 1
-    if idx.size and idx.min() < 0:
-        raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(idx.min())} "
+    if idx.size and (idx.min() < 0 or idx.max() >= n) and d == 1:  # PyTorch's dim-1
+        bad = int(idx[(idx < 0) | (idx >= n)][0])                     # kernel's words
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} "
                            f"axis_dim={n}\nhint: index_select takes indices 0..{n - 1}.")
-    if idx.size and idx.max() >= n:
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
         raise IndexError(f"index out of range in self\nhint: indices along dim {d} must "
                          f"be in 0..{n - 1}.")
     return IndexSelect.apply(input, d, idx)
@@ -296,6 +305,9 @@ def index_add(input, dim, index, source, *, alpha=1):
     d = wrap_dim(dim, max(input.dim(), 1))
     idx = _check_1d_index("index_add", index)
     n = input.shape[d] if input.dim() else 1
+    if idx.size and (idx.min() < 0 or idx.max() >= n) and input.dim() <= 1:
+        raise IndexError(f"index out of range in self\nhint: index_add takes indices "
+                         f"0..{n - 1}.")
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         bad = int(idx.max() if idx.max() >= n else idx.min())
         raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}"
@@ -306,7 +318,13 @@ def index_add(input, dim, index, source, *, alpha=1):
 def index_fill(input, dim, index, value):
     d = wrap_dim(dim, max(input.dim(), 1))
     v = value.item() if is_tensor(value) else value
-    return IndexFill.apply(input, d, _check_1d_index("index_fill", index), v)
+    idx = _check_1d_index("index_fill", index)
+    n = input.shape[d] if input.dim() else 1
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        bad = int(idx.max() if idx.max() >= n else idx.min())
+        raise IndexError(f"index {bad} is out of bounds for dimension {d} with size {n}"
+                         f"\nhint: index_fill takes indices -{n}..{n - 1}.")
+    return IndexFill.apply(input, d, idx, v)
 
 
 _C_NAMES = {"int64": "long int", "int32": "int", "int16": "short int",
@@ -362,6 +380,8 @@ def masked_fill(input, mask, value):
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with "
                            f"dtype {got}\nhint: build the mask with a comparison "
                            "(x > 0) or call mask.bool().")
+    if mask._data.shape != input._data.shape:
+        check_broadcast(tuple(mask.shape), tuple(input.shape))
     if is_tensor(value):
         if value.dim() != 0:
             raise RuntimeError(
@@ -395,6 +415,10 @@ class MaskedSelect(Function):
 
 
 def masked_select(input, mask):
+    if not is_tensor(mask) or mask.dtype.name != "bool":
+        raise RuntimeError("masked_select: expected BoolTensor for mask\nhint: build "
+                           "the mask with a comparison (x > 0) or call mask.bool().")
+    check_broadcast(tuple(mask.shape), tuple(input.shape))
     return MaskedSelect.apply(input, mask._data)
 
 

@@ -42,12 +42,18 @@ def _convert_index(index):
             out.append(i)
             basic = False
         elif isinstance(i, slice):
-            if i.step is not None and int(i.step) <= 0:
+            if i.step is not None and int(i.step) == 0:
+                raise ValueError("slice step cannot be zero\nhint: use a step of 1 or "
+                                 "more, e.g. x[::2].")
+            if i.step is not None and int(i.step) < 0:
                 raise ValueError("step must be greater than zero\nhint: PyTorch slices "
                                  "cannot go backwards; use x.flip(dim) to reverse.")
             out.append(i)
         elif i is None or i is Ellipsis or isinstance(i, (int, np.integer)):
             out.append(i)
+        elif isinstance(i, str):
+            raise TypeError("new(): invalid data type 'str'\nhint: index with numbers, "
+                            f"not the string {i!r}.")
         else:
             raise IndexError(
                 "only integers, slices (`:`), ellipsis (`...`), None and long or byte "
@@ -214,6 +220,9 @@ def getitem(x, index):
     if x._data.ndim == 0 and not _ok_for_zero_dim(index):
         raise IndexError(_errors.zero_dim_index())
     idx, basic = _convert_index(index)
+    if not basic and _ints_with_arrays(idx):
+        first, rest = _ints_first(idx)
+        return getitem(getitem(x, first), rest)
     if basic:
         try:
             return _BASIC[_node_kind(idx)].apply(x, idx)
@@ -223,6 +232,42 @@ def getitem(x, index):
         return AdvancedIndex.apply(x, idx)
     except IndexError as e:
         raise IndexError(_index_error(e, x, idx)) from None
+
+
+def _ints_with_arrays(idx):
+    """True when integers and index arrays meet in one index (x[1, :, idx])."""
+    return any(type(i) is int or isinstance(i, np.integer) for i in idx) and not any(
+        type(i) is bool for i in idx)
+
+
+def _ints_first(idx):
+    """PyTorch applies an index's integers first (select), then the rest; NumPy
+    counts integers as index arrays, which moves the new dims when a slice separates
+    them (x[1, :, idx] is (3, 2) in PyTorch, (2, 3) in NumPy for x of shape (2, 3, 4)).
+    Returns (the integers with full slices elsewhere, the index without integers)."""
+    first, rest = [], []
+    for i in idx:
+        if type(i) is int or isinstance(i, np.integer):
+            first.append(i)
+            continue
+        rest.append(i)
+        if isinstance(i, np.ndarray) and i.dtype == np.bool_:
+            first.extend([slice(None)] * max(i.ndim, 1))
+        elif i is Ellipsis or i is not None:
+            first.append(i if i is Ellipsis else slice(None))
+    return tuple(first), tuple(rest)
+
+
+def _expand_error(e, value_shape, target_shape):
+    """NumPy's "could not broadcast" in PyTorch's expand words."""
+    v, t = tuple(value_shape), tuple(target_shape)
+    for i in range(1, min(len(v), len(t)) + 1):
+        if v[-i] != t[-i] and v[-i] != 1:
+            return (f"The expanded size of the tensor ({t[-i]}) must match the existing "
+                    f"size ({v[-i]}) at non-singleton dimension {len(t) - i}.  Target "
+                    f"sizes: {list(t)}.  Tensor sizes: {list(v)}\nhint: the value must "
+                    "broadcast to the shape of x[index].")
+    return f"{e}\nhint: the value must broadcast to the shape of x[index]."
 
 
 def eval_shape(text):
@@ -343,7 +388,19 @@ def write_through_view(x, result):
 
 def setitem(x, index, value):
     """Write value into x at index, in place."""
+    try:
+        _setitem(x, index, value)
+    except IndexError as e:
+        if "\nhint:" in str(e):  # already in PyTorch's words
+            raise
+        raise IndexError(_index_error(e, x, _convert_index(index)[0])) from None
+
+
+def _setitem(x, index, value):
     idx, basic = _convert_index(index)
+    if not basic and not x._requires_grad and _ints_with_arrays(idx):
+        first, rest = _ints_first(idx)
+        return _setitem(getitem(x, first), rest, value)
     enabled = grad_mode.is_grad_enabled()
     leaf = enabled and x._requires_grad and x.grad_fn is None
     if leaf and (x._base is not None or (basic and _node_kind(idx) != "Alias")):
@@ -380,8 +437,7 @@ def setitem(x, index, value):
     try:
         x._data[idx] = val
     except ValueError as e:
-        raise RuntimeError(f"{e}\nhint: the value must broadcast to the shape of "
-                           "x[index].") from None
+        raise RuntimeError(_expand_error(e, np.shape(val), x._data[idx].shape)) from None
     x._vc[0] += 1
 
 

@@ -72,6 +72,9 @@ def _check_list(fn, tensors):
         raise TypeError(
             f"{fn}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
             f"{type(tensors).__name__}\nhint: pass a list: torch.{fn}([a, b], dim=0).")
+    if len(tensors) == 0 and fn == "stack":
+        raise RuntimeError("stack expects a non-empty TensorList\nhint: there is "
+                           "nothing to stack.")
     if len(tensors) == 0:
         raise ValueError(f"torch.{fn}(): expected a non-empty list of Tensors\nhint: "
                          "there is nothing to join.")
@@ -225,6 +228,10 @@ def split(tensor, split_size_or_sections, dim=0):
                 "the sizes must add up to the length of that dim.")
         return _views_of(tensor, Split.apply(tensor, sizes, d))
     size = int(split_size_or_sections)
+    if size < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got "
+                           f"split_size={size}\nhint: split_size is the length of "
+                           "each piece.")
     if size <= 0 and n > 0:
         raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
                            f"dimension size of {n}\nhint: split_size must be >= 1.")

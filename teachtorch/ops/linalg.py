@@ -6,11 +6,10 @@ Chapter 06 (linear regression) and chapter 09 (the MNIST MLP) open this file.
 """
 import numpy as np
 
-from teachtorch import _errors, dtypes
+from teachtorch import _checks, _errors, dtypes
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import check_broadcast
-from teachtorch.ops.reduce import array_of
 
 
 def _name(a):
@@ -151,7 +150,7 @@ class Dot(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return array_of(np.dot(a, b))
+        return np.dot(a, b)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -314,6 +313,8 @@ def matmul(input, other, *, out=None):
     _check_matmul(a, b, (input._requires_grad or other._requires_grad)
                   and grad_mode._state["enabled"])
     na, nb = a.ndim, b.ndim
+    if a.dtype == np.bool_ or b.dtype == np.bool_:
+        _checks.not_implemented("dot" if na == nb == 1 else "addmm_impl_cpu_", input)
     if na == 2 and nb == 2:
         r = Mm.apply(input, other)
     elif na == 1 and nb == 1:

@@ -9,6 +9,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from teachtorch import _checks
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import is_tensor, make, normalize_dims, wrap_dim
@@ -38,12 +39,20 @@ class return_types:
 def _check_nonempty(x, name, dim=None):
     if x.size == 0 and (dim is None or x.shape[dim] == 0):
         where = "" if dim is None else f" on dimension {dim}"
-        raise IndexError(
-            f"{name}(): Expected reduction dim {dim} to have non-zero size." if dim
-            is not None else f"{name}(): Expected reduction dim to be specified for "
-            "input.numel() == 0. Specify the reduction dim with the 'dim' argument."
-            f"\nhint: the tensor is empty{where}; there is nothing to take the {name} "
-            "of.")
+        if dim is not None:
+            cls = IndexError
+            msg = f"{name}(): Expected reduction dim {dim} to have non-zero size."
+        elif name in ("argmax", "argmin"):
+            cls = IndexError
+            msg = (f"{name}(): Expected reduction dim to be specified for "
+                   "input.numel() == 0.")
+        else:
+            cls = RuntimeError
+            msg = (f"{name}(): Expected reduction dim to be specified for "
+                   "input.numel() == 0. Specify the reduction dim with the 'dim' "
+                   "argument.")
+        raise cls(f"{msg}\nhint: the tensor is empty{where}; there is nothing to take "
+                  f"the {name} of.")
 
 
 class Amax(Function):
@@ -231,6 +240,9 @@ def amax(input, dim=(), keepdim=False, *, axis=None):
     """Largest value over dim(s) (all dims when dim is ()). Mirrors: torch.amax"""
     dim = dim_or_axis(dim, axis)
     dims = None if dim in ((), None, []) else normalize_dims(dim, input.dim())
+    if input._data.size == 0:
+        for d in dims or (None,):
+            _check_nonempty(input._data, "amax", d)
     return Amax.apply(input, dims, keepdim)
 
 
@@ -238,6 +250,9 @@ def amin(input, dim=(), keepdim=False, *, axis=None):
     """Smallest value over dim(s) (all dims when dim is ()). Mirrors: torch.amin"""
     dim = dim_or_axis(dim, axis)
     dims = None if dim in ((), None, []) else normalize_dims(dim, input.dim())
+    if input._data.size == 0:
+        for d in dims or (None,):
+            _check_nonempty(input._data, "amin", d)
     return Amin.apply(input, dims, keepdim)
 
 
@@ -245,6 +260,10 @@ def _arg(fn, input, dim, keepdim):
     if input._data.dtype == np.bool_:
         raise RuntimeError(f"{fn.__name__}(): does not support bool input\nhint: use "
                            "mask.long().argmax() or torch.nonzero(mask).")
+    name = fn.__name__
+    if input._data.size == 0:
+        _check_nonempty(input._data, name, None if dim is None else wrap_dim(
+            dim, input.dim()))
     if dim is None:
         r = array_of(fn(input._data.reshape(-1)))
         return make((r.reshape((1,) * input.dim()) if keepdim else r).astype(np.int64))
@@ -270,6 +289,8 @@ def median(input, dim=None, keepdim=False):
 
     Mirrors: torch.median
     """
+    if input._data.dtype.kind == "b":
+        _checks.not_implemented("median_cpu", input)
     if dim is None:
         return MedianAll.apply(input)
     return _values_indices(MedianDim, "median", input, dim, keepdim)

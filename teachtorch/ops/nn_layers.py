@@ -1,14 +1,37 @@
-"""Kernels behind nn layers: embedding lookup, layer/batch/group norm, padding.
+"""Kernels behind nn layers: embedding lookup and padding.
 
-Each forward is one vectorised NumPy pass. The normalisations' backward uses the
-closed form (PyTorch's native_*_norm_backward): first derivatives are exact;
-the statistics are treated as constants if you differentiate twice.
-Chapter 10 (CNN basics: BatchNorm, padding) and chapter 13 (embeddings) open this file.
+Each forward is one vectorised NumPy pass (the normalisation layers are in
+ops/normalization.py).
+Chapter 10 (CNN basics: padding) and chapter 13 (embeddings) open this file.
 """
 
 from teachtorch._backend import get_array_module
+from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
+from teachtorch.ops._kernels.via_reference import reference_grads
 from teachtorch.ops._util import make as _const  # a tensor outside the graph
+from teachtorch.tensor import Tensor
+
+
+def embedding_reference(weight, indices, padding_idx=None, scale_grad_by_freq=False):
+    """Row lookup as plain indexing: out[...] = weight[indices[...]] (indices a Tensor).
+
+    Math: y = W[i];  dL/dW[k] = sum of dL/dy over positions where i == k, divided by
+          how often k occurs (scale_grad_by_freq); the padding_idx row gets none
+    """
+    rows = weight[indices]
+    if padding_idx is None and not scale_grad_by_freq:
+        return rows
+    xp = get_array_module(indices._data)
+    flat = indices._data.reshape(-1)
+    slope = xp.ones(flat.shape, rows._data.dtype)
+    if scale_grad_by_freq:
+        slope = slope / xp.bincount(flat, minlength=weight.shape[0])[flat]
+    if padding_idx is not None:
+        slope = slope * (flat != padding_idx)
+    slope = _const(slope.astype(rows._data.dtype).reshape(tuple(indices.shape) + (1,)))
+    # the same values (rows - rows.detach() is exactly 0); only the slope changes
+    return rows.detach() + (rows - rows.detach()) * slope
 
 
 class Embedding(Function):
@@ -30,18 +53,18 @@ class Embedding(Function):
     def backward(ctx, grad_output):
         indices, shape, padding_idx, by_freq = ctx.info
         xp = get_array_module(indices)
+        if grad_mode.is_grad_enabled():     # create_graph: differentiate the reference
+            # the lookup is linear in the weight: any weight gives the same gradient
+            stand_in = Tensor._make(xp.zeros(shape, grad_output._data.dtype),
+                                    requires_grad=True)
+            return reference_grads(
+                lambda w: embedding_reference(w, _const(indices), padding_idx,
+                                              by_freq), (stand_in,), (grad_output,),
+                ctx.needs_input_grad)[0]
         flat = indices.reshape(-1)
         g2 = grad_output.reshape(-1, shape[1])
         # scale_grad_by_freq: each position's gradient / how often its index occurs
         scale = 1.0 / xp.bincount(flat, minlength=shape[0])[flat] if by_freq else None
-        if grad_output.requires_grad:  # create_graph: one-hot GEMM keeps the graph
-            onehot = (xp.arange(shape[0])[:, None] == flat[None, :]).astype(
-                g2._data.dtype)
-            if scale is not None:
-                onehot = onehot * scale.astype(onehot.dtype)
-            if padding_idx is not None:
-                onehot[padding_idx] = 0
-            return _const(onehot) @ g2
         rows = g2._data if scale is None else g2._data * scale[:, None].astype(
             g2._data.dtype)
         grad = xp.zeros(shape, g2._data.dtype)
@@ -54,165 +77,6 @@ class Embedding(Function):
         if padding_idx is not None:
             grad[padding_idx] = 0
         return _const(grad)
-
-
-class NativeLayerNorm(Function):
-    """Normalise over the last dims, then scale and shift.
-
-    Math: xhat = (x - mean) / sqrt(var + eps);  y = xhat * w + b
-          dL/dx = rstd * (g' - mean(g') - xhat * mean(g' * xhat)),  g' = g * w
-    Mirrors: torch.nn.functional.layer_norm
-    """
-    _raw = True
-    n_tensor_slots = 3
-    node_name = "NativeLayerNormBackward0"
-
-    @staticmethod
-    def forward(ctx, x, weight, bias, n_norm, eps):
-        xp = get_array_module(x)
-        axes = tuple(range(x.ndim - n_norm, x.ndim))
-        mean = x.mean(axis=axes, keepdims=True)
-        centered = x - mean
-        var = (centered * centered).mean(axis=axes, keepdims=True)
-        rstd = (1.0 / xp.sqrt(var + eps)).astype(x.dtype)
-        xhat = centered * rstd
-        ctx.consts = (xhat, rstd, axes)
-        ctx.save_for_backward(weight)
-        y = xhat
-        if weight is not None:
-            y = y * weight
-        if bias is not None:
-            y = y + bias
-        return y.astype(x.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        xhat, rstd, axes = ctx.consts
-        (weight,) = ctx.saved_tensors
-        xhat_t = _const(xhat)
-        lead = tuple(range(xhat.ndim - len(axes)))
-        grad_w = (grad_output * xhat_t).sum(lead) if ctx.needs_input_grad[1] else None
-        grad_b = grad_output.sum(lead) if ctx.needs_input_grad[2] else None
-        grad_x = None
-        if ctx.needs_input_grad[0]:
-            g = grad_output * weight if weight is not None else grad_output
-            grad_x = _const(rstd) * (g - g.mean(axes, keepdim=True)
-                                     - xhat_t * (g * xhat_t).mean(axes, keepdim=True))
-        return grad_x, grad_w, grad_b
-
-
-class NativeBatchNorm(Function):
-    """Normalise each channel (dim 1) over the batch and spatial dims.
-
-    Math: training: xhat = (x - mean_B) / sqrt(var_B + eps), y = w xhat + b,
-          dL/dx = w rstd (g - mean(g) - xhat mean(g xhat));
-          eval: the running statistics are constants, dL/dx = w rstd g
-    Mirrors: torch.nn.functional.batch_norm
-    """
-    _raw = True
-    n_tensor_slots = 3
-    node_name = "NativeBatchNormBackward0"
-
-    @staticmethod
-    def forward(ctx, x, weight, bias, running_mean, running_var, training, momentum,
-                eps):
-        xp = get_array_module(x)
-        axes = (0,) + tuple(range(2, x.ndim))
-        bshape = (1, -1) + (1,) * (x.ndim - 2)
-        if training:
-            mean = x.mean(axis=axes)
-            centered = x - mean.reshape(bshape)
-            var = (centered * centered).mean(axis=axes)
-            n = x.size // x.shape[1]
-            if running_mean is not None:
-                running_mean *= 1 - momentum
-                running_mean += momentum * mean.astype(running_mean.dtype)
-            if running_var is not None:
-                running_var *= 1 - momentum
-                running_var += momentum * (var * (n / max(n - 1, 1))).astype(
-                    running_var.dtype)
-        else:
-            mean, var = running_mean, running_var
-            centered = x - mean.reshape(bshape)
-        rstd = (1.0 / xp.sqrt(var + eps)).astype(x.dtype).reshape(bshape)
-        xhat = (centered * rstd).astype(x.dtype, copy=False)
-        ctx.consts = (xhat, rstd, axes, training)
-        ctx.save_for_backward(weight)
-        y = xhat
-        if weight is not None:
-            y = y * weight.reshape(bshape)
-        if bias is not None:
-            y = y + bias.reshape(bshape)
-        return y.astype(x.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        xhat, rstd, axes, training = ctx.consts
-        (weight,) = ctx.saved_tensors
-        xhat_t = _const(xhat)
-        bshape = rstd.shape
-        grad_w = (grad_output * xhat_t).sum(axes) if ctx.needs_input_grad[1] else None
-        grad_b = grad_output.sum(axes) if ctx.needs_input_grad[2] else None
-        grad_x = None
-        if ctx.needs_input_grad[0]:
-            g = grad_output * weight.reshape(bshape) if weight is not None \
-                else grad_output
-            if training:
-                g = g - g.mean(axes, keepdim=True) - xhat_t * (g * xhat_t).mean(
-                    axes, keepdim=True)
-            grad_x = _const(rstd) * g
-        return grad_x, grad_w, grad_b
-
-
-class NativeGroupNorm(Function):
-    """Split channels into groups; normalise each (sample, group) over its elements.
-
-    Math: like LayerNorm over (C/G, *spatial) per group, then per-channel w, b
-    Mirrors: torch.nn.functional.group_norm
-    """
-    _raw = True
-    n_tensor_slots = 3
-    node_name = "NativeGroupNormBackward0"
-
-    @staticmethod
-    def forward(ctx, x, weight, bias, groups, eps):
-        xp = get_array_module(x)
-        n, c = x.shape[0], x.shape[1]
-        xg = x.reshape(n, groups, -1)
-        mean = xg.mean(axis=2, keepdims=True)
-        centered = xg - mean
-        var = (centered * centered).mean(axis=2, keepdims=True)
-        rstd = (1.0 / xp.sqrt(var + eps)).astype(x.dtype)
-        xhat = (centered * rstd).reshape(x.shape).astype(x.dtype, copy=False)
-        bshape = (1, c) + (1,) * (x.ndim - 2)
-        ctx.consts = (xhat, rstd, groups, bshape)
-        ctx.save_for_backward(weight)
-        y = xhat
-        if weight is not None:
-            y = y * weight.reshape(bshape)
-        if bias is not None:
-            y = y + bias.reshape(bshape)
-        return y.astype(x.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        xhat, rstd, groups, bshape = ctx.consts
-        (weight,) = ctx.saved_tensors
-        xhat_t = _const(xhat)
-        axes = (0,) + tuple(range(2, xhat.ndim))
-        grad_w = (grad_output * xhat_t).sum(axes) if ctx.needs_input_grad[1] else None
-        grad_b = grad_output.sum(axes) if ctx.needs_input_grad[2] else None
-        grad_x = None
-        if ctx.needs_input_grad[0]:
-            g = grad_output * weight.reshape(bshape) if weight is not None \
-                else grad_output
-            n = xhat.shape[0]
-            gg = g.reshape(n, groups, -1)
-            xh = xhat_t.reshape(n, groups, -1)
-            gx = _const(rstd) * (gg - gg.mean(2, keepdim=True)
-                                 - xh * (gg * xh).mean(2, keepdim=True))
-            grad_x = gx.reshape(xhat.shape)
-        return grad_x, grad_w, grad_b
 
 
 class ConstantPadNd(Function):

@@ -1,66 +1,87 @@
 """Padding by reflection, by repeating the edge, or by wrapping around (conv's
-padding_mode, and F.pad's modes other than 'constant').
+padding_mode).
 
+The reference, ``pad_reference``, pads one axis at a time by gluing copies of its
+border onto it (narrow, flip, cat), so autograd derives its backward: each border
+gradient added back onto the pixel it was copied from. The fast kernel
+(``_kernels/pad_modes.py``) does the same with ``np.pad`` and an array backward; with
+create_graph it hands over to the reference's backward.
 Chapter 10 (CNN basics) opens this file, beside ``conv.py``.
 """
-from teachtorch._backend import get_array_module
+from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
-from teachtorch.ops.conv import _no_double_backward, _wrap
+from teachtorch.ops._kernels import pad_modes as fast
+from teachtorch.reference import is_reference_mode
 
 
-class _ModePad(Function):
-    """Pad the spatial axes by reflecting, repeating the edge, or wrapping around.
+def pad_axis(x, dim, lo, hi, mode):
+    """x padded along one dim by lo and hi border copies: reflect/replicate/circular."""
+    from teachtorch.ops.join import cat
 
-    Math: y = x with borders copied from inside x;  dx = dy folded back onto the
-          pixels each border element was copied from
+    n = x.shape[dim]
+    if mode == "reflect":        # mirror image without repeating the edge pixel
+        before = x.narrow(dim, 1, lo).flip(dim)
+        after = x.narrow(dim, n - 1 - hi, hi).flip(dim)
+    elif mode == "replicate":    # the edge pixel, repeated
+        before = cat([x.narrow(dim, 0, 1)] * lo, dim) if lo else x.narrow(dim, 0, 0)
+        after = cat([x.narrow(dim, n - 1, 1)] * hi, dim) if hi else x.narrow(dim, 0, 0)
+    else:                        # circular: the other end, wrapped around
+        before, after = x.narrow(dim, n - lo, lo), x.narrow(dim, 0, hi)
+    return cat([before, x, after], dim)
+
+
+def pad_reference(x, pads, mode):
+    """Pad the last len(pads) axes; pads = ((lo, hi), ...) first spatial axis first."""
+    for k, (lo, hi) in enumerate(pads):
+        x = pad_axis(x, x.dim() - len(pads) + k, lo, hi, mode)
+    return x
+
+
+class ModePadReference(Function):
+    """pad_reference as one node, named like PyTorch's (ReflectionPad2DBackward0...).
+
+    Math: y = x with border copies glued on;  dx = mode_pad_backward(dy)
     Mirrors: torch.nn.functional.pad(mode='reflect'|'replicate'|'circular')
     """
-    _raw = True
-    np_mode = "reflect"
+    mode = "reflect"
 
     @classmethod
     def forward(cls, ctx, x, pads):
-        ctx.pads = pads
-        width = [(0, 0)] * (x.ndim - len(pads)) + list(pads)
-        return get_array_module(x).pad(x, width, mode=cls.np_mode)
+        ctx.pads, ctx.in_shape = pads, x.shape
+        return pad_reference(x, pads, cls.mode)
 
     @classmethod
     def backward(cls, ctx, grad_output):
-        _no_double_backward("padding")
-        g = grad_output._data
-        xp = get_array_module(g)
-        nd = len(ctx.pads)
-        for k, (lo, hi) in enumerate(ctx.pads):
-            g = _fold(xp.moveaxis(g, g.ndim - nd + k, -1), lo, hi, cls.np_mode)
-            g = xp.moveaxis(g, -1, g.ndim - nd + k)
-        return _wrap(g)
+        return mode_pad_backward(grad_output, ctx.in_shape, ctx.pads, cls.mode), None
 
 
-def _fold(g, lo, hi, mode):
-    """Undo one axis of padding: add each border gradient onto its source pixel."""
-    n = g.shape[-1] - lo - hi
-    core = g[..., lo:lo + n].copy()
-    left, right = g[..., :lo], g[..., lo + n:]
-    if mode == "reflect":
-        core[..., 1:lo + 1] += left[..., ::-1]
-        core[..., n - 1 - hi:n - 1] += right[..., ::-1]
-    elif mode == "edge":
-        core[..., 0] += left.sum(-1)
-        core[..., n - 1] += right.sum(-1)
-    else:  # wrap
-        core[..., n - lo:] += left
-        core[..., :hi] += right
-    return core
+def mode_pad_backward(grad_output, in_shape, pads, mode):
+    """dx of mode padding, differentiable: autograd's backward of the reference.
+
+    Padding is linear, so its backward does not depend on x: run the reference on
+    zeros and take the vector-Jacobian product with grad_output (create_graph=True).
+    """
+    from teachtorch import autograd, creation
+
+    x = creation.zeros(*in_shape, dtype=grad_output.dtype, device=grad_output.device,
+                       requires_grad=True)
+    with grad_mode.enable_grad():
+        y = pad_reference(x, pads, mode)
+    (dx,) = autograd.grad(y, x, grad_output, create_graph=True)
+    return dx
 
 
-_PAD_CLASSES = {}
+_PAD_CLASSES = {}        # (mode, number of axes) -> (reference, fast kernel)
 for _mode, _np_mode, _name in (("reflect", "reflect", "ReflectionPad"),
                                ("replicate", "edge", "ReplicationPad"),
                                ("circular", "wrap", "CircularPad")):
     for _nd in (1, 2):
-        _PAD_CLASSES[_mode, _nd] = type(
-            f"{_name}{_nd}d", (_ModePad,),
-            {"np_mode": _np_mode, "node_name": f"{_name}{_nd}DBackward0"})
+        _node = f"{_name}{_nd}DBackward0"
+        _PAD_CLASSES[_mode, _nd] = (
+            type(f"{_name}{_nd}dReference", (ModePadReference,),
+                 {"mode": _mode, "node_name": _node}),
+            type(f"{_name}{_nd}d", (fast.ModePad,),
+                 {"np_mode": _np_mode, "mode": _mode, "node_name": _node}))
 
 
 def pad_mode(input, pads, mode):
@@ -80,4 +101,9 @@ def pad_mode(input, pads, mode):
             raise RuntimeError(
                 "Padding value causes wrapping around more than once.\nhint: circular "
                 "padding copies from the other side; it can be at most the input size.")
-    return _PAD_CLASSES[mode, len(pads)].apply(input, tuple(pads))
+    reference, fast = _PAD_CLASSES[mode, len(pads)]
+    op = reference if is_reference_mode() else fast
+    return op.apply(input, tuple(pads))
+
+
+pad_mode.__reference__ = ModePadReference

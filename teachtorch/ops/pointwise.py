@@ -16,6 +16,13 @@ from teachtorch.ops._util import write_out
 from teachtorch.ops.reduce import array_of
 
 
+def _float_tensor(x):
+    """An integer or bool tensor as the default float dtype (exp(int) is float)."""
+    if hasattr(x, "_data") and x._data.dtype.kind in "biu":
+        return x.to(dtypes.get_default_dtype())
+    return x
+
+
 def _float(x):
     """Integer and bool inputs give float results for these ops (like torch)."""
     if x.dtype.kind in "biu":
@@ -33,9 +40,9 @@ class Exp(Function):
     node_name = "ExpBackward0"
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx, x):              # x: an array (_raw); NumPy reads a Tensor too
         with np.errstate(over="ignore"):
-            y = array_of(np.exp(_float(x)))  # 0-d input: still an array
+            y = np.exp(x)
         ctx.save_for_backward(y)      # saved as a Tensor, so create_graph works
         return y
 
@@ -362,7 +369,7 @@ def _unary(cls, name):
 
 def exp(input, *, out=None):
     """e**input. Mirrors: torch.exp"""
-    r = Exp.apply(input)
+    r = Exp.apply(_float_tensor(input))
     return write_out(out, r) if out is not None else r
 
 

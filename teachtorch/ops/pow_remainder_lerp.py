@@ -6,9 +6,9 @@ Chapter 05 (backprop by hand) opens this file.
 """
 import numpy as np
 
-from teachtorch import _errors, dtypes
+from teachtorch import _checks, _errors, dtypes
 from teachtorch.autograd.function import Function
-from teachtorch.ops._util import as_tensor, is_tensor
+from teachtorch.ops._util import as_tensor, is_tensor, make
 from teachtorch.ops.arith import _cast, _finish, _prep
 from teachtorch.ops.reduce import array_of
 
@@ -279,6 +279,11 @@ def pow(input, exponent, *, out=None):
         d = dtypes.result_type(exponent, input)
         return _finish(RPow.apply(exponent, input, d.np), out)
     if is_tensor(exponent):
+        if _checks.both_bool(input, exponent):
+            _checks.not_implemented("pow", input)
+        if input._data.dtype.kind in "iu" and exponent._data.dtype.kind in "iu" and \
+                (exponent._data < 0).any():
+            return _finish(_int_pow_negative(input, exponent), out)
         r = PowTensor.apply(input, exponent, dtype=_prep(input, exponent))
         return _finish(r, out)
     kind = input._data.dtype.kind
@@ -290,6 +295,16 @@ def pow(input, exponent, *, out=None):
         elif isinstance(exponent, int) and exponent < 0:
             raise RuntimeError(_errors.int_negative_pow())
     return _finish(Pow.apply(input, exponent), out)
+
+
+def _int_pow_negative(base, exponent):
+    """Integer ** negative integer, as PyTorch computes it: 1 ** -n is 1, (-1) ** -n
+    is +-1, anything else rounds to 0 (NumPy refuses these powers)."""
+    dt = dtypes.result_type(base, exponent).np
+    a, b = np.broadcast_arrays(base._data.astype(dt), exponent._data.astype(dt))
+    odd = (b % 2) != 0
+    neg = np.where(a == 1, 1, np.where(a == -1, np.where(odd, -1, 1), 0)).astype(dt)
+    return make(np.where(b < 0, neg, np.power(a, np.abs(b))).astype(dt))
 
 
 def square(input, *, out=None):
@@ -308,12 +323,18 @@ def remainder(input, other, *, out=None):
     """Python's % (result has the sign of other). Mirrors: torch.remainder"""
     if not is_tensor(input):
         input = as_tensor(input, like=other)
+    _checks.int_divisor(input, other)
+    if _checks.both_bool(input, other):
+        _checks.not_implemented("remainder_cpu", input)
     cls = Remainder if is_tensor(other) else RemainderScalar
     return _finish(cls.apply(input, other, dtype=_prep(input, other)), out)
 
 
 def fmod(input, other, *, out=None):
     """C's fmod (result has the sign of input). Mirrors: torch.fmod"""
+    _checks.int_divisor(input, other)
+    if _checks.both_bool(input, other):
+        _checks.not_implemented("fmod_cpu", input)
     cls = Fmod if is_tensor(other) else FmodScalar
     return _finish(cls.apply(input, other, dtype=_prep(input, other)), out)
 
@@ -341,6 +362,12 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
 
 def lerp(input, end, weight, *, out=None):
     """input + weight * (end - input). Mirrors: torch.lerp"""
+    if is_tensor(end) and end._data.dtype != input._data.dtype:
+        raise RuntimeError(_errors.hint(
+            f"expected dtype {input.dtype.cpp_name} for `end` but got dtype "
+            f"{end.dtype.cpp_name}", "input and end need one dtype: end.to(x.dtype)."))
+    if input._data.dtype.kind != "f" and not is_tensor(weight):
+        _checks.not_implemented("lerp_kernel_scalar", input)
     if is_tensor(weight):
         return _finish(LerpTensor.apply(input, end, weight), out)
     return _finish(Lerp.apply(input, end, weight), out)

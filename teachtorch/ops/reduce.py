@@ -5,6 +5,8 @@ reduced dims as size 1 so the result still broadcasts against the input. max/min
 in ``minmax.py``, cumsum/cumprod in ``scan.py``, norm in ``norm.py``.
 Chapter 03 (broadcasting, reductions) opens this file.
 """
+import warnings
+
 import numpy as np
 
 from teachtorch import _errors, dtypes
@@ -52,6 +54,9 @@ class Sum(Function):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         if dtype is None and x.dtype.kind in "biu":
             dtype = np.int64  # integer sums do not overflow int8/uint8 (as in torch)
+        if type(x) is np.ndarray:  # the ufunc itself, so NumPy's "inf - inf" warning
+            return array_of(       # is filtered like any kernel's (see _checks.py)
+                np.add.reduce(x, axis=dims, dtype=dtype, keepdims=keepdim))
         return array_of(np.sum(x, axis=dims, keepdims=keepdim, dtype=dtype))
 
     @staticmethod
@@ -77,6 +82,9 @@ class Mean(Function):
     def forward(ctx, x, dims=None, keepdim=False):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         ctx.n = _count(x.shape, dims)
+        if ctx.n == 0:  # PyTorch: nan, and no NumPy "Mean of empty slice" warning
+            return array_of(np.sum(x, axis=dims, keepdims=keepdim) * np.nan).astype(
+                x.dtype, copy=False)
         with np.errstate(invalid="ignore", divide="ignore"):
             return array_of(np.mean(x, axis=dims, keepdims=keepdim)).astype(
                 x.dtype, copy=False)
@@ -95,9 +103,10 @@ def _product_of_others(x, axis):
     """prod_{j != i} x_j along axis for every i, exact even where x has zeros."""
     x = np.moveaxis(x, axis, -1)
     ones = np.ones_like(x[..., :1])
-    left = np.cumprod(np.concatenate([ones, x[..., :-1]], -1), -1)
-    right = np.cumprod(np.concatenate([ones, x[..., :0:-1]], -1), -1)[..., ::-1]
-    return np.moveaxis(left * right, -1, axis)
+    with np.errstate(over="ignore", invalid="ignore"):
+        left = np.cumprod(np.concatenate([ones, x[..., :-1]], -1), -1)
+        right = np.cumprod(np.concatenate([ones, x[..., :0:-1]], -1), -1)[..., ::-1]
+        return np.moveaxis(left * right, -1, axis)
 
 
 class Prod(Function):
@@ -114,7 +123,8 @@ class Prod(Function):
         if dtype is None and x.dtype.kind in "biu":
             dtype = np.int64
         ctx.shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
-        y = array_of(np.prod(x, axis=dim, keepdims=keepdim, dtype=dtype))
+        with np.errstate(over="ignore", invalid="ignore"):  # inf/nan as in PyTorch
+            y = array_of(np.prod(x, axis=dim, keepdims=keepdim, dtype=dtype))
         ctx.save_for_backward(x, y)
         return y
 
@@ -150,7 +160,9 @@ class Var(Function):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         ctx.denom = max(0, _count(x.shape, dims) - correction)
         ctx.save_for_backward(x)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        if ctx.denom == 0:
+            return _var_without_dof(x, dims, keepdim, "var")
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             return array_of(np.var(x, axis=dims, ddof=correction, keepdims=keepdim)
                               ).astype(x.dtype, copy=False)
 
@@ -160,6 +172,20 @@ class Var(Function):
         centred = x - x.mean(ctx.dims, keepdim=True)
         g = expand_back(grad_output, ctx.shape, ctx.dims, ctx.keepdim)
         return g * centred * (2.0 / ctx.denom)
+
+
+def _var_without_dof(x, dims, keepdim, name):
+    """var/std when n - correction <= 0: PyTorch warns and returns inf (or nan when
+    every deviation is 0), where NumPy would warn in its own words."""
+    warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be "
+                  "strictly less than the reduction factor (input numel divided by "
+                  "output numel).", UserWarning, stacklevel=5)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n = _count(x.shape, dims)
+        mean = np.sum(x, axis=dims, keepdims=True) / max(n, 1)
+        ss = np.sum((x - mean) ** 2, axis=dims, keepdims=keepdim)
+        y = ss / np.float64(0.0)
+        return array_of(np.sqrt(y) if name == "std" else y).astype(x.dtype, copy=False)
 
 
 class Std(Function):
@@ -175,7 +201,11 @@ class Std(Function):
     def forward(ctx, x, dims, correction, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         ctx.denom = max(0, _count(x.shape, dims) - correction)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        if ctx.denom == 0:
+            y = _var_without_dof(x, dims, keepdim, "std")
+            ctx.save_for_backward(x, y)
+            return y
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             y = array_of(np.std(x, axis=dims, ddof=correction, keepdims=keepdim)
                            ).astype(x.dtype, copy=False)
         ctx.save_for_backward(x, y)
@@ -223,8 +253,10 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None):
     np_dtype = dtypes.to_dtype(dtype).np if dtype is not None else None
     if dim is None:
         return Prod.apply(input, None, False, np_dtype)
-    (d,) = normalize_dims(dim, input.dim())
-    return ProdDim.apply(input, d, keepdim, np_dtype)
+    dims = normalize_dims(dim, input.dim())
+    if not dims:  # a 0-D tensor: nothing to reduce
+        return Prod.apply(input, None, False, np_dtype)
+    return ProdDim.apply(input, dims[0], keepdim, np_dtype)
 
 
 def _var_args(input, dim, unbiased, correction, name):

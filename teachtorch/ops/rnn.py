@@ -1,196 +1,168 @@
-"""Recurrent layers as one fused autograd node: RNN (tanh/relu), LSTM and GRU.
+"""Recurrent layers (RNN, LSTM, GRU) over a whole sequence: the reference first.
 
-One ``RNNStack`` node runs every layer and direction; the arithmetic of one layer in
-one direction (one GEMM for the inputs of all steps, one GEMM per step for the
-recurrence, a fused cell, backward through time) is in ``rnn_layer.py``.
-Sequences are stored *packed*: rows of time step t are data[off[t]:off[t]+bs[t]], the
-bs[t] sequences still running, longest first. A padded batch is the case where every
-bs[t] equals the batch size; a sequence that has ended keeps its hidden state, so
-h_n holds each sequence's state at its own length.
+``rnn_reference`` is the math: for every layer and direction, a loop over the time
+steps applying the cell's equations with ordinary Tensor ops. Autograd records every
+step, so backward through time, gradient penalties and second derivatives need no
+extra code. ``rnn_stack`` (what nn.RNN/LSTM/GRU call) runs the fast kernel instead
+(``ops/_kernels/rnn.py``: the same numbers, one autograd node, array backward),
+except in ``teachtorch.reference_mode()``.
+
+Sequences may be *packed* (nn.utils.rnn.pack_padded_sequence): the rows of time step
+t are the batch_sizes[t] sequences still running, longest first. A sequence that has
+ended keeps its hidden state, so h_n holds each sequence's state at its own length.
 Chapter 12 (RNN basics) and chapter 13 (names classifier, GRU) open this file.
 """
-import numpy as np
-
 from teachtorch._backend import get_array_module
-from teachtorch.autograd import grad_mode
-from teachtorch.autograd.function import Function
-from teachtorch.ops.rnn_layer import GATES, layer_backward, layer_forward
-from teachtorch.ops.rnn_workspace import WORKSPACE
+from teachtorch.nn import functional as F
+from teachtorch.ops._kernels.rnn import RNNStack
+from teachtorch.ops.join import cat, stack
+from teachtorch.reference import is_reference_mode
 
-__all__ = ["GATES", "RNNStack", "rnn_stack"]
-
-
-def _to_packed(x, batch_first):
-    """(T, B, I) or (B, T, I) -> packed rows (T*B, I) and batch sizes [B] * T."""
-    xp = get_array_module(x)
-    if batch_first:
-        x = x.transpose(1, 0, 2)
-    t, b = x.shape[:2]
-    if not x.flags.c_contiguous:
-        rows = WORKSPACE.empty(x.shape, x.dtype, xp)
-        rows[...] = x
-        x = rows
-    return x.reshape(t * b, -1), np.full(t, b)
+GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}  # blocks in W_ih, W_hh
 
 
-def _from_packed(rows, shape, batch_first):
-    t, b = shape
-    out = rows.reshape(t, b, -1)
-    if batch_first:
-        return get_array_module(rows).ascontiguousarray(out.transpose(1, 0, 2))
-    return out
+def lstm_cell(x, h, c, w_ih, w_hh, b_ih=None, b_hh=None):
+    """One LSTM step.
 
-
-class RNNStack(Function):
-    """Every layer and direction of an RNN / LSTM / GRU in one node.
-
-    Math: see layer_forward / layer_backward in rnn_layer.py; layer l+1 reads layer
-          l's outputs (both directions side by side), with dropout between layers in
-          training
-    Mirrors: torch._VF.lstm / gru / rnn_tanh / rnn_relu (what nn.LSTM etc. call)
+    Math: i, f, g, o = sig, sig, tanh, sig of (x W_ih^T + h W_hh^T + b_ih + b_hh)
+          c' = f * c + i * g;  h' = o * tanh(c')
     """
-    _raw = True
-    n_tensor_slots = 3
-    node_name = "RnnBackward0"
+    gates = F.linear(x, w_ih, b_ih) + F.linear(h, w_hh, b_hh)
+    i, f, g, o = gates.chunk(4, 1)
+    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
+    return o.sigmoid() * c.tanh(), c
 
-    @staticmethod
-    def forward(ctx, x, hx, cx, *weights, mode, num_layers, bidirectional, has_bias,
-                batch_sizes=None, batch_first=False, sorted_indices=None,
-                dropout=0.0, training=False, generator=None):
-        xp = get_array_module(x)
-        ctx.set_materialize_grads(False)
-        packed = batch_sizes is not None
-        if packed:
-            data, bs = x, np.asarray(batch_sizes)
+
+def gru_cell(x, h, w_ih, w_hh, b_ih=None, b_hh=None):
+    """One GRU step.
+
+    Math: r = sig(x W_ir^T + b_ir + h W_hr^T + b_hr), z likewise with W_iz, W_hz
+          n = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn));  h' = (1 - z) * n + z * h
+    """
+    x_r, x_z, x_n = F.linear(x, w_ih, b_ih).chunk(3, 1)
+    h_r, h_z, h_n = F.linear(h, w_hh, b_hh).chunk(3, 1)
+    r, z = (x_r + h_r).sigmoid(), (x_z + h_z).sigmoid()
+    n = (x_n + r * h_n).tanh()
+    return (1 - z) * n + z * h
+
+
+def rnn_cell(x, h, w_ih, w_hh, b_ih=None, b_hh=None, relu=False):
+    """One Elman step.
+
+    Math: h' = tanh (or relu) of (x W_ih^T + b_ih + h W_hh^T + b_hh)
+    """
+    pre = F.linear(x, w_ih, b_ih) + F.linear(h, w_hh, b_hh)
+    return pre.relu() if relu else pre.tanh()
+
+
+def run_direction(mode, rows, batch_sizes, h, c, w, reverse=False):
+    """One layer in one direction over packed rows; returns (output rows, h_n, c_n).
+
+    At step t only the first batch_sizes[t] sequences run; the other rows of h keep
+    their state (ended sequences, or in reverse, ones that have not started yet).
+    """
+    steps = rows.split([int(n) for n in batch_sizes])   # the rows of each time step
+    order = range(len(steps) - 1, -1, -1) if reverse else range(len(steps))
+    outs = [None] * len(steps)
+    for t in order:
+        n = steps[t].shape[0]
+        if n < h.shape[0]:          # fewer sequences run: keep the others' state
+            h_new, c_new = _cell(mode, steps[t], h[:n], c[:n] if c is not None
+                                 else None, w)
+            h = cat([h_new, h[n:]])
+            c = cat([c_new, c[n:]]) if c is not None else None
         else:
-            data, bs = _to_packed(x, batch_first)
-        if sorted_indices is not None:
-            sorted_indices = xp.asarray(sorted_indices)
-            hx = hx[:, sorted_indices]
-            cx = cx[:, sorted_indices] if cx is not None else None
-        dirs = 2 if bidirectional else 1
-        per = 4 if has_bias else 2
-        layer_in, h_n, c_n, saved, masks = data, [], [], [], []
-        for layer in range(num_layers):
-            outs = []
-            for d in range(dirs):
-                k = layer * dirs + d
-                w = list(weights[k * per:(k + 1) * per]) + [None, None]
-                out, h, c, s = layer_forward(
-                    mode, layer_in, hx[k], cx[k] if cx is not None else None,
-                    w[0], w[1], w[2], w[3], bs, reverse=d == 1)
-                outs.append(out)
-                h_n.append(h)
-                c_n.append(c)
-                saved.append(s)
-            layer_out = xp.concatenate(outs, axis=1) if dirs == 2 else outs[0]
-            mask = None
-            if dropout > 0 and training and layer < num_layers - 1:
-                from teachtorch import random
-
-                keep = random.rng(generator).random(layer_out.shape) >= dropout
-                mask = xp.asarray(keep.astype(layer_out.dtype) / (1 - dropout))
-                layer_out = layer_out * mask
-            masks.append(mask)
-            layer_in = layer_out
-        h_n = xp.stack(h_n)
-        c_n = xp.stack(c_n) if cx is not None else None
-        ctx.state = dict(mode=mode, num_layers=num_layers, dirs=dirs, per=per, bs=bs,
-                         saved=saved, masks=masks, packed=packed,
-                         batch_first=batch_first,
-                         shape=None if packed else (len(bs), int(bs[0])),
-                         sorted_indices=sorted_indices, has_bias=has_bias)
-        ctx.save_for_backward(*weights)
-        if sorted_indices is not None:
-            unsorted = xp.argsort(sorted_indices)
-            h_n = h_n[:, unsorted]
-            c_n = c_n[:, unsorted] if c_n is not None else None
-        out = layer_in if packed else _from_packed(layer_in, ctx.state["shape"],
-                                                   batch_first)
-        return out, h_n, c_n
-
-    @staticmethod
-    def backward(ctx, g_out, g_hn, g_cn):
-        if grad_mode.is_grad_enabled():
-            raise RuntimeError("double backward through RNN/LSTM/GRU is not "
-                               "implemented in teachtorch\nhint: call backward() "
-                               "without create_graph=True for recurrent models.")
-        st = ctx.state
-        weights = [w._data for w in ctx.saved_tensors]
-        saved, dirs, per, bs = st["saved"], st["dirs"], st["per"], st["bs"]
-        x0 = saved[0][0]
-        xp = get_array_module(x0)
-        hidden = weights[1].shape[1]
-        n_states, batch = st["num_layers"] * dirs, int(bs[0])
-        lstm = st["mode"] == "LSTM"
-
-        def state_grad(g):           # a fresh copy: layer_backward updates it in place
-            if g is None:
-                return xp.zeros((n_states, batch, hidden), x0.dtype)
-            g = g._data
-            return g[:, st["sorted_indices"]] if st["sorted_indices"] is not None \
-                else g.copy()
-        g_hn = state_grad(g_hn)
-        g_cn = state_grad(g_cn) if lstm else None
-        if g_out is None:
-            d_layer = xp.zeros((x0.shape[0], dirs * hidden), x0.dtype)
-        elif st["packed"]:
-            d_layer = g_out._data
-        else:
-            d_layer = _to_packed(g_out._data, st["batch_first"])[0]
-        need_h0 = ctx.needs_input_grad[1]
-        g_weights = [None] * len(weights)
-        g_h0, g_c0 = xp.empty_like(g_hn), xp.empty_like(g_hn) if lstm else None
-        for layer in reversed(range(st["num_layers"])):
-            if st["masks"][layer] is not None:
-                d_layer = d_layer * st["masks"][layer]
-            d_in = None
-            for d in range(dirs):
-                k = layer * dirs + d
-                w_ih, w_hh = weights[k * per], weights[k * per + 1]
-                dx, dh, dc, grads = layer_backward(
-                    st["mode"], saved[k], d_layer[:, d * hidden:(d + 1) * hidden],
-                    g_hn[k], g_cn[k] if lstm else None, w_ih, w_hh, bs, d == 1,
-                    st["has_bias"], need_dx=layer > 0 or ctx.needs_input_grad[0],
-                    need_dh0=need_h0)
-                if dx is not None:
-                    d_in = dx if d_in is None else d_in + dx
-                if dh is not None:
-                    g_h0[k] = dh
-                if lstm:
-                    g_c0[k] = dc
-                names = ("w_ih", "w_hh", "b_ih", "b_hh")[:per]
-                for j, name in enumerate(names):
-                    g_weights[k * per + j] = _wrap(grads[name])
-            d_layer = d_in
-        if not need_h0:
-            g_h0 = None
-        if st["sorted_indices"] is not None:
-            unsorted = xp.argsort(st["sorted_indices"])
-            g_h0 = g_h0[:, unsorted] if need_h0 else None
-            g_c0 = g_c0[:, unsorted] if lstm else None
-        if d_layer is None:          # the input needs no gradient
-            gx = None
-        else:
-            gx = _wrap(d_layer if st["packed"] else _from_packed(d_layer, st["shape"],
-                                                                 st["batch_first"]))
-        return gx, _wrap(g_h0), _wrap(g_c0), *g_weights
+            h_new, c = _cell(mode, steps[t], h, c, w)
+            h = h_new
+        outs[t] = h_new
+    return cat(outs), h, c
 
 
-def _wrap(array):
+def _cell(mode, x, h, c, w):
+    """One step of the layer's cell; returns (h', c') with c' None except for LSTM."""
+    if mode == "LSTM":
+        return lstm_cell(x, h, c, *w)
+    if mode == "GRU":
+        return gru_cell(x, h, *w), None
+    return rnn_cell(x, h, *w, relu=mode == "RNN_RELU"), None
+
+
+def rnn_reference(mode, input, hx, cx, weights, num_layers, bidirectional, has_bias,
+                  batch_sizes=None, batch_first=False, sorted_indices=None,
+                  dropout=0.0, training=False, masks=None):
+    """Every layer and direction of an RNN / LSTM / GRU, step by step in Tensor ops.
+
+    Math: layer l+1 reads layer l's outputs (both directions side by side), with
+          dropout between layers in training; see the cells above for one step
+    Mirrors: torch._VF.lstm / gru / rnn_tanh / rnn_relu (what nn.LSTM etc. call)
+    input: (T, B, I), (B, T, I) with batch_first, or packed rows with batch_sizes;
+    hx, cx: (layers * directions, B, H) (cx for LSTM only, else None);
+    sorted_indices: a packed batch's order (an int64 Tensor), or None.
+    masks: the dropout mask of each layer (None: drawn here when training).
+    Returns (output, h_n, c_n) with c_n None except for LSTM.
+    """
+    padded = batch_sizes is None
+    if padded:                                 # all B sequences run all T steps
+        seq = input.transpose(0, 1) if batch_first else input
+        steps, batch = seq.shape[0], seq.shape[1]
+        rows, batch_sizes = seq.reshape(steps * batch, -1), [batch] * steps
+    else:
+        rows = input
+    if sorted_indices is not None:             # packed sequences sorted longest first
+        hx = hx[:, sorted_indices]
+        cx = cx[:, sorted_indices] if cx is not None else None
+    dirs, per = (2 if bidirectional else 1), (4 if has_bias else 2)
+    h_n, c_n = [], []
+    for layer in range(num_layers):
+        outs = []
+        for d in range(dirs):
+            k = layer * dirs + d
+            out, h, c = run_direction(mode, rows, batch_sizes, hx[k],
+                                      cx[k] if cx is not None else None,
+                                      weights[k * per:(k + 1) * per], reverse=d == 1)
+            outs.append(out)
+            h_n.append(h)
+            c_n.append(c)
+        rows = cat(outs, 1) if dirs == 2 else outs[0]
+        if masks is None and dropout > 0 and training and layer < num_layers - 1:
+            rows = rows * _dropout_mask(rows, dropout)
+        elif masks is not None and masks[layer] is not None:
+            rows = rows * masks[layer]
+    h_n, c_n = stack(h_n), (stack(c_n) if cx is not None else None)
+    if sorted_indices is not None:             # back to the caller's batch order
+        unsorted = sorted_indices.argsort()
+        h_n = h_n[:, unsorted]
+        c_n = c_n[:, unsorted] if c_n is not None else None
+    if padded:                                 # back to (T, B, H) or (B, T, H)
+        rows = rows.reshape(steps, batch, -1)
+        rows = rows.transpose(0, 1) if batch_first else rows
+    return rows, h_n, c_n
+
+
+def _dropout_mask(rows, p):
+    """Keep each element with probability 1 - p, scaled by 1 / (1 - p)."""
+    from teachtorch import random
     from teachtorch.tensor import Tensor
 
-    if array is None:
-        return None
-    return Tensor._make(get_array_module(array).ascontiguousarray(array))
+    xp = get_array_module(rows._data)
+    keep = random.rng().random(tuple(rows.shape)) >= p
+    return Tensor._make(xp.asarray(keep.astype(rows._data.dtype) / (1 - p)))
 
 
 def rnn_stack(mode, input, hx, cx, weights, num_layers, bidirectional, has_bias,
               batch_sizes=None, batch_first=False, sorted_indices=None, dropout=0.0,
               training=False):
-    """Run RNNStack; returns (output, h_n, c_n) with c_n None except for LSTM."""
+    """Run the layers: the fast kernel, or rnn_reference in reference mode."""
+    if is_reference_mode():
+        return rnn_reference(mode, input, hx, cx, weights, num_layers, bidirectional,
+                             has_bias, batch_sizes, batch_first, sorted_indices,
+                             dropout, training)
     return RNNStack.apply(input, hx, cx, *weights, mode=mode, num_layers=num_layers,
                           bidirectional=bidirectional, has_bias=has_bias,
                           batch_sizes=batch_sizes, batch_first=batch_first,
-                          sorted_indices=sorted_indices, dropout=dropout,
+                          sorted_indices=None if sorted_indices is None
+                          else sorted_indices._data, dropout=dropout,
                           training=training)
+
+
+rnn_stack.__reference__ = rnn_reference

@@ -6,6 +6,7 @@ Chapter 03 (element-wise ops) opens this file.
 """
 import numpy as np
 
+from teachtorch import _checks
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import make, write_out
 
@@ -104,6 +105,8 @@ class Sign(Floor):
 
     @staticmethod
     def forward(ctx, x):
+        if x.dtype.kind == "f":  # sign(nan) is 0 in PyTorch (NumPy: nan)
+            return np.where(np.isnan(x), x.dtype.type(0), np.sign(x))
         return x.copy() if x.dtype == np.bool_ else np.sign(x)
 
 
@@ -168,7 +171,14 @@ ceil = _rounding_fn(Ceil, "ceil")
 trunc = _rounding_fn(Trunc, "trunc")
 fix = trunc
 sign = _rounding_fn(Sign, "sign")
-frac = _rounding_fn(Frac, "frac")
+_frac = _rounding_fn(Frac, "frac")
+
+
+def frac(input, *, out=None):
+    """x - trunc(x) (floating tensors only). Mirrors: torch.frac"""
+    if input._data.dtype.kind != "f":
+        _checks.not_implemented("frac_cpu", input)
+    return _frac(input, out=out)
 
 
 def round(input, *, decimals=0, out=None):

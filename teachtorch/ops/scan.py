@@ -52,8 +52,9 @@ class Cumprod(Function):
         ctx.dim = dim
         if dtype is None and x.dtype.kind in "biu":
             dtype = np.int64
-        y = np.cumprod(x, axis=dim, dtype=dtype) if x.ndim else x.astype(
-            dtype or x.dtype)
+        with np.errstate(over="ignore", invalid="ignore"):  # inf/nan, as in PyTorch
+            y = np.cumprod(x, axis=dim, dtype=dtype) if x.ndim else x.astype(
+                dtype or x.dtype)
         ctx.save_for_backward(x, y)
         return y
 
@@ -75,8 +76,9 @@ def _cumprod_grad_with_zeros(x, g, dim):
     for k in range(n):  # loops over one dim's length, not over elements
         xk = x.copy()
         xk[..., k] = 1
-        partial = np.cumprod(xk, axis=-1)
-        out[..., k] = (g[..., k:] * partial[..., k:]).sum(-1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            partial = np.cumprod(xk, axis=-1)
+            out[..., k] = (g[..., k:] * partial[..., k:]).sum(-1)
     return np.moveaxis(out, -1, dim)
 
 

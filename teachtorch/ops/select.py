@@ -158,6 +158,13 @@ def clamp(input, min=None, max=None, *, out=None):
     """Limit every element to [min, max]; numbers or tensors. Mirrors: torch.clamp"""
     if min is None and max is None:
         raise RuntimeError(_errors.clamp_no_bounds())
+    for bound in (min, max):
+        if bound is not None and not is_tensor(bound) and not isinstance(
+                bound, (int, float, bool, np.number)):
+            got = type(bound).__name__
+            raise TypeError(_errors.hint(
+                f"clamp() received an invalid combination of arguments - got ({got}), "
+                "but expected one of:", "bounds are numbers or tensors."))
     d = dtypes.result_type(input, min, max)
     np_d = None if d.np == input._data.dtype else d.np
     if is_tensor(min) or is_tensor(max):

@@ -7,7 +7,7 @@ Chapter 02 (views, indexing, storage and strides) opens this file.
 """
 import numpy as np
 
-from teachtorch import _errors
+from teachtorch import _checks, _errors
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import wrap_dim
 from teachtorch.storage import (  # noqa: F401
@@ -231,10 +231,13 @@ class Alias(ViewFunction):
         return grad_output
 
 
-def _shape_arg(shape):
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
+def _shape_arg(args, name="view"):
+    shape = tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) \
+        else args
+    for s in shape:
+        if type(s) is not int:  # floats, tensors, NumPy ints: checked one by one
+            return _checks.size_arg(name, args, "size" if name == "view" else "shape")
+    return shape
 
 
 def view(input, *shape):
@@ -250,7 +253,7 @@ def view(input, *shape):
 
 def reshape(input, *shape):
     """Like view when the memory allows it, otherwise a copy. Mirrors: torch.reshape"""
-    shape = infer_shape(_shape_arg(shape), input.numel())
+    shape = infer_shape(_shape_arg(shape, "reshape"), input.numel())
     if _nocopy_reshape(input._data, shape) is not None:
         if input._data.flags.c_contiguous:
             return View.apply(input, shape)
@@ -353,6 +356,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     """
     n = input.dim()
     if n == 0:
+        wrap_dim(start_dim, 0), wrap_dim(end_dim, 0)  # 0-D: only dims 0 and -1
         return reshape(input, 1)
     s, e = wrap_dim(start_dim, n), wrap_dim(end_dim, n)
     if s > e:

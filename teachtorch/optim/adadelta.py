@@ -3,17 +3,31 @@
 Chapter 15 (optimizers) opens this file.
 """
 
-import numpy as np
-
+from teachtorch.optim import _kernels as kernels
 from teachtorch.optim.optimizer import (
     Optimizer,
     _no_grad_step,
     _to_scalar,
-    grad_of,
+    grad_tensor,
     step_counter,
-    updated,
     zeros_state,
 )
+from teachtorch.reference import is_reference_mode
+
+
+def adadelta_update(p, state, group):
+    """One Adadelta step of parameter p, as the formula reads (the reference).
+
+    Math: v = rho * v + (1 - rho) * g * g;  delta = sqrt(u + eps) / sqrt(v + eps) * g
+          u = rho * u + (1 - rho) * delta * delta;  p = p - lr * delta
+    """
+    rho, eps = group["rho"], group["eps"]
+    g = grad_tensor(p, group)
+    v, u = state["square_avg"], state["acc_delta"]
+    v.mul_(rho).add_((1 - rho) * g * g)
+    delta = (u + eps).sqrt() / (v + eps).sqrt() * g
+    u.mul_(rho).add_((1 - rho) * delta * delta)
+    p.sub_(_to_scalar(group["lr"]) * delta)
 
 
 class Adadelta(Optimizer):
@@ -25,6 +39,7 @@ class Adadelta(Optimizer):
           p = p - lr * delta
     Mirrors: torch.optim.Adadelta
     """
+    __reference__ = adadelta_update
 
     def __init__(
         self,
@@ -66,8 +81,8 @@ class Adadelta(Optimizer):
     def step(self, closure=None):
         """One Adadelta update of every parameter with a gradient; returns closure()."""
         loss = self._call_closure(closure)
+        update = adadelta_update if is_reference_mode() else kernels.adadelta
         for group in self.param_groups:
-            lr, rho, eps = _to_scalar(group["lr"]), group["rho"], group["eps"]
             for p in group["params"]:
                 if p.grad is None:
                     continue
@@ -77,16 +92,5 @@ class Adadelta(Optimizer):
                     state["square_avg"] = zeros_state(p)
                     state["acc_delta"] = zeros_state(p)
                 state["step"]._data += 1
-                g = grad_of(p, group)
-                v, u = state["square_avg"]._data, state["acc_delta"]._data
-                v *= rho
-                v += (1 - rho) * g * g
-                std = np.sqrt(v + eps)
-                delta = np.sqrt(u + eps)
-                delta /= std
-                delta *= g
-                u *= rho
-                u += (1 - rho) * delta * delta
-                p._data -= lr * delta
-                updated(p)
+                update(p, state, group)
         return loss

@@ -5,16 +5,29 @@ Chapter 15 (optimizers) opens this file.
 
 import numpy as np
 
+from teachtorch.optim import _kernels as kernels
 from teachtorch.optim.optimizer import (
     Optimizer,
     _no_grad_step,
     _to_scalar,
-    grad_of,
+    grad_tensor,
     step_counter,
-    updated,
 )
+from teachtorch.reference import is_reference_mode
 from teachtorch.tensor import Tensor
 
+
+def adagrad_update(p, state, group):
+    """One Adagrad step of parameter p, as the formula reads (the reference).
+
+    Math: g = grad (+ weight_decay * p);  s = s + g * g
+          p = p - lr / (1 + (t - 1) * lr_decay) * g / (sqrt(s) + eps)
+    """
+    t = state["step"].item()
+    g = grad_tensor(p, group)
+    s = state["sum"].add_(g * g)
+    clr = _to_scalar(group["lr"]) / (1 + (t - 1) * group["lr_decay"])
+    p.sub_(clr * g / (s.sqrt() + group["eps"]))
 
 class Adagrad(Optimizer):
     """Per-element learning rates that decay with the accumulated squared gradient.
@@ -24,6 +37,7 @@ class Adagrad(Optimizer):
           p = p - clr * g / (sqrt(s) + eps)
     Mirrors: torch.optim.Adagrad
     """
+    __reference__ = adagrad_update
 
     def __init__(
         self,
@@ -82,23 +96,15 @@ class Adagrad(Optimizer):
     def step(self, closure=None):
         """One Adagrad update of every parameter with a gradient; returns closure()."""
         loss = self._call_closure(closure)
+        reference = is_reference_mode()
         for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
             for p in group["params"]:
                 if p.grad is None:
                     continue
                 state = self._init_state(p, group)
                 state["step"]._data += 1
-                t = float(state["step"]._data)
-                g = grad_of(p, group)
-                clr = lr / (1 + (t - 1) * group["lr_decay"])
-                s = state["sum"]._data
-                tmp = self._scratch(p)
-                s += np.multiply(g, g, out=tmp)
-                std = np.sqrt(s, out=tmp)
-                std += group["eps"]
-                step = np.divide(g, std, out=tmp)
-                step *= clr
-                p._data -= step
-                updated(p)
+                if reference:
+                    adagrad_update(p, state, group)
+                else:
+                    kernels.adagrad(p, state, group, self._scratch(p))
         return loss

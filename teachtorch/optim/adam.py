@@ -3,18 +3,40 @@
 Chapter 15 (optimizers) opens this file; the notes train every classifier with Adam.
 """
 
-import numpy as np
-
+from teachtorch import ops
+from teachtorch.optim import _kernels as kernels
 from teachtorch.optim.optimizer import (
     Optimizer,
     _no_grad_step,
     _to_scalar,
-    grad_of,
-    lerp_,
+    grad_tensor,
     step_counter,
-    updated,
     zeros_state,
 )
+from teachtorch.reference import is_reference_mode
+
+
+def adam_update(p, state, group):
+    """One Adam step of parameter p, as the formula reads (the reference).
+
+    Math: g = grad (+ weight_decay * p; decoupled: p = p * (1 - lr * weight_decay))
+          m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g * g
+          (amsgrad: v = max of every v so far)
+          p = p - lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)
+    """
+    lr, (beta1, beta2) = _to_scalar(group["lr"]), group["betas"]
+    wd, decoupled = group["weight_decay"], group["decoupled_weight_decay"]
+    t = state["step"].item()
+    if decoupled and wd != 0:
+        p.mul_(1 - lr * wd)
+    g = grad_tensor(p, group, weight_decay=0 if decoupled else wd)
+    m, v = state["exp_avg"], state["exp_avg_sq"]
+    m.lerp_(g, 1 - beta1)                          # m += (1 - beta1) * (g - m)
+    v.mul_(beta2).addcmul_(g, g, value=1 - beta2)  # v = beta2 v + (1 - beta2) g g
+    if group["amsgrad"]:
+        v = state["max_exp_avg_sq"].copy_(ops.maximum(state["max_exp_avg_sq"], v))
+    denom = v.sqrt().div_((1 - beta2**t) ** 0.5).add_(group["eps"])
+    p.addcdiv_(m, denom, value=-lr / (1 - beta1**t))   # p -= step_size * m / denom
 
 
 def _check_adam_args(lr, betas, eps, weight_decay):
@@ -44,6 +66,7 @@ class Adam(Optimizer):
           p = p - lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)
     Mirrors: torch.optim.Adam
     """
+    __reference__ = adam_update
 
     def __init__(
         self,
@@ -92,38 +115,17 @@ class Adam(Optimizer):
     def step(self, closure=None):
         """One Adam update of every parameter that has a gradient; returns closure()."""
         loss = self._call_closure(closure)
+        reference = is_reference_mode()
         for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            beta1, beta2 = group["betas"]
-            wd, decoupled = group["weight_decay"], group["decoupled_weight_decay"]
             for p in group["params"]:
                 if p.grad is None:
                     continue
                 state = self._init_state(p, group)
                 state["step"]._data += 1
-                t = float(state["step"]._data)
-                if decoupled and wd != 0:
-                    p._data *= 1 - lr * wd
-                g = grad_of(p, group, weight_decay=0 if decoupled else wd)
-                m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-                tmp = self._scratch(p)
-                lerp_(m, g, 1 - beta1, tmp)
-                v *= beta2
-                np.multiply(g, 1 - beta2, out=tmp)
-                tmp *= g
-                v += tmp  # v = beta2 * v + (1 - beta2) * g * g
-                if group["amsgrad"]:
-                    v_max = state["max_exp_avg_sq"]._data
-                    np.maximum(v_max, v, out=v_max)
-                    v = v_max
-                step_size = lr / (1 - beta1**t)
-                denom = np.sqrt(v, out=tmp)
-                denom /= (1 - beta2**t) ** 0.5
-                denom += group["eps"]
-                update = np.divide(m, denom, out=tmp)
-                update *= step_size
-                p._data -= update
-                updated(p)
+                if reference:
+                    adam_update(p, state, group)
+                else:
+                    kernels.adam(p, state, group, self._scratch(p))
         return loss
 
 

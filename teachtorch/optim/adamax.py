@@ -3,19 +3,33 @@
 Chapter 15 (optimizers) opens this file.
 """
 
-import numpy as np
-
+from teachtorch import ops
+from teachtorch.optim import _kernels as kernels
 from teachtorch.optim.adam import _check_adam_args
 from teachtorch.optim.optimizer import (
     Optimizer,
     _no_grad_step,
     _to_scalar,
-    grad_of,
-    lerp_,
+    grad_tensor,
     step_counter,
-    updated,
     zeros_state,
 )
+from teachtorch.reference import is_reference_mode
+
+
+def adamax_update(p, state, group):
+    """One Adamax step of parameter p, as the formula reads (the reference).
+
+    Math: m = beta1 * m + (1 - beta1) * g;  u = max(beta2 * u, |g| + eps)
+          p = p - lr / (1 - beta1**t) * m / u
+    """
+    beta1, beta2 = group["betas"]
+    t = state["step"].item()
+    g = grad_tensor(p, group)
+    m, u = state["exp_avg"], state["exp_inf"]
+    m.lerp_(g, 1 - beta1)
+    u.copy_(ops.maximum(u * beta2, g.abs() + group["eps"]))
+    p.sub_(_to_scalar(group["lr"]) / (1 - beta1**t) * m / u)
 
 
 class Adamax(Optimizer):
@@ -26,6 +40,7 @@ class Adamax(Optimizer):
           p = p - lr / (1 - beta1**t) * m / u
     Mirrors: torch.optim.Adamax
     """
+    __reference__ = adamax_update
 
     def __init__(
         self,
@@ -57,9 +72,8 @@ class Adamax(Optimizer):
     def step(self, closure=None):
         """One Adamax update of every parameter with a gradient; returns closure()."""
         loss = self._call_closure(closure)
+        update = adamax_update if is_reference_mode() else kernels.adamax
         for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            beta1, beta2 = group["betas"]
             for p in group["params"]:
                 if p.grad is None:
                     continue
@@ -69,13 +83,5 @@ class Adamax(Optimizer):
                     state["exp_avg"] = zeros_state(p)
                     state["exp_inf"] = zeros_state(p)
                 state["step"]._data += 1
-                t = float(state["step"]._data)
-                g = grad_of(p, group)
-                m, u = state["exp_avg"]._data, state["exp_inf"]._data
-                lerp_(m, g, 1 - beta1)
-                u *= beta2
-                np.maximum(u, np.abs(g) + group["eps"], out=u)
-                clr = lr / (1 - beta1**t)
-                p._data -= clr * (m / u)
-                updated(p)
+                update(p, state, group)
         return loss

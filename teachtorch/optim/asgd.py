@@ -5,21 +5,44 @@ Chapter 15 (optimizers) opens this file.
 
 import numpy as np
 
+from teachtorch import creation
+from teachtorch.optim import _kernels as kernels
 from teachtorch.optim.optimizer import (
     Optimizer,
     _no_grad_step,
     _to_scalar,
-    grad_of,
+    grad_tensor,
     step_counter,
-    updated,
     zeros_state,
 )
+from teachtorch.reference import is_reference_mode
 from teachtorch.tensor import Tensor
 
 
 def _f32(x):
     """A float32 0-d tensor: PyTorch stores ASGD's eta and mu this way."""
     return Tensor._make(np.array(x, dtype=np.float32))
+
+
+def asgd_update(p, state, group):
+    """One ASGD step of parameter p, as the formula reads (the reference).
+
+    Math: p = p * (1 - lambd * eta) - eta * g;  ax = ax + mu * (p - ax)
+          eta = lr / (1 + lambd * lr * t)**alpha;  mu = 1 / max(1, t - t0)
+    """
+    lr, lambd = _to_scalar(group["lr"]), group["lambd"]
+    t = state["step"].item()
+    g = grad_tensor(p, group)
+    eta = state["eta"].item()
+    p.mul_(1 - lambd * eta).sub_(eta * g)
+    mu, ax = state["mu"].item(), state["ax"]
+    if mu != 1:
+        ax.add_((p - ax) * mu)
+    else:
+        ax.copy_(p)
+    # torch.tensor(number) is float32: PyTorch rounds the new eta and mu that way
+    state["eta"].copy_(creation.tensor(lr / ((1 + lambd * lr * t) ** group["alpha"])))
+    state["mu"].copy_(creation.tensor(1 / max(1, t - group["t0"])))
 
 
 class ASGD(Optimizer):
@@ -30,6 +53,7 @@ class ASGD(Optimizer):
           eta = lr / (1 + lambd * lr * t) ** alpha;  mu = 1 / max(1, t - t0)
     Mirrors: torch.optim.ASGD
     """
+    __reference__ = asgd_update
 
     def __init__(
         self,
@@ -68,32 +92,17 @@ class ASGD(Optimizer):
     def step(self, closure=None):
         """One ASGD update of every parameter with a gradient; returns closure()."""
         loss = self._call_closure(closure)
+        update = asgd_update if is_reference_mode() else kernels.asgd
         for group in self.param_groups:
-            lr, lambd = _to_scalar(group["lr"]), group["lambd"]
             for p in group["params"]:
                 if p.grad is None:
                     continue
                 state = self.state[p]
                 if len(state) == 0:
                     state["step"] = step_counter()
-                    state["eta"] = _f32(lr)
+                    state["eta"] = _f32(_to_scalar(group["lr"]))
                     state["mu"] = _f32(1.0)
                     state["ax"] = zeros_state(p)
                 state["step"]._data += 1
-                t = float(state["step"]._data)
-                g = grad_of(p, group)
-                eta = float(state["eta"]._data)
-                p._data *= 1 - lambd * eta
-                p._data -= eta * g
-                updated(p)
-                mu = float(state["mu"]._data)
-                ax = state["ax"]._data
-                if mu != 1:
-                    ax += (p._data - ax) * mu
-                else:
-                    ax[...] = p._data
-                # PyTorch rounds the new values to float32 (its default dtype)
-                eta = np.float32(lr / ((1 + lambd * lr * t) ** group["alpha"]))
-                state["eta"]._data[...] = eta
-                state["mu"]._data[...] = np.float32(1 / max(1, t - group["t0"]))
+                update(p, state, group)
         return loss

@@ -78,6 +78,17 @@ def grad_of(p, group, weight_decay=None):
     return g
 
 
+def grad_tensor(p, group, weight_decay=None):
+    """p's gradient as a Tensor, negated when maximizing, plus L2 weight decay.
+
+    The reference updates' version of ``grad_of``.
+    Math: g = (-grad if maximize else grad) + weight_decay * p
+    """
+    g = -p.grad if group.get("maximize", False) else p.grad
+    wd = group.get("weight_decay", 0) if weight_decay is None else weight_decay
+    return g + wd * p if wd != 0 else g
+
+
 def lerp_(start, end, weight, tmp=None):
     """start += weight * (end - start), in place, rounded the way PyTorch's lerp is.
 

@@ -3,18 +3,39 @@
 Chapter 15 (optimizers) opens this file.
 """
 
-import numpy as np
-
+from teachtorch.optim import _kernels as kernels
 from teachtorch.optim.optimizer import (
     Optimizer,
     _no_grad_step,
     _to_scalar,
-    grad_of,
-    lerp_,
+    grad_tensor,
     step_counter,
-    updated,
     zeros_state,
 )
+from teachtorch.reference import is_reference_mode
+
+
+def rmsprop_update(p, state, group):
+    """One RMSprop step of parameter p, as the formula reads (the reference).
+
+    Math: g = grad (+ weight_decay * p);  v = alpha * v + (1 - alpha) * g * g
+          s = sqrt(v) + eps  (centered: a = alpha * a + (1 - alpha) * g,
+          s = sqrt(v - a * a) + eps);  p = p - lr * g / s
+          (momentum: buf = momentum * buf + g / s;  p = p - lr * buf)
+    """
+    lr, alpha, momentum = _to_scalar(group["lr"]), group["alpha"], group["momentum"]
+    g = grad_tensor(p, group)
+    v = state["square_avg"].mul_(alpha).add_((1 - alpha) * g * g)
+    if group["centered"]:
+        a = state["grad_avg"].lerp_(g, 1 - alpha)
+        s = (v - a * a).sqrt() + group["eps"]
+    else:
+        s = v.sqrt() + group["eps"]
+    if momentum > 0:
+        buf = state["momentum_buffer"].mul_(momentum).add_(g / s)
+        p.sub_(lr * buf)
+    else:
+        p.sub_(lr * g / s)
 
 
 class RMSprop(Optimizer):
@@ -27,6 +48,7 @@ class RMSprop(Optimizer):
           else:     p = p - lr * g / s
     Mirrors: torch.optim.RMSprop
     """
+    __reference__ = rmsprop_update
 
     def __init__(
         self,
@@ -80,39 +102,15 @@ class RMSprop(Optimizer):
     def step(self, closure=None):
         """One RMSprop update of every parameter with a gradient; returns closure()."""
         loss = self._call_closure(closure)
+        reference = is_reference_mode()
         for group in self.param_groups:
-            lr, alpha, momentum = (
-                _to_scalar(group["lr"]),
-                group["alpha"],
-                group["momentum"],
-            )
             for p in group["params"]:
                 if p.grad is None:
                     continue
                 state = self._init_state(p, group)
                 state["step"]._data += 1
-                g = grad_of(p, group)
-                v = state["square_avg"]._data
-                tmp = self._scratch(p)
-                v *= alpha
-                np.multiply(g, 1 - alpha, out=tmp)
-                tmp *= g
-                v += tmp  # v = alpha * v + (1 - alpha) * g * g
-                if group["centered"]:
-                    a = lerp_(state["grad_avg"]._data, g, 1 - alpha, tmp)
-                    np.multiply(a, a, out=tmp)
-                    s = np.sqrt(np.subtract(v, tmp, out=tmp), out=tmp)
+                if reference:
+                    rmsprop_update(p, state, group)
                 else:
-                    s = np.sqrt(v, out=tmp)
-                s += group["eps"]
-                if momentum > 0:
-                    buf = state["momentum_buffer"]._data
-                    buf *= momentum
-                    buf += np.divide(g, s, out=tmp)
-                    p._data -= np.multiply(buf, lr, out=tmp)
-                else:
-                    step = np.divide(g, s, out=tmp)
-                    step *= lr
-                    p._data -= step
-                updated(p)
+                    kernels.rmsprop(p, state, group, self._scratch(p))
         return loss

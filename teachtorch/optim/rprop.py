@@ -3,19 +3,38 @@
 Chapter 15 (optimizers) opens this file.
 """
 
-import numpy as np
-
-from teachtorch import _backend
+from teachtorch import _backend, creation, ops
+from teachtorch.optim import _kernels as kernels
 from teachtorch.optim.optimizer import (
     Optimizer,
     _no_grad_step,
     _to_scalar,
-    grad_of,
+    grad_tensor,
     step_counter,
-    updated,
     zeros_state,
 )
+from teachtorch.reference import is_reference_mode
 from teachtorch.tensor import Tensor
+
+
+def rprop_update(p, state, group):
+    """One Rprop step of parameter p, as the formula reads (the reference).
+
+    Math: same sign as last time: step *= etaplus; sign flipped: step *= etaminus
+          and this gradient counts as 0; step clipped to [step_min, step_max];
+          p = p - sign(g) * step
+    """
+    etaminus, etaplus = group["etas"]
+    g = grad_tensor(p, group)
+    prev, step_size = state["prev"], state["step_size"]
+    agree = (g * prev).sign()
+    factor = creation.ones_like(step_size)
+    factor[agree > 0] = etaplus
+    factor[agree < 0] = etaminus
+    step_size.mul_(factor).clamp_(*group["step_sizes"])
+    g = ops.where(agree < 0, 0.0, g)
+    p.sub_(g.sign() * step_size)
+    prev.copy_(g)
 
 
 class Rprop(Optimizer):
@@ -26,6 +45,7 @@ class Rprop(Optimizer):
           p = p - sign(g) * step
     Mirrors: torch.optim.Rprop
     """
+    __reference__ = rprop_update
 
     def __init__(
         self,
@@ -61,30 +81,17 @@ class Rprop(Optimizer):
     def step(self, closure=None):
         """One Rprop update of every parameter with a gradient; returns closure()."""
         loss = self._call_closure(closure)
+        update = rprop_update if is_reference_mode() else kernels.rprop
         for group in self.param_groups:
-            etaminus, etaplus = group["etas"]
-            step_min, step_max = group["step_sizes"]
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                xp = _backend.get_array_module(p._data)
                 state = self.state[p]
                 if len(state) == 0:
                     state["step"] = step_counter()
                     state["prev"] = zeros_state(p)
-                    state["step_size"] = Tensor._make(
-                        xp.full_like(p._data, _to_scalar(group["lr"]))
-                    )
+                    state["step_size"] = Tensor._make(_backend.get_array_module(
+                        p._data).full_like(p._data, _to_scalar(group["lr"])))
                 state["step"]._data += 1
-                g = grad_of(p, group)
-                prev, step_size = state["prev"]._data, state["step_size"]._data
-                s = xp.sign(g * prev)
-                factor = xp.where(s > 0, etaplus, xp.where(s < 0, etaminus, 1.0))
-                factor = factor.astype(p._data.dtype, copy=False)
-                step_size *= factor
-                np.clip(step_size, step_min, step_max, out=step_size)
-                g = xp.where(factor == etaminus, 0, g).astype(p._data.dtype, copy=False)
-                p._data -= xp.sign(g) * step_size
-                updated(p)
-                prev[...] = g
+                update(p, state, group)
         return loss

@@ -3,8 +3,28 @@
 Chapter 06 (gradient descent, linear regression) opens this file.
 """
 
-from teachtorch.optim.optimizer import Optimizer, _no_grad_step, grad_of, updated
-from teachtorch.tensor import Tensor
+from teachtorch.optim import _kernels as kernels
+from teachtorch.optim.optimizer import Optimizer, _no_grad_step, _to_scalar, grad_tensor
+from teachtorch.reference import is_reference_mode
+
+
+def sgd_update(p, state, group):
+    """One SGD step of parameter p, as the formula reads (the reference).
+
+    Math: g = grad + weight_decay * p;  buf = momentum * buf + (1 - dampening) * g
+          (buf = g on the first step);  p = p - lr * (g + momentum * buf if nesterov
+          else buf), or p = p - lr * g without momentum
+    """
+    g = grad_tensor(p, group)
+    momentum = group["momentum"]
+    if momentum != 0:
+        buf = state.get("momentum_buffer")
+        if buf is None:
+            buf = state["momentum_buffer"] = g.clone()
+        else:
+            buf.mul_(momentum).add_((1 - group["dampening"]) * g)
+        g = g + momentum * buf if group["nesterov"] else buf
+    p.sub_(_to_scalar(group["lr"]) * g)
 
 
 class SGD(Optimizer):
@@ -16,6 +36,7 @@ class SGD(Optimizer):
           p = p - lr * d
     Mirrors: torch.optim.SGD
     """
+    __reference__ = sgd_update
 
     def __init__(
         self,
@@ -66,22 +87,9 @@ class SGD(Optimizer):
     def step(self, closure=None):
         """One update of every parameter that has a gradient; returns closure()."""
         loss = self._call_closure(closure)
+        update = sgd_update if is_reference_mode() else kernels.sgd
         for group in self.param_groups:
-            lr, momentum = group["lr"], group["momentum"]
             for p in group["params"]:
-                if p.grad is None:
-                    continue
-                d = grad_of(p, group)
-                if momentum != 0:
-                    state = self.state[p]
-                    buf = state.get("momentum_buffer")
-                    if buf is None:
-                        buf = Tensor._make(d.copy())
-                        state["momentum_buffer"] = buf
-                    else:
-                        buf._data *= momentum
-                        buf._data += (1 - group["dampening"]) * d
-                    d = d + momentum * buf._data if group["nesterov"] else buf._data
-                p._data -= lr * d
-                updated(p)
+                if p.grad is not None:
+                    update(p, self.state[p] if group["momentum"] else {}, group)
         return loss

@@ -13,7 +13,7 @@ The plots are drawn by a visdom server: start one in another terminal with
 a ``Visdom`` says so at once (within ``connect_timeout`` seconds) instead of failing
 quietly on every later call.
 
-Chapter 16 (vision tools, TensorBoard, visdom) opens this file.
+Chapter 17 (TensorBoard and visdom) opens this file.
 """
 import functools
 import socket

@@ -124,8 +124,8 @@ def source_model(obj, member=None):
                                   "it has no methods of its own"))
         target = found[member]
     try:
-        lines, first = inspect.getsourcelines(target)
-        inner = inspect.unwrap(target)  # as getsourcelines does: code under decorators
+        inner = inspect.unwrap(target)  # the code under decorators (e.g. SGD.step)
+        lines, first = inspect.getsourcelines(inner)
         path = inspect.getsourcefile(inner) or inspect.getfile(inner)
     except (OSError, TypeError) as e:
         raise TypeError(_no_source(target, str(e))) from None

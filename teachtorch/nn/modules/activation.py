@@ -306,3 +306,10 @@ class Softmax2d(Module):
             raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got "
                              f"{input.dim()}D instead")
         return F.softmax(input, -3)
+
+
+# the readable references behind the fast kernels (teachtorch.reference.reference_of)
+Softmax.__reference__ = F.softmax.__reference__
+LogSoftmax.__reference__ = F.log_softmax.__reference__
+GELU.__reference__ = F.gelu.__reference__
+Mish.__reference__ = F.mish.__reference__

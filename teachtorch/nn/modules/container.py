@@ -55,8 +55,8 @@ class Sequential(Module):
         else:
             delattr(self, list(self._modules.keys())[_abs_index(idx, len(self))])
         # keep the numbering 0..n-1, as PyTorch does
-        self._modules = OrderedDict(
-            (str(i), m) for i, m in enumerate(self._modules.values()))
+        self._modules = {
+            str(i): m for i, m in enumerate(self._modules.values())}
 
     def __len__(self):
         return len(self._modules)
@@ -90,7 +90,7 @@ class Sequential(Module):
             index += n
         items = list(self._modules.values())
         items.insert(index, module)
-        self._modules = OrderedDict((str(i), m) for i, m in enumerate(items))
+        self._modules = {str(i): m for i, m in enumerate(items)}
         return self
 
     def extend(self, sequential):
@@ -134,8 +134,8 @@ class ModuleList(Module):
                 delattr(self, str(k))
         else:
             delattr(self, str(_abs_index(idx, len(self))))
-        self._modules = OrderedDict(
-            (str(i), m) for i, m in enumerate(self._modules.values()))
+        self._modules = {
+            str(i): m for i, m in enumerate(self._modules.values())}
 
     def __len__(self):
         return len(self._modules)
@@ -155,7 +155,7 @@ class ModuleList(Module):
     def insert(self, index, module):
         items = list(self._modules.values())
         items.insert(index, module)
-        self._modules = OrderedDict((str(i), m) for i, m in enumerate(items))
+        self._modules = {str(i): m for i, m in enumerate(items)}
 
     def append(self, module):
         self.add_module(str(len(self)), module)

@@ -115,6 +115,7 @@ class _ConvNd(Module):
 
 class Conv1d(_ConvNd):
     """1-D convolution over (N, C, L). Mirrors: torch.nn.Conv1d"""
+    __reference__ = C.ConvolutionReference  # what reference_mode() runs
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  dilation=1, groups=1, bias=True, padding_mode="zeros", device=None,
@@ -133,6 +134,7 @@ class Conv2d(_ConvNd):
     Math: H_out = floor((H + 2*padding - dilation*(kernel-1) - 1) / stride) + 1
     Mirrors: torch.nn.Conv2d
     """
+    __reference__ = C.ConvolutionReference  # what reference_mode() runs
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  dilation=1, groups=1, bias=True, padding_mode="zeros", device=None,
@@ -150,6 +152,7 @@ class ConvTranspose2d(_ConvNd):
     Math: H_out = (H - 1)*stride - 2*padding + dilation*(kernel-1) + output_padding + 1
     Mirrors: torch.nn.ConvTranspose2d
     """
+    __reference__ = C.ConvTransposeReference  # what reference_mode() runs
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  output_padding=0, groups=1, bias=True, dilation=1,

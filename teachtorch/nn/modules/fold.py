@@ -5,6 +5,7 @@ Chapter 10 (CNN basics) opens this file.
 """
 from teachtorch.nn import functional as F
 from teachtorch.nn.modules.module import Module
+from teachtorch.ops import unfold as U
 
 
 class Unfold(Module):
@@ -12,6 +13,7 @@ class Unfold(Module):
 
     Mirrors: torch.nn.Unfold
     """
+    __reference__ = U.UnfoldReference  # what reference_mode() runs
 
     def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
         super().__init__()
@@ -33,6 +35,7 @@ class Fold(Module):
 
     Mirrors: torch.nn.Fold
     """
+    __reference__ = U.FoldReference  # what reference_mode() runs
 
     def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
         super().__init__()

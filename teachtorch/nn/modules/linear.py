@@ -4,7 +4,8 @@ Chapter 06 (linear regression) and chapter 09 (the MNIST MLP) open this file.
 """
 import math
 
-from teachtorch import creation
+from teachtorch import _checks, creation
+from teachtorch.tensor import Tensor
 from teachtorch.nn import functional as F
 from teachtorch.nn import init
 from teachtorch.nn.modules.module import Module
@@ -55,6 +56,8 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input):
+        if not isinstance(input, Tensor):
+            _checks.linear_input(input, self.weight)
         if input.dim() >= 1 and input.shape[-1] != self.weight.shape[1]:
             lead = "x".join(str(s) for s in input.shape[:-1]) or "1"
             raise RuntimeError(

@@ -240,3 +240,10 @@ class MultiMarginLoss(_WeightedLoss):
     def forward(self, input, target):
         return F.multi_margin_loss(input, target, p=self.p, margin=self.margin,
                                    weight=self.weight, reduction=self.reduction)
+
+
+# the readable references behind the fast kernels (teachtorch.reference.reference_of)
+NLLLoss.__reference__ = F.nll_loss.__reference__
+CrossEntropyLoss.__reference__ = F.cross_entropy.__reference__
+BCELoss.__reference__ = F.binary_cross_entropy.__reference__
+BCEWithLogitsLoss.__reference__ = F.binary_cross_entropy_with_logits.__reference__

@@ -9,6 +9,7 @@ Chapter 15 (train/eval, state_dict) opens this file.
 import itertools
 from collections import OrderedDict, namedtuple
 
+from teachtorch import _errors
 from teachtorch.autograd import grad_mode
 from teachtorch.tensor import Tensor
 
@@ -67,6 +68,11 @@ class ModuleStateMixin:
         from teachtorch.ops.device_ops import _parse
 
         dev, dt, _ = _parse(args, kwargs)
+        if dt is not None and not dt.is_floating_point:
+            raise TypeError(_errors.hint(
+                "nn.Module.to only accepts floating point or complex dtypes, but got "
+                f"desired dtype={dt}", "a model's weights stay floating point; convert "
+                "the input instead (x.float()), or the output (y.long())."))
 
         def convert(t):
             out = t

@@ -151,7 +151,9 @@ class GroupNorm(Module):
                  dtype=None, *, bias=True):
         super().__init__()
         if num_channels % num_groups != 0:
-            raise ValueError("num_channels must be divisible by num_groups")
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by "
+                             f"num_groups ({num_groups})\nhint: each group takes "
+                             "num_channels / num_groups channels.")
         self.num_groups = num_groups
         self.num_channels = num_channels
         self.eps = eps
@@ -236,3 +238,10 @@ class RMSNorm(Module):
     def extra_repr(self):
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
+
+
+# the readable references behind the fast kernels (teachtorch.reference.reference_of)
+_BatchNorm.__reference__ = F.batch_norm.__reference__
+_InstanceNorm.__reference__ = F.group_norm.__reference__
+LayerNorm.__reference__ = F.layer_norm.__reference__
+GroupNorm.__reference__ = F.group_norm.__reference__

@@ -6,6 +6,7 @@ Chapter 10 (CNN basics) opens this file.
 from teachtorch.nn.modules.module import Module
 from teachtorch.nn.modules._size_args import _pair, _single
 from teachtorch.ops import pool as P
+from teachtorch.ops import pool_adaptive as A
 
 
 class _MaxPoolNd(Module):
@@ -26,6 +27,7 @@ class _MaxPoolNd(Module):
 
 class MaxPool1d(_MaxPoolNd):
     """Max over sliding windows of a (N, C, L) signal. Mirrors: torch.nn.MaxPool1d"""
+    __reference__ = P.MaxPool2dReference  # what reference_mode() runs
 
     def forward(self, input):
         return P.max_pool1d(input, self.kernel_size, self.stride, self.padding,
@@ -38,6 +40,7 @@ class MaxPool2d(_MaxPoolNd):
     Math: H_out = floor_or_ceil((H + 2p - d*(k-1) - 1) / s) + 1
     Mirrors: torch.nn.MaxPool2d
     """
+    __reference__ = P.MaxPool2dReference  # what reference_mode() runs
 
     def forward(self, input):
         return P.max_pool2d(input, self.kernel_size, self.stride, self.padding,
@@ -46,6 +49,7 @@ class MaxPool2d(_MaxPoolNd):
 
 class AvgPool1d(Module):
     """Mean over sliding windows of a (N, C, L) signal. Mirrors: torch.nn.AvgPool1d"""
+    __reference__ = P.AvgPool2dReference  # what reference_mode() runs
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
                  count_include_pad=True):
@@ -67,6 +71,7 @@ class AvgPool1d(Module):
 
 class AvgPool2d(Module):
     """Mean over sliding kh x kw windows. Mirrors: torch.nn.AvgPool2d"""
+    __reference__ = P.AvgPool2dReference  # what reference_mode() runs
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
                  count_include_pad=True, divisor_override=None):
@@ -90,6 +95,7 @@ class AvgPool2d(Module):
 
 class MaxUnpool2d(Module):
     """Put max-pooled values back at their indices. Mirrors: torch.nn.MaxUnpool2d"""
+    __reference__ = P.MaxUnpool2dReference  # what reference_mode() runs
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
@@ -117,6 +123,7 @@ class _AdaptivePool(Module):
 
 class AdaptiveAvgPool1d(_AdaptivePool):
     """Average-pool (N, C, L) to a fixed length. Mirrors: torch.nn.AdaptiveAvgPool1d"""
+    __reference__ = A.AdaptiveAvgPool2dReference  # what reference_mode() runs
 
     def forward(self, input):
         return P.adaptive_avg_pool1d(input, self.output_size)
@@ -127,6 +134,7 @@ class AdaptiveAvgPool2d(_AdaptivePool):
 
     Mirrors: torch.nn.AdaptiveAvgPool2d
     """
+    __reference__ = A.AdaptiveAvgPool2dReference  # what reference_mode() runs
 
     def forward(self, input):
         return P.adaptive_avg_pool2d(input, self.output_size)
@@ -134,6 +142,7 @@ class AdaptiveAvgPool2d(_AdaptivePool):
 
 class AdaptiveMaxPool2d(_AdaptivePool):
     """Max-pool to a fixed (OH, OW). Mirrors: torch.nn.AdaptiveMaxPool2d"""
+    __reference__ = A.AdaptiveMaxPool2dReference  # what reference_mode() runs
 
     def __init__(self, output_size, return_indices=False):
         super().__init__(output_size)

@@ -3,7 +3,8 @@
 The parameters carry PyTorch's names (weight_ih_l0, weight_hh_l0, bias_ih_l0,
 bias_hh_l0, ..._reverse) and gate order (LSTM i, f, g, o; GRU r, z, n), so a
 state_dict moves between teachtorch and PyTorch unchanged. The arithmetic is in
-``teachtorch/ops/rnn.py``: one fused node for the whole stack.
+``teachtorch/ops/rnn.py``: ``rnn_reference`` loops over the cell equations; by
+default a fast kernel computes the same in one fused node.
 Chapter 12 (RNN basics) and chapter 13 (names classifier) open this file.
 """
 import math
@@ -16,7 +17,7 @@ from teachtorch.autograd import grad_mode
 from teachtorch.nn.modules.module import Module
 from teachtorch.nn.parameter import Parameter
 from teachtorch.nn.utils.rnn import PackedSequence
-from teachtorch.ops.rnn import GATES, rnn_stack
+from teachtorch.ops.rnn import GATES, rnn_reference, rnn_stack
 
 
 def _uniform_parameters(module, bound):
@@ -36,6 +37,7 @@ class RNNBase(Module):
 
     Mirrors: torch.nn.RNNBase
     """
+    __reference__ = rnn_reference
 
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True,
                  batch_first=False, dropout=0.0, bidirectional=False, proj_size=0,
@@ -46,6 +48,9 @@ class RNNBase(Module):
             raise ValueError("dropout should be a number in range [0, 1] representing "
                              "the probability of an element being zeroed\nhint: e.g. "
                              "dropout=0.2")
+        if isinstance(num_layers, int) and num_layers <= 0:
+            raise ValueError("num_layers must be greater than zero\nhint: one layer is "
+                             "num_layers=1.")
         if dropout > 0 and num_layers == 1:
             warnings.warn(
                 "dropout option adds dropout after all but last recurrent layer, so "
@@ -129,8 +134,7 @@ class RNNBase(Module):
             data = input.data
             batch_sizes = np.asarray(input.batch_sizes._data, dtype=np.int64)
             max_batch = int(batch_sizes[0])
-            sorted_idx = (None if input.sorted_indices is None
-                          else input.sorted_indices._data)
+            sorted_idx = input.sorted_indices
         else:
             data = input
             if input.dim() not in (2, 3):

@@ -86,3 +86,7 @@ class Embedding(Module):
         return cls(rows, cols, _weight=embeddings, _freeze=freeze,
                    padding_idx=padding_idx, max_norm=max_norm, norm_type=norm_type,
                    scale_grad_by_freq=scale_grad_by_freq, sparse=sparse)
+
+
+# the readable reference behind the fast kernel (teachtorch.reference.reference_of)
+Embedding.__reference__ = F.embedding.__reference__

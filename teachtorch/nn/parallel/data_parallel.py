@@ -7,7 +7,7 @@ each copy runs on its chunk; the outputs are moved to ``output_device`` and join
 (gather). With one GPU or none it just calls the module. What it always does is wrap:
 the model becomes ``.module``, so every state_dict key gains a "module." prefix, the
 classic pitfall when loading a checkpoint into an unwrapped model.
-Chapter 16 (GPU) opens this file.
+Chapter 18 (GPU and DataParallel) opens this file.
 """
 import copy
 

@@ -76,11 +76,8 @@ class PackPadded(Function):
         return xp.ascontiguousarray(x.reshape(t_b, *x.shape[2:])[ctx.flat])
 
     @staticmethod
-    def backward(ctx, grad_output):
-        shape, xp = ctx.shape, get_array_module(grad_output._data)
-        g = xp.zeros((shape[0] * shape[1],) + shape[2:], grad_output._data.dtype)
-        g[ctx.flat] = grad_output._data
-        return _tensor(g.reshape(shape))
+    def backward(ctx, grad_output):  # unpacking is packing's adjoint (and vice versa)
+        return PadPacked.apply(grad_output, ctx.flat, ctx.shape[:2], 0.0)
 
 
 class PadPacked(Function):
@@ -102,10 +99,8 @@ class PadPacked(Function):
         return out.reshape(tuple(shape) + data.shape[1:])
 
     @staticmethod
-    def backward(ctx, grad_output):
-        g = grad_output._data
-        return _tensor(get_array_module(g).ascontiguousarray(
-            g.reshape(g.shape[0] * g.shape[1], *g.shape[2:])[ctx.flat]))
+    def backward(ctx, grad_output):  # packing is unpacking's adjoint (and vice versa)
+        return PackPadded.apply(grad_output, ctx.flat, None)
 
 
 class PadSequence(Function):
@@ -132,12 +127,11 @@ class PadSequence(Function):
         return out if batch_first else xp.ascontiguousarray(out.swapaxes(0, 1))
 
     @staticmethod
-    def backward(ctx, grad_output):
+    def backward(ctx, grad_output):  # each sequence's slice, as Tensor ops
         lengths, t_max, batch_first, left = ctx.args
-        g = grad_output._data if batch_first else grad_output._data.swapaxes(0, 1)
-        xp = get_array_module(g)
-        return tuple(_tensor(xp.ascontiguousarray(
-            g[i, t_max - n:] if left else g[i, :n])) for i, n in enumerate(lengths))
+        g = grad_output if batch_first else grad_output.transpose(0, 1)
+        return tuple((g[i, t_max - n:] if left else g[i, :n]).contiguous()
+                     for i, n in enumerate(lengths))
 
 
 def _lengths_array(lengths):
@@ -227,6 +221,9 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
 
     Mirrors: torch.nn.utils.rnn.pad_sequence
     """
+    if len(sequences) == 0:
+        raise RuntimeError("received an empty list of sequences\nhint: pass at least "
+                           "one (L, *) tensor.")
     return PadSequence.apply(*sequences, batch_first=batch_first,
                              padding_value=padding_value, left=padding_side == "left")
 

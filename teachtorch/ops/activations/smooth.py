@@ -9,12 +9,21 @@ import math
 
 import numpy as np
 
+from teachtorch import _checks
 from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
+from teachtorch.ops._kernels.via_reference import reference_grads
 from teachtorch.ops._util import make, wrap_dim
-from teachtorch.ops.activations.relu_family import Softplus, _maybe_inplace
-from teachtorch.ops.softmax import LogSoftmax, Softmax, float_input
+from teachtorch.ops.activations.relu_family import _maybe_inplace, softplus
+from teachtorch.ops.softmax import (
+    apply_log_softmax,
+    apply_softmax,
+    float_input,
+    log_softmax_reference,
+    softmax_reference,
+)
+from teachtorch.reference import is_reference_mode
 
 
 def _softmax_dim(x, dim, name):
@@ -31,14 +40,17 @@ def softmax(input, dim=None, dtype=None):
     """F.softmax: torch.softmax's kernel (ops/softmax.py); dim=None still picks
     PyTorch's legacy dim, with its deprecation warning."""
     input = float_input(input, dtype, "softmax")
-    return Softmax.apply(input, _softmax_dim(input, dim, "softmax"))
+    return apply_softmax(input, _softmax_dim(input, dim, "softmax"))
 
 
 def log_softmax(input, dim=None, dtype=None):
     """F.log_softmax: torch.log_softmax's kernel, with F's legacy dim=None rule."""
     input = float_input(input, dtype, "log_softmax")
-    return LogSoftmax.apply(input, _softmax_dim(input, dim, "log_softmax"))
+    return apply_log_softmax(input, _softmax_dim(input, dim, "log_softmax"))
 
+
+softmax.__reference__ = softmax_reference
+log_softmax.__reference__ = log_softmax_reference
 
 _ERFC_COEFS = (-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
                0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277)
@@ -65,6 +77,23 @@ def _erfc(z):
     return 1.0 - xp.copysign(1.0 - ans, z)  # erfc(-z) = 2 - erfc(z)
 
 
+def gelu_reference(x, approximate="none"):
+    """GELU as its formula: x * Phi(x), Phi the standard normal CDF.
+
+    Math: y = x * 0.5 * (1 + erf(x / sqrt(2)));  (tanh: Phi(x) is replaced by
+          0.5 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x**3))))
+    """
+    if approximate == "tanh":
+        inner = math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)
+        return 0.5 * x * (1 + inner.tanh())
+    return x * 0.5 * (1 + (x * math.sqrt(0.5)).erf())
+
+
+def mish_reference(x):
+    """Mish as its formula. Math: y = x * tanh(softplus(x)) = x * tanh(ln(1 + e**x))"""
+    return x * softplus(x).tanh()
+
+
 class Gelu(Function):
     """Gaussian error linear unit: x * Phi(x) (or its tanh approximation).
 
@@ -89,21 +118,19 @@ class Gelu(Function):
     @staticmethod
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
+        if grad_mode.is_grad_enabled():     # create_graph: differentiate the reference
+            return reference_grads(lambda x: gelu_reference(x, ctx.approximate), (x,),
+                                   (grad_output,), ctx.needs_input_grad)[0]
+        xd, g = x._data, grad_output._data
+        xp = get_array_module(xd)
         if ctx.approximate == "tanh":
             k = math.sqrt(2 / math.pi)
-            inner = k * (x + 0.044715 * x * x * x)
-            th = inner.tanh()
-            d_inner = k * (1 + 3 * 0.044715 * x * x)
-            return grad_output * (0.5 * (1 + th) + 0.5 * x * (1 - th * th) * d_inner)
-        c = 1 / math.sqrt(2 * math.pi)
-        if not grad_mode.is_grad_enabled():  # plain backward: one NumPy expression
-            xd = x._data
-            xp = get_array_module(xd)
-            return make(grad_output._data * (ctx.cdf + xd * (xp.exp(xd * xd * -0.5)
-                                                              * c)))
-        cdf = ((x * math.sqrt(0.5)).erf() + 1) * 0.5  # create_graph: Phi as Tensor ops
-        pdf = (x * x * -0.5).exp() * c
-        return grad_output * (cdf + x * pdf)
+            th = xp.tanh(k * (xd + 0.044715 * xd * xd * xd))
+            d_inner = k * (1 + 3 * 0.044715 * xd * xd)
+            return make((g * (0.5 * (1 + th) + 0.5 * xd * (1 - th * th) * d_inner))
+                        .astype(xd.dtype, copy=False))
+        pdf = xp.exp(xd * xd * -0.5) * (1 / math.sqrt(2 * math.pi))
+        return make(g * (ctx.cdf + xd * pdf))
 
 
 class Silu(Function):
@@ -147,17 +174,26 @@ class Mish(Function):
     @staticmethod
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
-        xp = get_array_module(x._data)
-        t = make(xp.tanh(xp.logaddexp(0, x._data)).astype(x._data.dtype))
-        if x.requires_grad:  # keep the graph for double backward
-            t = Softplus.apply(x, 1.0, 20.0).tanh()
-        return grad_output * (t + x * x.sigmoid() * (1 - t * t))
+        if grad_mode.is_grad_enabled():     # create_graph: differentiate the reference
+            return reference_grads(mish_reference, (x,), (grad_output,),
+                                   ctx.needs_input_grad)[0]
+        xd = x._data
+        xp = get_array_module(xd)
+        t = xp.tanh(xp.logaddexp(0, xd))
+        with np.errstate(over="ignore"):
+            sig = 1 / (1 + xp.exp(-xd))
+        return make((grad_output._data * (t + xd * sig * (1 - t * t)))
+                    .astype(xd.dtype, copy=False))
 
 
 def gelu(input, approximate="none"):
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"approximate argument must be either none or tanh.\nhint: "
                            f"got {approximate!r}")
+    if input._data.dtype.kind != "f":
+        _checks.not_implemented("GeluKernelImpl", input)
+    if is_reference_mode():
+        return gelu_reference(input, approximate)
     return Gelu.apply(input, approximate)
 
 
@@ -167,6 +203,12 @@ def silu(input, inplace=False):
 
 
 def mish(input, inplace=False):
+    if is_reference_mode():
+        return _maybe_inplace(mish_reference, input, inplace)
     return _maybe_inplace(Mish.apply, input, inplace)
+
+
+gelu.__reference__ = gelu_reference
+mish.__reference__ = mish_reference
 
 

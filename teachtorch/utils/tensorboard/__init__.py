@@ -5,6 +5,6 @@ notes): the calls are the same. The event files are written by hand (``_proto.py
 ``record_writer.py``), so neither tensorflow nor tensorboard is needed to log; install
 ``tensorboard`` only to look at the results (``tensorboard --logdir runs``).
 
-Chapter 16 (vision tools, TensorBoard, visdom) opens this package.
+Chapter 17 (TensorBoard and visdom) opens this package.
 """
 from teachtorch.utils.tensorboard.writer import SummaryWriter  # noqa: F401

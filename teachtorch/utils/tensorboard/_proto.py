@@ -14,7 +14,7 @@ float32(2, 0.5)``. The field numbers used below come from TensorBoard's ``.proto
 files (event.proto, summary.proto, graph.proto, ...), named at each message function.
 No tensorflow or protobuf package is needed to write them.
 
-Chapter 16 (vision tools, TensorBoard, visdom) opens this file.
+Chapter 17 (TensorBoard and visdom) opens this file.
 """
 import struct
 

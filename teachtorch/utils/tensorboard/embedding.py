@@ -7,7 +7,7 @@ The projector reads plain files, not events::
     log_dir/00000/<tag>/metadata.tsv         one label per point (optional)
     log_dir/00000/<tag>/sprite.png           the points' thumbnails in a square grid
 
-Chapter 16 (vision tools, TensorBoard, visdom) opens this file.
+Chapter 17 (TensorBoard and visdom) opens this file.
 """
 import math
 import os

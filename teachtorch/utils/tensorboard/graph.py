@@ -7,7 +7,7 @@ nodes of the parameters and the input. Forward hooks on every submodule say whic
 module each operation happened in, so TensorBoard can fold the graph by module
 (``Net/Linear[fc1]/Addmm_3``).
 
-Chapter 16 (vision tools, TensorBoard, visdom) opens this file.
+Chapter 17 (TensorBoard and visdom) opens this file.
 """
 from teachtorch.autograd.function import AccumulateGrad
 from teachtorch.autograd.graph import walk

@@ -8,7 +8,7 @@ An event file is a sequence of records. Each record is::
 The CRC is CRC-32C (Castagnoli polynomial), "masked" by rotating it right 15 bits and
 adding a constant, so that a CRC of data that itself contains CRCs looks random.
 
-Chapter 16 (vision tools, TensorBoard, visdom) opens this file.
+Chapter 17 (TensorBoard and visdom) opens this file.
 """
 import atexit
 import itertools

@@ -3,7 +3,7 @@
 Each function returns an encoded ``Summary`` message (bytes) for the writer to wrap in
 an ``Event``. Values may be teachtorch tensors, NumPy arrays or Python numbers.
 
-Chapter 16 (vision tools, TensorBoard, visdom) opens this file.
+Chapter 17 (TensorBoard and visdom) opens this file.
 """
 import io
 import numbers

@@ -5,7 +5,7 @@
 ``from tensorboardX import SummaryWriter`` (same calls). Start TensorBoard with
 ``tensorboard --logdir runs`` and open http://localhost:6006.
 
-Chapter 16 (vision tools, TensorBoard, visdom) opens this file.
+Chapter 17 (TensorBoard and visdom) opens this file.
 """
 import os
 import socket

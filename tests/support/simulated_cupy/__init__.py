@@ -24,7 +24,7 @@ fills with the value as a scalar); here every index refuses it. Move the values 
 to wait for), memory limits, and CuPy's wrap-around of out-of-range integer indices
 (here they raise, as in NumPy).
 The devices live in cuda.py beside it (``cupy.cuda``). It is test support, not part
-of the package: tests/conftest.py puts tests/support on the path, and
+of the package: the root conftest.py puts tests/support on the path, and
 ``_backend`` imports it by name (``TEACHTORCH_FAKE_CUPY``, default ``simulated_cupy``).
 """
 import numpy as np

@@ -14,7 +14,7 @@ alive) can be handed out again. Everything else stays untouched, so reuse never
 changes a result. At most ``limit`` arrays and ``max_bytes`` bytes are kept; the
 shape used longest ago is forgotten first. (On a GPU, CuPy's memory pool already
 reuses memory, so there ``empty`` is plain ``cupy.empty``.)
-Chapter 12 (RNN basics) opens the recurrent kernels that use it.
+The recurrent kernels (rnn.py, rnn_layer.py here) use it.
 """
 import sys
 import threading

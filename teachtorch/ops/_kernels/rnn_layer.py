@@ -1,4 +1,7 @@
-"""One recurrent layer in one direction, forward and backward through time.
+"""Fast kernel: one recurrent layer in one direction, forward and backward in time.
+
+The readable version is ``teachtorch/ops/rnn.py`` (a loop over the cell equations);
+this one computes the same numbers with batched GEMMs and in-place array work.
 
 Per layer and direction:
   * the input projection x @ W_ih.T for *all* time steps is one (batched) GEMM,
@@ -13,16 +16,13 @@ GRU r, z, n) is viewed as K blocks (K, H, I), and gate values are kept as (K, ro
 H), so each gate of a time step, acts[k, rows], is one contiguous block: the cell's
 element-wise work runs on whole blocks, never on column slices of a wide matrix.
 Every array stays float32 (no float64 anywhere), and the big ones come from
-``WORKSPACE`` (rnn_workspace.py) so that a training loop reuses them.
+``WORKSPACE`` (workspace.py) so that a training loop reuses them.
 The same code runs on NumPy and CuPy: ``xp`` is the array module of the input.
-Chapter 12 (RNN basics) and chapter 13 (names classifier, GRU) open this file.
 """
 import numpy as np
 
 from teachtorch._backend import get_array_module
-from teachtorch.ops.rnn_workspace import WORKSPACE
-
-GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+from teachtorch.ops._kernels.workspace import WORKSPACE
 
 
 def _gate_scale(mode, xp, dtype):
@@ -62,7 +62,8 @@ def layer_forward(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, batch_sizes, reverse)
     """
     xp = get_array_module(x)
     rows_total, dtype = x.shape[0], x.dtype
-    n_gates, hidden, batch = GATES[mode], w_hh.shape[1], h0.shape[0]
+    hidden, batch = w_hh.shape[1], h0.shape[0]
+    n_gates = {"LSTM": 4, "GRU": 3}.get(mode, 1)
     scale = _gate_scale(mode, xp, dtype)
     w_ih_t = (w_ih.reshape(n_gates, hidden, -1) * scale).transpose(0, 2, 1)  # (K, I, H)
     w_hh_t = xp.ascontiguousarray(

@@ -1,0 +1,140 @@
+"""Convolution's arguments: padding, stride and dilation as tuples, PyTorch's errors.
+
+``ops/conv.py`` calls these before it convolves; nothing here is about the math.
+Chapter 10 (CNN basics) meets these errors in its "try it" cells.
+"""
+from teachtorch import _checks
+
+
+def pair(v):
+    """An int or a pair as a pair: 3 -> (3, 3)."""
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+def ntuple(v, nd):
+    """An int or an nd-tuple as an nd-tuple."""
+    return (v,) * nd if isinstance(v, int) else tuple(v)
+
+
+def _conv_pads(padding, kernel, dilation, stride, nd):
+    """padding int/tuple/'valid'/'same' -> ((lo, hi), ...) per spatial axis."""
+    if isinstance(padding, str):
+        if padding == "valid":
+            return ((0, 0),) * nd
+        if padding != "same":
+            raise ValueError(f"Invalid padding string '{padding}', should be one of "
+                             "{'valid', 'same'}\nhint: use 'same', 'valid' or numbers.")
+        if any(s != 1 for s in stride):
+            raise RuntimeError("padding='same' is not supported for strided "
+                               "convolutions\nhint: use stride=1 with 'same', or give "
+                               "the padding as numbers.")
+        total = [d * (k - 1) for k, d in zip(kernel, dilation)]
+        return tuple((t // 2, t - t // 2) for t in total)
+    padding = (padding,) * nd if isinstance(padding, int) else tuple(padding)
+    return tuple((p, p) for p in padding)
+
+
+def _sizes_text(sizes):
+    return " x ".join(str(s) for s in sizes)
+
+
+_C_TYPE = {"float32": "float", "float64": "double", "float16": "c10::Half",
+           "int64": "long int", "int32": "int", "int16": "short int",
+           "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+_SCALAR = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+           "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+           "bool": "Bool"}
+
+
+def check_dtypes(input, weight, bias):
+    """PyTorch's dtype errors: conv never mixes float32 and float64 silently."""
+    dtype = input._data.dtype
+    if weight._data.dtype == dtype and (bias is None or bias._data.dtype == dtype):
+        return                                   # the usual case, checked cheaply
+    hint = ("\nhint: the input and the layer's weights must share one dtype; convert "
+            "the input (x.float(): NumPy data is often float64) or the model "
+            "(model.double()).")
+    a = dtype.name
+    if bias is not None and a != bias._data.dtype.name:
+        raise RuntimeError(f"Input type ({_C_TYPE.get(a, a)}) and bias type "
+                           f"({_C_TYPE.get(bias._data.dtype.name)}) should be the same"
+                           + hint)
+    if a != weight._data.dtype.name:
+        if bias is None and input._data.dtype.kind != "f":
+            raise RuntimeError(f"Input type ({_C_TYPE.get(a, a)}) and weight type "
+                               f"({_C_TYPE.get(weight._data.dtype.name)}) should be "
+                               "the same" + hint)
+        raise RuntimeError(f"expected scalar type {_SCALAR.get(a, a)} but found "
+                           f"{_SCALAR.get(weight._data.dtype.name)}" + hint)
+
+
+def _check_conv(input, weight, groups, name, transposed=False):
+    nd = weight.dim() - 2
+    if input.dim() not in (nd + 1, nd + 2):
+        raise RuntimeError(
+            f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, "
+            f"but got input of size: {list(input.shape)}\nhint: {name} wants (N, C, "
+            + ("L" if nd == 1 else "H, W") + ") or one sample without the N; add a "
+            "batch dimension with x.unsqueeze(0).")
+    if not transposed and weight.shape[0] % groups:
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be divisible by {groups} at "
+            f"dimension 0, but got weight of size [{list(weight.shape)}] instead\n"
+            "hint: out_channels must be a multiple of groups.")
+    c = input.shape[-nd - 1]
+    expected = weight.shape[0] if transposed else weight.shape[1] * groups
+    if c != expected:
+        shape = list(input.shape)
+        kind = f"transposed={1}" if transposed else f"groups={groups}"
+        raise RuntimeError(
+            f"Given {kind}, weight of size {list(weight.shape)}, expected input{shape} "
+            f"to have {expected} channels, but got {c} channels instead\nhint: the "
+            f"layer was built for in_channels={expected} but this input has {c} "
+            "channels (dim 1 of (N, C, H, W)); fix in_channels or the previous "
+            "layer's out_channels.")
+
+
+def conv_geometry(input, weight, stride, padding, dilation, groups, nd, name):
+    """Checked (stride, pads, dilation) of a convolution, as 2-D tuples.
+
+    pads is ((top, bottom), (left, right)); conv1d gets a height axis of size 1.
+    """
+    _check_conv(input, weight, groups, name)
+    stride, dilation = ntuple(stride, nd), ntuple(dilation, nd)
+    kernel = tuple(weight.shape[2:])
+    _checks.conv_args(kernel, stride, padding, dilation, nd)
+    pads = _conv_pads(padding, kernel, dilation, stride, nd)
+    spatial = input.shape[-nd:]
+    padded = [s + lo + hi for s, (lo, hi) in zip(spatial, pads)]
+    eff = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    if any(p < e for p, e in zip(padded, eff)):
+        raise RuntimeError(
+            f"Calculated padded input size per channel: ({_sizes_text(padded)}). "
+            f"Kernel size: ({_sizes_text(eff)}). Kernel size can't be greater than "
+            f"actual input size\nhint: the input {tuple(spatial)} (after padding "
+            f"{tuple(padded)}) is smaller than the kernel; use a smaller kernel, more "
+            "padding, or check how much earlier layers shrank the image.")
+    if nd == 1:
+        stride, dilation, pads = (1,) + stride, (1,) + dilation, ((0, 0),) + pads
+    return stride, pads, dilation
+
+
+def transpose_geometry(input, weight, stride, padding, output_padding, groups,
+                       dilation):
+    """Checked (stride, pads, dilation, output size) of conv_transpose2d."""
+    _check_conv(input, weight, groups, "conv_transpose2d", transposed=True)
+    stride, padding, dilation = pair(stride), pair(padding), pair(dilation)
+    output_padding = pair(output_padding)
+    _checks.conv_args(weight.shape[2:], stride, padding, dilation, 2, transposed=True)
+    if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
+        raise RuntimeError(
+            "output padding must be smaller than either stride or dilation, but got "
+            f"output_padding_height: {output_padding[0]} output_padding_width: "
+            f"{output_padding[1]} stride_height: {stride[0]} stride_width: {stride[1]} "
+            f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}\nhint: "
+            "output_padding only picks between the sizes a strided conv could have "
+            "come from; keep it below the stride.")
+    size = tuple((n - 1) * s - 2 * p + d * (k - 1) + op + 1 for n, s, p, d, k, op in zip(
+        input.shape[-2:], stride, padding, dilation, weight.shape[2:], output_padding))
+    pads = tuple((p, p) for p in padding)
+    return stride, pads, dilation, size
