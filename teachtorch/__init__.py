@@ -10,9 +10,13 @@ from teachtorch.dtypes import (bool_ as bool, dtype, float16, float32, float64, 
                                get_default_dtype, int8, int16, int32, int64,
                                promote_types, result_type as _result_type,
                                set_default_dtype, uint8)
+from teachtorch.dtypes import bfloat16  # noqa: F401  (a name only: NumPy has none)
+from teachtorch.threads import (get_num_threads, set_default_tensor_type,  # noqa: F401
+                                set_num_threads)
 from teachtorch.size import Size  # noqa: F401
 from teachtorch.tensor import Tensor  # noqa: F401
 from teachtorch.storage import TypedStorage, UntypedStorage  # noqa: F401
+from teachtorch.creation import BFloat16Tensor  # noqa: F401
 from teachtorch.creation import (BoolTensor, ByteTensor, CharTensor, DoubleTensor,  # noqa: F401
                                  FloatTensor, HalfTensor, IntTensor, LongTensor,
                                  ShortTensor, arange, as_tensor, asarray, bernoulli,
@@ -70,6 +74,19 @@ from teachtorch import nn  # noqa: E402,F401
 from teachtorch import optim  # noqa: E402,F401
 from teachtorch import utils  # noqa: E402,F401
 from teachtorch.serialization import load, save  # noqa: E402,F401
+from teachtorch.type_info import (can_cast, e, finfo, iinfo, inf, nan,  # noqa: E402,F401
+                                  newaxis, pi)
+from teachtorch.settings import (  # noqa: E402,F401
+    are_deterministic_algorithms_enabled, get_default_device,
+    get_deterministic_debug_mode, is_deterministic_algorithms_warn_only_enabled,
+    is_inference_mode_enabled, is_warn_always_enabled, set_default_device,
+    set_deterministic_debug_mode, set_warn_always, use_deterministic_algorithms)
+# torch.X forms of nn.functional ops whose arguments are the same (torch.dropout ...)
+from teachtorch.nn.functional import (bilinear, celu, celu_, cosine_similarity,  # noqa: E402,F401
+                                      dropout, group_norm, hardshrink, layer_norm,
+                                      pairwise_distance, pixel_shuffle,
+                                      pixel_unshuffle, prelu, relu_, rms_norm, selu,
+                                      selu_, threshold, threshold_)
 
 
 def __getattr__(name):
@@ -78,4 +95,6 @@ def __getattr__(name):
         import importlib
 
         return importlib.import_module("teachtorch.vision")
-    raise AttributeError(f"module 'teachtorch' has no attribute '{name}'")
+    from teachtorch._api_gaps import module_attribute_error
+
+    raise module_attribute_error("teachtorch", "torch", name, globals())

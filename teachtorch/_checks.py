@@ -435,7 +435,8 @@ def _public_name():
     root = os.path.dirname(os.path.abspath(__file__))
     frame, name = sys._getframe(1), "dim"
     while frame is not None:
-        if frame.f_code.co_filename.startswith(root):
+        if frame.f_code.co_filename.startswith(root) and \
+                frame.f_code.co_name != "wrapper":       # skip decorators' frames
             name = frame.f_code.co_name
         frame = frame.f_back
     return name

@@ -339,3 +339,56 @@ def one_element(t):
     return hint("only one element tensors can be converted to Python scalars",
                 f"this tensor has {t._data.size} elements (shape {tuple(t.shape)}); "
                 "pick one (x[0]) or reduce first (x.sum(), x.mean()).")
+
+
+# ----- legacy API and conversions (issue 14) ------------------------------------------
+_TO_SIGNATURES = (
+    " * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = "
+    "False, bool copy = False, *, torch.memory_format memory_format = None)\n"
+    " * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, "
+    "torch.memory_format memory_format = None)\n"
+    " * (Tensor tensor, bool non_blocking = False, bool copy = False, *, "
+    "torch.memory_format memory_format = None)\n")
+
+
+def to_invalid_arguments(got):
+    """x.to(...) with an argument it does not understand (e.g. torch.LongTensor)."""
+    return hint(f"to() received an invalid combination of arguments - got ({got}), but "
+                "expected one of:\n" + _TO_SIGNATURES,
+                "x.to takes a dtype (torch.long), a device ('cpu', 'cuda') or a tensor "
+                "to match; x.type(torch.LongTensor) is the old spelling of x.long().")
+
+
+def uint8_index_deprecated():
+    """PyTorch's UserWarning text for a uint8 tensor used as a mask."""
+    return ("indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+            "torch.bool instead.")
+
+
+def bfloat16_unsupported():
+    return hint("teachtorch cannot store torch.bfloat16 data",
+                "NumPy has no bfloat16 type, so teachtorch keeps torch.bfloat16 only as "
+                "a name. Use torch.float16 (half) or torch.float32 instead.")
+
+
+def set_default_tensor_type_deprecated():
+    """PyTorch's UserWarning text for torch.set_default_tensor_type."""
+    return ("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please "
+            "use torch.set_default_dtype() and torch.set_default_device() as "
+            "alternatives.")
+
+
+def default_type_not_float():
+    return hint("only floating-point types are supported as the default type",
+                "the default type is what torch.tensor(1.5) gets; choose "
+                "torch.FloatTensor or torch.DoubleTensor.")
+
+
+def legacy_new_dtype_mismatch(want, got):
+    def options(d):
+        return (f"TensorOptions(dtype={d.cpp_name}, device=cpu, layout=Strided, "
+                "requires_grad=false (default), pinned_memory=false (default), "
+                "memory_format=(nullopt))")
+    return hint(f"expected {options(want)} (got {options(got)})",
+                "x.new(t) keeps x's dtype; convert first (t.to(x.dtype)) or use "
+                "x.new_tensor(t).")

@@ -12,6 +12,7 @@ import numpy as np
 
 from teachtorch import _backend, _checks, _errors, _ranges, dtypes
 from teachtorch import random as _random
+from teachtorch.creation_out import accepts_out
 from teachtorch.tensor import Tensor
 
 _make = Tensor._make
@@ -161,17 +162,22 @@ def from_numpy(ndarray):
 
 
 def _size(size, fn="zeros"):
-    """The shape from f(2, 3), f((2, 3)) or f([2, 3]), checked like PyTorch."""
+    """The shape from f(2, 3), f((2, 3)) or f([2, 3]), checked like PyTorch.
+
+    A 0-dim integer tensor counts as a number: torch.zeros(2, lengths.max()).
+    """
     if len(size) == 1 and isinstance(size[0], (tuple, list)) or (
             len(size) == 1 and type(size[0]).__name__ == "Size"):
         size = tuple(size[0])
-    elif len(size) == 1 and not isinstance(size[0], (int, np.integer)):
+    elif len(size) == 1 and not isinstance(size[0], (int, np.integer)) and \
+            not _is_int_0dim(size[0]):
         raise TypeError(
             f"{fn}(): argument 'size' (position 1) must be tuple of ints, not "
             f"{type(size[0]).__name__}\nhint: sizes are whole numbers, e.g. "
             f"torch.{fn}(2, 3) or torch.{fn}((2, 3)).")
     for pos, s in enumerate(size):
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+        if (not isinstance(s, (int, np.integer)) or isinstance(s, bool)) and \
+                not _is_int_0dim(s):
             raise TypeError(
                 f"{fn}(): argument 'size' failed to unpack the object at pos {pos + 1} "
                 f"with error \"type must be tuple of ints,but got {type(s).__name__}\""
@@ -183,6 +189,11 @@ def _size(size, fn="zeros"):
     return tuple(int(s) for s in size)
 
 
+def _is_int_0dim(s):
+    """A 0-dim integer tensor, which PyTorch accepts wherever a size is expected."""
+    return isinstance(s, Tensor) and s.ndim == 0 and s.dtype.category == 1
+
+
 def _float_dtype(dtype):
     if isinstance(dtype, str):
         raise TypeError(_errors.hint(
@@ -191,7 +202,8 @@ def _float_dtype(dtype):
     return dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+@accepts_out
+def zeros(*size, dtype=None, device=None, requires_grad=False):
     """A tensor of 0s (float32 unless dtype says otherwise). Mirrors: torch.zeros"""
     if len(size) == 1 and isinstance(size[0], (int, np.integer)) and size[0] < 0:
         raise RuntimeError("zeros: Dimension size must be non-negative.\nhint: every "
@@ -200,17 +212,20 @@ def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
                    requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+@accepts_out
+def ones(*size, dtype=None, device=None, requires_grad=False):
     return _finish(np.ones(_size(size, "ones"), _float_dtype(dtype).np), None, device,
                    requires_grad)
 
 
+@accepts_out
 def empty(*size, dtype=None, device=None, requires_grad=False, **kwargs):
     """Uninitialised in PyTorch; zero-filled here so runs are reproducible."""
     return _finish(np.zeros(_size(size, "empty"), _float_dtype(dtype).np), None, device,
                    requires_grad)
 
 
+@accepts_out
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     if isinstance(size, (int, np.integer)):
         raise TypeError(_errors.hint(
@@ -227,6 +242,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
                    device, requires_grad)
 
 
+@accepts_out
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     """The identity matrix (n x m). Mirrors: torch.eye"""
     for name, v in (("n", n), ("m", m)):
@@ -237,6 +253,7 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
                    requires_grad)
 
 
+@accepts_out
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     """Values from start (inclusive) to end (exclusive). Mirrors: torch.arange"""
     if end is None:
@@ -267,6 +284,7 @@ def _check_steps(steps):
                            "many points you want, e.g. 5.")
 
 
+@accepts_out
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
     """steps evenly spaced values from start to end (both included).
 
@@ -277,6 +295,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
                    device, requires_grad)
 
 
+@accepts_out
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None,
              requires_grad=False):
     """base ** linspace(start, end, steps). Mirrors: torch.logspace"""
@@ -305,6 +324,7 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 
 
 # ----- random ------------------------------------------------------------------------
+@accepts_out
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform on [0, 1). Mirrors: torch.rand"""
     if dtype is not None and not dtypes.to_dtype(dtype).is_floating_point:
@@ -315,6 +335,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     return _finish(data.astype(np_dtype, copy=False), None, device, requires_grad)
 
 
+@accepts_out
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal. Mirrors: torch.randn"""
     if dtype is not None and not dtypes.to_dtype(dtype).is_floating_point:
@@ -325,6 +346,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     return _finish(data.astype(np_dtype, copy=False), None, device, requires_grad)
 
 
+@accepts_out
 def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
             requires_grad=False):
     """Integers in [low, high). Mirrors: torch.randint"""
@@ -346,6 +368,7 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
                    None, device, requires_grad)
 
 
+@accepts_out
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     _size((n,), "randperm")  # n >= 0, with PyTorch's message
     data = _random.rng(generator).permutation(n)
@@ -371,6 +394,10 @@ def randint_like(input, low, high=None, *, dtype=None):
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None):
     """Normal samples; mean/std may be tensors (element-wise) or numbers."""
+    if out is not None:
+        from teachtorch.creation_out import write_out
+
+        return write_out(out, normal(mean, std, size, generator=generator), "normal")
     m = _backend.to_numpy(mean._data) if isinstance(mean, Tensor) else mean
     s = _backend.to_numpy(std._data) if isinstance(std, Tensor) else std
     _checks.normal_std(std)
@@ -416,6 +443,10 @@ def legacy_new(cls, dtype, args, kwargs):
         data = np.zeros((0,), dtype.np)
     elif len(args) == 1 and isinstance(args[0], Tensor):
         return args[0] if args[0].dtype is dtype else args[0].to(dtype)
+    elif len(args) == 1 and isinstance(args[0], np.ndarray) and args[0].dtype == dtype.np:
+        return _make(args[0])  # same dtype: shares the array's memory, as in PyTorch
+    elif len(args) == 1 and type(args[0]).__name__ == "TypedStorage":
+        return _from_storage(args[0], dtype)
     elif all(isinstance(a, (int, np.integer)) and not isinstance(a, builtins.bool)
              for a in args):
         data = np.zeros(_size(args), dtype.np)
@@ -428,6 +459,17 @@ def legacy_new(cls, dtype, args, kwargs):
         raise TypeError("new() received an invalid combination of arguments\nhint: "
                         "Tensor(2, 3) makes a 2x3 tensor; Tensor([1, 2]) copies a list.")
     return _make(data)
+
+
+def _from_storage(storage, dtype):
+    """torch.LongTensor(storage): a 1-D tensor over the storage's memory."""
+    if storage.dtype is not dtype:
+        raise TypeError(f"expected {dtype.legacy_name[:-6]} storage (got "
+                        f"{storage.dtype.legacy_name[:-6]})\nhint: the storage's dtype "
+                        "must match the tensor type; use torch.tensor(storage.tolist()).")
+    t = _make(storage._elements())
+    t._root = storage._root
+    return t
 
 
 class _LegacyTensorType(type):
@@ -451,3 +493,4 @@ ShortTensor = _legacy_class("ShortTensor", dtypes.int16)
 CharTensor = _legacy_class("CharTensor", dtypes.int8)
 ByteTensor = _legacy_class("ByteTensor", dtypes.uint8)
 BoolTensor = _legacy_class("BoolTensor", dtypes.bool_)
+BFloat16Tensor = _legacy_class("BFloat16Tensor", dtypes.bfloat16)  # refuses data

@@ -68,8 +68,35 @@ float16 = dtype("float16", np.float16, 6, "HalfTensor", "c10::Half")
 float32 = dtype("float32", np.float32, 7, "FloatTensor", "float")
 float64 = dtype("float64", np.float64, 8, "DoubleTensor", "double")
 
+class _NameOnlyDtype(dtype):
+    """A PyTorch dtype NumPy cannot store: it exists as a name, and raises a clear
+    TypeError as soon as data of that type is asked for (``.np``)."""
+
+    __slots__ = ()
+
+    def __init__(self, name, itemsize, rank, legacy_name, cpp_name):
+        self.name = name
+        self.is_floating_point = True
+        self.is_complex = False
+        self.is_signed = True
+        self.itemsize = itemsize
+        self._rank = rank
+        self.legacy_name = legacy_name
+        self.cpp_name = cpp_name
+
+    @property
+    def np(self):
+        from teachtorch import _errors
+
+        raise TypeError(_errors.bfloat16_unsupported())
+
+
+# NumPy has no bfloat16: the name exists (code that mentions it imports), data does not
+bfloat16 = _NameOnlyDtype("bfloat16", 2, 6, "BFloat16Tensor", "c10::BFloat16")
+
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
 _NAMES = {d.name: d for d in ALL}
+_NAMES["bfloat16"] = bfloat16
 _NAMES.update({"float": float32, "double": float64, "half": float16, "long": int64,
                "int": int32, "short": int16})
 _FROM_NP = {d.np: d for d in ALL}

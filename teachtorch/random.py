@@ -50,7 +50,12 @@ class Generator:
         return self
 
 
+# As in PyTorch, a program that never calls manual_seed gets a fresh seed per process,
+# so an unseeded script prints different numbers on each run; initial_seed() says
+# which seed was drawn. A Generator() you make yourself starts at PyTorch's fixed
+# default seed instead.
 default_generator = Generator()
+default_generator.seed()
 
 
 def manual_seed(seed):
@@ -94,7 +99,8 @@ def fill_(array, kind, a, b, generator=None):
 
     kind: 'uniform' on [a, b), 'normal' with mean a and std b, 'random' integers in
     [a, b) (b=None: [0, a) or, with a=0, the dtype's exactly representable range),
-    'bernoulli' 1 with probability a, 'exponential' with rate a.
+    'bernoulli' 1 with probability a, 'exponential' with rate a, 'cauchy' (median a,
+    scale b), 'log_normal' (mean a, std b of the log), 'geometric' (success chance a).
     """
     from teachtorch import _backend
 
@@ -113,6 +119,12 @@ def fill_(array, kind, a, b, generator=None):
         vals = g.random(shape) < p
     elif kind == "exponential":
         vals = g.exponential(1.0 / a, shape)
+    elif kind == "cauchy":  # median a, scale b
+        vals = a + b * g.standard_cauchy(shape)
+    elif kind == "log_normal":  # exp of a normal with mean a and std b
+        vals = g.lognormal(a, b, shape)
+    elif kind == "geometric":  # trials until the first success of probability a
+        vals = g.geometric(a, shape)
     else:
         raise ValueError(f"unknown random fill {kind!r}")
     array[...] = _backend.to_cupy(vals) if _backend.is_cupy_array(array) else vals

@@ -18,14 +18,17 @@ from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import AccumulateGrad, RemovableHandle
 from teachtorch.device import device_of_array
 from teachtorch.storage import TypedStorage, UntypedStorage, array_ptr
+from teachtorch.tensor_legacy import TensorAbsentMixin, TensorLegacyMixin
 from teachtorch.tensor_math import TensorMathMixin
+from teachtorch.tensor_math_more import TensorMoreMathMixin
 from teachtorch.tensor_shape import TensorShapeMixin
 
 _ndarray = np.ndarray
 _new = object.__new__
 
 
-class Tensor(TensorMathMixin, TensorShapeMixin):
+class Tensor(TensorMathMixin, TensorMoreMathMixin, TensorShapeMixin,
+             TensorLegacyMixin, TensorAbsentMixin):
     """A multi-dimensional array of one dtype, with autograd.
 
     ``Tensor(2, 3)`` makes an uninitialised 2x3 float tensor (teachtorch fills it
@@ -137,13 +140,21 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
         """With no argument the type name ('torch.FloatTensor'); else a cast."""
         if dtype is None:
             return "torch." + self.dtype.legacy_name
+        if isinstance(getattr(dtype, "_dtype", None), dtypes.dtype):
+            dtype = dtype._dtype  # a legacy class: x.type(torch.LongTensor)
         if isinstance(dtype, str):
             name = dtype.replace("torch.", "").replace("cuda.", "")
             found = next((d for d in dtypes.ALL if d.legacy_name == name), None)
             if found is None:
                 raise ValueError(f"invalid type: '{dtype}'\nhint: use a name like "
                                  "'torch.FloatTensor' or a dtype like torch.float32.")
+            if "cuda." in dtype:  # 'torch.cuda.LongTensor' also moves to the GPU
+                return self.to(found).cuda()
             dtype = found
+        if not isinstance(dtype, dtypes.dtype):
+            raise ValueError(_errors.hint(  # noqa: TRY004 - PyTorch raises ValueError
+                f"invalid type: '{getattr(dtype, '__name__', dtype)}'",
+                "use a name like 'torch.FloatTensor' or a dtype like torch.float32."))
         return self.to(dtype)
 
     def _wrap_dim(self, dim):
@@ -371,7 +382,8 @@ class Tensor(TensorMathMixin, TensorShapeMixin):
         return tensor_repr(self)
 
     def __format__(self, spec):
-        if self._data.ndim == 0 and spec:
+        # PyTorch formats a plain 0-dim tensor as its number ('{}'.format(loss))
+        if self._data.ndim == 0 and (spec or type(self) is Tensor):
             return self.item().__format__(spec)
         return object.__format__(self, spec) if spec else repr(self)
 

@@ -83,3 +83,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
         res = [r if r is not None else zeros_like(t) for r, t in zip(res, inputs)]
     return tuple(res)
+
+
+# a name PyTorch has and teachtorch lacks: PyTorch's AttributeError plus a hint
+from teachtorch._api_gaps import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__, "torch.autograd")

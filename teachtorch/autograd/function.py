@@ -154,8 +154,17 @@ class FunctionMeta(type):
     def __init__(cls, name, bases, attrs):
         super().__init__(name, bases, attrs)
         node_name = attrs.get("node_name") or name + "Backward"
-        cls._backward_cls = type(node_name, (Node,), {"__slots__": (),
-                                                      "_forward_cls": cls})
+        body = {"__slots__": (), "_forward_cls": cls}
+        if not getattr(cls, "_raw", False):  # issue 14: grad_fn.apply(grad), see below
+            body["apply"] = _custom_node_apply
+        cls._backward_cls = type(node_name, (Node,), body)
+
+
+def _custom_node_apply(self, *grad_outputs):
+    """grad_fn.apply(grad) on a custom Function's node runs its backward (the node
+    is the ctx), as PyTorch's BackwardCFunction.apply does; built-in ops' nodes have
+    no apply, as in PyTorch."""
+    return self._forward_cls.backward(self, *grad_outputs)
 
 
 class Function(metaclass=FunctionMeta):

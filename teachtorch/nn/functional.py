@@ -381,3 +381,15 @@ from teachtorch.ops.pool import (  # noqa: F401,E402
     max_pool2d,
     max_unpool2d,
 )
+from teachtorch.nn._grid_sample import affine_grid, grid_sample  # noqa: F401,E402
+from teachtorch.nn._functional_more import (  # noqa: F401,E402
+    adaptive_max_pool1d, adaptive_max_pool1d_with_indices,
+    adaptive_max_pool2d_with_indices, alpha_dropout, channel_shuffle, conv_transpose1d,
+    feature_alpha_dropout, gumbel_softmax, local_response_norm, lp_pool1d, lp_pool2d,
+    max_pool1d_with_indices, max_pool2d_with_indices, max_unpool1d,
+    multilabel_margin_loss, pdist, rrelu, rrelu_, triplet_margin_with_distance_loss)
+
+# a name PyTorch has and teachtorch lacks: PyTorch's AttributeError plus a hint
+from teachtorch._api_gaps import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__, "torch.nn.functional")

@@ -65,3 +65,47 @@ from teachtorch.ops.index import index_put  # noqa: F401,E402
 from teachtorch.storage import as_strided  # noqa: F401,E402
 from teachtorch.ops.views import ravel  # noqa: F401,E402
 from teachtorch.ops.join import select  # noqa: F401,E402
+# ----- issue 14: the rest of the math the API audit found missing -----------------------
+from teachtorch.ops.trig import (acos, acosh, arccos, arccosh, arcsin, arcsinh,  # noqa: F401,E402
+                                 arctan, arctan2, arctanh, asin, asinh, atan, atan2,
+                                 atanh, cosh, deg2rad, hypot, rad2deg, sinc, sinh)
+from teachtorch.ops.special import (digamma, erfc, erfinv, lgamma, logaddexp,  # noqa: F401,E402
+                                    logaddexp2, logit, xlogy)
+from teachtorch.ops.sign_more import (copysign, fmax, fmin, gcd, heaviside, lcm,  # noqa: F401,E402
+                                      sgn, signbit)
+from teachtorch.ops.matrix_build import (block_diag, cartesian_prod, cross,  # noqa: F401,E402
+                                         diag_embed, diagflat, kron, tensordot,
+                                         tril_indices, triu_indices)
+from teachtorch.ops.shape_more import (atleast_1d, atleast_2d, atleast_3d,  # noqa: F401,E402
+                                       column_stack, diff, dsplit, dstack, hsplit,
+                                       rot90, vsplit)
+from teachtorch.ops.counting import (bincount, bucketize, histc, isin,  # noqa: F401,E402
+                                     searchsorted, unique_consecutive)
+from teachtorch.ops.stats import (aminmax, corrcoef, cov, cummax, cummin,  # noqa: F401,E402
+                                  logcumsumexp, mode, nanmean, nanmedian, nanquantile,
+                                  nansum, quantile, std_mean, var_mean)
+from teachtorch.ops.inplace_funcs import *  # noqa: F401,F403,E402
+from teachtorch.ops.linalg_more import (addbmm, addmv, addr, baddbmm,  # noqa: F401,E402
+                                        cdist, chain_matmul, combinations,
+                                        cumulative_trapezoid, det, dist, inverse,
+                                        logdet, matrix_power, pdist, slogdet,
+                                        trapezoid, trapz, vander)
+from teachtorch.ops.function_forms import (binomial, bitwise_left_shift,  # noqa: F401,E402
+                                           bitwise_right_shift, broadcast_shapes,
+                                           detach, detach_, fill, get_device,
+                                           is_nonzero, is_same_size, is_signed,
+                                           is_storage, poisson, positive, range,
+                                           scalar_tensor, split_with_sizes,
+                                           unravel_index)
+from teachtorch.ops.index_more import (fill_diagonal_, index_copy, index_put_,  # noqa: F401,E402
+                                       masked_scatter, put)
+from teachtorch.ops.shape_more import gradient, renorm, sum_to_size  # noqa: F401,E402
+from teachtorch.ops.counting import histogram  # noqa: F401,E402
+from teachtorch.ops.function_forms import (alpha_dropout, alpha_dropout_,  # noqa: F401,E402
+                                           dropout_, feature_alpha_dropout,
+                                           feature_alpha_dropout_, feature_dropout,
+                                           feature_dropout_, is_inference, resize_as_)
+from teachtorch.ops.function_forms import (adaptive_max_pool1d, channel_shuffle,  # noqa: F401,E402
+                                           conv_transpose1d, max_pool1d_with_indices,
+                                           rrelu, rrelu_)
+from teachtorch.ops.index_more import scatter_reduce  # noqa: F401,E402

@@ -31,17 +31,55 @@ class ToDevice(Function):
         return grad_output.to(back)
 
 
+_TO_KEYWORDS = ("device", "dtype", "non_blocking", "copy", "memory_format")
+_PY_TYPES = {float: dtypes.float64, int: dtypes.int64, bool: dtypes.bool_}
+
+
+def _arg_name(a):
+    """How PyTorch's argument parser names a value in its TypeError."""
+    if isinstance(getattr(a, "_dtype", None), dtypes.dtype):
+        return "torch.tensortype"  # a legacy class such as torch.LongTensor
+    if isinstance(a, dtypes.dtype):
+        return "torch.dtype"
+    if isinstance(a, Device):
+        return "torch.device"
+    return "Tensor" if hasattr(a, "_data") else type(a).__name__
+
+
 def _parse(args, kwargs):
+    """(device, dtype, copy) from x.to's arguments; TypeError for anything else."""
+    if not kwargs and len(args) == 1 and isinstance(args[0], dtypes.dtype):
+        return None, args[0], False  # x.to(torch.float64): the common case, fast
+    bad = [k for k in kwargs if k not in _TO_KEYWORDS]
+    if bad:
+        got = ", ".join(f"{k}={_arg_name(v)}" for k, v in kwargs.items()) + ", "
+        raise TypeError(_errors.to_invalid_arguments(got))
     dev = kwargs.get("device")
     dt = kwargs.get("dtype")
     copy = kwargs.get("copy", False)
+    flags = []  # positional non_blocking, copy
+    positional_dtype = False
     for a in args:
-        if isinstance(a, dtypes.dtype):
-            dt = a
-        elif isinstance(a, (str, Device, int)):
+        if isinstance(a, bool):
+            flags.append(a)
+        elif a is None:
+            continue
+        elif isinstance(a, dtypes.dtype) and not flags:
+            dt, positional_dtype = a, True
+        elif isinstance(a, type) and a in _PY_TYPES and not flags:
+            dt, positional_dtype = _PY_TYPES[a], True
+        elif isinstance(a, (str, Device, int)) and not flags and not positional_dtype:
             dev = a
-        elif hasattr(a, "_data"):  # x.to(other): other's dtype and device
+        elif hasattr(a, "_data") and not flags:  # x.to(other): other's dtype, device
             dt, dev = a.dtype, a.device
+        else:
+            got = ", ".join(_arg_name(v) for v in args)
+            raise TypeError(_errors.to_invalid_arguments(got))
+    if len(flags) > 2:
+        raise TypeError(_errors.to_invalid_arguments(", ".join(_arg_name(v)
+                                                               for v in args)))
+    if len(flags) == 2:
+        copy = flags[1]
     return dev, dt, copy
 
 

@@ -5,6 +5,8 @@ Advanced indexing (a tensor, list or boolean mask) gives a *copy*. That is why
 ``x[0] = 1`` changes x but ``y = x[[0]]; y[0] = 1`` does not.
 Chapter 02 (views, indexing, storage) opens this file.
 """
+import warnings
+
 import numpy as np
 
 from teachtorch import _errors
@@ -26,6 +28,12 @@ def _convert_index(index):
     basic = True
     for i in index:
         if is_tensor(i):
+            if i._data.dtype.char == "B":  # uint8, the old mask type: warn, use bool
+                warnings.warn(_errors.uint8_index_deprecated(), UserWarning,
+                              stacklevel=4)
+                out.append(i._data.astype(bool))
+                basic = False
+                continue
             if i.dim() == 0 and i.dtype.category == 1:
                 out.append(int(i.item()))
                 continue
@@ -388,6 +396,12 @@ def write_through_view(x, result):
 
 def setitem(x, index, value):
     """Write value into x at index, in place."""
+    if is_tensor(index) and index._data.dtype.char == "B" and (  # uint8
+            not is_tensor(value) or value.dim() == 0):  # PyTorch's masked_fill_ path
+        raise RuntimeError(_errors.hint(
+            "masked_fill_ only supports boolean masks, but got mask with dtype "
+            "unsigned char", "old code built masks as uint8 (ByteTensor); make it a "
+            "bool mask: x[mask.bool()] = value."))
     try:
         _setitem(x, index, value)
     except IndexError as e:

@@ -12,6 +12,7 @@ from teachtorch.optim.adam import Adam, AdamW
 from teachtorch.optim.adamax import Adamax
 from teachtorch.optim.asgd import ASGD
 from teachtorch.optim.lbfgs import LBFGS
+from teachtorch.optim.nadam_radam import NAdam, RAdam
 from teachtorch.optim.optimizer import Optimizer
 from teachtorch.optim.rmsprop import RMSprop
 from teachtorch.optim.rprop import Rprop
@@ -20,6 +21,8 @@ from teachtorch.optim.sgd import SGD
 __all__ = [
     "ASGD",
     "LBFGS",
+    "NAdam",
+    "RAdam",
     "SGD",
     "Adadelta",
     "Adagrad",
@@ -31,3 +34,9 @@ __all__ = [
     "Rprop",
     "lr_scheduler",
 ]
+
+
+# a name PyTorch has and teachtorch lacks: PyTorch's AttributeError plus a hint
+from teachtorch._api_gaps import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__, "torch.optim")

@@ -376,3 +376,9 @@ __all__ = [
     "SequentialLR",
     "StepLR",
 ]
+
+
+# a name PyTorch has and teachtorch lacks: PyTorch's AttributeError plus a hint
+from teachtorch._api_gaps import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__, "torch.optim.lr_scheduler")

@@ -101,3 +101,9 @@ def save_image(tensor, fp, format=None, **kwargs):
     if pixels.shape[2] == 1:
         pixels = pixels[:, :, 0]
     Image.fromarray(pixels).save(fp, format=format)
+
+
+# a name PyTorch has and teachtorch lacks: PyTorch's AttributeError plus a hint
+from teachtorch._api_gaps import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__, "torchvision.utils")

@@ -14,5 +14,12 @@ from teachtorch.vision.datasets.folder import (  # noqa: F401
                                                make_dataset,
                                                pil_loader,
 )
-from teachtorch.vision.datasets.mnist import MNIST, FashionMNIST, mnist_t10k_split  # noqa: F401
+from teachtorch.vision.datasets.mnist import (MNIST, KMNIST, FashionMNIST,  # noqa: F401
+                                              mnist_t10k_split)
 from teachtorch.vision.datasets.vision import StandardTransform, VisionDataset  # noqa: F401
+
+
+# a name PyTorch has and teachtorch lacks: PyTorch's AttributeError plus a hint
+from teachtorch._api_gaps import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__, "torchvision.datasets")

@@ -74,6 +74,31 @@ class CIFAR10(VisionDataset):
     def extra_repr(self):
         return f"Split: {'Train' if self.train is True else 'Test'}"
 
+    # torchvision's CIFAR10 dropped these old names (MNIST kept them): say the new ones
+    @property
+    def train_data(self):
+        raise _renamed(self, "train_data", "data")
+
+    @property
+    def test_data(self):
+        raise _renamed(self, "test_data", "data")
+
+    @property
+    def train_labels(self):
+        raise _renamed(self, "train_labels", "targets")
+
+    @property
+    def test_labels(self):
+        raise _renamed(self, "test_labels", "targets")
+
+
+def _renamed(dataset, old, new):
+    from teachtorch._errors import hint
+
+    return AttributeError(hint(
+        f"'{type(dataset).__name__}' object has no attribute '{old}'",
+        f"torchvision renamed {old} to .{new} (version 0.3); write dataset.{new}."))
+
 
 class CIFAR100(CIFAR10):
     """CIFAR-100: 100 fine classes (labels from ``fine_labels``).

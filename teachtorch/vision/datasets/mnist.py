@@ -11,6 +11,8 @@ The 60,000 training images are not shipped (nothing downloads here). Chapters us
 ``mnist_t10k_split()``: a seeded 8,000 / 2,000 split of the 10,000 t10k images.
 Chapter 09 (softmax and the MNIST MLP) opens this file.
 """
+import warnings
+
 import numpy as np
 from PIL import Image
 
@@ -90,13 +92,26 @@ class MNIST(VisionDataset):
     def class_to_idx(self):
         return {c: i for i, c in enumerate(self.classes)}
 
+    # the names of torchvision before 0.3, still there as deprecated properties
     @property
     def train_labels(self):
+        warnings.warn("train_labels has been renamed targets")
         return self.targets
 
     @property
     def test_labels(self):
+        warnings.warn("test_labels has been renamed targets")
         return self.targets
+
+    @property
+    def train_data(self):
+        warnings.warn("train_data has been renamed data")
+        return self.data
+
+    @property
+    def test_data(self):
+        warnings.warn("test_data has been renamed data")
+        return self.data
 
     def extra_repr(self):
         return f"Split: {'Train' if self.train is True else 'Test'}"
@@ -111,6 +126,17 @@ class FashionMNIST(MNIST):
 
     classes = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
                "Shirt", "Sneaker", "Bag", "Ankle boot")
+    shipped = None
+
+
+class KMNIST(MNIST):
+    """Kuzushiji-MNIST: 28x28 grey cursive Japanese characters, MNIST's IDX files.
+
+    Not shipped: put the files in ``root/KMNIST/raw/``.
+    Mirrors: torchvision.datasets.KMNIST
+    """
+
+    classes = ("o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo")
     shipped = None
 
 

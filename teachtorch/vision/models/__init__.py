@@ -11,13 +11,28 @@ from teachtorch.vision.models.resnet import (  # noqa: F401
                                              resnet18,
                                              resnet34,
                                              resnet50,
+                                             resnet101,
+                                             resnet152,
+)
+from teachtorch.vision.models.squeezenet import (  # noqa: F401
+                                                    SqueezeNet,
+                                                    squeezenet1_0,
+                                                    squeezenet1_1,
 )
 from teachtorch.vision.models.vgg import (  # noqa: F401
                                              VGG,
                                              vgg11,
                                              vgg11_bn,
                                              vgg13,
+                                             vgg13_bn,
                                              vgg16,
                                              vgg16_bn,
                                              vgg19,
+                                             vgg19_bn,
 )
+
+
+# a name PyTorch has and teachtorch lacks: PyTorch's AttributeError plus a hint
+from teachtorch._api_gaps import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr(__name__, "torchvision.models")

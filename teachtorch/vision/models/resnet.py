@@ -144,3 +144,13 @@ def resnet34(*, weights=None, progress=True, **kwargs):
 def resnet50(*, weights=None, progress=True, **kwargs):
     """ResNet-50: Bottlenecks [3, 4, 6, 3]. Mirrors: torchvision.models.resnet50"""
     return _resnet("resnet50", Bottleneck, [3, 4, 6, 3], weights, kwargs)
+
+
+def resnet101(*, weights=None, progress=True, **kwargs):
+    """ResNet-101: Bottlenecks [3, 4, 23, 3]. Mirrors: torchvision.models.resnet101"""
+    return _resnet("resnet101", Bottleneck, [3, 4, 23, 3], weights, kwargs)
+
+
+def resnet152(*, weights=None, progress=True, **kwargs):
+    """ResNet-152: Bottlenecks [3, 8, 36, 3]. Mirrors: torchvision.models.resnet152"""
+    return _resnet("resnet152", Bottleneck, [3, 8, 36, 3], weights, kwargs)

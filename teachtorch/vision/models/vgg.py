@@ -102,3 +102,13 @@ def vgg16_bn(*, weights=None, progress=True, **kwargs):
 def vgg19(*, weights=None, progress=True, **kwargs):
     """VGG-19 (configuration E). Mirrors: torchvision.models.vgg19"""
     return _vgg("vgg19", "E", False, weights, kwargs)
+
+
+def vgg13_bn(*, weights=None, progress=True, **kwargs):
+    """VGG-13 with BatchNorm. Mirrors: torchvision.models.vgg13_bn"""
+    return _vgg("vgg13_bn", "B", True, weights, kwargs)
+
+
+def vgg19_bn(*, weights=None, progress=True, **kwargs):
+    """VGG-19 with BatchNorm. Mirrors: torchvision.models.vgg19_bn"""
+    return _vgg("vgg19_bn", "E", True, weights, kwargs)
