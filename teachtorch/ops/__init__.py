@@ -71,8 +71,8 @@ from teachtorch.ops.trig import (acos, acosh, arccos, arccosh, arcsin, arcsinh, 
                                  atanh, cosh, deg2rad, hypot, rad2deg, sinc, sinh)
 from teachtorch.ops.special import (digamma, erfc, erfinv, lgamma, logaddexp,  # noqa: F401,E402
                                     logaddexp2, logit, xlogy)
-from teachtorch.ops.sign_more import (copysign, fmax, fmin, gcd, heaviside, lcm,  # noqa: F401,E402
-                                      sgn, signbit)
+from teachtorch.ops.signs import (copysign, fmax, fmin, gcd, heaviside, lcm,  # noqa: F401,E402
+                                  sgn, signbit)
 from teachtorch.ops.matrix_build import (block_diag, cartesian_prod, cross,  # noqa: F401,E402
                                          diag_embed, diagflat, kron, tensordot,
                                          tril_indices, triu_indices)
@@ -97,8 +97,8 @@ from teachtorch.ops.function_forms import (binomial, bitwise_left_shift,  # noqa
                                            is_storage, poisson, positive, range,
                                            scalar_tensor, split_with_sizes,
                                            unravel_index)
-from teachtorch.ops.index_more import (fill_diagonal_, index_copy, index_put_,  # noqa: F401,E402
-                                       masked_scatter, put)
+from teachtorch.ops.index_write import (fill_diagonal_, index_copy,  # noqa: F401,E402
+                                        index_put_, masked_scatter, put)
 from teachtorch.ops.shape_more import gradient, renorm, sum_to_size  # noqa: F401,E402
 from teachtorch.ops.counting import histogram  # noqa: F401,E402
 from teachtorch.ops.function_forms import (alpha_dropout, alpha_dropout_,  # noqa: F401,E402
@@ -108,4 +108,4 @@ from teachtorch.ops.function_forms import (alpha_dropout, alpha_dropout_,  # noq
 from teachtorch.ops.function_forms import (adaptive_max_pool1d, channel_shuffle,  # noqa: F401,E402
                                            conv_transpose1d, max_pool1d_with_indices,
                                            rrelu, rrelu_)
-from teachtorch.ops.index_more import scatter_reduce  # noqa: F401,E402
+from teachtorch.ops.index_write import scatter_reduce  # noqa: F401,E402
