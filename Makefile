@@ -37,8 +37,10 @@ system-packages:
 # Library tests run in two processes (the machines have 2 cores); notebooks run after.
 test: venv-dev system-packages
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
-	# the cuda halves again, on two simulated GPUs made of NumPy (teachtorch/_simulated_cupy.py)
-	TEACHTORCH_FAKE_CUDA=2 $(BIN)/python -m pytest -q -m cuda tests
+	# the cuda halves again, on two simulated GPUs made of NumPy (test support:
+	# tests/support/simulated_cupy, on PYTHONPATH for every process the tests start)
+	PYTHONPATH=$(CURDIR)/tests/support$${PYTHONPATH:+:$$PYTHONPATH} \
+		TEACHTORCH_FAKE_CUDA=2 $(BIN)/python -m pytest -q -m cuda tests
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile --nbval \
 		--nbval-sanitize-with chapters/nbval_sanitize.cfg chapters/*.ipynb
 	# regression guard: fails only when a ratio to torch doubles against the baseline
@@ -51,4 +53,5 @@ bench: venv-dev
 # built in the environment nbval and `teachtorch lab` give the kernels (one BLAS
 # thread, AVX2 kernels: teachtorch/_kernel_env.py), so the stored numbers reproduce
 chapters: venv-dev
-	$(BIN)/python -m teachtorch._kernel_env $(BIN)/python tools/build_chapters.py
+	PYTHONPATH=$(CURDIR)/tests/support$${PYTHONPATH:+:$$PYTHONPATH} \
+		$(BIN)/python -m teachtorch._kernel_env $(BIN)/python tools/build_chapters.py

@@ -11,11 +11,17 @@ are counted here the same way.
 ``TEACHTORCH_REQUIRE_SYSTEM=1`` (set by .ci/run) turns those skips into failures, so CI
 runs everything. This file sits at the repository root so that both ``pytest tests``
 and ``pytest --nbval chapters`` load it.
+
+It also puts tests/support on ``sys.path`` and ``PYTHONPATH`` (so DataLoader workers
+and subprocesses, chapter 18's included, see it): the simulated CuPy that
+``TEACHTORCH_FAKE_CUDA=N`` selects is test support, not part of the package.
 """
 import os
 import re
 import shutil
+import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -28,6 +34,13 @@ SYSTEM = {
                  "apt-get install chromium fonts-wqy-microhei"),
 }
 REQUIRE = "TEACHTORCH_REQUIRE_SYSTEM"
+
+SUPPORT = str(Path(__file__).resolve().parent / "tests" / "support")
+if SUPPORT not in sys.path:
+    sys.path.insert(0, SUPPORT)
+if SUPPORT not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (SUPPORT, os.environ.get("PYTHONPATH")) if p)
 
 
 def pytest_configure(config):

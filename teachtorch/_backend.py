@@ -6,14 +6,35 @@ same line of code runs on either device.
 
 Chapter 18 (GPU and DataParallel) opens this file.
 """
+import importlib
 import os
 
 import numpy as np
 
-SIMULATED = bool(os.environ.get("TEACHTORCH_FAKE_CUDA"))
-if SIMULATED:  # TEACHTORCH_FAKE_CUDA=N: N pretend GPUs made of NumPy (tests, no GPU)
-    from teachtorch import _simulated_cupy as _cupy
+# TEACHTORCH_FAKE_CUDA=N: use a stand-in for cupy, named by TEACHTORCH_FAKE_CUPY
+# (default: the module ``simulated_cupy``, N pretend GPUs made of NumPy, which the
+# tests keep in tests/support/; the root conftest.py puts that folder on the path).
+FAKE_CUPY = os.environ.get("TEACHTORCH_FAKE_CUPY", "simulated_cupy")
 
+
+def _import_fake_cupy(name):
+    """The module standing in for cupy under TEACHTORCH_FAKE_CUDA."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as e:
+        from teachtorch import _errors
+
+        raise ImportError(_errors.hint(
+            f"TEACHTORCH_FAKE_CUDA is set but its stand-in for cupy, module "
+            f"{name!r}, cannot be imported ({e})",
+            "the simulation lives in the repository's tests/support/simulated_cupy; "
+            "put tests/support on PYTHONPATH (its conftest.py does), or set "
+            "TEACHTORCH_FAKE_CUPY to another module, or unset TEACHTORCH_FAKE_CUDA"),
+        ) from e
+
+
+if os.environ.get("TEACHTORCH_FAKE_CUDA"):
+    _cupy = _import_fake_cupy(FAKE_CUPY)
     _CUDA_COUNT = _cupy.cuda.runtime.getDeviceCount()
 else:
     try:  # pragma: no cover - depends on the machine
@@ -26,6 +47,9 @@ else:
     except Exception:  # noqa: BLE001 - cupy missing or broken: CPU only
         _cupy = None
         _CUDA_COUNT = 0
+
+# a stand-in says so with ``SIMULATED = True`` (teachtorch doctor reports it)
+SIMULATED = bool(getattr(_cupy, "SIMULATED", False))
 
 
 def is_cuda_available():

@@ -181,7 +181,7 @@ def requires_grad_non_float(dtype):
         f"this tensor is {dtype}; make it float first: x.float().requires_grad_().")
 
 
-# ----- matrix products (A1): PyTorch's words differ by kernel, so one function each ----
+# ----- matrix products: PyTorch's words differ by kernel, so one function each ----
 def _cpp(d):
     return d.cpp_name
 
@@ -238,7 +238,7 @@ def dot_size(n, m):
         "dot multiplies two vectors element by element, so they need the same length.")
 
 
-# ----- arithmetic, reductions, softmax (A1) ----------------------------------------------
+# ----- arithmetic, reductions, softmax ----------------------------------------------
 def bool_sub(both_tensors):
     if both_tensors:
         return hint("Subtraction, the `-` operator, with two bool tensors is not "

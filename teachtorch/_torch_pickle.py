@@ -25,8 +25,6 @@ import _compat_pickle
 import collections
 import pickle
 
-import numpy as np
-
 from teachtorch import dtypes
 
 # ----- names torch uses in its files -----------------------------------------------
@@ -304,7 +302,3 @@ class SafeUnpickler(pickle.Unpickler):
                 "teachtorch does not have (e.g. bfloat16 or complex); convert it in "
                 "PyTorch first (tensor.float()).")
         return self.load_storage(str(key), storage_type.dtype, str(location), int(numel))
-
-
-def numpy_dtype(storage_dtype):
-    return np.dtype(storage_dtype.np)

@@ -342,7 +342,7 @@ def as_strided(input, size, stride, storage_offset=None, _node=None):
     return (_node or AsStrided).apply(input, root, size, stride, offset, (valid, target))
 
 
-class Unfold(AsStrided):
+class UnfoldView(AsStrided):
     """Sliding windows of `size` elements every `step` along one dim (a view).
 
     Math: y[..., i, ..., k] = x[..., i*step + k, ...];  dL/dx = sum over the windows
@@ -369,7 +369,7 @@ def unfold(input, dimension, size, step):
         shape[d] = (length - size) // step + 1
         strides[d] = inner * step
     return as_strided(input, shape + [size], strides + [inner], input.storage_offset(),
-                      _node=Unfold)
+                      _node=UnfoldView)
 
 
 def storage_positions(t):

@@ -60,7 +60,7 @@ class TensorMoreMathMixin:
     def logit(self, eps=None): return ops.logit(self, eps)
     def logit_(self, eps=None): return _inplace(self, ops.logit, eps)
 
-    # ----- signs (ops/sign_more.py) ---------------------------------------------------
+    # ----- signs (ops/signs.py) -------------------------------------------------------
     def sgn(self): return ops.sgn(self)
     def sgn_(self): return _inplace(self, ops.sgn)
     def signbit(self): return ops.signbit(self)

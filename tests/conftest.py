@@ -17,7 +17,7 @@ def device(request):
     """Run a test on the CPU, and again on the GPU when one is present.
 
     With no GPU the cuda half skips. ``TEACHTORCH_FAKE_CUDA=2`` runs it on two
-    simulated GPUs made of NumPy (teachtorch/_simulated_cupy.py), as ``make test`` does.
+    simulated GPUs made of NumPy (tests/support/simulated_cupy), as ``make test`` does.
     """
     if request.param == "cuda" and not _backend.is_cuda_available():
         pytest.skip("no GPU here (teachtorch.cuda.is_available() is False); run "

@@ -9,7 +9,7 @@ Inputs are drawn by tests/test_ops_property.py from ``domain`` (lo, hi), kept at
 are meaningless), with shapes made by ``shapes`` (the first shape is the "main" input;
 the others are broadcast against it when ``broadcast`` is True).
 
-A2 lists shape ops in tests/op_specs_shape.py as ``SHAPE_OPS = [OpSpec(...), ...]``
+Shape ops are listed in tests/op_specs_shape.py as ``SHAPE_OPS = [OpSpec(...), ...]``
 with the same fields; ``all_specs()`` joins both lists.
 """
 import math
@@ -230,7 +230,7 @@ OPS = [
 
 
 def all_specs():
-    """OPS here plus A2's SHAPE_OPS (tests/op_specs_shape.py) when that file exists."""
+    """OPS here plus SHAPE_OPS (tests/op_specs_shape.py) when that file exists."""
     specs = list(OPS)
     try:
         from op_specs_shape import SHAPE_OPS
@@ -239,7 +239,7 @@ def all_specs():
     return specs + list(SHAPE_OPS)
 
 
-# ----- drawing inputs for a spec (test_ops_property.py; A2 may reuse) ----------------
+# ----- drawing inputs for a spec (test_ops_property.py) --------------------------------
 def shapes_for(spec, rng, max_rank=3):
     """Shapes for spec's inputs: a main shape, then broadcastable partners."""
     if spec.fixed_shapes is not None:

@@ -1,5 +1,5 @@
 """float64 gradcheck (and gradgradcheck where the backward is built from Tensor ops)
-for the nn kernels in ops/nn_ops.py, nn_relu.py, nn_layers.py and loss.py."""
+for the nn kernels in ops/activations/, nn_layers.py and loss.py."""
 import numpy as np
 import pytest
 

@@ -220,10 +220,7 @@ def test_add_module_sequential_from_note_000():
     assert run(tnn) == run(torch.nn)
 
 
-def test_note_000_conv_sequential_once_b2_layers_exist():
-    if not hasattr(tnn, "Conv2d"):
-        pytest.xfail("nn.Conv2d (B2) not merged yet")
-
+def test_note_000_conv_sequential():
     def run(nn, lib):
         net1 = nn.Sequential()
         net1.add_module("conv", nn.Conv2d(3, 3, 3))

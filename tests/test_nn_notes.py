@@ -5,7 +5,6 @@ import gzip
 import os
 
 import numpy as np
-import pytest
 import torch
 from helpers import assert_close
 
@@ -225,8 +224,6 @@ def cifar10_model(nn):
 
 
 def test_cifar10_sequential_ordereddict_note_001():
-    if not hasattr(tnn, "Conv2d") or not hasattr(tnn, "MaxPool2d"):
-        pytest.xfail("nn.Conv2d / nn.MaxPool2d (B2) not merged yet")
     torch.manual_seed(0)
     mt, mo = cifar10_model(torch.nn), cifar10_model(tnn)
     assert repr(mo) == repr(mt)
@@ -282,8 +279,6 @@ def the_model_class(torch):
 
 
 def test_the_model_class_note_003_state_dict_and_strict_false():
-    if not hasattr(tnn, "Conv2d") or not hasattr(tnn, "MaxPool2d"):
-        pytest.xfail("nn.Conv2d / nn.MaxPool2d (B2) not merged yet")
 
     def listing(model):  # the note prints each key and its size
         return [(k, tuple(v.size())) for k, v in model.state_dict().items()]

@@ -290,7 +290,8 @@ assert monitor.state["n"] == epochs and monitor.state["error"] is None
 # （写成 `(y - p) / -(p (1 - p))`，分母不小于 `eps`）。
 
 # %%
-from teachtorch.ops import activation, loss as loss_ops
+from teachtorch.ops import loss as loss_ops
+from teachtorch.ops.activations import sigmoid_tanh_relu as activation
 
 print(inspect.getsource(loss_ops.BinaryCrossEntropy))
 

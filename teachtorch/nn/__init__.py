@@ -9,8 +9,6 @@ from teachtorch.nn.modules.module import Module  # noqa: F401
 from teachtorch.nn import functional, init, utils  # noqa: F401
 from teachtorch.nn.parallel import DataParallel  # noqa: F401
 
-# conv, pooling and recurrent layers (B2)
-
 
 # a name PyTorch has and teachtorch lacks: PyTorch's AttributeError plus a hint
 from teachtorch._api_gaps import module_getattr as _module_getattr  # noqa: E402

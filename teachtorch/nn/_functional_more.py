@@ -221,7 +221,7 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *,
 
     Mirrors: torch.nn.functional.triplet_margin_with_distance_loss
     """
-    from teachtorch.nn._functional_extra import _reduce
+    from teachtorch.nn._functional_composed import _reduce
     from teachtorch.nn.functional import pairwise_distance
 
     dist = distance_function if distance_function is not None else pairwise_distance
@@ -242,7 +242,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None,
     import numpy as np
 
     from teachtorch import _backend
-    from teachtorch.nn._functional_extra import _reduce, legacy_reduction
+    from teachtorch.nn._functional_composed import _reduce, legacy_reduction
     from teachtorch.ops._util import make
 
     reduction = legacy_reduction(size_average, reduce, reduction)

@@ -10,7 +10,7 @@ import numpy as np
 
 from teachtorch import _checks
 from teachtorch.ops import loss as K
-from teachtorch.ops.nn_ops import log_softmax
+from teachtorch.ops.activations.smooth import log_softmax
 from teachtorch.tensor import Tensor
 
 _CE_HINT = ("\nhint: cross_entropy wants input (N, C) raw logits (no softmax) and "

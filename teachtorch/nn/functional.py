@@ -2,18 +2,20 @@
 
 A layer object (``nn.Linear``) holds parameters and calls the function here
 (``F.linear``); call the function directly when you hold the tensors yourself.
-The kernels live in ``teachtorch/ops`` (nn_ops.py, nn_relu.py, nn_layers.py,
-loss.py).
+The kernels live in ``teachtorch/ops`` (activations/, nn_layers.py, loss.py).
 Chapter 09 (softmax and the MNIST MLP) opens this file.
 """
 import numpy as np
 
 from teachtorch import _backend, _checks, _errors, ops
-from teachtorch.ops import nn_layers, nn_relu, normalization
-from teachtorch.ops.nn_ops import gelu, log_softmax, mish, silu, softmax  # noqa: F401
+from teachtorch.ops import nn_layers, normalization
+from teachtorch.ops.activations import relu_family as nn_relu
+from teachtorch.ops.activations.smooth import (gelu, log_softmax, mish,  # noqa: F401
+                                               silu, softmax)
 from teachtorch.ops.unfold import fold, unfold  # noqa: F401
-from teachtorch.ops.nn_relu import (celu, elu, leaky_relu, prelu, selu,  # noqa: F401
-                                    softplus, threshold)
+from teachtorch.ops.activations.relu_family import (celu, elu,  # noqa: F401
+                                                    leaky_relu, prelu, selu,
+                                                    softplus, threshold)
 from teachtorch.random import rng
 from teachtorch.reference import is_reference_mode
 from teachtorch.tensor import Tensor
@@ -70,7 +72,7 @@ def relu_(input):
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
-    from teachtorch.ops import activation
+    from teachtorch.ops.activations import sigmoid_tanh_relu as activation
 
     if inplace:
         return ops.apply_inplace(input, activation.hardtanh, min_val, max_val)
@@ -331,7 +333,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     return _norm(x1 - x2 + eps, p, -1, keepdim)
 
 
-from teachtorch.nn._functional_extra import (  # noqa: F401,E402  # noqa: F401,E402
+from teachtorch.nn._functional_composed import (  # noqa: F401,E402
     celu_,
     cosine_embedding_loss,
     elu_,
@@ -367,7 +369,7 @@ from teachtorch.nn._upsampling import (  # noqa: F401,E402
     upsample_nearest,
 )
 
-# conv, pooling and recurrent layers (B2)
+# conv, pooling and recurrent layers
 from teachtorch.ops.conv import conv1d, conv2d, conv_transpose2d  # noqa: F401,E402
 from teachtorch.ops.pool import (  # noqa: F401,E402
     adaptive_avg_pool1d,

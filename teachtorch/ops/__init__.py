@@ -4,7 +4,7 @@
 """
 from teachtorch import dtypes  # noqa: F401  (tensor_shape uses ops.dtypes)
 from teachtorch.ops.arith import add, div, mul, neg, negative, rsub, sub, true_divide  # noqa: F401
-from teachtorch.ops.arith_more import pow  # noqa: F401,A004
+from teachtorch.ops.pow_remainder_lerp import pow  # noqa: F401,A004
 from teachtorch.ops.copy import clone, contiguous, to_dtype  # noqa: F401
 from teachtorch.ops.device_ops import to  # noqa: F401
 from teachtorch.ops.index import getitem, setitem  # noqa: F401
@@ -31,14 +31,16 @@ from teachtorch.ops.copy import (diag, flip, fliplr, flipud,  # noqa: F401,E402
                                  roll, tile, trace, tril, triu)
 from teachtorch.ops.join import repeat_interleave  # noqa: F401,E402
 from teachtorch.ops.copy import resize_  # noqa: F401,E402
-# ----- A1: arithmetic, element-wise math, reductions, softmax, matmul family -----------
+# ----- arithmetic, element-wise math, reductions, softmax, matmul family ---------------
 from teachtorch.ops.arith import (divide, floor_divide, multiply, reciprocal,  # noqa: F401,E402
                                   subtract)
-from teachtorch.ops.arith_more import (addcdiv, addcmul, float_power, fmod, lerp,  # noqa: F401,E402
-                                       remainder, square)
+from teachtorch.ops.pow_remainder_lerp import (addcdiv, addcmul,  # noqa: F401,E402
+                                               float_power, fmod, lerp,
+                                               remainder, square)
 from teachtorch.ops.pointwise import (absolute, cos, erf, exp2, expm1, log1p, log2,  # noqa: F401,E402
                                       log10, rsqrt, sin, tan)
-from teachtorch.ops.activation import hardtanh, relu, relu6, sigmoid, tanh  # noqa: F401,E402
+from teachtorch.ops.activations.sigmoid_tanh_relu import (hardtanh, relu,  # noqa: F401,E402
+                                                      relu6, sigmoid, tanh)
 from teachtorch.ops.rounding import (ceil, fix, floor, frac, isfinite, isinf, isnan,  # noqa: F401,E402
                                      isneginf, isposinf, nan_to_num, round, sign, trunc)
 from teachtorch.ops.select import (clamp, clamp_max, clamp_min, clip, maximum,  # noqa: F401,E402
@@ -53,7 +55,7 @@ from teachtorch.ops.linalg import bmm, dot, ger, inner, mv, outer, vdot  # noqa:
 from teachtorch.ops.compare import (allclose, greater, greater_equal, isclose, less,  # noqa: F401,E402
                                     less_equal, not_equal)
 from teachtorch.ops.einsum import einsum  # noqa: F401,E402
-# conv, pooling and recurrent layers (B2)
+# conv, pooling and recurrent layers
 from teachtorch.ops.conv import conv1d, conv2d, conv_transpose2d  # noqa: F401,E402
 from teachtorch.ops.pool import (adaptive_avg_pool1d, avg_pool1d, max_pool1d,  # noqa: F401,E402
                                  max_pool2d)
@@ -69,8 +71,8 @@ from teachtorch.ops.trig import (acos, acosh, arccos, arccosh, arcsin, arcsinh, 
                                  atanh, cosh, deg2rad, hypot, rad2deg, sinc, sinh)
 from teachtorch.ops.special import (digamma, erfc, erfinv, lgamma, logaddexp,  # noqa: F401,E402
                                     logaddexp2, logit, xlogy)
-from teachtorch.ops.sign_more import (copysign, fmax, fmin, gcd, heaviside, lcm,  # noqa: F401,E402
-                                      sgn, signbit)
+from teachtorch.ops.signs import (copysign, fmax, fmin, gcd, heaviside, lcm,  # noqa: F401,E402
+                                  sgn, signbit)
 from teachtorch.ops.matrix_build import (block_diag, cartesian_prod, cross,  # noqa: F401,E402
                                          diag_embed, diagflat, kron, tensordot,
                                          tril_indices, triu_indices)
@@ -95,8 +97,8 @@ from teachtorch.ops.function_forms import (binomial, bitwise_left_shift,  # noqa
                                            is_storage, poisson, positive, range,
                                            scalar_tensor, split_with_sizes,
                                            unravel_index)
-from teachtorch.ops.index_more import (fill_diagonal_, index_copy, index_put_,  # noqa: F401,E402
-                                       masked_scatter, put)
+from teachtorch.ops.index_write import (fill_diagonal_, index_copy,  # noqa: F401,E402
+                                        index_put_, masked_scatter, put)
 from teachtorch.ops.shape_more import gradient, renorm, sum_to_size  # noqa: F401,E402
 from teachtorch.ops.counting import histogram  # noqa: F401,E402
 from teachtorch.ops.function_forms import (alpha_dropout, alpha_dropout_,  # noqa: F401,E402
@@ -106,4 +108,4 @@ from teachtorch.ops.function_forms import (alpha_dropout, alpha_dropout_,  # noq
 from teachtorch.ops.function_forms import (adaptive_max_pool1d, channel_shuffle,  # noqa: F401,E402
                                            conv_transpose1d, max_pool1d_with_indices,
                                            rrelu, rrelu_)
-from teachtorch.ops.index_more import scatter_reduce  # noqa: F401,E402
+from teachtorch.ops.index_write import scatter_reduce  # noqa: F401,E402

@@ -2,7 +2,7 @@
 
 Each backward returns the gradient in the *output's* shape; the engine sums it back
 to each input's shape (undoing broadcasting once, centrally). Powers, remainders and
-the fused add-multiply ops live in ``arith_more.py``.
+the fused add-multiply ops live in ``pow_remainder_lerp.py``.
 Chapter 03 (broadcasting) and chapter 05 (backprop by hand) open this file.
 """
 import numpy as np

@@ -12,10 +12,6 @@ from teachtorch.autograd.function import Function
 from teachtorch.ops._util import check_broadcast
 
 
-def _x(shape):
-    return "x".join(str(n) for n in shape)
-
-
 def _name(a):
     return dtypes._FROM_NP[a.dtype]
 

@@ -63,7 +63,7 @@ def binary_cross_entropy_with_logits_reference(x, y, weight=None, pos_weight=Non
     Math: l = w [(1 - y) x + (1 + (pos_weight - 1) y) softplus(-x)],
           softplus(-x) = log(1 + exp(-x)) = -log(sigmoid(x))
     """
-    from teachtorch.ops.nn_relu import softplus
+    from teachtorch.ops.activations.relu_family import softplus
 
     log_weight = 1 if pos_weight is None else 1 + (pos_weight - 1) * y
     loss = (1 - y) * x + log_weight * softplus(-x)

@@ -9,11 +9,8 @@ from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
 from teachtorch.ops._kernels.via_reference import reference_grads
+from teachtorch.ops._util import make as _const  # a tensor outside the graph
 from teachtorch.tensor import Tensor
-
-
-def _const(array):
-    return Tensor._make(array)
 
 
 def embedding_reference(weight, indices, padding_idx=None, scale_grad_by_freq=False):

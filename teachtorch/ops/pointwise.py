@@ -3,7 +3,7 @@
 Each op is a Function with forward and backward side by side; the lowercase
 function below it is what ``torch.exp(x)`` and ``x.exp()`` call. Integer inputs give
 float results (as in PyTorch). Activations (sigmoid, tanh, relu) are in
-``activation.py``; rounding in ``rounding.py``; clamp/where/maximum in ``select.py``.
+``activations/``; rounding in ``rounding.py``; clamp/where/maximum in ``select.py``.
 Chapter 04 (autograd) opens this file.
 """
 import math

@@ -111,7 +111,7 @@ class FoldReference(Function):
 
 def unfold_columns(x, kernel, dilation, padding, stride):
     """(N, C, H, W) -> (N, C*kh*kw, L), by the reference or the fast kernel."""
-    op = UnfoldReference if is_reference_mode() else fast.Unfold
+    op = UnfoldReference if is_reference_mode() else fast.Im2Col
     return op.apply(x, kernel, dilation, padding, stride)
 
 

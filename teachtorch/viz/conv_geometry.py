@@ -13,11 +13,14 @@ Chapter 10 (CNN basics) opens this file.
 """
 import numpy as np
 
+from teachtorch.nn.modules._size_args import _ntuple
+
 MODES = ("conv2d", "max_pool2d", "avg_pool2d", "conv_transpose2d")
 
 
 def _pair(v):
-    return (int(v), int(v)) if np.isscalar(v) else (int(v[0]), int(v[1]))
+    """(h, w) as Python ints (the drawings print them), from a number or a pair."""
+    return tuple(int(x) for x in _ntuple(v, 2))[:2]
 
 
 def sample_input(h, w):

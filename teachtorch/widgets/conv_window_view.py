@@ -15,11 +15,8 @@ import numpy as np
 
 from teachtorch.viz import conv_geometry as geo
 from teachtorch.viz import svg
+from teachtorch.viz.conv_geometry import _pair
 from teachtorch.widgets._base import View
-
-
-def _pair(v):
-    return (int(v), int(v)) if np.isscalar(v) else (int(v[0]), int(v[1]))
 
 
 class ConvWindowView(View):

@@ -42,7 +42,7 @@ from teachtorch.nn.modules.upsampling import (PixelShuffle, PixelUnshuffle,  # n
                                               Upsample, UpsamplingBilinear2d,
                                               UpsamplingNearest2d)
 
-# conv, pooling and recurrent layers (B2)
+# conv, pooling and recurrent layers
 from teachtorch.nn.modules.conv import Conv1d, Conv2d, ConvTranspose2d  # noqa: F401,E402
 from teachtorch.nn.modules.pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d,  # noqa: F401,E402
                                            AdaptiveMaxPool2d, AvgPool1d, AvgPool2d,

@@ -9,15 +9,12 @@ import math
 from teachtorch import creation
 from teachtorch.nn import init
 from teachtorch.nn.modules.module import Module
+from teachtorch.nn.modules._size_args import _ntuple
 from teachtorch.nn.parameter import Parameter
 from teachtorch.ops import conv as C
 
 _PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}  # a set, as torch prints
 _PADDING_STRINGS = {"same", "valid"}
-
-
-def _ntuple(v, n):
-    return tuple(v) if isinstance(v, (tuple, list)) else (v,) * n
 
 
 class _ConvNd(Module):

@@ -5,12 +5,7 @@ Chapter 10 (CNN basics: padding) opens this file.
 """
 from teachtorch.nn import functional as F
 from teachtorch.nn.modules.module import Module
-
-
-def _ntuple(padding, n):
-    if isinstance(padding, int):
-        return (padding,) * (2 * n)
-    return tuple(padding)
+from teachtorch.nn.modules._size_args import _ntuple
 
 
 class _PadNd(Module):
@@ -19,7 +14,7 @@ class _PadNd(Module):
 
     def __init__(self, padding, value=0.0):
         super().__init__()
-        self.padding = _ntuple(padding, self._dims)
+        self.padding = _ntuple(padding, 2 * self._dims)  # before and after each dim
         self.value = value
 
     def forward(self, input):

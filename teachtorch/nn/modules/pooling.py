@@ -4,16 +4,9 @@ Each layer stores its settings and calls ``teachtorch.ops.pool``.
 Chapter 10 (CNN basics) opens this file.
 """
 from teachtorch.nn.modules.module import Module
+from teachtorch.nn.modules._size_args import _pair, _single
 from teachtorch.ops import pool as P
 from teachtorch.ops import pool_adaptive as A
-
-
-def _pair(v):
-    return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
-
-
-def _single(v):
-    return tuple(v) if isinstance(v, (tuple, list)) else (v,)
 
 
 class _MaxPoolNd(Module):

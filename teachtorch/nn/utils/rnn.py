@@ -12,12 +12,7 @@ import numpy as np
 
 from teachtorch._backend import get_array_module, to_numpy
 from teachtorch.autograd.function import Function
-
-
-def _tensor(array):
-    from teachtorch.tensor import Tensor
-
-    return Tensor._make(array)
+from teachtorch.ops._util import make as _tensor
 
 
 class PackedSequence(namedtuple("PackedSequence_", ["data", "batch_sizes",

@@ -249,7 +249,7 @@ class ConvTranspose(Function):
         return gx, gw, gb
 
 
-class Unfold(Function):
+class Im2Col(Function):
     """F.unfold on arrays: conv's im2col, then batch first again (the fast kernel).
 
     Math: y[n, (c,i,j), l] = x_pad[n, c, i*d + s*row(l), j*d + s*col(l)];  dx = fold(dy)
@@ -294,4 +294,4 @@ class Fold(Function):
 
     @staticmethod
     def backward(ctx, grad_output):   # Tensor ops: differentiable as it stands
-        return Unfold.apply(grad_output, *ctx.geometry)
+        return Im2Col.apply(grad_output, *ctx.geometry)

@@ -6,13 +6,8 @@ Chapter 09 (activation functions) opens this file.
 
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
+from teachtorch.ops._util import make as _const  # a tensor outside the graph
 from teachtorch.ops.inplace import apply_inplace
-from teachtorch.tensor import Tensor
-
-
-def _const(array):
-    """A tensor outside the graph (masks and other piecewise constants in backward)."""
-    return Tensor._make(array)
 
 
 class Elu(Function):

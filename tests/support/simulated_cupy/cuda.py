@@ -1,6 +1,6 @@
 """cupy.cuda, SIMULATED: N pretend GPUs, a current device, streams that never wait.
 
-Part of the GPU simulation (``TEACHTORCH_FAKE_CUDA=N``); see _simulated_cupy.py.
+Part of the GPU simulation (``TEACHTORCH_FAKE_CUDA=N``); see __init__.py.
 Nothing here touches a GPU.
 """
 import os

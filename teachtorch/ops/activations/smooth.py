@@ -1,5 +1,5 @@
 """Kernels behind nn.functional's smooth activations: GELU, SiLU, Mish (the ReLU
-family is in nn_relu.py), and F.softmax / F.log_softmax, whose kernels are
+family is in relu_family.py), and F.softmax / F.log_softmax, whose kernels are
 torch.softmax's own in softmax.py.
 
 Each is one fused NumPy kernel with its backward written in Tensor operations beside it.
@@ -15,7 +15,7 @@ from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
 from teachtorch.ops._kernels.via_reference import reference_grads
 from teachtorch.ops._util import make, wrap_dim
-from teachtorch.ops.nn_relu import _maybe_inplace, softplus
+from teachtorch.ops.activations.relu_family import _maybe_inplace, softplus
 from teachtorch.ops.softmax import (
     apply_log_softmax,
     apply_softmax,

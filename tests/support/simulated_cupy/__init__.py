@@ -23,13 +23,16 @@ fills with the value as a scalar); here every index refuses it. Move the values 
 ``cupy.asarray`` first. Not simulated: speed, asynchrony (``synchronize`` has nothing
 to wait for), memory limits, and CuPy's wrap-around of out-of-range integer indices
 (here they raise, as in NumPy).
-The devices live in _simulated_cupy_cuda.py (``cupy.cuda``).
+The devices live in cuda.py beside it (``cupy.cuda``). It is test support, not part
+of the package: the root conftest.py puts tests/support on the path, and
+``_backend`` imports it by name (``TEACHTORCH_FAKE_CUPY``, default ``simulated_cupy``).
 """
 import numpy as np
 
-from teachtorch import _simulated_cupy_cuda as cuda
+from simulated_cupy import cuda
 
 __version__ = "simulated"
+SIMULATED = True  # _backend.SIMULATED and `teachtorch doctor` read it
 
 # Top-level routines of real CuPy (checked against its API reference) that
 # teachtorch may call. Each runs NumPy's function of the same name on the device.

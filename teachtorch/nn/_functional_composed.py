@@ -11,7 +11,7 @@ import numpy as np
 from teachtorch import _checks, ops
 from teachtorch._backend import get_array_module
 from teachtorch.nn._loss_functions import legacy_reduction
-from teachtorch.tensor import Tensor
+from teachtorch.ops._util import make as _const  # a tensor outside the graph
 
 
 def _reduce(loss, reduction):
@@ -20,10 +20,6 @@ def _reduce(loss, reduction):
     if reduction == "sum":
         return loss.sum()
     return loss
-
-
-def _const(array):
-    return Tensor._make(array)
 
 
 # ----- activations ----------------------------------------------------------------
@@ -256,31 +252,31 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
 
 # in-place spellings (F.elu_(x) ...): the same as inplace=True
 def elu_(input, alpha=1.0):
-    from teachtorch.ops.nn_relu import elu
+    from teachtorch.ops.activations.relu_family import elu
 
     return elu(input, alpha, inplace=True)
 
 
 def selu_(input):
-    from teachtorch.ops.nn_relu import selu
+    from teachtorch.ops.activations.relu_family import selu
 
     return selu(input, inplace=True)
 
 
 def celu_(input, alpha=1.0):
-    from teachtorch.ops.nn_relu import celu
+    from teachtorch.ops.activations.relu_family import celu
 
     return celu(input, alpha, inplace=True)
 
 
 def leaky_relu_(input, negative_slope=0.01):
-    from teachtorch.ops.nn_relu import leaky_relu
+    from teachtorch.ops.activations.relu_family import leaky_relu
 
     return leaky_relu(input, negative_slope, inplace=True)
 
 
 def threshold_(input, threshold, value):
-    from teachtorch.ops.nn_relu import threshold as threshold_fn
+    from teachtorch.ops.activations.relu_family import threshold as threshold_fn
 
     return threshold_fn(input, threshold, value, inplace=True)
 
