@@ -25,7 +25,7 @@ import _compat_pickle
 import collections
 import pickle
 
-from teachtorch import dtypes
+from teachtorch import _errors, dtypes
 
 # ----- names torch uses in its files -----------------------------------------------
 
@@ -178,7 +178,7 @@ def weights_only_error(module, name):
                "containers. Save model.state_dict() instead of the model, or load "
                "with weights_only=False if you trust the file (the class must be "
                "importable).")
-    return pickle.UnpicklingError(text + DOCS_MESSAGE + "\nhint: " + why)
+    return pickle.UnpicklingError(text + DOCS_MESSAGE + _errors.hint("", "") + why)
 
 
 def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=False,
@@ -293,12 +293,12 @@ class SafeUnpickler(pickle.Unpickler):
     def persistent_load(self, pid):
         if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage"):
             raise pickle.UnpicklingError(
-                f"Unsupported persistent id {pid!r}\nhint: teachtorch reads tensors "
-                "saved by torch.save / teachtorch.save (typed storages) only.")
+                _errors.hint(f"Unsupported persistent id {pid!r}", "teachtorch reads tensors "
+                "saved by torch.save / teachtorch.save (typed storages) only."))
         _, storage_type, key, location, numel = pid
         if not isinstance(storage_type, StorageType):
             raise pickle.UnpicklingError(
-                f"Unknown storage type {storage_type!r}\nhint: this file holds a dtype "
+                _errors.hint(f"Unknown storage type {storage_type!r}", "this file holds a dtype "
                 "teachtorch does not have (e.g. bfloat16 or complex); convert it in "
-                "PyTorch first (tensor.float()).")
+                "PyTorch first (tensor.float())."))
         return self.load_storage(str(key), storage_type.dtype, str(location), int(numel))

@@ -21,9 +21,9 @@ _make = Tensor._make
 def _finish(data, dtype=None, device=None, requires_grad=False):
     if requires_grad and not (dtype is not None and dtypes.to_dtype(dtype).is_floating_point
                               or dtype is None and data.dtype.kind == "f"):
-        raise RuntimeError("Only Tensors of floating point and complex dtype can require "
-                           "gradients\nhint: make the data float (1. instead of 1), or "
-                           "pass dtype=torch.float32.")
+        raise RuntimeError(_errors.hint("Only Tensors of floating point and complex dtype can require "
+                           "gradients", "make the data float (1. instead of 1), or "
+                           "pass dtype=torch.float32."))
     if dtype is not None:
         np_dtype = dtypes.to_dtype(dtype).np
         if data.dtype != np_dtype:
@@ -69,9 +69,8 @@ def _infer(data, exact=False):
     if a.dtype == object:
         odd = next((x for x in (_flat(data) if isinstance(data, (list, tuple)) else [data])
                     if not isinstance(x, (int, float, bool, np.generic))), data)
-        raise RuntimeError(f"Could not infer dtype of {type(odd).__name__}\nhint: "
-                           "torch.tensor takes numbers, nested lists of numbers, NumPy "
-                           "arrays or tensors.")
+        raise RuntimeError(_errors.hint(f"Could not infer dtype of {type(odd).__name__}", "torch.tensor takes numbers, nested lists of numbers, NumPy "
+                           "arrays or tensors."))
     if np_scalars:  # Python numbers count as the default dtypes, NumPy ones as theirs
         kind = {"b": dtypes.bool_, "i": dtypes.int64, "u": dtypes.int64}
         dt = kind.get(a.dtype.kind, dtypes.get_default_dtype())
@@ -88,8 +87,8 @@ def _infer(data, exact=False):
     elif a.dtype.kind == "b":
         pass
     elif a.dtype.kind in "US":
-        raise TypeError("new(): invalid data type 'str'\nhint: tensors hold numbers; map "
-                        "strings to indices first (e.g. ord(ch) or a vocabulary dict).")
+        raise TypeError(_errors.hint("new(): invalid data type 'str'", "tensors hold numbers; map "
+                        "strings to indices first (e.g. ord(ch) or a vocabulary dict)."))
     return a
 
 
@@ -98,8 +97,7 @@ def _ragged(data, dim=0):
     lens = [len(x) for x in data if isinstance(x, (list, tuple))]
     if lens and any(n != lens[0] for n in lens):
         bad = next(n for n in lens if n != lens[0])
-        return (f"expected sequence of length {lens[0]} at dim {dim + 1} (got {bad})\n"
-                "hint: every row of a nested list must have the same length.")
+        return (_errors.hint(f"expected sequence of length {lens[0]} at dim {dim + 1} (got {bad})", "every row of a nested list must have the same length."))
     for x in data:
         if isinstance(x, (list, tuple)):
             msg = _ragged(x, dim + 1)
@@ -155,8 +153,7 @@ def from_numpy(ndarray):
     Mirrors: torch.from_numpy
     """
     if not isinstance(ndarray, np.ndarray):
-        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})\nhint: "
-                        "use torch.tensor(data) for lists and numbers.")
+        raise TypeError(_errors.hint(f"expected np.ndarray (got {type(ndarray).__name__})", "use torch.tensor(data) for lists and numbers."))
     dtypes.from_numpy_dtype(ndarray.dtype)
     return _make(ndarray)
 
@@ -172,20 +169,19 @@ def _size(size, fn="zeros"):
     elif len(size) == 1 and not isinstance(size[0], (int, np.integer)) and \
             not _is_int_0dim(size[0]):
         raise TypeError(
-            f"{fn}(): argument 'size' (position 1) must be tuple of ints, not "
-            f"{type(size[0]).__name__}\nhint: sizes are whole numbers, e.g. "
-            f"torch.{fn}(2, 3) or torch.{fn}((2, 3)).")
+            _errors.hint(f"{fn}(): argument 'size' (position 1) must be tuple of ints, not "
+            f"{type(size[0]).__name__}", "sizes are whole numbers, e.g. "
+            f"torch.{fn}(2, 3) or torch.{fn}((2, 3))."))
     for pos, s in enumerate(size):
         if (not isinstance(s, (int, np.integer)) or isinstance(s, bool)) and \
                 not _is_int_0dim(s):
             raise TypeError(
-                f"{fn}(): argument 'size' failed to unpack the object at pos {pos + 1} "
-                f"with error \"type must be tuple of ints,but got {type(s).__name__}\""
-                f"\nhint: sizes are whole numbers, e.g. torch.{fn}(2, 3) or "
-                f"torch.{fn}((2, 3)).")
+                _errors.hint(f"{fn}(): argument 'size' failed to unpack the object at pos {pos + 1} "
+                f"with error \"type must be tuple of ints,but got {type(s).__name__}\"", f"sizes are whole numbers, e.g. torch.{fn}(2, 3) or "
+                f"torch.{fn}((2, 3))."))
         if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
-                               f"{list(size)}\nhint: every size must be >= 0.")
+            raise RuntimeError(_errors.hint(f"Trying to create tensor with negative dimension {s}: "
+                               f"{list(size)}", "every size must be >= 0."))
     return tuple(int(s) for s in size)
 
 
@@ -206,8 +202,8 @@ def _float_dtype(dtype):
 def zeros(*size, dtype=None, device=None, requires_grad=False):
     """A tensor of 0s (float32 unless dtype says otherwise). Mirrors: torch.zeros"""
     if len(size) == 1 and isinstance(size[0], (int, np.integer)) and size[0] < 0:
-        raise RuntimeError("zeros: Dimension size must be non-negative.\nhint: every "
-                           "size must be >= 0.")
+        raise RuntimeError(_errors.hint("zeros: Dimension size must be non-negative.", "every "
+                           "size must be >= 0."))
     return _finish(np.zeros(_size(size), _float_dtype(dtype).np), None, device,
                    requires_grad)
 
@@ -234,8 +230,8 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     if not isinstance(fill_value, (int, float, bool, np.number, np.bool_)):
-        raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not "
-                        f"{type(fill_value).__name__}\nhint: fill with a number.")
+        raise TypeError(_errors.hint("full(): argument 'fill_value' (position 2) must be Number, not "
+                        f"{type(fill_value).__name__}", "fill with a number."))
     if dtype is None:
         dtype = dtypes.scalar_dtype(fill_value)
     return _finish(np.full(_size((size,), "full"), fill_value, dtypes.to_dtype(dtype).np), None,
@@ -247,8 +243,7 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     """The identity matrix (n x m). Mirrors: torch.eye"""
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
-            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}\nhint: "
-                               "sizes are >= 0.")
+            raise RuntimeError(_errors.hint(f"{name} must be greater or equal to 0, got {v}", "sizes are >= 0."))
     return _finish(np.eye(n, m, dtype=_float_dtype(dtype).np), None, device,
                    requires_grad)
 
@@ -267,11 +262,11 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         vals = [int(v) for v in vals]
     if vals[2] == 0:
         raise (ValueError if dt is dtypes.int64 and step != 0 else RuntimeError)(
-            "step must be nonzero\nhint: arange(start, end, step) needs step != 0.")
+            _errors.hint("step must be nonzero", "arange(start, end, step) needs step != 0."))
     if (vals[1] - vals[0]) * vals[2] < 0:
         raise RuntimeError(
-            "upper bound and lower bound inconsistent with step sign\nhint: to count "
-            "down, give a negative step: torch.arange(10, 0, -1).")
+            _errors.hint("upper bound and lower bound inconsistent with step sign", "to count "
+            "down, give a negative step: torch.arange(10, 0, -1)."))
     # PyTorch's length rule: ceil((end - start) / step), computed in double
     n = int(np.ceil((vals[1] - vals[0]) / vals[2]))
     data = _ranges.arange_values(vals[0], vals[2], max(n, 0), dt.np)
@@ -280,8 +275,8 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
 
 def _check_steps(steps):
     if steps < 0:
-        raise RuntimeError("number of steps must be non-negative\nhint: steps is how "
-                           "many points you want, e.g. 5.")
+        raise RuntimeError(_errors.hint("number of steps must be non-negative", "steps is how "
+                           "many points you want, e.g. 5."))
 
 
 @accepts_out
@@ -354,15 +349,14 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
         low, high, size = 0, low, high
     if size is None:
         raise TypeError(
-            "randint() received an invalid combination of arguments - got "
+            _errors.hint("randint() received an invalid combination of arguments - got "
             f"({', '.join(type(a).__name__ for a in (low, high) if a is not None)}), but "
             "expected one of:\n * (int high, tuple of ints size, *, torch.Generator "
-            "generator, ...)\n * (int low, int high, tuple of ints size, ...)\nhint: "
-            "give the size too: torch.randint(0, 10, (3,)).")
+            "generator, ...)\n * (int low, int high, tuple of ints size, ...)", "give the size too: torch.randint(0, 10, (3,))."))
     if low >= high:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
-                           f"from={low} >= to={high}\nhint: high is excluded, so it must "
-                           "be larger than low.")
+        raise RuntimeError(_errors.hint("random_ expects 'from' to be less than 'to', but got "
+                           f"from={low} >= to={high}", "high is excluded, so it must "
+                           "be larger than low."))
     data = _random.rng(generator).integers(low, high, size=_size((size,)))
     return _finish(data.astype((dtypes.to_dtype(dtype) if dtype else dtypes.int64).np),
                    None, device, requires_grad)
@@ -456,17 +450,16 @@ def legacy_new(cls, dtype, args, kwargs):
         data = np.array(_unwrap(args[0]) if isinstance(args[0], (list, tuple)) else
                         args[0], dtype=dtype.np)
     else:
-        raise TypeError("new() received an invalid combination of arguments\nhint: "
-                        "Tensor(2, 3) makes a 2x3 tensor; Tensor([1, 2]) copies a list.")
+        raise TypeError(_errors.hint("new() received an invalid combination of arguments", "Tensor(2, 3) makes a 2x3 tensor; Tensor([1, 2]) copies a list."))
     return _make(data)
 
 
 def _from_storage(storage, dtype):
     """torch.LongTensor(storage): a 1-D tensor over the storage's memory."""
     if storage.dtype is not dtype:
-        raise TypeError(f"expected {dtype.legacy_name[:-6]} storage (got "
-                        f"{storage.dtype.legacy_name[:-6]})\nhint: the storage's dtype "
-                        "must match the tensor type; use torch.tensor(storage.tolist()).")
+        raise TypeError(_errors.hint(f"expected {dtype.legacy_name[:-6]} storage (got "
+                        f"{storage.dtype.legacy_name[:-6]})", "the storage's dtype "
+                        "must match the tensor type; use torch.tensor(storage.tolist())."))
     t = _make(storage._elements())
     t._root = storage._root
     return t

@@ -2,7 +2,7 @@
 
 Chapter 18 (GPU and DataParallel) opens this file.
 """
-from teachtorch import _backend
+from teachtorch import _backend, _errors
 
 
 class device:  # noqa: N801 - PyTorch's name
@@ -23,10 +23,9 @@ class device:  # noqa: N801 - PyTorch's name
             index = int(idx)
         if type not in ("cpu", "cuda", "mps", "meta"):
             raise RuntimeError(
-                "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, "
+                _errors.hint("Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, "
                 "ve, fpga, maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone "
-                f"device type at start of device string: {type}\n"
-                "hint: teachtorch runs on 'cpu', or on 'cuda' when CuPy sees a GPU.")
+                f"device type at start of device string: {type}", "teachtorch runs on 'cpu', or on 'cuda' when CuPy sees a GPU."))
         self.type = type
         self.index = index
 

@@ -5,6 +5,7 @@ NumPy's PCG64 generator, so the *stream* differs from PyTorch's: the same seed g
 different numbers in the two libraries, but the same numbers every time in one.
 Chapter 01 (tensors) opens this file.
 """
+from teachtorch import _errors
 import numpy as np
 
 
@@ -88,9 +89,9 @@ def rng(generator=None):
     if generator is None:
         return default_generator.rng
     if not isinstance(generator, Generator):
-        raise TypeError(f"expected a torch.Generator for generator=, got "
-                        f"{type(generator).__name__}\nhint: g = torch.Generator(); "
-                        "g.manual_seed(0); torch.rand(3, generator=g).")
+        raise TypeError(_errors.hint("expected a torch.Generator for generator=, got "
+                        f"{type(generator).__name__}", "g = torch.Generator(); "
+                        "g.manual_seed(0); torch.rand(3, generator=g)."))
     return generator.rng
 
 

@@ -28,7 +28,7 @@ import zlib
 
 import numpy as np
 
-from teachtorch import _backend, _torch_pickle
+from teachtorch import _backend, _errors, _torch_pickle
 from teachtorch._pickle_tensor import _storage_array, _view_args, reduce_tensor  # noqa: F401
 
 ALIGNMENT = 64  # torch aligns each storage record to 64 bytes (needed for mmap)
@@ -120,8 +120,8 @@ def save(obj, f, pickle_module=None, pickle_protocol=2,
     """
     if not _use_new_zipfile_serialization:
         raise NotImplementedError(
-            "teachtorch writes only the zip file format\nhint: drop "
-            "_use_new_zipfile_serialization=False; torch has read zip files since 1.6.")
+            _errors.hint("teachtorch writes only the zip file format", "drop "
+            "_use_new_zipfile_serialization=False; torch has read zip files since 1.6."))
     if not isinstance(f, (str, bytes, os.PathLike)):
         _write_archive(obj, f, "archive", pickle_protocol)
         return
@@ -129,8 +129,7 @@ def save(obj, f, pickle_module=None, pickle_protocol=2,
     folder, base = os.path.split(path)
     if not os.path.isdir(folder):
         raise RuntimeError(
-            f"Parent directory {os.path.dirname(os.fsdecode(f))} does not exist.\n"
-            f"hint: create it first: os.makedirs({folder!r}, exist_ok=True)")
+            _errors.hint(f"Parent directory {os.path.dirname(os.fsdecode(f))} does not exist.", f"create it first: os.makedirs({folder!r}, exist_ok=True)"))
     fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + base + ".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -196,19 +195,19 @@ class safe_globals:  # PyTorch's (lowercase) name
 
 def _stream_error(what, hint):
     return RuntimeError(
-        f"PytorchStreamReader failed {what}. This is an internal miniz error. If you are "
+        _errors.hint(f"PytorchStreamReader failed {what}. This is an internal miniz error. If you are "
         "seeing this error, there is a high likelihood that your checkpoint file is "
         "corrupted. This can happen if the checkpoint was not saved properly, was "
-        "transferred incorrectly, or the file was modified after saving.\nhint: " + hint)
+        "transferred incorrectly, or the file was modified after saving.", "") + hint)
 
 
 def _cuda_error():
     return RuntimeError(
-        "Attempting to deserialize object on a CUDA device but torch.cuda.is_available() "
+        _errors.hint("Attempting to deserialize object on a CUDA device but torch.cuda.is_available() "
         "is False. If you are running on a CPU-only machine, please use torch.load with "
-        "map_location=torch.device('cpu') to map your storages to the CPU.\nhint: this "
+        "map_location=torch.device('cpu') to map your storages to the CPU.", "this "
         "file was saved from tensors on a GPU and there is no GPU here. Load it with "
-        "torch.load(PATH, map_location='cpu') (or map_location=device).")
+        "torch.load(PATH, map_location='cpu') (or map_location=device)."))
 
 
 def _to_location(array, location):
@@ -219,17 +218,16 @@ def _to_location(array, location):
     if dev.type == "cpu":
         return _backend.to_numpy(array)
     if dev.type != "cuda":
-        raise RuntimeError(f"teachtorch cannot load storages onto {location}\nhint: use "
-                           "map_location='cpu' (or 'cuda' where CuPy sees a GPU).")
+        raise RuntimeError(_errors.hint(f"teachtorch cannot load storages onto {location}", "use "
+                           "map_location='cpu' (or 'cuda' where CuPy sees a GPU)."))
     if not _backend.is_cuda_available():
         raise _cuda_error()
     index = dev.index or 0
     if index >= _backend.device_count():
         raise RuntimeError(
-            f"Attempting to deserialize object on CUDA device {index} but "
+            _errors.hint(f"Attempting to deserialize object on CUDA device {index} but "
             f"torch.cuda.device_count() is {_backend.device_count()}. Please use "
-            "torch.load with map_location to map your storages to an existing device."
-            "\nhint: map_location='cuda:0' puts everything on the first GPU.")
+            "torch.load with map_location to map your storages to an existing device.", "map_location='cuda:0' puts everything on the first GPU."))
     return _backend.to_cupy(array, index)
 
 
@@ -249,8 +247,8 @@ def _restore(array, dtype, location, map_location):
         if result is None:
             return _to_location(array, location)
         return result._root
-    raise TypeError(f"map_location should be a str, torch.device, dict or callable, not "
-                    f"{type(map_location).__name__}\nhint: map_location='cpu'")
+    raise TypeError(_errors.hint("map_location should be a str, torch.device, dict or callable, not "
+                    f"{type(map_location).__name__}", "map_location='cpu'"))
 
 
 class _Reader:
@@ -321,9 +319,9 @@ def tensor_from_storage(storage, offset, size, stride):
     if (len(size) != len(stride) or offset < 0 or min(stride, default=0) < 0
             or min(size, default=0) < 0 or (numel and last >= n)):
         raise RuntimeError(
-            f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
-            f"{offset} are out of bounds for storage of {n} elements\nhint: the file is "
-            "damaged or was not written by torch.save / teachtorch.save.")
+            _errors.hint(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
+            f"{offset} are out of bounds for storage of {n} elements", "the file is "
+            "damaged or was not written by torch.save / teachtorch.save."))
     xp = _backend.get_array_module(storage)
     item = storage.itemsize
     flat = storage.reshape(-1)
@@ -377,9 +375,9 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     try:
         for key in pickle_load_args:  # what pickle's Unpickler takes; else a typo
             if key not in ("encoding", "errors", "fix_imports", "buffers"):
-                raise TypeError(f"Unpickler.__init__() got an unexpected keyword "
-                                f"argument '{key}'\nhint: torch.load takes "
-                                "map_location= and weights_only=.")
+                raise TypeError(_errors.hint("Unpickler.__init__() got an unexpected keyword "
+                                f"argument '{key}'", "torch.load takes "
+                                "map_location= and weights_only=."))
         zf, prefix = _open_zip(fh)
         if mmap:
             mapped = np.memmap(fh, dtype=np.uint8, mode="c")

@@ -10,6 +10,7 @@ Chapter 02 (views, indexing, storage and strides) opens this file.
 """
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
 
@@ -278,8 +279,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     n = input.dim()
     d1, d2 = wrap_dim(dim1, n), wrap_dim(dim2, n)
     if d1 == d2:
-        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}\n"
-                           "hint: pick two different dims, e.g. dim1=0, dim2=1.")
+        raise RuntimeError(_errors.hint(f"diagonal dimensions cannot be identical {dim1}, {dim2}", "pick two different dims, e.g. dim1=0, dim2=1."))
     return Diagonal.apply(input, int(offset), d1, d2)
 
 
@@ -324,10 +324,9 @@ def as_strided(input, size, stride, storage_offset=None, _node=None):
     need = 0 if 0 in size else offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
     if need > root.size or not root.flags.c_contiguous:
         raise RuntimeError(
-            f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
+            _errors.hint(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
             f"{offset}, and itemsize {root.itemsize} requiring a storage size of "
-            f"{need * root.itemsize} are out of bounds for storage of size {root.nbytes}"
-            f"\nhint: the window must stay inside the {root.size} elements of storage.")
+            f"{need * root.itemsize} are out of bounds for storage of size {root.nbytes}", f"the window must stay inside the {root.size} elements of storage."))
     # where each output element lives among input's elements (for the gradient)
     inv = np.full(root.size, -1, dtype=np.int64)
     inv[storage_positions(input).reshape(-1)] = np.arange(input.numel())
@@ -359,10 +358,10 @@ def unfold(input, dimension, size, step):
     d = wrap_dim(dimension, max(n, 1))
     length = input.shape[d] if n else 1
     if size > length:
-        raise RuntimeError(f"maximum size for tensor at dimension {d} is {length} but size "
-                           f"is {size}\nhint: a window cannot be longer than the dim.")
+        raise RuntimeError(_errors.hint(f"maximum size for tensor at dimension {d} is {length} but size "
+                           f"is {size}", "a window cannot be longer than the dim."))
     if step <= 0:
-        raise RuntimeError(f"step is {step} but must be > 0\nhint: step >= 1.")
+        raise RuntimeError(_errors.hint(f"step is {step} but must be > 0", "step >= 1."))
     shape, strides = list(input.shape), list(input.stride())
     inner = strides[d] if n else 1
     if n:

@@ -146,8 +146,8 @@ class Tensor(TensorMathMixin, TensorMoreMathMixin, TensorShapeMixin,
             name = dtype.replace("torch.", "").replace("cuda.", "")
             found = next((d for d in dtypes.ALL if d.legacy_name == name), None)
             if found is None:
-                raise ValueError(f"invalid type: '{dtype}'\nhint: use a name like "
-                                 "'torch.FloatTensor' or a dtype like torch.float32.")
+                raise ValueError(_errors.hint(f"invalid type: '{dtype}'", "use a name like "
+                                 "'torch.FloatTensor' or a dtype like torch.float32."))
             if "cuda." in dtype:  # 'torch.cuda.LongTensor' also moves to the GPU
                 return self.to(found).cuda()
             dtype = found
@@ -162,9 +162,9 @@ class Tensor(TensorMathMixin, TensorMoreMathMixin, TensorShapeMixin,
         lo, hi = (-1, 0) if n == 0 else (-n, n - 1)
         if not lo <= dim <= hi:
             raise IndexError(
-                f"Dimension out of range (expected to be in range of [{lo}, {hi}], but "
-                f"got {dim})\nhint: this tensor has {n} dimension(s); dims count from 0 "
-                "(or from -1 at the end).")
+                _errors.hint(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but "
+                f"got {dim})", f"this tensor has {n} dimension(s); dims count from 0 "
+                "(or from -1 at the end)."))
         return dim + n if dim < 0 else dim
 
     # ----- memory: storage, strides, views ---------------------------------------------
@@ -208,10 +208,9 @@ class Tensor(TensorMathMixin, TensorMoreMathMixin, TensorShapeMixin,
     def requires_grad(self, value):
         if self.grad_fn is not None and not value:
             raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want "
+                _errors.hint("you can only change requires_grad flags of leaf variables. If you want "
                 "to use a computed variable in a subgraph that doesn't require "
-                "differentiation use var_no_grad = var.detach().\n"
-                "hint: call .detach() to get a copy of this tensor outside the graph.")
+                "differentiation use var_no_grad = var.detach().", "call .detach() to get a copy of this tensor outside the graph."))
         if value and not self.dtype.is_floating_point:
             raise RuntimeError(_errors.requires_grad_non_float(self.dtype))
         self._requires_grad = bool(value)
@@ -296,8 +295,7 @@ class Tensor(TensorMathMixin, TensorMoreMathMixin, TensorShapeMixin,
         """hook(grad) runs when this tensor's gradient is computed; may return a new one."""
         if not self._requires_grad:
             raise RuntimeError(
-                "cannot register a hook on a tensor that doesn't require gradient\n"
-                "hint: hooks watch gradients; set requires_grad=True first.")
+                _errors.hint("cannot register a hook on a tensor that doesn't require gradient", "hooks watch gradients; set requires_grad=True first."))
         node = self.grad_fn if self.grad_fn is not None else self._grad_accumulator()
         return node._add_tensor_hook(self._output_nr, hook)
 
@@ -317,17 +315,16 @@ class Tensor(TensorMathMixin, TensorMoreMathMixin, TensorShapeMixin,
             if force:
                 return _backend.to_numpy(self._data)
             raise TypeError(
-                "can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() to "
-                "copy the tensor to host memory first.\nhint: x.cpu().numpy()")
+                _errors.hint("can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() to "
+                "copy the tensor to host memory first.", "x.cpu().numpy()"))
         return self._data
 
     def item(self):
         """The value of a one-element tensor as a Python number."""
         if self._data.size != 1:
             raise RuntimeError(
-                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
-                "\nhint: item() is for one-element tensors (a loss, an accuracy). Use "
-                ".tolist() for many values, or reduce first (x.sum().item()).")
+                _errors.hint(f"a Tensor with {self._data.size} elements cannot be converted to Scalar", "item() is for one-element tensors (a loss, an accuracy). Use "
+                ".tolist() for many values, or reduce first (x.sum().item())."))
         return self._data.reshape(()).item()
 
     def tolist(self):
@@ -357,10 +354,9 @@ class Tensor(TensorMathMixin, TensorMoreMathMixin, TensorShapeMixin,
     def __bool__(self):
         if self._data.size != 1:
             raise RuntimeError(
-                "Boolean value of Tensor with "
+                _errors.hint("Boolean value of Tensor with "
                 f"{'no values' if self._data.size == 0 else 'more than one value'} is "
-                "ambiguous\n"
-                "hint: say which you mean: (x > 0).any() or (x > 0).all().")
+                "ambiguous", "say which you mean: (x > 0).any() or (x > 0).all()."))
         return bool(self.item())
 
     def __len__(self):
@@ -415,8 +411,8 @@ class Tensor(TensorMathMixin, TensorMoreMathMixin, TensorShapeMixin,
         elif not self._data.flags.writeable:
             if 0 in self._data.strides and self._data.size > 1:
                 raise RuntimeError(_errors.expanded_write())
-            raise RuntimeError("the tensor's memory is read-only (it came from a read-only "
-                               "NumPy array)\nhint: .clone() it first.")
+            raise RuntimeError(_errors.hint("the tensor's memory is read-only (it came from a read-only "
+                               "NumPy array)", ".clone() it first."))
 
     def _bump(self):
         self._vc[0] += 1

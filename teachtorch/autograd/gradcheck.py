@@ -13,6 +13,7 @@ import warnings
 
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch._backend import to_numpy
 
 
@@ -125,9 +126,9 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     diff_idx = [i for i, x in enumerate(inputs) if _is_tensor(x) and x.requires_grad]
     if not diff_idx:
         raise ValueError(
-            "gradcheck expects at least one input tensor to require gradient, but none "
-            "of the them have requires_grad=True.\nhint: create the inputs with "
-            "requires_grad=True (and dtype=torch.float64).")
+            _errors.hint("gradcheck expects at least one input tensor to require gradient, but none "
+            "of the them have requires_grad=True.", "create the inputs with "
+            "requires_grad=True (and dtype=torch.float64)."))
     for i in diff_idx:
         if inputs[i].dtype.name != "float64":
             warnings.warn(
@@ -150,9 +151,9 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                 f"numerical:{_as_torch_prints(num)}\nanalytical:{_as_torch_prints(ana)}"
                 "\n\n"
                 + _table(k, o, num, ana, inputs[k].shape, atol, rtol)
-                + "\nhint: the backward for this op returns a different derivative "
+                + _errors.hint("", "the backward for this op returns a different derivative "
                 "than the forward's slope; check its Math: line and the broadcasting "
-                "of each returned gradient.")
+                "of each returned gradient."))
     return True
 
 

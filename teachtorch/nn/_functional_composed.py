@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from teachtorch import _checks, ops
+from teachtorch import _checks, _errors, ops
 from teachtorch._backend import get_array_module
 from teachtorch.nn._loss_functions import legacy_reduction
 from teachtorch.ops._util import make as _const  # a tensor outside the graph
@@ -60,9 +60,9 @@ def glu(input, dim=-1):
     """
     n = input.shape[dim]
     if n % 2:
-        raise RuntimeError(f"Halving dimension must be even, but dimension "
-                           f"{dim % input.dim()} is size {n}\nhint: GLU splits that "
-                           "dim into two equal halves (values and gates).")
+        raise RuntimeError(_errors.hint("Halving dimension must be even, but dimension "
+                           f"{dim % input.dim()} is size {n}", "GLU splits that "
+                           "dim into two equal halves (values and gates)."))
     a, b = input.chunk(2, dim)
     return a * b.sigmoid()
 
@@ -175,8 +175,8 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
             var = var.unsqueeze(-1)
         elif not (tuple(input.shape[:-1]) == tuple(var.shape[:-1])
                   and var.shape[-1] == 1):
-            raise ValueError("var is of incorrect size\nhint: var must match input's "
-                             "shape, or drop/keep-as-1 its last dim.")
+            raise ValueError(_errors.hint("var is of incorrect size", "var must match input's "
+                             "shape, or drop/keep-as-1 its last dim."))
     if (var._data < 0).any():
         raise ValueError("var has negative entry/entries")
     # clamp for stability without changing the gradient path (as PyTorch does)

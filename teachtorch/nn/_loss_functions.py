@@ -8,22 +8,21 @@ import warnings
 
 import numpy as np
 
-from teachtorch import _checks
+from teachtorch import _checks, _errors
 from teachtorch.ops import loss as K
 from teachtorch.ops.activations.smooth import log_softmax
 from teachtorch.tensor import Tensor
 
-_CE_HINT = ("\nhint: cross_entropy wants input (N, C) raw logits (no softmax) and "
+_CE_HINT = (_errors.hint("", "cross_entropy wants input (N, C) raw logits (no softmax) and "
             "target (N,) int64 class indices in [0, C), e.g. torch.tensor([2, 0, 1]); "
-            "or a float target of the same shape (N, C) holding class probabilities.")
+            "or a float target of the same shape (N, C) holding class probabilities."))
 
 
 def legacy_reduction(size_average, reduce, reduction):
     """Map the old size_average/reduce flags to reduction=, warning like PyTorch."""
     if size_average is None and reduce is None:
         if reduction not in ("none", "mean", "sum", "batchmean"):
-            raise ValueError(f"{reduction} is not a valid value for reduction\nhint: "
-                             "use 'mean', 'sum' or 'none'.")
+            raise ValueError(_errors.hint(f"{reduction} is not a valid value for reduction", "use 'mean', 'sum' or 'none'."))
         return reduction
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
@@ -41,11 +40,11 @@ def _check_same_size_warning(input, target, name=None):
         _checks.loss_target(name, input, target)
     if tuple(target.shape) != tuple(input.shape):
         warnings.warn(
-            f"Using a target size ({target.size()}) that is different to the input size "
+            _errors.hint(f"Using a target size ({target.size()}) that is different to the input size "
             f"({input.size()}). This will likely lead to incorrect results due to "
-            "broadcasting. Please ensure they have the same size.\nhint: a model with "
+            "broadcasting. Please ensure they have the same size.", "a model with "
             "one output gives (N, 1); squeeze it (out.squeeze(1)) or view the target "
-            "as (N, 1).", stacklevel=3)
+            "as (N, 1)."), stacklevel=3)
 
 
 def _check_class_target(input, target, weight, hint):
@@ -188,9 +187,8 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     reduction = legacy_reduction(None, None, reduction)
     _check_same_size_warning(input, target, "huber_loss")
     if delta <= 0:
-        raise RuntimeError("huber_loss does not support non-positive values for delta."
-                           "\nhint: delta is where the loss turns from squared to "
-                           "linear; use a positive number such as 1.0.")
+        raise RuntimeError(_errors.hint("huber_loss does not support non-positive values for delta.", "delta is where the loss turns from squared to "
+                           "linear; use a positive number such as 1.0."))
     return K.HuberLoss.apply(input, target, reduction, float(delta), True)
 
 
@@ -202,22 +200,20 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     _checks.loss_target("binary_cross_entropy", input, target, dtypes=False)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(
-            f"Using a target size ({target.size()}) that is different to the input size "
-            f"({input.size()}) is deprecated. Please ensure they have the same size."
-            "\nhint: a one-output model gives (N, 1); make the target (N, 1) too: "
-            "y.view(-1, 1).float().")
+            _errors.hint(f"Using a target size ({target.size()}) that is different to the input size "
+            f"({input.size()}) is deprecated. Please ensure they have the same size.", "a one-output model gives (N, 1); make the target (N, 1) too: "
+            "y.view(-1, 1).float()."))
     _checks.loss_target("binary_cross_entropy", input, target)
     if weight is not None and weight.shape != input.shape:
         _checks.loss_shapes(input, weight)  # weight broadcasts to the input, never wider
         wide = np.broadcast_shapes(tuple(weight.shape), tuple(input.shape))
         if wide != tuple(input.shape):
-            raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the "
-                               f"broadcast shape {list(wide)}\nhint: weight has one value "
-                               "per element of the input (or broadcasts to it).")
+            raise RuntimeError(_errors.hint(f"output with shape {list(input.shape)} doesn't match the "
+                               f"broadcast shape {list(wide)}", "weight has one value "
+                               "per element of the input (or broadcasts to it)."))
     t = target._data
     if t.size and (t.min() < 0 or t.max() > 1):
-        raise RuntimeError("all elements of target should be between 0 and 1\nhint: "
-                           "BCE targets are probabilities (0 or 1 for labels).")
+        raise RuntimeError(_errors.hint("all elements of target should be between 0 and 1", "BCE targets are probabilities (0 or 1 for labels)."))
     return K.binary_cross_entropy(input, target, weight, reduction)
 
 
@@ -230,9 +226,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     reduction = legacy_reduction(size_average, reduce, reduction)
     _checks.loss_target("binary_cross_entropy_with_logits", input, target, False)
     if tuple(target.shape) != tuple(input.shape):
-        raise ValueError(f"Target size ({target.size()}) must be the same as input size "
-                         f"({input.size()})\nhint: a one-output model gives (N, 1); make "
-                         "the target (N, 1) too: y.view(-1, 1).float().")
+        raise ValueError(_errors.hint(f"Target size ({target.size()}) must be the same as input size "
+                         f"({input.size()})", "a one-output model gives (N, 1); make "
+                         "the target (N, 1) too: y.view(-1, 1).float()."))
     _checks.loss_target("binary_cross_entropy_with_logits", input, target)
     return K.binary_cross_entropy_with_logits(input, target, weight, pos_weight,
                                               reduction)

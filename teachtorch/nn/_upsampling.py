@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from teachtorch import _backend
+from teachtorch import _backend, _errors
 from teachtorch.ops.nn_layers import IndexPad
 from teachtorch.tensor import Tensor
 
@@ -40,8 +40,7 @@ def _linear_matrix(n_in, n_out, scale, align_corners, dtype):
 def _output_sizes(input, size, scale_factor, k):
     spatial = tuple(input.shape[2:])
     if size is None and scale_factor is None:
-        raise ValueError("either size or scale_factor should be defined\nhint: "
-                         "give the output size, e.g. size=(64, 64), or scale_factor=2.")
+        raise ValueError(_errors.hint("either size or scale_factor should be defined", "give the output size, e.g. size=(64, 64), or scale_factor=2."))
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
     if size is not None:
@@ -68,11 +67,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     """
     k = input.dim() - 2
     if k < 1:
-        raise ValueError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
+        raise ValueError(_errors.hint("Input Error: Only 3D, 4D and 5D input Tensors supported (got "
                          f"{input.dim()}D) for the modes: nearest | linear | bilinear | "
                          "bicubic | trilinear | area | nearest-exact (got "
-                         f"{mode})\nhint: add batch and channel dims: "
-                         "x.view(1, 1, *x.shape).")
+                         f"{mode})", "add batch and channel dims: "
+                         "x.view(1, 1, *x.shape)."))
     linear_modes = {"linear": 1, "bilinear": 2, "trilinear": 3}
     if mode in linear_modes and linear_modes[mode] != k:
         raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs "

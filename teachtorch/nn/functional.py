@@ -102,8 +102,7 @@ def logsigmoid(input):
 # ----- dropout ------------------------------------------------------------------------
 def _check_p(p):
     if p < 0.0 or p > 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}"
-                         "\nhint: p is the fraction of values zeroed, e.g. 0.5.")
+        raise ValueError(_errors.hint(f"dropout probability has to be between 0 and 1, but got {p}", "p is the fraction of values zeroed, e.g. 0.5."))
 
 
 def _dropout_mask(input, p, shape):
@@ -165,23 +164,23 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
             f"{type(input).__name__}", "wrap the ids: torch.tensor([1, 2])."))
     if input.dtype.is_floating_point:
         raise RuntimeError(
-            "Expected tensor for argument #1 'indices' to have one of the following "
+            _errors.hint("Expected tensor for argument #1 'indices' to have one of the following "
             f"scalar types: Long, Int; but got {input.type()} instead (while checking "
-            "arguments for embedding)\nhint: indices must be integers: "
-            "x.long()")
+            "arguments for embedding)", "indices must be integers: "
+            "x.long()"))
     idx = input._data
     n = weight.shape[0]
     if idx.size and (idx.min() < 0 or idx.max() >= n):
-        raise IndexError("index out of range in self\nhint: every index must be in "
+        raise IndexError(_errors.hint("index out of range in self", "every index must be in "
                          f"[0, {n - 1}] (num_embeddings={n}); -1 is not the last row "
-                         "here.")
+                         "here."))
     if padding_idx is not None and padding_idx < 0:
         padding_idx += n
     if sparse:
         raise NotImplementedError(
-            "teachtorch has no sparse tensors, so Embedding(sparse=True) is not "
-            "supported\nhint: use sparse=False (the default): the weight gets a dense "
-            "gradient, which every optimizer accepts.")
+            _errors.hint("teachtorch has no sparse tensors, so Embedding(sparse=True) is not "
+            "supported", "use sparse=False (the default): the weight gets a dense "
+            "gradient, which every optimizer accepts."))
     if max_norm is not None:
         _embedding_renorm_(weight, idx, max_norm, norm_type)
     if is_reference_mode():
@@ -223,10 +222,10 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     k = len(shape)
     if tuple(input.shape[input.dim() - k:]) != shape or input.dim() < k:
         raise RuntimeError(
-            f"Given normalized_shape={list(shape)}, expected input with shape "
+            _errors.hint(f"Given normalized_shape={list(shape)}, expected input with shape "
             f"[*, {', '.join(str(s) for s in shape)}], but got input of size"
-            f"{list(input.shape)}\nhint: normalized_shape must equal the input's last "
-            "dims (LayerNorm(d) for inputs (..., d)).")
+            f"{list(input.shape)}", "normalized_shape must equal the input's last "
+            "dims (LayerNorm(d) for inputs (..., d))."))
     if weight is not None and weight._data.dtype != input._data.dtype:
         raise RuntimeError(_errors.hint(
             "mixed dtype (CPU): all inputs must share same datatype.",
@@ -245,9 +244,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,
         size = input.numel() // input.shape[1] if input.dim() > 1 else 1
         if size == 1:
             raise ValueError(
-                f"Expected more than 1 value per channel when training, got input size "
-                f"{input.shape}\nhint: a batch of one sample has no variance; use a "
-                "batch size > 1, or call model.eval() to use the running statistics.")
+                _errors.hint("Expected more than 1 value per channel when training, got input size "
+                f"{input.shape}", "a batch of one sample has no variance; use a "
+                "batch size > 1, or call model.eval() to use the running statistics."))
     _checks.batch_norm_channels(input, running_mean, weight)
     if input._data.dtype.kind != "f":
         _checks.not_implemented("batch_norm", input)
@@ -283,8 +282,8 @@ def pad(input, pad, mode="constant", value=None):
     """
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2:
-        raise RuntimeError("Padding length must be divisible by 2\nhint: give a "
-                           "(before, after) pair per padded dim, last dim first.")
+        raise RuntimeError(_errors.hint("Padding length must be divisible by 2", "give a "
+                           "(before, after) pair per padded dim, last dim first."))
     if len(pad) // 2 > input.dim():
         raise RuntimeError(
             "Padding length should be less than or equal to two times the input "

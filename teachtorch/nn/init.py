@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from teachtorch import _backend, _checks
+from teachtorch import _backend, _checks, _errors
 from teachtorch.random import rng
 
 
@@ -63,9 +63,9 @@ def _calculate_fan_in_and_fan_out(tensor):
     Mirrors: torch.nn.init._calculate_fan_in_and_fan_out
     """
     if tensor.dim() < 2:
-        raise ValueError("Fan in and fan out can not be computed for tensor with fewer "
-                         "than 2 dimensions\nhint: biases are 1-D; init them with "
-                         "uniform_/zeros_ instead.")
+        raise ValueError(_errors.hint("Fan in and fan out can not be computed for tensor with fewer "
+                         "than 2 dimensions", "biases are 1-D; init them with "
+                         "uniform_/zeros_ instead."))
     receptive = int(np.prod(tensor.shape[2:])) if tensor.dim() > 2 else 1
     return tensor.shape[1] * receptive, tensor.shape[0] * receptive
 

@@ -4,6 +4,7 @@ Assigning a Parameter to a Module attribute (``self.w = nn.Parameter(...)``) put
 ``module._parameters``, so ``model.parameters()`` hands it to the optimizer.
 Chapter 14 (nn.Module internals) opens this file.
 """
+from teachtorch import _errors
 from teachtorch.tensor import Tensor
 
 
@@ -22,8 +23,7 @@ class Parameter(Tensor):
             data = creation.empty(0)
         if not isinstance(data, Tensor):
             raise TypeError(
-                f"Parameter(): argument 'data' must be Tensor, not {type(data).__name__}"
-                "\nhint: wrap the values first: nn.Parameter(torch.tensor(values)).")
+                _errors.hint(f"Parameter(): argument 'data' must be Tensor, not {type(data).__name__}", "wrap the values first: nn.Parameter(torch.tensor(values))."))
         self = object.__new__(cls)
         self._init_from(data._data, False)
         self._root = data._root
@@ -31,9 +31,9 @@ class Parameter(Tensor):
         if requires_grad:
             if not data.dtype.is_floating_point:
                 raise RuntimeError(
-                    "Only Tensors of floating point and complex dtype can require "
-                    f"gradients\nhint: this tensor is {data.dtype}; make it float "
-                    "first (nn.Parameter(x.float())), or pass requires_grad=False.")
+                    _errors.hint("Only Tensors of floating point and complex dtype can require "
+                    "gradients", f"this tensor is {data.dtype}; make it float "
+                    "first (nn.Parameter(x.float())), or pass requires_grad=False."))
             self._requires_grad = True
         return self
 

@@ -54,9 +54,8 @@ def write_out(out, result):
 
         if grad_mode.is_grad_enabled() and result.requires_grad:
             raise RuntimeError(
-                "add(): functions with out=... arguments don't support automatic "
-                "differentiation, but one of the arguments requires grad.\n"
-                "hint: drop out= and write z = torch.add(x, y).")
+                _errors.hint("add(): functions with out=... arguments don't support automatic "
+                "differentiation, but one of the arguments requires grad.", "drop out= and write z = torch.add(x, y)."))
     if out._data.shape != result._data.shape:
         out._data = np.empty(result._data.shape, out._data.dtype)
         out._root = None
@@ -82,7 +81,7 @@ def wrap_dim(dim, ndim):
     lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
     if not lo <= dim <= hi:
         raise IndexError(
-            f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got "
-            f"{dim})\nhint: this tensor has {ndim} dimension(s); dims count from 0 (or "
-            "from -1 at the end).")
+            _errors.hint(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got "
+            f"{dim})", f"this tensor has {ndim} dimension(s); dims count from 0 (or "
+            "from -1 at the end)."))
     return dim + ndim if dim < 0 else dim

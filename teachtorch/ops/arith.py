@@ -210,8 +210,8 @@ class FloorDivide(DivRounding):
     @staticmethod
     def backward(ctx, grad_output):
         raise RuntimeError(
-            "the derivative for 'floor_divide' is not implemented.\nhint: use "
-            "torch.div(a, b, rounding_mode='floor') if you need a (zero) gradient.")
+            _errors.hint("the derivative for 'floor_divide' is not implemented.", "use "
+            "torch.div(a, b, rounding_mode='floor') if you need a (zero) gradient."))
 
 
 class Neg(Function):

@@ -4,7 +4,7 @@ Chapter 02 (indexing with masks) opens this file.
 """
 import numpy as np
 
-from teachtorch import _checks
+from teachtorch import _checks, _errors
 from teachtorch.ops._util import binary_dtype, check_broadcast, is_tensor, make
 from teachtorch.ops.reduce import array_of
 
@@ -103,9 +103,9 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """|input - other| <= atol + rtol * |other|, element-wise. Mirrors: torch.isclose"""
     if input.dtype is not other.dtype:
         raise RuntimeError(
-            f"{input.dtype.legacy_name[:-6]} did not match "
-            f"{other.dtype.legacy_name[:-6]}\nhint: isclose compares "
-            "tensors of one dtype; convert one side first, e.g. other.to(input.dtype).")
+            _errors.hint(f"{input.dtype.legacy_name[:-6]} did not match "
+            f"{other.dtype.legacy_name[:-6]}", "isclose compares "
+            "tensors of one dtype; convert one side first, e.g. other.to(input.dtype)."))
     return make(array_of(np.isclose(input._data, other._data, rtol, atol,
                                     equal_nan)))
 

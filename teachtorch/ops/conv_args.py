@@ -3,7 +3,7 @@
 ``ops/conv.py`` calls these before it convolves; nothing here is about the math.
 Chapter 10 (CNN basics) meets these errors in its "try it" cells.
 """
-from teachtorch import _checks
+from teachtorch import _checks, _errors
 
 
 def pair(v):
@@ -22,12 +22,12 @@ def _conv_pads(padding, kernel, dilation, stride, nd):
         if padding == "valid":
             return ((0, 0),) * nd
         if padding != "same":
-            raise ValueError(f"Invalid padding string '{padding}', should be one of "
-                             "{'valid', 'same'}\nhint: use 'same', 'valid' or numbers.")
+            raise ValueError(_errors.hint(f"Invalid padding string '{padding}', should be one of "
+                             "{'valid', 'same'}", "use 'same', 'valid' or numbers."))
         if any(s != 1 for s in stride):
-            raise RuntimeError("padding='same' is not supported for strided "
-                               "convolutions\nhint: use stride=1 with 'same', or give "
-                               "the padding as numbers.")
+            raise RuntimeError(_errors.hint("padding='same' is not supported for strided "
+                               "convolutions", "use stride=1 with 'same', or give "
+                               "the padding as numbers."))
         total = [d * (k - 1) for k, d in zip(kernel, dilation)]
         return tuple((t // 2, t - t // 2) for t in total)
     padding = (padding,) * nd if isinstance(padding, int) else tuple(padding)
@@ -51,9 +51,9 @@ def check_dtypes(input, weight, bias):
     dtype = input._data.dtype
     if weight._data.dtype == dtype and (bias is None or bias._data.dtype == dtype):
         return                                   # the usual case, checked cheaply
-    hint = ("\nhint: the input and the layer's weights must share one dtype; convert "
+    hint = (_errors.hint("", "the input and the layer's weights must share one dtype; convert "
             "the input (x.float(): NumPy data is often float64) or the model "
-            "(model.double()).")
+            "(model.double())."))
     a = dtype.name
     if bias is not None and a != bias._data.dtype.name:
         raise RuntimeError(f"Input type ({_C_TYPE.get(a, a)}) and bias type "
@@ -72,26 +72,25 @@ def _check_conv(input, weight, groups, name, transposed=False):
     nd = weight.dim() - 2
     if input.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(
-            f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, "
-            f"but got input of size: {list(input.shape)}\nhint: {name} wants (N, C, "
+            _errors.hint(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, "
+            f"but got input of size: {list(input.shape)}", f"{name} wants (N, C, ")
             + ("L" if nd == 1 else "H, W") + ") or one sample without the N; add a "
             "batch dimension with x.unsqueeze(0).")
     if not transposed and weight.shape[0] % groups:
         raise RuntimeError(
-            f"Given groups={groups}, expected weight to be divisible by {groups} at "
-            f"dimension 0, but got weight of size [{list(weight.shape)}] instead\n"
-            "hint: out_channels must be a multiple of groups.")
+            _errors.hint(f"Given groups={groups}, expected weight to be divisible by {groups} at "
+            f"dimension 0, but got weight of size [{list(weight.shape)}] instead", "out_channels must be a multiple of groups."))
     c = input.shape[-nd - 1]
     expected = weight.shape[0] if transposed else weight.shape[1] * groups
     if c != expected:
         shape = list(input.shape)
         kind = f"transposed={1}" if transposed else f"groups={groups}"
         raise RuntimeError(
-            f"Given {kind}, weight of size {list(weight.shape)}, expected input{shape} "
-            f"to have {expected} channels, but got {c} channels instead\nhint: the "
+            _errors.hint(f"Given {kind}, weight of size {list(weight.shape)}, expected input{shape} "
+            f"to have {expected} channels, but got {c} channels instead", "the "
             f"layer was built for in_channels={expected} but this input has {c} "
             "channels (dim 1 of (N, C, H, W)); fix in_channels or the previous "
-            "layer's out_channels.")
+            "layer's out_channels."))
 
 
 def conv_geometry(input, weight, stride, padding, dilation, groups, nd, name):
@@ -109,11 +108,11 @@ def conv_geometry(input, weight, stride, padding, dilation, groups, nd, name):
     eff = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
     if any(p < e for p, e in zip(padded, eff)):
         raise RuntimeError(
-            f"Calculated padded input size per channel: ({_sizes_text(padded)}). "
+            _errors.hint(f"Calculated padded input size per channel: ({_sizes_text(padded)}). "
             f"Kernel size: ({_sizes_text(eff)}). Kernel size can't be greater than "
-            f"actual input size\nhint: the input {tuple(spatial)} (after padding "
+            "actual input size", f"the input {tuple(spatial)} (after padding "
             f"{tuple(padded)}) is smaller than the kernel; use a smaller kernel, more "
-            "padding, or check how much earlier layers shrank the image.")
+            "padding, or check how much earlier layers shrank the image."))
     if nd == 1:
         stride, dilation, pads = (1,) + stride, (1,) + dilation, ((0, 0),) + pads
     return stride, pads, dilation
@@ -128,12 +127,11 @@ def transpose_geometry(input, weight, stride, padding, output_padding, groups,
     _checks.conv_args(weight.shape[2:], stride, padding, dilation, 2, transposed=True)
     if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
         raise RuntimeError(
-            "output padding must be smaller than either stride or dilation, but got "
+            _errors.hint("output padding must be smaller than either stride or dilation, but got "
             f"output_padding_height: {output_padding[0]} output_padding_width: "
             f"{output_padding[1]} stride_height: {stride[0]} stride_width: {stride[1]} "
-            f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}\nhint: "
-            "output_padding only picks between the sizes a strided conv could have "
-            "come from; keep it below the stride.")
+            f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}", "output_padding only picks between the sizes a strided conv could have "
+            "come from; keep it below the stride."))
     size = tuple((n - 1) * s - 2 * p + d * (k - 1) + op + 1 for n, s, p, d, k, op in zip(
         input.shape[-2:], stride, padding, dilation, weight.shape[2:], output_padding))
     pads = tuple((p, p) for p in padding)

@@ -4,6 +4,7 @@ Chapter 02 (storage) opens this file: these are the ops that make a *new* storag
 """
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch._backend import get_array_module as xp_of
 from teachtorch.autograd.function import Function
 
@@ -183,8 +184,7 @@ def flip(input, dims):
     dims = normalize_dims(tuple(dims), input.dim())
     if len(set(dims)) != len(dims):
         d = next(d for d in dims if dims.count(d) > 1)
-        raise RuntimeError(f"dim {d} appears multiple times in the list of dims\nhint: "
-                           "name each dim once.")
+        raise RuntimeError(_errors.hint(f"dim {d} appears multiple times in the list of dims", "name each dim once."))
     if input.dim() == 0:
         return input.clone()
     return Flip.apply(input, dims)
@@ -210,8 +210,8 @@ def roll(input, shifts, dims=None):
         if not isinstance(shifts, tuple):
             shifts = (shifts,)
         if len(shifts) != len(dims):
-            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
-                               f"dims:{len(dims)}\nhint: give one shift per dim.")
+            raise RuntimeError(_errors.hint(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                               f"dims:{len(dims)}", "give one shift per dim."))
     return Roll.apply(input, shifts, dims)
 
 
@@ -222,14 +222,14 @@ def repeat(input, *sizes):
     sizes = tuple(int(s) for s in sizes)
     if len(sizes) < input.dim():
         raise RuntimeError(
-            "Number of dimensions of repeat dims can not be smaller than number of "
-            "dimensions of tensor\nhint: give one count per dim (1 keeps a dim as it is).")
+            _errors.hint("Number of dimensions of repeat dims can not be smaller than number of "
+            "dimensions of tensor", "give one count per dim (1 keeps a dim as it is)."))
     if min(sizes, default=0) < 0:
         shape = [r * n for r, n in zip(sizes, (1,) * (len(sizes) - input.dim())
                                        + tuple(input.shape))]
-        raise RuntimeError(f"Trying to create tensor with negative dimension "
-                           f"{next(s for s in shape if s < 0)}: {shape}\nhint: repeat "
-                           "counts are >= 0.")
+        raise RuntimeError(_errors.hint("Trying to create tensor with negative dimension "
+                           f"{next(s for s in shape if s < 0)}: {shape}", "repeat "
+                           "counts are >= 0."))
     return Repeat.apply(input, sizes)
 
 
@@ -280,8 +280,7 @@ class Triu(Function):
 
 def _check_matrix(fn, input):
     if input.dim() < 2:
-        raise RuntimeError(f"{fn}: input tensor must have at least 2 dimensions.\nhint: "
-                           "tril/triu work on matrices (the last two dims).")
+        raise RuntimeError(_errors.hint(f"{fn}: input tensor must have at least 2 dimensions.", "tril/triu work on matrices (the last two dims)."))
 
 
 def tril(input, diagonal=0):
@@ -321,8 +320,8 @@ def diag(input, diagonal=0):
     if input.dim() == 1:
         return DiagEmbed.apply(input, int(diagonal))
     if input.dim() != 2:
-        raise RuntimeError("diag(): Supports 1D or 2D tensors. Got "
-                           f"{input.dim()}D\nhint: use torch.diagonal for more dims.")
+        raise RuntimeError(_errors.hint("diag(): Supports 1D or 2D tensors. Got "
+                           f"{input.dim()}D", "use torch.diagonal for more dims."))
     return DiagonalCopy.apply(input, int(diagonal))
 
 
@@ -372,8 +371,8 @@ class Trace(Function):
 
 def trace(input):
     if input.dim() != 2:
-        raise RuntimeError("trace: expected a matrix, but got tensor with dim "
-                           f"{input.dim()}\nhint: trace is for 2-D tensors.")
+        raise RuntimeError(_errors.hint("trace: expected a matrix, but got tensor with dim "
+                           f"{input.dim()}", "trace is for 2-D tensors."))
     return Trace.apply(input)
 
 
@@ -387,8 +386,8 @@ def resize_(x, *sizes):
         sizes = tuple(sizes[0])
     sizes = tuple(int(s) for s in sizes)
     if x.requires_grad:
-        raise RuntimeError("cannot resize variables that require grad\nhint: resize "
-                           "x.detach() or x.data instead.")
+        raise RuntimeError(_errors.hint("cannot resize variables that require grad", "resize "
+                           "x.detach() or x.data instead."))
     n = int(np.prod(sizes))
     root = x._root if x._root is not None else x._data
     offset = x.storage_offset()

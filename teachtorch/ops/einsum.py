@@ -9,6 +9,7 @@ Chapter 03 (broadcasting) and chapter 09 (matrix products) open this file.
 """
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import is_tensor
 from teachtorch.ops.reduce import array_of
@@ -21,22 +22,21 @@ def _parse(equation, operands):
     terms = lhs.split(",")
     if len(terms) != len(operands):
         raise RuntimeError(
-            f"einsum(): {'more' if len(operands) > len(terms) else 'fewer'} operands were "
-            "provided than specified in the equation\n"
-            f"hint: '{equation}' names {len(terms)} operand(s), but {len(operands)} were "
-            "given.")
+            _errors.hint(f"einsum(): {'more' if len(operands) > len(terms) else 'fewer'} operands were "
+            "provided than specified in the equation", f"'{equation}' names {len(terms)} operand(s), but {len(operands)} were "
+            "given."))
     for i, (t, x) in enumerate(zip(terms, operands)):
         named = len(t.replace("...", ""))
         if not is_tensor(x) or ("..." not in t and x.dim() != named):
             raise RuntimeError(
-                f"einsum(): the number of subscripts in the equation ({named}) does "
+                _errors.hint(f"einsum(): the number of subscripts in the equation ({named}) does "
                 f"not match the number of dimensions ({x.dim()}) for operand {i} and no "
-                "ellipsis was given\nhint: give one letter per dimension of each operand.")
+                "ellipsis was given", "give one letter per dimension of each operand."))
         if "..." in t and x.dim() < named:
             raise RuntimeError(
-                f"einsum(): the number of subscripts in the equation ({named}) is more than "
-                f"the number of dimensions ({x.dim()}) for operand {i}\nhint: '...' stands "
-                "for the dimensions the letters do not name.")
+                _errors.hint(f"einsum(): the number of subscripts in the equation ({named}) is more than "
+                f"the number of dimensions ({x.dim()}) for operand {i}", "'...' stands "
+                "for the dimensions the letters do not name."))
     n_dots = max((x.dim() - len(t.replace("...", "")) for t, x in zip(terms, operands)
                   if "..." in t), default=0)
     spare = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in eq][:n_dots]
@@ -76,8 +76,8 @@ def _broadcast(terms, operands, spare):
                 else:
                     msg = (f"subscript {c} has size {n} for operand {i} which does not "
                            f"broadcast with previously seen size {size[c]}")
-                raise RuntimeError(f"einsum(): {msg}\nhint: one letter (or '...') must "
-                                   "name dimensions of the same size, or of size 1.")
+                raise RuntimeError(_errors.hint(f"einsum(): {msg}", "one letter (or '...') must "
+                                   "name dimensions of the same size, or of size 1."))
             if n != 1:
                 size[c] = n
     return [x if all(n == size.get(c, 1) for c, n in zip(t, x.shape))

@@ -32,18 +32,17 @@ def _full_index(index, dim):
 
 def _check_index(fn, x, dim, index):
     if not is_tensor(index) or index.dtype.name not in ("int64", "int32"):
-        raise RuntimeError(f"{fn}(): Expected dtype int32/int64 for index\nhint: "
-                           "indices must be integers: index.long().")
+        raise RuntimeError(_errors.hint(f"{fn}(): Expected dtype int32/int64 for index", "indices must be integers: index.long()."))
     if index.dim() != x.dim() and index.numel() > 0 and x.dim() > 0:
-        raise RuntimeError(f"Index tensor must have the same number of dimensions as "
-                           f"{'input' if fn == 'gather' else 'self'} tensor\nhint: index "
-                           f"has {index.dim()} dims, the tensor {x.dim()}.")
+        raise RuntimeError(_errors.hint("Index tensor must have the same number of dimensions as "
+                           f"{'input' if fn == 'gather' else 'self'} tensor", "index "
+                           f"has {index.dim()} dims, the tensor {x.dim()}."))
     n = x.shape[dim] if x.dim() else 1
     data = index._data
     if data.size and (data.min() < 0 or data.max() >= n):  # no negative indices here
         bad = int(data.max() if data.max() >= n else data.min())
-        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size "
-                           f"{n}\nhint: every index along dim {dim} must be in 0..{n - 1}.")
+        raise RuntimeError(_errors.hint(f"index {bad} is out of bounds for dimension {dim} with size "
+                           f"{n}", f"every index along dim {dim} must be in 0..{n - 1}."))
 
 
 class Gather(Function):
@@ -153,8 +152,8 @@ class ScatterReduceAdd(ScatterAdd):
 
     @staticmethod
     def backward(ctx, grad_output):
-        raise RuntimeError("derivative for aten::scatter is not implemented\nhint: use "
-                           "scatter_add(dim, index, src), which has a gradient.")
+        raise RuntimeError(_errors.hint("derivative for aten::scatter is not implemented", "use "
+                           "scatter_add(dim, index, src), which has a gradient."))
 
 
 class ScatterMultiply(ScatterReduceAdd):
@@ -180,8 +179,8 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         src, value = None, src
     if reduce is not None:
         if reduce not in ("add", "multiply"):
-            raise RuntimeError(f"reduce argument must be either add or multiply, got "
-                               f"{reduce}\nhint: reduce='add' or reduce='multiply'.")
+            raise RuntimeError(_errors.hint("reduce argument must be either add or multiply, got "
+                               f"{reduce}", "reduce='add' or reduce='multiply'."))
         s = src if src is not None else make(
             np.full(index.shape, value, input._data.dtype))
         if reduce == "add":
@@ -189,9 +188,8 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         return ScatterMultiply.apply(input, d, index._data, s)
     if src is not None:
         if src.dtype is not input.dtype:
-            raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype"
-                               f"\nhint: self is {input.dtype}, src is {src.dtype}; "
-                               "convert one of them.")
+            raise RuntimeError(_errors.hint("scatter(): Expected self.dtype to be equal to src.dtype", f"self is {input.dtype}, src is {src.dtype}; "
+                               "convert one of them."))
         return Scatter.apply(input, d, index._data, src)
     return ScatterValue.apply(input, d, index._data, value)
 
@@ -271,11 +269,11 @@ class IndexFill(Function):
 
 def _check_1d_index(fn, index):
     if not is_tensor(index) or index.dtype.category != 1:
-        raise IndexError(f"{fn}(): Expected dtype int32/int64 for index\nhint: use a "
-                         "LongTensor of positions, e.g. torch.tensor([0, 2]).")
+        raise IndexError(_errors.hint(f"{fn}(): Expected dtype int32/int64 for index", "use a "
+                         "LongTensor of positions, e.g. torch.tensor([0, 2])."))
     if index.dim() > 1:
-        raise IndexError(f"{fn}(): Index is supposed to be a vector\nhint: flatten the "
-                         "index first: index.view(-1).")
+        raise IndexError(_errors.hint(f"{fn}(): Index is supposed to be a vector", "flatten the "
+                         "index first: index.view(-1)."))
     return index._data.reshape(-1)
 
 
@@ -293,11 +291,11 @@ def index_select(input, dim, index, *, out=None):
     n = input.shape[d] if input.dim() else 1
     if idx.size and (idx.min() < 0 or idx.max() >= n) and d == 1:  # PyTorch's dim-1
         bad = int(idx[(idx < 0) | (idx >= n)][0])                     # kernel's words
-        raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} "
-                           f"axis_dim={n}\nhint: index_select takes indices 0..{n - 1}.")
+        raise RuntimeError(_errors.hint(f"INDICES element is out of DATA bounds, id={bad} "
+                           f"axis_dim={n}", f"index_select takes indices 0..{n - 1}."))
     if idx.size and (idx.min() < 0 or idx.max() >= n):
-        raise IndexError(f"index out of range in self\nhint: indices along dim {d} must "
-                         f"be in 0..{n - 1}.")
+        raise IndexError(_errors.hint("index out of range in self", f"indices along dim {d} must "
+                         f"be in 0..{n - 1}."))
     return IndexSelect.apply(input, d, idx)
 
 
@@ -306,12 +304,11 @@ def index_add(input, dim, index, source, *, alpha=1):
     idx = _check_1d_index("index_add", index)
     n = input.shape[d] if input.dim() else 1
     if idx.size and (idx.min() < 0 or idx.max() >= n) and input.dim() <= 1:
-        raise IndexError(f"index out of range in self\nhint: index_add takes indices "
-                         f"0..{n - 1}.")
+        raise IndexError(_errors.hint("index out of range in self", "index_add takes indices "
+                         f"0..{n - 1}."))
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         bad = int(idx.max() if idx.max() >= n else idx.min())
-        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}"
-                           f"\nhint: index_add takes indices 0..{n - 1}.")
+        raise RuntimeError(_errors.hint(f"index {bad} is out of bounds for dimension {d} with size {n}", f"index_add takes indices 0..{n - 1}."))
     return IndexAdd.apply(input, d, idx, source, alpha)
 
 
@@ -322,8 +319,7 @@ def index_fill(input, dim, index, value):
     n = input.shape[d] if input.dim() else 1
     if idx.size and (idx.min() < -n or idx.max() >= n):
         bad = int(idx.max() if idx.max() >= n else idx.min())
-        raise IndexError(f"index {bad} is out of bounds for dimension {d} with size {n}"
-                         f"\nhint: index_fill takes indices -{n}..{n - 1}.")
+        raise IndexError(_errors.hint(f"index {bad} is out of bounds for dimension {d} with size {n}", f"index_fill takes indices -{n}..{n - 1}."))
     return IndexFill.apply(input, d, idx, v)
 
 
@@ -377,16 +373,16 @@ def masked_fill(input, mask, value):
     if not is_tensor(mask) or mask.dtype.name != "bool":
         got = _C_NAMES.get(mask.dtype.name, mask.dtype.name) if is_tensor(mask) else \
             type(mask).__name__
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with "
-                           f"dtype {got}\nhint: build the mask with a comparison "
-                           "(x > 0) or call mask.bool().")
+        raise RuntimeError(_errors.hint("masked_fill_ only supports boolean masks, but got mask with "
+                           f"dtype {got}", "build the mask with a comparison "
+                           "(x > 0) or call mask.bool()."))
     if mask._data.shape != input._data.shape:
         check_broadcast(tuple(mask.shape), tuple(input.shape))
     if is_tensor(value):
         if value.dim() != 0:
             raise RuntimeError(
-                "masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
-                f"with {value.dim()} dimension(s).\nhint: pass a number or a 0-d tensor.")
+                _errors.hint("masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
+                f"with {value.dim()} dimension(s).", "pass a number or a 0-d tensor."))
         return MaskedFillTensor.apply(input, mask._data, value)
     return MaskedFill.apply(input, mask._data, value)
 
@@ -416,8 +412,8 @@ class MaskedSelect(Function):
 
 def masked_select(input, mask):
     if not is_tensor(mask) or mask.dtype.name != "bool":
-        raise RuntimeError("masked_select: expected BoolTensor for mask\nhint: build "
-                           "the mask with a comparison (x > 0) or call mask.bool().")
+        raise RuntimeError(_errors.hint("masked_select: expected BoolTensor for mask", "build "
+                           "the mask with a comparison (x > 0) or call mask.bool()."))
     check_broadcast(tuple(mask.shape), tuple(input.shape))
     return MaskedSelect.apply(input, mask._data)
 
@@ -453,7 +449,7 @@ def take(input, index):
     data = index._data
     if data.size and (data.max() >= n or data.min() < -n):
         bad = int(data.max() if data.max() >= n else data.min())
-        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} "
-                         "elements.\nhint: take() counts the elements of the flattened "
-                         "tensor, 0..numel()-1.")
+        raise IndexError(_errors.hint(f"out of range: tried to access index {bad} on a tensor of {n} "
+                         "elements.", "take() counts the elements of the flattened "
+                         "tensor, 0..numel()-1."))
     return Take.apply(input.reshape(-1), (data,))

@@ -38,8 +38,8 @@ def _convert_index(index):
                 out.append(int(i.item()))
                 continue
             if i.dtype.category == 2:
-                raise IndexError("tensors used as indices must be long, int, byte or bool "
-                                 "tensors\nhint: convert the index: idx.long().")
+                raise IndexError(_errors.hint("tensors used as indices must be long, int, byte or bool "
+                                 "tensors", "convert the index: idx.long()."))
             out.append(i._data)
             basic = False
         elif isinstance(i, (list, np.ndarray)):
@@ -51,22 +51,22 @@ def _convert_index(index):
             basic = False
         elif isinstance(i, slice):
             if i.step is not None and int(i.step) == 0:
-                raise ValueError("slice step cannot be zero\nhint: use a step of 1 or "
-                                 "more, e.g. x[::2].")
+                raise ValueError(_errors.hint("slice step cannot be zero", "use a step of 1 or "
+                                 "more, e.g. x[::2]."))
             if i.step is not None and int(i.step) < 0:
-                raise ValueError("step must be greater than zero\nhint: PyTorch slices "
-                                 "cannot go backwards; use x.flip(dim) to reverse.")
+                raise ValueError(_errors.hint("step must be greater than zero", "PyTorch slices "
+                                 "cannot go backwards; use x.flip(dim) to reverse."))
             out.append(i)
         elif i is None or i is Ellipsis or isinstance(i, (int, np.integer)):
             out.append(i)
         elif isinstance(i, str):
-            raise TypeError("new(): invalid data type 'str'\nhint: index with numbers, "
-                            f"not the string {i!r}.")
+            raise TypeError(_errors.hint("new(): invalid data type 'str'", "index with numbers, "
+                            f"not the string {i!r}."))
         else:
             raise IndexError(
-                "only integers, slices (`:`), ellipsis (`...`), None and long or byte "
-                f"Variables are valid indices (got {type(i).__name__})\nhint: index "
-                "with ints, slices, None, ..., lists or integer/bool tensors.")
+                _errors.hint("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
+                f"Variables are valid indices (got {type(i).__name__})", "index "
+                "with ints, slices, None, ..., lists or integer/bool tensors."))
     return tuple(out), basic
 
 
@@ -271,11 +271,11 @@ def _expand_error(e, value_shape, target_shape):
     v, t = tuple(value_shape), tuple(target_shape)
     for i in range(1, min(len(v), len(t)) + 1):
         if v[-i] != t[-i] and v[-i] != 1:
-            return (f"The expanded size of the tensor ({t[-i]}) must match the existing "
+            return (_errors.hint(f"The expanded size of the tensor ({t[-i]}) must match the existing "
                     f"size ({v[-i]}) at non-singleton dimension {len(t) - i}.  Target "
-                    f"sizes: {list(t)}.  Tensor sizes: {list(v)}\nhint: the value must "
-                    "broadcast to the shape of x[index].")
-    return f"{e}\nhint: the value must broadcast to the shape of x[index]."
+                    f"sizes: {list(t)}.  Tensor sizes: {list(v)}", "the value must "
+                    "broadcast to the shape of x[index]."))
+    return _errors.hint(f"{e}", "the value must broadcast to the shape of x[index].")
 
 
 def eval_shape(text):
@@ -311,8 +311,8 @@ def _index_error(e, x, idx=()):
                    f"{x.shape[axis]}")
         except (ValueError, IndexError):
             pass
-    return f"{msg}\nhint: this tensor has shape {tuple(x.shape)}; valid indices along a " \
-           "dim of size n are 0..n-1 (or -n..-1)."
+    return _errors.hint(f"{msg}", f"this tensor has shape {tuple(x.shape)}; valid indices along a " \
+           "dim of size n are 0..n-1 (or -n..-1).")
 
 
 class IndexPut(Function):
@@ -427,11 +427,11 @@ def _setitem(x, index, value):
         extra = value.shape[:value.dim() - x._data[idx].ndim]
         if any(n != 1 for n in extra):
             raise RuntimeError(
-                f"expand({value.type()}{{{list(value.shape)}}}, size="
+                _errors.hint(f"expand({value.type()}{{{list(value.shape)}}}, size="
                 f"{list(np.shape(x._data[idx]))}): the number of sizes provided "
                 f"({np.ndim(x._data[idx])}) must be greater or equal to the number of "
-                f"dimensions in the tensor ({value.dim()})\nhint: the value must "
-                "broadcast to the shape of x[index].")
+                f"dimensions in the tensor ({value.dim()})", "the value must "
+                "broadcast to the shape of x[index]."))
     needs_graph = enabled and (x.requires_grad or (is_tensor(value) and
                                                    value.requires_grad))
     if needs_graph:
@@ -442,8 +442,8 @@ def _setitem(x, index, value):
         try:
             r = (CopySlices if basic else IndexPut).apply(x, v, idx, basic)
         except ValueError as e:
-            raise RuntimeError(f"{e}\nhint: the value must broadcast to the shape of "
-                               "x[index].") from None
+            raise RuntimeError(_errors.hint(f"{e}", "the value must broadcast to the shape of "
+                               "x[index].")) from None
         x.grad_fn, x._output_nr, x._requires_grad = r.grad_fn, 0, True
         x._vc[0] += 1
         return

@@ -9,7 +9,7 @@ import itertools
 
 import numpy as np
 
-from teachtorch import _backend, dtypes
+from teachtorch import _backend, _errors, dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import wrap_dim
 
@@ -70,14 +70,13 @@ class Stack(Function):
 def _check_list(fn, tensors):
     if not isinstance(tensors, (list, tuple)):
         raise TypeError(
-            f"{fn}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
-            f"{type(tensors).__name__}\nhint: pass a list: torch.{fn}([a, b], dim=0).")
+            _errors.hint(f"{fn}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+            f"{type(tensors).__name__}", f"pass a list: torch.{fn}([a, b], dim=0)."))
     if len(tensors) == 0 and fn == "stack":
-        raise RuntimeError("stack expects a non-empty TensorList\nhint: there is "
-                           "nothing to stack.")
+        raise RuntimeError(_errors.hint("stack expects a non-empty TensorList", "there is "
+                           "nothing to stack."))
     if len(tensors) == 0:
-        raise ValueError(f"torch.{fn}(): expected a non-empty list of Tensors\nhint: "
-                         "there is nothing to join.")
+        raise ValueError(_errors.hint(f"torch.{fn}(): expected a non-empty list of Tensors", "there is nothing to join."))
     return list(tensors)
 
 
@@ -87,9 +86,9 @@ def cat(tensors, dim=0, *, out=None):
     shapes = [t._data.shape for t in tensors]
     ref = next((s for s in shapes if s), None)
     if ref is None:
-        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be "
-                           "concatenated\nhint: use torch.stack for 0-d tensors, or "
-                           "unsqueeze(0) them first.")
+        raise RuntimeError(_errors.hint("zero-dimensional tensor (at position 0) cannot be "
+                           "concatenated", "use torch.stack for 0-d tensors, or "
+                           "unsqueeze(0) them first."))
     dtype = _dtype_of(tensors)  # empty 1-D tensors still take part in promotion
     keep = [i for i, s in enumerate(shapes) if s != (0,)] or [shapes.index(ref)]
     tensors = [tensors[i] for i in keep]
@@ -98,14 +97,13 @@ def cat(tensors, dim=0, *, out=None):
         s = shapes[i]
         if len(s) != len(ref):
             raise RuntimeError(
-                f"Tensors must have same number of dimensions: got {len(ref)} and "
-                f"{len(s)}\nhint: unsqueeze or view them to the same number of dims.")
+                _errors.hint(f"Tensors must have same number of dimensions: got {len(ref)} and "
+                f"{len(s)}", "unsqueeze or view them to the same number of dims."))
         if s[:d] != ref[:d] or s[d + 1:] != ref[d + 1:]:
             k = next(k for k in range(len(ref)) if k != d and s[k] != ref[k])
             raise RuntimeError(
-                f"Sizes of tensors must match except in dimension {d}. Expected size "
-                f"{ref[k]} but got size {s[k]} for tensor number {i} in the list.\n"
-                f"hint: shapes {[tuple(x) for x in shapes]}; only dim {d} may differ.")
+                _errors.hint(f"Sizes of tensors must match except in dimension {d}. Expected size "
+                f"{ref[k]} but got size {s[k]} for tensor number {i} in the list.", f"shapes {[tuple(x) for x in shapes]}; only dim {d} may differ."))
     result = Cat.apply(*tensors, d, dtype.np)
     if out is not None:
         from teachtorch.ops._util import write_out
@@ -124,9 +122,9 @@ def stack(tensors, dim=0, *, out=None):
     for i, t in enumerate(tensors):
         if t._data.shape != shape:
             raise RuntimeError(
-                f"stack expects each tensor to be equal size, but got {list(shape)} at "
-                f"entry 0 and {list(t.shape)} at entry {i}\nhint: stack adds a new dim; "
-                "use torch.cat to join tensors of different lengths.")
+                _errors.hint(f"stack expects each tensor to be equal size, but got {list(shape)} at "
+                f"entry 0 and {list(t.shape)} at entry {i}", "stack adds a new dim; "
+                "use torch.cat to join tensors of different lengths."))
     d = wrap_dim(dim, len(shape) + 1)
     result = Stack.apply(*tensors, d, _dtype_of(tensors).np)
     if out is not None:
@@ -223,18 +221,17 @@ def split(tensor, split_size_or_sections, dim=0):
         sizes = [int(s) for s in split_size_or_sections]
         if sum(sizes) != n:
             raise RuntimeError(
-                f"split_with_sizes expects split_sizes to sum exactly to {n} (input "
-                f"tensor's size at dimension {d}), but got split_sizes={sizes}\nhint: "
-                "the sizes must add up to the length of that dim.")
+                _errors.hint(f"split_with_sizes expects split_sizes to sum exactly to {n} (input "
+                f"tensor's size at dimension {d}), but got split_sizes={sizes}", "the sizes must add up to the length of that dim."))
         return _views_of(tensor, Split.apply(tensor, sizes, d))
     size = int(split_size_or_sections)
     if size < 0:
-        raise RuntimeError(f"split expects split_size be non-negative, but got "
-                           f"split_size={size}\nhint: split_size is the length of "
-                           "each piece.")
+        raise RuntimeError(_errors.hint("split expects split_size be non-negative, but got "
+                           f"split_size={size}", "split_size is the length of "
+                           "each piece."))
     if size <= 0 and n > 0:
-        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
-                           f"dimension size of {n}\nhint: split_size must be >= 1.")
+        raise RuntimeError(_errors.hint("split_size can only be 0 if dimension size is 0, but got "
+                           f"dimension size of {n}", "split_size must be >= 1."))
     out = SplitEqual.apply(tensor, _equal_sizes(n, size), d)
     return _views_of(tensor, out)
 
@@ -247,8 +244,8 @@ def _equal_sizes(n, size):
 def _chunk_size(input, chunks, dim):
     """(dim, ceil(n / chunks)): the piece size chunk uses, checked like PyTorch."""
     if chunks <= 0:
-        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: "
-                           f"{chunks}\nhint: ask for at least one chunk.")
+        raise RuntimeError(_errors.hint("chunk expects `chunks` to be greater than 0, got: "
+                           f"{chunks}", "ask for at least one chunk."))
     d = wrap_dim(dim, input.dim())
     return d, max(1, -(-input.shape[d] // chunks))
 
@@ -285,9 +282,9 @@ def select(input, dim, index):
     d = wrap_dim(dim, input.dim())
     n = input.shape[d]
     if not -n <= index < n:
-        raise IndexError(f"select(): index {index} out of range for tensor of size "
-                         f"{list(input.shape)} at dimension {d}\nhint: valid indices along "
-                         f"a dim of size {n} are 0..{n - 1} (or -{n}..-1).")
+        raise IndexError(_errors.hint(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {d}", "valid indices along "
+                         f"a dim of size {n} are 0..{n - 1} (or -{n}..-1)."))
     return SelectIndex.apply(input, (slice(None),) * d + (int(index),))
 
 
@@ -298,13 +295,12 @@ def narrow(input, dim, start, length):
     start = int(start)
     if not -size <= start <= size:
         raise IndexError(
-            f"start out of range (expected to be in range of [{-size}, {size}], but got "
-            f"{start})\nhint: start counts from 0 along a dim of size {size}.")
+            _errors.hint(f"start out of range (expected to be in range of [{-size}, {size}], but got "
+            f"{start})", f"start counts from 0 along a dim of size {size}."))
     start = start + size if start < 0 else start
     if start + length > size or length < 0:
         raise RuntimeError(
-            f"start ({start}) + length ({length}) exceeds dimension size ({size}).\n"
-            "hint: narrow(dim, start, length) takes length elements from start.")
+            _errors.hint(f"start ({start}) + length ({length}) exceeds dimension size ({size}).", "narrow(dim, start, length) takes length elements from start."))
     return input[(slice(None),) * d + (slice(start, start + length),)]
 
 
@@ -318,8 +314,7 @@ def tensor_split(input, indices_or_sections, dim=0):
     if isinstance(indices_or_sections, int):
         k = indices_or_sections
         if k <= 0:
-            raise RuntimeError(f"number of sections must be larger than 0, got {k}\n"
-                               "hint: ask for at least one section.")
+            raise RuntimeError(_errors.hint(f"number of sections must be larger than 0, got {k}", "ask for at least one section."))
         sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
         cuts = list(itertools.accumulate(sizes))[:-1]
     else:
@@ -378,8 +373,8 @@ def meshgrid(*tensors, indexing=None):
         tensors = tuple(tensors[0])
     indexing = indexing or "ij"
     if indexing not in ("ij", "xy"):
-        raise RuntimeError('torch.meshgrid: indexing must be one of "xy" or "ij", but '
-                           f'received: {indexing}\nhint: use indexing="ij" or "xy".')
+        raise RuntimeError(_errors.hint('torch.meshgrid: indexing must be one of "xy" or "ij", but '
+                           f'received: {indexing}', 'use indexing="ij" or "xy".'))
     swap = indexing == "xy" and len(tensors) >= 2
     ts = list(tensors)
     if swap:

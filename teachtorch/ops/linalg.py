@@ -66,9 +66,9 @@ def _check_matmul(a, b, grad=True):
 
 def _check_dot(a, b):
     if a.ndim != 1 or b.ndim != 1:
-        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D "
-                           "tensors\nhint: dot is for two vectors; use @ or "
-                           "torch.matmul for matrices.")
+        raise RuntimeError(_errors.hint(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D "
+                           "tensors", "dot is for two vectors; use @ or "
+                           "torch.matmul for matrices."))
     if a.dtype != b.dtype:
         raise RuntimeError(_errors.dot_dtype(_name(a), _name(b)))
     if a.shape[0] != b.shape[0]:
@@ -261,8 +261,8 @@ def bmm(input, mat2, *, out=None):
     """Batched matrix product of two 3-D tensors. Mirrors: torch.bmm"""
     for name, t in (("batch1", input), ("batch2", mat2)):
         if t.dim() != 3:
-            raise RuntimeError(f"{name} must be a 3D tensor\nhint: bmm takes (B, n, k) "
-                               "and (B, k, m); use torch.matmul to broadcast batches.")
+            raise RuntimeError(_errors.hint(f"{name} must be a 3D tensor", "bmm takes (B, n, k) "
+                               "and (B, k, m); use torch.matmul to broadcast batches."))
     a, b = input._data, mat2._data
     if a.dtype != b.dtype:
         raise RuntimeError(_errors.bmm_dtype(_name(a), _name(b)))
@@ -275,9 +275,9 @@ def bmm(input, mat2, *, out=None):
 def mv(input, vec, *, out=None):
     """Matrix (n, k) times vector (k,). Mirrors: torch.mv"""
     if input.dim() != 2 or vec.dim() != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.dim()}, "
-                           f"{vec.dim()}\nhint: mv takes a 2-D matrix and a 1-D "
-                           "vector.")
+        raise RuntimeError(_errors.hint(f"vector + matrix @ vector expected, got 1, {input.dim()}, "
+                           f"{vec.dim()}", "mv takes a 2-D matrix and a 1-D "
+                           "vector."))
     a, v = input._data, vec._data
     if a.dtype != v.dtype:
         raise RuntimeError(_errors.mv_dtype(_name(v), _name(a)))

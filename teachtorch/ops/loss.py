@@ -8,6 +8,7 @@ log_softmax followed by nll_loss, the same two graph nodes PyTorch records
 (``NllLossBackward0`` -> ``LogSoftmaxBackward0``).
 Chapter 09 (softmax and the MNIST MLP) opens this file.
 """
+from teachtorch import _errors
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
 from teachtorch.ops._kernels import loss as kernels
@@ -85,9 +86,9 @@ def _check_targets(t, c, ignore_index):
     """Raise torch's IndexError for a class index outside [0, c)."""
     bad = (t != ignore_index) & ((t < 0) | (t >= c))
     if bad.any():
-        raise IndexError(f"Target {int(t[bad][0])} is out of bounds.\nhint: class "
+        raise IndexError(_errors.hint(f"Target {int(t[bad][0])} is out of bounds.", "class "
                          f"indices must be in [0, {c - 1}] for input with {c} classes"
-                         " (the size of dim 1).")
+                         " (the size of dim 1)."))
 
 
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",
@@ -124,9 +125,8 @@ def binary_cross_entropy(p, y, weight, reduction):
     pd = p._data
     if not ((pd >= 0) & (pd <= 1)).all():  # also catches NaN
         raise RuntimeError(
-            "all elements of input should be between 0 and 1\nhint: "
-            "binary_cross_entropy takes probabilities: pass x.sigmoid(), or use "
-            "binary_cross_entropy_with_logits / nn.BCEWithLogitsLoss on raw scores.")
+            _errors.hint("all elements of input should be between 0 and 1", "binary_cross_entropy takes probabilities: pass x.sigmoid(), or use "
+            "binary_cross_entropy_with_logits / nn.BCEWithLogitsLoss on raw scores."))
     if is_reference_mode():
         return binary_cross_entropy_reference(p, y, weight, reduction)
     return kernels.BinaryCrossEntropy.apply(

@@ -9,7 +9,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from teachtorch import _checks
+from teachtorch import _checks, _errors
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import is_tensor, make, normalize_dims, wrap_dim
@@ -51,8 +51,8 @@ def _check_nonempty(x, name, dim=None):
             msg = (f"{name}(): Expected reduction dim to be specified for "
                    "input.numel() == 0. Specify the reduction dim with the 'dim' "
                    "argument.")
-        raise cls(f"{msg}\nhint: the tensor is empty{where}; there is nothing to take "
-                  f"the {name} of.")
+        raise cls(_errors.hint(f"{msg}", f"the tensor is empty{where}; there is nothing to take "
+                  f"the {name} of."))
 
 
 class Amax(Function):
@@ -258,8 +258,8 @@ def amin(input, dim=(), keepdim=False, *, axis=None):
 
 def _arg(fn, input, dim, keepdim):
     if input._data.dtype == np.bool_:
-        raise RuntimeError(f"{fn.__name__}(): does not support bool input\nhint: use "
-                           "mask.long().argmax() or torch.nonzero(mask).")
+        raise RuntimeError(_errors.hint(f"{fn.__name__}(): does not support bool input", "use "
+                           "mask.long().argmax() or torch.nonzero(mask)."))
     name = fn.__name__
     if input._data.size == 0:
         _check_nonempty(input._data, name, None if dim is None else wrap_dim(

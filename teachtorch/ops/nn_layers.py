@@ -5,6 +5,7 @@ ops/normalization.py).
 Chapter 10 (CNN basics: padding) and chapter 13 (embeddings) open this file.
 """
 
+from teachtorch import _errors
 from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
@@ -164,15 +165,14 @@ def index_pad(x, pad, mode):
         n = x.shape[axis]
         if mode == "reflect" and (before >= n or after >= n):
             raise RuntimeError(
-                f"Argument #4: Padding size should be less than the corresponding input "
+                _errors.hint("Argument #4: Padding size should be less than the corresponding input "
                 f"dimension, but got: padding ({before}, {after}) at dimension {axis} of "
-                f"input {list(x.shape)}\nhint: reflect padding mirrors the input without "
+                f"input {list(x.shape)}", "reflect padding mirrors the input without "
                 "repeating the edge, so each pad must be smaller than that dimension; "
-                "use mode='replicate' or 'constant' for wider padding.")
+                "use mode='replicate' or 'constant' for wider padding."))
         if mode == "circular" and (before > n or after > n):
-            raise RuntimeError("Padding value causes wrapping around more than once."
-                               f"\nhint: circular padding copies from the other end, "
-                               f"so each pad must be at most the dimension's size {n}.")
+            raise RuntimeError(_errors.hint("Padding value causes wrapping around more than once.", "circular padding copies from the other end, "
+                               f"so each pad must be at most the dimension's size {n}."))
         sources[axis] = _pad_sources(xp, n, before, after, mode)
     cls = _INDEX_PAD_CLASSES.get((name, k))
     if cls is None:

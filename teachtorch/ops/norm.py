@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import normalize_dims
 from teachtorch.ops.reduce import array_of, expand_back
@@ -72,8 +73,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """
     if not x.dtype.is_floating_point:
         raise RuntimeError(
-            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
-            f"Got {x.dtype.legacy_name[:-6]}\nhint: convert first: x.float().norm().")
+            _errors.hint("linalg.vector_norm: Expected a floating point or complex tensor as input. "
+            f"Got {x.dtype.legacy_name[:-6]}", "convert first: x.float().norm()."))
     if dtype is not None:
         x = x.to(dtype)
     dims = None if dim is None else normalize_dims(dim, x.dim())
@@ -88,6 +89,6 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     if p in ("fro", None):
         p = 2
     elif p == "nuc":
-        raise NotImplementedError("norm(p='nuc') is not part of teachtorch\nhint: the "
-                                  "nuclear norm needs an SVD; use numpy.linalg.norm.")
+        raise NotImplementedError(_errors.hint("norm(p='nuc') is not part of teachtorch", "the "
+                                  "nuclear norm needs an SVD; use numpy.linalg.norm."))
     return vector_norm(input, p, dim, keepdim, dtype=dtype)

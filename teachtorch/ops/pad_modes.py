@@ -8,6 +8,7 @@ gradient added back onto the pixel it was copied from. The fast kernel
 create_graph it hands over to the reference's backward.
 Chapter 10 (CNN basics) opens this file, beside ``conv.py``.
 """
+from teachtorch import _errors
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
 from teachtorch.ops._kernels import pad_modes as fast
@@ -92,15 +93,15 @@ def pad_mode(input, pads, mode):
         dim = input.dim() - len(pads) + k
         if mode == "reflect" and max(lo, hi) >= shape[dim]:
             raise RuntimeError(
-                "Argument #4: Padding size should be less than the corresponding input "
+                _errors.hint("Argument #4: Padding size should be less than the corresponding input "
                 f"dimension, but got: padding ({lo}, {hi}) at dimension {dim} of input "
-                f"{shape}\nhint: reflection mirrors the inside of the input, so it "
+                f"{shape}", "reflection mirrors the inside of the input, so it "
                 "needs more pixels than the padding; use padding_mode='replicate' or "
-                "less padding.")
+                "less padding."))
         if mode == "circular" and max(lo, hi) > shape[dim]:
             raise RuntimeError(
-                "Padding value causes wrapping around more than once.\nhint: circular "
-                "padding copies from the other side; it can be at most the input size.")
+                _errors.hint("Padding value causes wrapping around more than once.", "circular "
+                "padding copies from the other side; it can be at most the input size."))
     reference, fast = _PAD_CLASSES[mode, len(pads)]
     op = reference if is_reference_mode() else fast
     return op.apply(input, tuple(pads))

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from teachtorch import dtypes
+from teachtorch import _errors, dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import write_out
 from teachtorch.ops.reduce import array_of
@@ -346,8 +346,8 @@ class Abs(Function):
     def forward(ctx, x):
         if x.dtype == np.bool_:
             raise NotImplementedError(
-                "\"abs_cpu\" not implemented for 'Bool'\nhint: a mask has no sign; "
-                "convert it first with x.long() if you mean numbers.")
+                _errors.hint("\"abs_cpu\" not implemented for 'Bool'", "a mask has no sign; "
+                "convert it first with x.long() if you mean numbers."))
         ctx.save_for_backward(x)
         return np.abs(x)
 

@@ -20,7 +20,7 @@ Chapter 10 (CNN basics) opens this file.
 """
 import numpy as np
 
-from teachtorch import _checks
+from teachtorch import _checks, _errors
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
 from teachtorch.ops._kernels import pool as fast
@@ -191,25 +191,24 @@ def _check_pool(input, name, kernel, stride, pad, dilation, ceil_mode):
     """Validate settings and return the output size, with PyTorch's errors."""
     if input.dim() not in (3, 4):
         raise RuntimeError(
-            "non-empty 3D or 4D (batch mode) tensor expected for input\nhint: "
-            f"{name} wants (N, C, H, W) or (C, H, W); this input has shape "
-            f"{tuple(input.shape)}.")
+            _errors.hint("non-empty 3D or 4D (batch mode) tensor expected for input", f"{name} wants (N, C, H, W) or (C, H, W); this input has shape "
+            f"{tuple(input.shape)}."))
     for k, p, d in zip(kernel, pad, dilation):
         if p > ((k - 1) * d + 1) // 2:
             raise RuntimeError(
-                "pad should be at most half of effective kernel size, but got "
-                f"pad={p}, kernel_size={k} and dilation={d}\nhint: padding larger "
-                "than half the kernel would make windows that see only padding.")
+                _errors.hint("pad should be at most half of effective kernel size, but got "
+                f"pad={p}, kernel_size={k} and dilation={d}", "padding larger "
+                "than half the kernel would make windows that see only padding."))
     size = input.shape[-2:]
     out = tuple(pool_out_size(n, k, s, p, d, ceil_mode)
                 for n, k, s, p, d in zip(size, kernel, stride, pad, dilation))
     if min(out) < 1:
         c = input.shape[-3]
         raise RuntimeError(
-            f"Given input size: ({c}x{size[0]}x{size[1]}). Calculated output size: "
-            f"({c}x{out[0]}x{out[1]}). Output size is too small\nhint: the window "
+            _errors.hint(f"Given input size: ({c}x{size[0]}x{size[1]}). Calculated output size: "
+            f"({c}x{out[0]}x{out[1]}). Output size is too small", "the window "
             f"{tuple(kernel)} is larger than the (padded) input {tuple(size)}; pool "
-            "less, pad more, or check how earlier layers shrank the image.")
+            "less, pad more, or check how earlier layers shrank the image."))
     return out
 
 
@@ -285,10 +284,10 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
     bad = indices._data >= out[0] * out[1]
     if bad.any():
         raise RuntimeError(
-            f"Found an invalid max index: {int(indices._data[bad].ravel()[0])} (output "
-            f"volumes are of size {out[0]}x{out[1]})\nhint: the indices came from a "
+            _errors.hint(f"Found an invalid max index: {int(indices._data[bad].ravel()[0])} (output "
+            f"volumes are of size {out[0]}x{out[1]})", "the indices came from a "
             "larger input than this unpool rebuilds; pass output_size=x.size() of the "
-            "tensor that was pooled.")
+            "tensor that was pooled."))
     op = MaxUnpool2dReference if is_reference_mode() else fast.MaxUnpool2d
     return op.apply(input, indices, out)
 

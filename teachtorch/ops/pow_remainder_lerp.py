@@ -349,13 +349,13 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     """input + value * tensor1 / tensor2. Mirrors: torch.addcdiv"""
     if not tensor1.dtype.is_floating_point and not tensor2.dtype.is_floating_point:
         raise RuntimeError(
-            "Integer division with addcdiv is no longer supported, and in a future  "
+            _errors.hint("Integer division with addcdiv is no longer supported, and in a future  "
             "release addcdiv will perform a true division of tensor1 and tensor2. The "
             "historic addcdiv behavior can be implemented as (input + value * "
             "torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as "
             "(input + value * tensor1 / tensor2) for float inputs. The future addcdiv "
             "behavior is just the latter implementation: (input + value * tensor1 / "
-            "tensor2), for all dtypes.\nhint: convert tensor1 or tensor2 to float.")
+            "tensor2), for all dtypes.", "convert tensor1 or tensor2 to float."))
     d = dtypes.result_type(input, tensor1, tensor2)
     return _finish(Addcdiv.apply(input, tensor1, tensor2, value, d.np), out)
 

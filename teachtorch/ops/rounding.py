@@ -6,7 +6,7 @@ Chapter 03 (element-wise ops) opens this file.
 """
 import numpy as np
 
-from teachtorch import _checks
+from teachtorch import _checks, _errors
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import make, write_out
 
@@ -14,8 +14,8 @@ from teachtorch.ops._util import make, write_out
 def _no_bool(x, kernel):
     if x.dtype == np.bool_:
         raise NotImplementedError(
-            f'"{kernel}" not implemented for \'Bool\'\nhint: rounding a mask means '
-            "nothing; convert it first with x.float() or x.long().")
+            _errors.hint(f'"{kernel}" not implemented for \'Bool\'', 'rounding a mask means '
+            "nothing; convert it first with x.float() or x.long()."))
 
 
 class Floor(Function):

@@ -7,7 +7,7 @@ Chapter 02 (indexing) opens this file.
 """
 import numpy as np
 
-from teachtorch import _backend
+from teachtorch import _backend, _errors
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import is_tensor, make, wrap_dim
 
@@ -117,8 +117,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     d = wrap_dim(dim, max(input.dim(), 1)) if input.dim() else 0
     n = input.shape[d] if input.dim() else 1
     if not 0 <= k <= n:
-        raise RuntimeError(f"selected index k out of range\nhint: k must be between 0 "
-                           f"and {n} (the size of dim {d}).")
+        raise RuntimeError(_errors.hint("selected index k out of range", "k must be between 0 "
+                           f"and {n} (the size of dim {d})."))
     if input.dim() == 0:
         return return_types_topk(input.clone(), make(np.zeros((), np.int64)))
     idx, _ = _order(input, d, largest)
@@ -132,8 +132,8 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     d = wrap_dim(dim, max(input.dim(), 1)) if input.dim() else 0
     n = input.shape[d] if input.dim() else 1
     if not 1 <= k <= n:
-        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension "
-                           f"{d}\nhint: k counts from 1 to {n}.")
+        raise RuntimeError(_errors.hint("kthvalue(): selected number k out of range for dimension "
+                           f"{d}", f"k counts from 1 to {n}."))
     if input.dim() == 0:
         return return_types_kthvalue(input.clone(), make(np.zeros((), np.int64)))
     idx, _ = _order(input, d, False)
@@ -196,18 +196,17 @@ def one_hot(tensor, num_classes=-1):
     Mirrors: torch.nn.functional.one_hot
     """
     if not is_tensor(tensor) or tensor.dtype.name != "int64":
-        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor."
-                           "\nhint: convert the labels first: labels.long().")
+        raise RuntimeError(_errors.hint("one_hot is only applicable to index tensor of type LongTensor.", "convert the labels first: labels.long()."))
     data = tensor._data
     xp = _backend.get_array_module(data)
     if data.size and data.min() < 0:
-        raise RuntimeError("Class values must be non-negative.\nhint: labels are class "
-                           "numbers 0..C-1.")
+        raise RuntimeError(_errors.hint("Class values must be non-negative.", "labels are class "
+                           "numbers 0..C-1."))
     if num_classes == -1:
         num_classes = int(data.max()) + 1 if data.size else 0
     elif data.size and data.max() >= num_classes:
-        raise RuntimeError("Class values must be smaller than num_classes.\nhint: the "
+        raise RuntimeError(_errors.hint("Class values must be smaller than num_classes.", "the "
                            f"largest label is {int(data.max())}; num_classes must be "
-                           "larger than it.")
+                           "larger than it."))
     out = (data[..., None] == xp.arange(num_classes)).astype(np.int64)
     return make(out)

@@ -36,7 +36,7 @@ def infer_shape(shape, numel):
     """Replace a single -1 in shape by what makes the element count right."""
     shape = list(shape)
     if shape.count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred\nhint: use -1 once.")
+        raise RuntimeError(_errors.hint("only one dimension can be inferred", "use -1 once."))
     if -1 in shape:
         rest = 1
         for n in shape:
@@ -274,8 +274,8 @@ swapaxes = swapdims = transpose
 def t(input):
     """Transpose a matrix (a 0-D or 1-D tensor comes back as it is)."""
     if input.dim() > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
-                           f"{input.dim()}D\nhint: use x.transpose(d0, d1) or x.permute().")
+        raise RuntimeError(_errors.hint("t() expects a tensor with <= 2 dimensions, but self is "
+                           f"{input.dim()}D", "use x.transpose(d0, d1) or x.permute()."))
     if input.dim() < 2:
         return T.apply(input, 0, 0)
     return T.apply(input, 0, 1)
@@ -286,13 +286,13 @@ def permute(input, *dims):
     n = input.dim()
     if len(dims) != n:
         raise RuntimeError(
-            "permute(sparse_coo): number of dimensions in the tensor input does not match "
+            _errors.hint("permute(sparse_coo): number of dimensions in the tensor input does not match "
             f"the length of the desired ordering of dimensions i.e. input.dim() = {n} is "
-            f"not equal to len(dims) = {len(dims)}\nhint: name every dimension once.")
+            f"not equal to len(dims) = {len(dims)}", "name every dimension once."))
     dims = tuple(wrap_dim(d, n) for d in dims)
     if len(set(dims)) != n:
-        raise RuntimeError("permute(): duplicate dims are not allowed.\nhint: name "
-                           "every dimension exactly once, e.g. permute(2, 0, 1).")
+        raise RuntimeError(_errors.hint("permute(): duplicate dims are not allowed.", "name "
+                           "every dimension exactly once, e.g. permute(2, 0, 1)."))
     return Permute.apply(input, dims)
 
 
@@ -303,18 +303,18 @@ def expand(input, *sizes):
     lead = len(sizes) - len(shape)
     if lead < 0:
         raise RuntimeError(
-            f"expand({input.type()}{{{list(shape)}}}, size=[{', '.join(map(str, sizes))}]): "
+            _errors.hint(f"expand({input.type()}{{{list(shape)}}}, size=[{', '.join(map(str, sizes))}]): "
             "the number of sizes provided (%d) must be greater or equal to the number of "
-            "dimensions in the tensor (%d)\nhint: expand can add leading dims, never "
-            "remove them." % (len(sizes), len(shape)))
+            "dimensions in the tensor (%d)", "expand can add leading dims, never "
+            "remove them.") % (len(sizes), len(shape)))
     target = []
     for i, s in enumerate(sizes):
         if i < lead:
             if s < 0:
                 raise RuntimeError(
-                    f"The expanded size of the tensor ({s}) isn't allowed in a leading, "
-                    f"non-existing dimension {i}\nhint: -1 means 'keep this size', and "
-                    "a new leading dim has no size to keep; give a number.")
+                    _errors.hint(f"The expanded size of the tensor ({s}) isn't allowed in a leading, "
+                    f"non-existing dimension {i}", "-1 means 'keep this size', and "
+                    "a new leading dim has no size to keep; give a number."))
             target.append(s)
             continue
         cur = shape[i - lead]
@@ -322,10 +322,10 @@ def expand(input, *sizes):
             s = cur
         if cur != s and cur != 1:
             raise RuntimeError(
-                f"The expanded size of the tensor ({s}) must match the existing size "
+                _errors.hint(f"The expanded size of the tensor ({s}) must match the existing size "
                 f"({cur}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  "
-                f"Tensor sizes: {list(shape)}\nhint: only size-1 dimensions can be "
-                "expanded; use repeat() to copy data.")
+                f"Tensor sizes: {list(shape)}", "only size-1 dimensions can be "
+                "expanded; use repeat() to copy data."))
         target.append(s)
     return Expand.apply(input, tuple(target))
 
@@ -360,8 +360,8 @@ def flatten(input, start_dim=0, end_dim=-1):
         return reshape(input, 1)
     s, e = wrap_dim(start_dim, n), wrap_dim(end_dim, n)
     if s > e:
-        raise RuntimeError("flatten() has invalid args: start_dim cannot come after "
-                           "end_dim\nhint: start_dim <= end_dim.")
+        raise RuntimeError(_errors.hint("flatten() has invalid args: start_dim cannot come after "
+                           "end_dim", "start_dim <= end_dim."))
     if s == e:
         return input
     shape = input.shape
@@ -382,9 +382,9 @@ def unflatten(input, dim, sizes):
         total *= n
     if total != input.shape[d]:
         raise RuntimeError(
-            f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of "
-            f"dim {dim} ({input.shape[d]}) in the input tensor\nhint: the product of "
-            "sizes must equal that dim's length.")
+            _errors.hint(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of "
+            f"dim {dim} ({input.shape[d]}) in the input tensor", "the product of "
+            "sizes must equal that dim's length."))
     shape = tuple(input.shape)
     return view(input, shape[:d] + sizes + shape[d + 1:])
 

@@ -7,6 +7,7 @@ Chapter 15 (optimizers) opens this file.
 
 import math
 
+from teachtorch import _errors
 from teachtorch.optim.lr_scheduler import LRScheduler, _lrs, _per_group
 from teachtorch.optim.optimizer import Optimizer
 
@@ -213,9 +214,9 @@ class OneCycleLR(LRScheduler):
             self.total_steps = epochs * steps_per_epoch
         else:
             raise ValueError(
-                "You must define either total_steps OR (epochs AND "
-                "steps_per_epoch)\nhint: OneCycleLR(opt, max_lr=0.1, "
-                "epochs=10, steps_per_epoch=len(train_loader))"
+                _errors.hint("You must define either total_steps OR (epochs AND "
+                "steps_per_epoch)", "OneCycleLR(opt, max_lr=0.1, "
+                "epochs=10, steps_per_epoch=len(train_loader))")
             )
         n = self.total_steps
         up = float(pct_start * n) - 1
@@ -307,9 +308,9 @@ class OneCycleLR(LRScheduler):
         step_num = self.last_epoch
         if step_num > self.total_steps:
             raise ValueError(
-                f"Tried to step {step_num} times. The specified number of "
-                f"total steps is {self.total_steps}\nhint: total_steps "
-                "counts batches: epochs * len(train_loader)."
+                _errors.hint(f"Tried to step {step_num} times. The specified number of "
+                f"total steps is {self.total_steps}", "total_steps "
+                "counts batches: epochs * len(train_loader).")
             )
         lrs = []
         for group in self.optimizer.param_groups:

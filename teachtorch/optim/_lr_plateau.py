@@ -7,6 +7,7 @@ Chapter 15 (optimizers) opens this file.
 
 import math
 
+from teachtorch import _errors
 from teachtorch.optim.lr_scheduler import LRScheduler, _lrs
 from teachtorch.optim.optimizer import Optimizer
 
@@ -32,8 +33,8 @@ class ReduceLROnPlateau(LRScheduler):
     ):
         if factor >= 1.0:
             raise ValueError(
-                "Factor should be < 1.0.\nhint: factor multiplies the lr "
-                "when it is reduced, e.g. 0.1 or 0.5."
+                _errors.hint("Factor should be < 1.0.", "factor multiplies the lr "
+                "when it is reduced, e.g. 0.1 or 0.5.")
             )
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")

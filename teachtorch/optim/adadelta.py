@@ -3,6 +3,7 @@
 Chapter 15 (optimizers) opens this file.
 """
 
+from teachtorch import _errors
 from teachtorch.optim import _kernels as kernels
 from teachtorch.optim.optimizer import (
     Optimizer,
@@ -55,15 +56,14 @@ class Adadelta(Optimizer):
         differentiable=False,
     ):
         if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}\nhint: lr must be >= 0.")
+            raise ValueError(_errors.hint(f"Invalid learning rate: {lr}", "lr must be >= 0."))
         if not 0.0 <= rho <= 1.0:
-            raise ValueError(f"Invalid rho value: {rho}\nhint: rho must be in [0, 1].")
+            raise ValueError(_errors.hint(f"Invalid rho value: {rho}", "rho must be in [0, 1]."))
         if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}\nhint: eps must be >= 0.")
+            raise ValueError(_errors.hint(f"Invalid epsilon value: {eps}", "eps must be >= 0."))
         if not 0.0 <= weight_decay:
             raise ValueError(
-                f"Invalid weight_decay value: {weight_decay}\nhint: "
-                "weight_decay must be >= 0."
+                _errors.hint(f"Invalid weight_decay value: {weight_decay}", "weight_decay must be >= 0.")
             )
         defaults = {
             "lr": lr,

@@ -5,6 +5,7 @@ Chapter 15 (optimizers) opens this file.
 
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch.optim import _kernels as kernels
 from teachtorch.optim.optimizer import (
     Optimizer,
@@ -61,7 +62,7 @@ class Adagrad(Optimizer):
             ("epsilon value", eps),
         ):
             if not 0.0 <= value:
-                raise ValueError(f"Invalid {name}: {value}\nhint: it must be >= 0.")
+                raise ValueError(_errors.hint(f"Invalid {name}: {value}", "it must be >= 0."))
         defaults = {
             "lr": lr,
             "lr_decay": lr_decay,

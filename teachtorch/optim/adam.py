@@ -3,7 +3,7 @@
 Chapter 15 (optimizers) opens this file; the notes train every classifier with Adam.
 """
 
-from teachtorch import ops
+from teachtorch import _errors, ops
 from teachtorch.optim import _kernels as kernels
 from teachtorch.optim.optimizer import (
     Optimizer,
@@ -41,19 +41,17 @@ def adam_update(p, state, group):
 
 def _check_adam_args(lr, betas, eps, weight_decay):
     if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}\nhint: lr must be >= 0.")
+        raise ValueError(_errors.hint(f"Invalid learning rate: {lr}", "lr must be >= 0."))
     if not 0.0 <= eps:
-        raise ValueError(f"Invalid epsilon value: {eps}\nhint: eps must be >= 0.")
+        raise ValueError(_errors.hint(f"Invalid epsilon value: {eps}", "eps must be >= 0."))
     for i in (0, 1):
         if not 0.0 <= betas[i] < 1.0:
             raise ValueError(
-                f"Invalid beta parameter at index {i}: {betas[i]}\nhint: "
-                "each beta must be in [0, 1); the default is (0.9, 0.999)."
+                _errors.hint(f"Invalid beta parameter at index {i}: {betas[i]}", "each beta must be in [0, 1); the default is (0.9, 0.999).")
             )
     if not 0.0 <= weight_decay:
         raise ValueError(
-            f"Invalid weight_decay value: {weight_decay}\nhint: "
-            "weight_decay must be >= 0."
+            _errors.hint(f"Invalid weight_decay value: {weight_decay}", "weight_decay must be >= 0.")
         )
 
 

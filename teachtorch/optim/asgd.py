@@ -5,7 +5,7 @@ Chapter 15 (optimizers) opens this file.
 
 import numpy as np
 
-from teachtorch import creation
+from teachtorch import _errors, creation
 from teachtorch.optim import _kernels as kernels
 from teachtorch.optim.optimizer import (
     Optimizer,
@@ -69,11 +69,10 @@ class ASGD(Optimizer):
         capturable=False,
     ):
         if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}\nhint: lr must be >= 0.")
+            raise ValueError(_errors.hint(f"Invalid learning rate: {lr}", "lr must be >= 0."))
         if not 0.0 <= weight_decay:
             raise ValueError(
-                f"Invalid weight_decay value: {weight_decay}\nhint: "
-                "weight_decay must be >= 0."
+                _errors.hint(f"Invalid weight_decay value: {weight_decay}", "weight_decay must be >= 0.")
             )
         defaults = {
             "lr": lr,

@@ -8,7 +8,7 @@ Chapter 15 (optimizers) opens this file.
 
 import numpy as np
 
-from teachtorch import _backend
+from teachtorch import _backend, _errors
 from teachtorch.autograd import grad_mode
 from teachtorch.optim.optimizer import Optimizer, _no_grad_step, _to_scalar, updated
 from teachtorch.tensor import Tensor
@@ -139,7 +139,7 @@ class LBFGS(Optimizer):
         line_search_fn=None,
     ):
         if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}\nhint: lr must be >= 0.")
+            raise ValueError(_errors.hint(f"Invalid learning rate: {lr}", "lr must be >= 0."))
         if max_eval is None:
             max_eval = max_iter * 5 // 4
         defaults = {
@@ -154,8 +154,8 @@ class LBFGS(Optimizer):
         super().__init__(params, defaults)
         if len(self.param_groups) != 1:
             raise ValueError(
-                "LBFGS doesn't support per-parameter options (parameter "
-                "groups)\nhint: pass one list of parameters."
+                _errors.hint("LBFGS doesn't support per-parameter options (parameter "
+                "groups)", "pass one list of parameters.")
             )
         self._params = self.param_groups[0]["params"]
 
@@ -267,8 +267,8 @@ class LBFGS(Optimizer):
             if group["line_search_fn"] is not None:
                 if group["line_search_fn"] != "strong_wolfe":
                     raise RuntimeError(
-                        "only 'strong_wolfe' is supported\nhint: pass "
-                        "line_search_fn='strong_wolfe' or None."
+                        _errors.hint("only 'strong_wolfe' is supported", "pass "
+                        "line_search_fn='strong_wolfe' or None.")
                     )
                 x_init = [p._data.copy() for p in self._params]
 

@@ -15,6 +15,7 @@ import warnings
 from bisect import bisect_right
 from collections import Counter
 
+from teachtorch import _errors
 from teachtorch.optim.optimizer import Optimizer
 
 
@@ -35,8 +36,7 @@ class LRScheduler:
     def __init__(self, optimizer, last_epoch=-1):
         if not isinstance(optimizer, Optimizer):
             raise TypeError(
-                f"{type(optimizer).__name__} is not an Optimizer\nhint: "
-                "pass the optimizer, e.g. StepLR(optimizer, step_size=10)."
+                _errors.hint(f"{type(optimizer).__name__} is not an Optimizer", "pass the optimizer, e.g. StepLR(optimizer, step_size=10).")
             )
         self.optimizer = optimizer
         if last_epoch == -1:
@@ -46,15 +46,15 @@ class LRScheduler:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
                     raise KeyError(
-                        f"param 'initial_lr' is not specified in param_groups[{i}] "
+                        _errors.hint(f"param 'initial_lr' is not specified in param_groups[{i}] "
                         "when "
                         "resuming scheduler with last_epoch >= 0.\nThis typically "
                         "happens when:\n1. You're trying to resume training from a "
                         "checkpoint but haven't properly loaded the optimizer state\n"
                         "2. You're using last_epoch >= 0 for a fresh training run (not "
-                        "recommended)\nhint: load the optimizer's state_dict (it "
+                        "recommended)", "load the optimizer's state_dict (it "
                         "carries initial_lr) before creating a scheduler with "
-                        "last_epoch >= 0."
+                        "last_epoch >= 0.")
                     )
         self.base_lrs = _lrs(optimizer, "initial_lr")
         self.last_epoch = last_epoch

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch.optim.adam import _check_adam_args
 from teachtorch.optim.optimizer import (
     Optimizer,
@@ -48,8 +49,7 @@ class NAdam(Optimizer):
                  momentum_decay=4e-3, decoupled_weight_decay=False, *, foreach=None,
                  maximize=False, capturable=False, differentiable=False):
         if not 0.0 <= momentum_decay:
-            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}\nhint: "
-                             "momentum_decay must be >= 0.")
+            raise ValueError(_errors.hint(f"Invalid momentum_decay value: {momentum_decay}", "momentum_decay must be >= 0."))
         super().__init__(params, _adam_defaults(
             lr, betas, eps, weight_decay, momentum_decay=momentum_decay,
             decoupled_weight_decay=decoupled_weight_decay, foreach=foreach,

@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 
-from teachtorch import _backend
+from teachtorch import _backend, _errors
 from teachtorch.autograd import grad_mode
 from teachtorch.tensor import Tensor
 
@@ -31,10 +31,6 @@ class _RequiredParameter:
 
 
 required = _RequiredParameter()
-
-
-def _hint(message, text):
-    return f"{message}\nhint: {text}"
 
 
 def _typename(obj):
@@ -139,7 +135,7 @@ class Optimizer:
         self.defaults = defaults
         if isinstance(params, Tensor):
             raise TypeError(
-                _hint(
+                _errors.hint(
                     "params argument given to the optimizer should be an iterable of "
                     "Tensors or dicts, but got " + _typename(params),
                     "wrap a single tensor in a list: optim.SGD([w], lr=0.1), or pass "
@@ -151,7 +147,7 @@ class Optimizer:
         param_groups = list(params)
         if len(param_groups) == 0:
             raise ValueError(
-                _hint(
+                _errors.hint(
                     "optimizer got an empty parameter list",
                     "model.parameters() gave nothing: create the layers (as attributes "
                     "in __init__) before the optimizer, and remember that a generator "
@@ -173,7 +169,7 @@ class Optimizer:
             params = [params]
         elif isinstance(params, set):
             raise TypeError(
-                _hint(
+                _errors.hint(
                     "optimizer parameters need to be organized in ordered "
                     "collections, but "
                     "the ordering of tensors in sets will change between runs. Please "
@@ -218,7 +214,7 @@ class Optimizer:
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in seen for p in tensors):
             raise ValueError(
-                _hint(
+                _errors.hint(
                     "some parameters appear in more than one parameter group",
                     "each tensor may belong to one group only; split the model by "
                     "submodule (net.features.parameters(), "
@@ -231,7 +227,7 @@ class Optimizer:
     def _check_param(p):
         if not isinstance(p, Tensor):
             raise TypeError(
-                _hint(
+                _errors.hint(
                     "optimizer can only optimize Tensors, but one of the params is "
                     + _typename(p),
                     "pass tensors (model.parameters()), or dicts {'params': [...], "
@@ -240,7 +236,7 @@ class Optimizer:
             )
         if not (p.is_leaf or p.retains_grad):
             raise ValueError(
-                _hint(
+                _errors.hint(
                     "can't optimize a non-leaf Tensor",
                     f"this tensor was computed by {p.grad_fn.name()}; an optimizer "
                     "updates "
@@ -333,7 +329,7 @@ class Optimizer:
         saved_groups = copy.deepcopy(state_dict["param_groups"])
         if len(self.param_groups) != len(saved_groups):
             raise ValueError(
-                _hint(
+                _errors.hint(
                     "loaded state dict has a different number of parameter groups",
                     f"this optimizer has {len(self.param_groups)} group(s), the saved "
                     "one "
@@ -344,7 +340,7 @@ class Optimizer:
         for mine, saved in zip(self.param_groups, saved_groups):
             if len(mine["params"]) != len(saved["params"]):
                 raise ValueError(
-                    _hint(
+                    _errors.hint(
                         "loaded state dict contains a parameter group that doesn't "
                         "match "
                         "the size of optimizer's group",

@@ -3,6 +3,7 @@
 Chapter 15 (optimizers) opens this file.
 """
 
+from teachtorch import _errors
 from teachtorch.optim import _kernels as kernels
 from teachtorch.optim.optimizer import (
     Optimizer,
@@ -72,7 +73,7 @@ class RMSprop(Optimizer):
             ("alpha value", alpha),
         ):
             if not 0.0 <= value:
-                raise ValueError(f"Invalid {name}: {value}\nhint: it must be >= 0.")
+                raise ValueError(_errors.hint(f"Invalid {name}: {value}", "it must be >= 0."))
         defaults = {
             "lr": lr,
             "momentum": momentum,

@@ -3,7 +3,7 @@
 Chapter 15 (optimizers) opens this file.
 """
 
-from teachtorch import _backend, creation, ops
+from teachtorch import _backend, _errors, creation, ops
 from teachtorch.optim import _kernels as kernels
 from teachtorch.optim.optimizer import (
     Optimizer,
@@ -60,11 +60,11 @@ class Rprop(Optimizer):
         differentiable=False,
     ):
         if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}\nhint: lr must be >= 0.")
+            raise ValueError(_errors.hint(f"Invalid learning rate: {lr}", "lr must be >= 0."))
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise ValueError(
-                f"Invalid eta values: {etas[0]}, {etas[1]}\nhint: need "
-                "0 < etaminus < 1 < etaplus, e.g. (0.5, 1.2)."
+                _errors.hint(f"Invalid eta values: {etas[0]}, {etas[1]}", "need "
+                "0 < etaminus < 1 < etaplus, e.g. (0.5, 1.2).")
             )
         defaults = {
             "lr": lr,

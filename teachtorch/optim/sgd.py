@@ -3,6 +3,7 @@
 Chapter 06 (gradient descent, linear regression) opens this file.
 """
 
+from teachtorch import _errors
 from teachtorch.optim import _kernels as kernels
 from teachtorch.optim.optimizer import Optimizer, _no_grad_step, _to_scalar, grad_tensor
 from teachtorch.reference import is_reference_mode
@@ -53,16 +54,15 @@ class SGD(Optimizer):
         fused=None,
     ):
         if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}\nhint: lr must be >= 0.")
+            raise ValueError(_errors.hint(f"Invalid learning rate: {lr}", "lr must be >= 0."))
         if momentum < 0.0:
             raise ValueError(
-                f"Invalid momentum value: {momentum}\nhint: use a "
-                "momentum in [0, 1), 0.9 is common."
+                _errors.hint(f"Invalid momentum value: {momentum}", "use a "
+                "momentum in [0, 1), 0.9 is common.")
             )
         if weight_decay < 0.0:
             raise ValueError(
-                f"Invalid weight_decay value: {weight_decay}\nhint: "
-                "weight_decay must be >= 0."
+                _errors.hint(f"Invalid weight_decay value: {weight_decay}", "weight_decay must be >= 0.")
             )
         defaults = {
             "lr": lr,
@@ -77,9 +77,8 @@ class SGD(Optimizer):
         }
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError(
-                "Nesterov momentum requires a momentum and zero dampening"
-                "\nhint: pass momentum=0.9 (and dampening=0) with "
-                "nesterov=True."
+                _errors.hint("Nesterov momentum requires a momentum and zero dampening", "pass momentum=0.9 (and dampening=0) with "
+                "nesterov=True.")
             )
         super().__init__(params, defaults)
 

@@ -15,6 +15,7 @@ quietly on every later call.
 
 Chapter 17 (TensorBoard and visdom) opens this file.
 """
+from teachtorch import _errors
 import functools
 import socket
 from urllib.parse import urlparse
@@ -62,10 +63,10 @@ def server_reachable(server="http://localhost", port=8097, timeout=2.0):
 
 def _server_missing(server, port):
     return ConnectionError(
-        f"Error connecting to Visdom server at {server}:{port}\nhint: start the server "
+        _errors.hint(f"Error connecting to Visdom server at {server}:{port}", "start the server "
         "first, in another terminal: python -m visdom.server (it listens on port 8097; "
         "then open http://localhost:8097 in a browser). Or log to TensorBoard instead: "
-        "from teachtorch.utils.tensorboard import SummaryWriter.")
+        "from teachtorch.utils.tensorboard import SummaryWriter."))
 
 
 if _visdom is not None:
@@ -91,5 +92,5 @@ else:  # pragma: no cover
 
         def __init__(self, *args, **kwargs):
             raise ModuleNotFoundError(
-                "No module named 'visdom'\nhint: pip install visdom (then start the "
-                "server with python -m visdom.server).")
+                _errors.hint("No module named 'visdom'", "pip install visdom (then start the "
+                "server with python -m visdom.server)."))

@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image
 
 import teachtorch
-from teachtorch import _backend
+from teachtorch import _backend, _errors
 
 
 def _as_batch(tensor):
@@ -21,8 +21,7 @@ def _as_batch(tensor):
     elif isinstance(tensor, teachtorch.Tensor):
         arr = _backend.to_numpy(tensor.detach()._data)
     else:
-        raise TypeError(f"tensor or list of tensors expected, got {type(tensor)}\nhint: "
-                        "make_grid takes a (B, C, H, W) tensor or a list of (C, H, W).")
+        raise TypeError(_errors.hint(f"tensor or list of tensors expected, got {type(tensor)}", "make_grid takes a (B, C, H, W) tensor or a list of (C, H, W)."))
     if arr.ndim == 2:
         arr = arr[None]
     if arr.ndim == 3:
@@ -30,8 +29,7 @@ def _as_batch(tensor):
         if arr.shape[1] == 1:
             arr = np.repeat(arr, 3, axis=1)
     if arr.ndim != 4:
-        raise ValueError(f"expected a 2-D, 3-D or 4-D tensor, got {arr.ndim}-D\nhint: "
-                         "a batch of images is (B, C, H, W).")
+        raise ValueError(_errors.hint(f"expected a 2-D, 3-D or 4-D tensor, got {arr.ndim}-D", "a batch of images is (B, C, H, W)."))
     if arr.shape[1] == 1:
         arr = np.repeat(arr, 3, axis=1)
     return arr

@@ -15,6 +15,7 @@ import re
 
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import _FREED
 from teachtorch.viz.graph import fmt_array, graph_model, related
@@ -68,9 +69,9 @@ def backprop_model(root, names=None, max_paths=200):
     objs = gm["_objects"]
     if any(getattr(n, "_saved", None) is _FREED for n in objs.values()):
         raise RuntimeError(
-            "Trying to backward through the graph a second time (or directly access "
-            "saved tensors after they have already been freed).\nhint: build the view "
-            "before calling .backward(), or call .backward(retain_graph=True).")
+            _errors.hint("Trying to backward through the graph a second time (or directly access "
+            "saved tensors after they have already been freed).", "build the view "
+            "before calling .backward(), or call .backward(retain_graph=True)."))
     labels = {n["id"]: _label(n) for n in gm["nodes"]}
     ops = [n["id"] for n in gm["nodes"] if n["kind"] == "op"]
     leaves = [n["id"] for n in gm["nodes"] if n["kind"] == "leaf"]

@@ -6,6 +6,7 @@ Nothing is re-implemented: the batches come from the library's DataLoader and sa
 
 Chapter 08 (Dataset and DataLoader) opens this file.
 """
+from teachtorch import _errors
 
 SAMPLERS = ("default", "sequential", "random", "subset_random", "weighted_random")
 
@@ -38,7 +39,7 @@ def make_sampler(lib, kind, n, seed):
     if kind == "weighted_random":  # later samples drawn more often, with replacement
         return data.WeightedRandomSampler([float(i + 1) for i in range(n)], n,
                                           replacement=True, generator=gen)
-    raise ValueError(f"unknown sampler {kind!r}\nhint: choose one of {SAMPLERS}")
+    raise ValueError(_errors.hint(f"unknown sampler {kind!r}", f"choose one of {SAMPLERS}"))
 
 
 def batches(lib, n, batch_size, shuffle=False, drop_last=False, sampler="default",

@@ -3,6 +3,7 @@ result shape or the exact error PyTorch raises (what BroadcastView shows).
 
 Chapter 03 (broadcasting, reductions, expand) opens this file.
 """
+from teachtorch import _errors
 
 
 def parse_shape(text):
@@ -14,10 +15,10 @@ def parse_shape(text):
     try:
         shape = tuple(int(p) for p in parts)
     except ValueError:
-        raise ValueError(f"could not read a shape from {text!r}\nhint: write sizes "
-                         "separated by commas, e.g. 2, 3, 1") from None
+        raise ValueError(_errors.hint(f"could not read a shape from {text!r}", "write sizes "
+                         "separated by commas, e.g. 2, 3, 1")) from None
     if any(n < 0 for n in shape):
-        raise ValueError(f"negative dimension in {shape}\nhint: sizes are >= 0")
+        raise ValueError(_errors.hint(f"negative dimension in {shape}", "sizes are >= 0"))
     return shape
 
 
@@ -57,8 +58,8 @@ def explain(shape_a, shape_b):
         dim, x, y = bad[-1][:3]
         error = (f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
                  f"non-singleton dimension {dim}")
-        hint = ("\nhint: right-align the shapes; at each dim the sizes must be equal "
+        hint = (_errors.hint("", "right-align the shapes; at each dim the sizes must be equal "
                 "or one of them 1. Use .unsqueeze()/.view() to add a size-1 dim where "
-                "you mean it to stretch.")
+                "you mean it to stretch."))
         return {"rows": rows, "shape": None, "error": error + hint}
     return {"rows": rows, "shape": tuple(r[3] for r in rows), "error": None}

@@ -13,6 +13,7 @@ Chapter 10 (CNN basics) opens this file.
 """
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch.nn.modules._size_args import _ntuple
 
 MODES = ("conv2d", "max_pool2d", "avg_pool2d", "conv_transpose2d")
@@ -49,30 +50,28 @@ def check(mode, input_size, kernel_size, stride, padding, dilation, ceil_mode,
     Returns (shape or None, error or None, formula lines).
     """
     if mode not in MODES:
-        return None, (f"unknown mode {mode!r}\nhint: choose one of {MODES}"), []
+        return None, (_errors.hint(f"unknown mode {mode!r}", f"choose one of {MODES}")), []
     (h, w), (kh, kw) = _pair(input_size), _pair(kernel_size)
     (sh, sw), (ph, pw), (dh, dw) = _pair(stride), _pair(padding), _pair(dilation)
     oph, opw = _pair(output_padding)
     if min(h, w) < 1:
-        return None, ("input size must be at least 1\nhint: make the input at least "
-                      "1 x 1"), []
+        return None, (_errors.hint("input size must be at least 1", "make the input at least "
+                      "1 x 1")), []
     if min(kh, kw) < 1:
-        return None, ("kernel_size must be greater than zero\nhint: use kernel_size "
-                      ">= 1"), []
+        return None, (_errors.hint("kernel_size must be greater than zero", "use kernel_size "
+                      ">= 1")), []
     if min(ph, pw) < 0:
-        return None, ("negative padding is not supported\nhint: padding adds zeros "
-                      "around the input; use padding >= 0"), []
+        return None, (_errors.hint("negative padding is not supported", "padding adds zeros "
+                      "around the input; use padding >= 0")), []
     is_pool = mode.endswith("pool2d")
     if mode == "avg_pool2d" and (dh, dw) != (1, 1):
-        return None, ("avg_pool2d() got an unexpected keyword argument 'dilation'\n"
-                      "hint: average pooling has no dilation; set dilation to 1"), []
+        return None, (_errors.hint("avg_pool2d() got an unexpected keyword argument 'dilation'", "average pooling has no dilation; set dilation to 1")), []
     if min(sh, sw) < 1:
         msg = "stride should not be zero" if is_pool else \
             "non-positive stride is not supported"
-        return None, msg + "\nhint: the window must move by at least 1 cell", []
+        return None, msg + _errors.hint("", "the window must move by at least 1 cell"), []
     if min(dh, dw) < 1 and not is_pool:
-        return None, (f"dilation should be greater than zero, but got [{dh}, {dw}]\n"
-                      "hint: dilation 1 means neighbouring cells"), []
+        return None, (_errors.hint(f"dilation should be greater than zero, but got [{dh}, {dw}]", "dilation 1 means neighbouring cells")), []
     ekh, ekw = dh * (kh - 1) + 1, dw * (kw - 1) + 1
     lines = []
     for dim, (n, k, s, p, d) in (("H", (h, kh, sh, ph, dh)), ("W", (w, kw, sw, pw, dw))):
@@ -95,47 +94,45 @@ def check(mode, input_size, kernel_size, stride, padding, dilation, ceil_mode,
     if mode == "conv_transpose2d":
         if oph >= max(sh, dh) or opw >= max(sw, dw):
             return None, (
-                "output padding must be smaller than either stride or dilation, but got "
+                _errors.hint("output padding must be smaller than either stride or dilation, but got "
                 f"output_padding_height: {oph} output_padding_width: {opw} stride_height:"
-                f" {sh} stride_width: {sw} dilation_height: {dh} dilation_width: {dw}\n"
-                "hint: lower output_padding below the stride"), lines
+                f" {sh} stride_width: {sw} dilation_height: {dh} dilation_width: {dw}", "lower output_padding below the stride")), lines
         ho = (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1
         wo = (w - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1
         if ho < 1 or wo < 1:
-            return None, (f"Given input size per channel: ({h} x {w}). Calculated output"
-                          f" size per channel: ({ho} x {wo}). Output size is too small\n"
-                          "hint: reduce padding"), lines
+            return None, (_errors.hint(f"Given input size per channel: ({h} x {w}). Calculated output"
+                          f" size per channel: ({ho} x {wo}). Output size is too small", "reduce padding")), lines
         return (1, 1, ho, wo), None, lines
     if is_pool:
         lim_h = ekh // 2 if mode == "max_pool2d" else kh // 2
         lim_w = ekw // 2 if mode == "max_pool2d" else kw // 2
         if ph > lim_h or pw > lim_w:
             return None, (
-                "pad should be at most half of effective kernel size, but got "
+                _errors.hint("pad should be at most half of effective kernel size, but got "
                 f"pad={max(ph, pw)}, kernel_size={kh if ph > lim_h else kw} and "
-                f"dilation={dh if ph > lim_h else dw}\nhint: use padding <= "
-                f"{min(lim_h, lim_w)} or a bigger kernel"), lines
+                f"dilation={dh if ph > lim_h else dw}", "use padding <= "
+                f"{min(lim_h, lim_w)} or a bigger kernel")), lines
         if mode == "max_pool2d" and (ph > kh // 2 or pw > kw // 2):
             return None, (
-                "pad should be smaller than or equal to half of kernel size, but got "
-                f"padW = {pw}, padH = {ph}, kW = {kw}, kH = {kh}\nhint: use padding <= "
-                f"{min(kh, kw) // 2} or a bigger kernel"), lines
+                _errors.hint("pad should be smaller than or equal to half of kernel size, but got "
+                f"padW = {pw}, padH = {ph}, kW = {kw}, kH = {kh}", "use padding <= "
+                f"{min(kh, kw) // 2} or a bigger kernel")), lines
         if min(dh, dw) < 1:
-            return None, (f"dilation should be greater than zero, but got dilationH: "
-                          f"{dh} dilationW: {dw}\nhint: dilation 1 means neighbouring "
-                          "cells"), lines
+            return None, (_errors.hint("dilation should be greater than zero, but got dilationH: "
+                          f"{dh} dilationW: {dw}", "dilation 1 means neighbouring "
+                          "cells")), lines
         ho = _pool_out(h, kh, sh, ph, dh, ceil_mode)
         wo = _pool_out(w, kw, sw, pw, dw, ceil_mode)
         if ho < 1 or wo < 1:
-            return None, (f"Given input size: (1x{h}x{w}). Calculated output size: "
-                          f"(1x{ho}x{wo}). Output size is too small\nhint: use a smaller"
-                          " kernel/dilation or more padding"), lines
+            return None, (_errors.hint(f"Given input size: (1x{h}x{w}). Calculated output size: "
+                          f"(1x{ho}x{wo}). Output size is too small", "use a smaller"
+                          " kernel/dilation or more padding")), lines
         return (1, 1, ho, wo), None, lines
     if h + 2 * ph < ekh or w + 2 * pw < ekw:
-        return None, (f"Calculated padded input size per channel: ({h + 2 * ph} x "
+        return None, (_errors.hint(f"Calculated padded input size per channel: ({h + 2 * ph} x "
                       f"{w + 2 * pw}). Kernel size: ({ekh} x {ekw}). Kernel size can't "
-                      "be greater than actual input size\nhint: the (dilated) kernel "
-                      "must fit inside the padded input: add padding or shrink it"), lines
+                      "be greater than actual input size", "the (dilated) kernel "
+                      "must fit inside the padded input: add padding or shrink it")), lines
     return (1, 1, (h + 2 * ph - ekh) // sh + 1, (w + 2 * pw - ekw) // sw + 1), None, lines
 
 

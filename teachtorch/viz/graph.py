@@ -14,6 +14,7 @@ Chapter 04 (autograd) opens this file.
 """
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch.autograd.graph import walk
 
 SHOW_ALL = ("shape", "data", "grad", "saved")
@@ -92,9 +93,8 @@ def graph_model(root, names=None):
     if fn is None:
         if not getattr(root, "requires_grad", False):
             raise RuntimeError(
-                "element 0 of tensors does not require grad and does not have a grad_fn"
-                "\nhint: this tensor has no graph. Create the inputs with "
-                "requires_grad=True before computing it.")
+                _errors.hint("element 0 of tensors does not require grad and does not have a grad_fn", "this tensor has no graph. Create the inputs with "
+                "requires_grad=True before computing it."))
         fn = root._grad_accumulator()
     order = walk(fn)
     ops = sorted((n for n in order if not _is_leaf_node(n)), key=_seq_of)
@@ -223,11 +223,10 @@ def to_dot(tensor, names=None, show=DEFAULT_SHOW, step=None, rankdir="TB",
     Mirrors: torchviz.make_dot
     """
     if rankdir not in DIRECTIONS:
-        raise ValueError(f"rankdir must be one of {DIRECTIONS}, got {rankdir!r}\n"
-                         "hint: 'TB' puts the inputs at the top.")
+        raise ValueError(_errors.hint(f"rankdir must be one of {DIRECTIONS}, got {rankdir!r}", "'TB' puts the inputs at the top."))
     bad = [s for s in show if s not in SHOW_ALL]
     if bad:
-        raise ValueError(f"unknown show option(s) {bad}\nhint: choose from {SHOW_ALL}")
+        raise ValueError(_errors.hint(f"unknown show option(s) {bad}", f"choose from {SHOW_ALL}"))
     model = graph_model(tensor, names)
     return model_to_dot(model, show, step, rankdir, collapse_modules, selected)
 

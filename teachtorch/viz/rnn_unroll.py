@@ -9,6 +9,7 @@ heatmap that shows a vanilla RNN forgetting its early inputs.
 
 Chapter 12 (RNN basics) opens this file.
 """
+from teachtorch import _errors
 import numpy as np
 
 CELLS = ("rnn", "lstm", "gru")
@@ -43,8 +44,7 @@ def sigmoid(a):
 def make_weights(cell, input_size, hidden_size, seed=0):
     """Weights drawn like PyTorch's init: U(-1/sqrt(H), 1/sqrt(H)), from a fixed seed."""
     if cell not in CELLS:
-        raise ValueError(f"cell must be one of {CELLS}, got {cell!r}\n"
-                         "hint: 'rnn', 'lstm' or 'gru'")
+        raise ValueError(_errors.hint(f"cell must be one of {CELLS}, got {cell!r}", "'rnn', 'lstm' or 'gru'"))
     rng = np.random.default_rng(seed)
     k = 1.0 / np.sqrt(hidden_size)
     g = GATES[cell] * hidden_size
@@ -59,8 +59,7 @@ def weights_from_module(module):
     """(cell, weights) read from an nn.RNN / nn.LSTM / nn.GRU (teachtorch or torch)."""
     kind = type(module).__name__.lower()
     if kind not in CELLS:
-        raise TypeError(f"expected an RNN, LSTM or GRU module, got {type(module).__name__}"
-                        "\nhint: pass nn.RNN(...), nn.LSTM(...) or nn.GRU(...)")
+        raise TypeError(_errors.hint(f"expected an RNN, LSTM or GRU module, got {type(module).__name__}", "pass nn.RNN(...), nn.LSTM(...) or nn.GRU(...)"))
     params = dict(module.named_parameters())
     names = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
     weights = {}
@@ -85,7 +84,7 @@ def sample_sequence(kind, seq_len, input_size):
     elif kind == "pulse":
         x = np.where(t == 0, 1.0, 0.0) * np.ones_like(j)
     else:
-        raise ValueError(f"unknown sequence {kind!r}\nhint: 'sine', 'ramp' or 'pulse'")
+        raise ValueError(_errors.hint(f"unknown sequence {kind!r}", "'sine', 'ramp' or 'pulse'"))
     return np.ascontiguousarray(x, dtype=np.float32)
 
 
@@ -188,6 +187,5 @@ def stage_values(cell, result, stage):
     """The (T, H) values of one stage (e.g. 'forget' -> the f gate over time)."""
     if stage not in STAGES[cell]:
         article = "a" if cell == "gru" else "an"
-        raise ValueError(f"stage {stage!r} is not part of {article} {cell.upper()} cell\n"
-                         f"hint: choose one of {STAGES[cell]}")
+        raise ValueError(_errors.hint(f"stage {stage!r} is not part of {article} {cell.upper()} cell", f"choose one of {STAGES[cell]}"))
     return result[STAGE_KEY[stage]]

@@ -12,6 +12,7 @@ import warnings
 
 import ipywidgets as W
 
+from teachtorch import _errors
 from teachtorch.viz.svg import esc
 
 _DOT_MISSING_SAID = []
@@ -27,9 +28,9 @@ def render_dot(dot):
     except graphviz.ExecutableNotFound:
         if not _DOT_MISSING_SAID:
             _DOT_MISSING_SAID.append(True)
-            warnings.warn("graphviz's `dot` program was not found, so graphs are shown "
-                          "as DOT text.\nhint: apt-get install graphviz (or conda "
-                          "install graphviz), then restart the kernel.", stacklevel=2)
+            warnings.warn(_errors.hint("graphviz's `dot` program was not found, so graphs are shown "
+                          "as DOT text.", "apt-get install graphviz (or conda "
+                          "install graphviz), then restart the kernel."), stacklevel=2)
         return None
     start = svg.find("<svg")
     return svg[start:] if start >= 0 else svg
@@ -95,7 +96,7 @@ class View:
         except Exception as e:  # noqa: BLE001 - a callback must not raise
             msg = f"{type(e).__name__}: {e}"
             if "hint:" not in msg:
-                msg += "\nhint: change the setting back; the view will redraw."
+                msg += _errors.hint("", "change the setting back; the view will redraw.")
             self.state["error"] = msg
             html = self.state.get("svg", "")
         self._error.value = error_html(self.state.get("error"))

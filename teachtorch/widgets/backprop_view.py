@@ -12,7 +12,7 @@ Chapter 05 (backprop by hand) uses it.
 import ipywidgets as W
 import numpy as np
 
-from teachtorch import _backend
+from teachtorch import _backend, _errors
 from teachtorch.viz.backprop import backprop_model, edge_text, path_text, running_sums
 from teachtorch.viz.graph import fmt_array
 from teachtorch.viz.svg import esc
@@ -69,9 +69,9 @@ class BackpropView(View):
         sums = running_sums(paths)
         error = None
         if k >= len(paths):
-            error = (f"path {k} does not exist: {m['nodes'][leaf]} has {len(paths)} "
-                     f"path(s) to the output\nhint: pick a path from 0 to "
-                     f"{len(paths) - 1}")
+            error = (_errors.hint(f"path {k} does not exist: {m['nodes'][leaf]} has {len(paths)} "
+                     "path(s) to the output", "pick a path from 0 to "
+                     f"{len(paths) - 1}"))
         path = paths[k] if k < len(paths) else None
         total = sums[-1] if sums else None
         auto = self._autograd[leaf]

@@ -18,6 +18,7 @@ import html
 import ipywidgets as W
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch.viz import source as src
 from teachtorch.viz.backward_steps import StepRecording, backward_code, step_dot
 from teachtorch.viz.graph import fmt_array
@@ -34,8 +35,8 @@ def _engine_error(error):
         return None
     text = f"{type(error).__name__}: {error}"
     if "hint:" not in text:
-        text += ("\nhint: the backward pass stopped here; build the graph again to "
-                 "step through it.")
+        text += (_errors.hint("", "the backward pass stopped here; build the graph again to "
+                 "step through it."))
     return text
 
 

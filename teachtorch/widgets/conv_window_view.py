@@ -13,6 +13,7 @@ Chapter 10 (CNN basics) uses it.
 import ipywidgets as W
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch.viz import conv_geometry as geo
 from teachtorch.viz import svg
 from teachtorch.viz.conv_geometry import _pair
@@ -99,16 +100,15 @@ class ConvWindowView(View):
             r, cc = c["in_row"], c["in_col"]
             if r >= h or cc >= w:
                 self.state["error"] = (
-                    f"input cell ({r}, {cc}) is outside the {h} x {w} input\nhint: pick "
-                    f"in row < {h} and in col < {w}")
+                    _errors.hint(f"input cell ({r}, {cc}) is outside the {h} x {w} input", "pick "
+                    f"in row < {h} and in col < {w}"))
             else:
                 self.state["fed_outputs"] = geo.fed_outputs(*args, (ho, wo), (r, cc))
         else:
             i, j = c["out_row"], c["out_col"]
             if i >= ho or j >= wo:
                 self.state["error"] = (
-                    f"output cell ({i}, {j}) is outside the {ho} x {wo} output\nhint: "
-                    f"pick out row < {ho} and out col < {wo}")
+                    _errors.hint(f"output cell ({i}, {j}) is outside the {ho} x {wo} output", f"pick out row < {ho} and out col < {wo}"))
             else:
                 cells, inside = geo.window(*args, (i, j))
                 self.state.update(

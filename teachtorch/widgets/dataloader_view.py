@@ -9,6 +9,7 @@ Chapter 08 (Dataset and DataLoader) uses it.
 import ipywidgets as W
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch.viz import batches as bt
 from teachtorch.viz import svg
 from teachtorch.widgets._base import View
@@ -50,7 +51,7 @@ class DataLoaderView(View):
         except (ValueError, TypeError, RuntimeError) as e:
             msg = f"{type(e).__name__}: {e}"
             if "hint:" not in msg:
-                msg += "\nhint: see the DataLoader arguments above"
+                msg += _errors.hint("", "see the DataLoader arguments above")
             self.state["error"] = msg
             return self._draw()
         self.state.update(res)

@@ -9,6 +9,7 @@ Chapters 02 (views, storage) and 03 (broadcasting) use them.
 import ipywidgets as W
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch.viz import broadcasting, storage, svg
 from teachtorch.widgets._base import View
 
@@ -42,12 +43,11 @@ class StorageView(View):
         except Exception as e:  # noqa: BLE001 - shown to the learner, not raised
             msg = f"{type(e).__name__}: {e}"
             if "hint:" not in msg:
-                msg += "\nhint: write an expression of x, e.g. x.t() or x[:, ::2]"
+                msg += _errors.hint("", "write an expression of x, e.g. x.t() or x[:, ::2]")
             self.state["error"] = msg
             return self._draw(None)
         if not hasattr(view, "stride"):
-            self.state["error"] = (f"{expr} is a {type(view).__name__}, not a tensor\n"
-                                   "hint: write an expression that gives a tensor")
+            self.state["error"] = (_errors.hint(f"{expr} is a {type(view).__name__}, not a tensor", "write an expression that gives a tensor"))
             return self._draw(None)
         info = storage.compare(self.x, view)
         self.state.update(info)

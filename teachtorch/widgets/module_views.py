@@ -7,6 +7,7 @@ Chapters 14 (Module internals, hooks) and 15 (state_dict) use them.
 """
 import ipywidgets as W
 
+from teachtorch import _errors
 from teachtorch.viz import modules
 from teachtorch.viz.svg import esc
 from teachtorch.widgets._base import View
@@ -49,8 +50,8 @@ class ModuleTreeView(View):
         error = None
         if c["tap"]:
             if self.example_input is None:
-                error = ("no example input to run\nhint: ModuleTreeView(model, "
-                         "example_input=torch.randn(...))")
+                error = (_errors.hint("no example input to run", "ModuleTreeView(model, "
+                         "example_input=torch.randn(...))"))
             else:
                 stats = modules.activation_stats(self.module, self.example_input)
         self.state = {"error": error, "depth": c["depth"], "rows": rows,
@@ -111,7 +112,7 @@ class StateDictDiffView(View):
             for k, got, want in diff["mismatched"]:
                 error += (f"\n    size mismatch for {k}: copying a param with shape "
                           f"{got} from checkpoint, the shape in current model is {want}.")
-            error += "\nhint: " + (diff["hint"] or "compare the groups below; "
+            error += _errors.hint("", "") + (diff["hint"] or "compare the groups below; "
                                    "load_state_dict(sd, strict=False) skips them")
         self.state = dict(diff, error=error, ok=ok,
                           strip_module=self.controls["strip_module"].value)

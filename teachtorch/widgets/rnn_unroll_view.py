@@ -12,6 +12,7 @@ Chapter 12 (RNN basics) uses it.
 import ipywidgets as W
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch.viz import rnn_unroll as ru
 from teachtorch.viz import svg
 from teachtorch.widgets._base import View
@@ -85,14 +86,13 @@ class RNNUnrollView(View):
                       "from_module": self.module is not None}
         errors = []
         if t >= t_len:
-            errors.append(f"time step {t} is past the end of a sequence of length "
-                          f"{t_len}\nhint: pick a time step from 0 to {t_len - 1}, or "
-                          "make seq_len longer")
+            errors.append(_errors.hint(f"time step {t} is past the end of a sequence of length "
+                          f"{t_len}", f"pick a time step from 0 to {t_len - 1}, or "
+                          "make seq_len longer"))
         if c["stage"] not in ru.STAGES[cell]:
             article = "a" if cell == "gru" else "an"
-            errors.append(f"stage {c['stage']!r} is not part of {article} "
-                          f"{cell.upper()} cell\n"
-                          f"hint: choose one of {', '.join(ru.STAGES[cell])}")
+            errors.append(_errors.hint(f"stage {c['stage']!r} is not part of {article} "
+                          f"{cell.upper()} cell", f"choose one of {', '.join(ru.STAGES[cell])}"))
         else:
             self.state["equation"] = ru.EQUATIONS[(cell, c["stage"])]
             vals = ru.stage_values(cell, res, c["stage"])

@@ -12,6 +12,7 @@ from inside a running cell. Chapters 06-09 use it.
 import ipywidgets as W
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch.viz.curves import line_chart
 from teachtorch.widgets._base import View
 
@@ -27,9 +28,8 @@ class TrainingMonitor(View):
     def __init__(self, total=None, redraw_every=1, title="training"):
         super().__init__()
         if total is not None and total < 1:
-            raise ValueError(f"total must be a positive number of steps, got {total}\n"
-                             "hint: pass the number of times you will call log(), or "
-                             "None")
+            raise ValueError(_errors.hint(f"total must be a positive number of steps, got {total}", "pass the number of times you will call log(), or "
+                             "None"))
         self.total, self.redraw_every, self.title = total, max(int(redraw_every), 1), \
             title
         self.history, self.steps, self._logged = {}, [], []
@@ -71,9 +71,8 @@ class TrainingMonitor(View):
         error = None
         if bad:
             k, i = bad[0]
-            error = (f"{k} became {self.history[k][i]} at step {self.steps[i]}\nhint: "
-                     "the loss diverged: lower the learning rate, check the data for "
-                     "nan/inf, or clip gradients (nn.utils.clip_grad_norm_)")
+            error = (_errors.hint(f"{k} became {self.history[k][i]} at step {self.steps[i]}", "the loss diverged: lower the learning rate, check the data for "
+                     "nan/inf, or clip gradients (nn.utils.clip_grad_norm_)"))
         n = len(self.steps)
         self.state = {"error": error, "n": n, "total": self.total,
                       "steps": list(self.steps),

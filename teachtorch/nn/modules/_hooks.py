@@ -9,6 +9,7 @@ Chapter 14 (nn.Module internals and hooks) opens this file.
 import itertools
 import warnings
 
+from teachtorch import _errors
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function, RemovableHandle
 from teachtorch.tensor import Tensor
@@ -163,12 +164,11 @@ class OutputHook(Function):
         if state.input_index is None:  # no input needs a gradient: call hooks now
             if state.module._backward_hooks:
                 warnings.warn(
-                    "Full backward hook is firing when gradients are computed with "
+                    _errors.hint("Full backward hook is firing when gradients are computed with "
                     "respect to module outputs since no inputs require gradients. See "
                     "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
-                    "#torch.nn.Module.register_full_backward_hook for more details.\n"
-                    "hint: grad_input is all None here; give the input "
-                    "requires_grad=True to see its gradient.", stacklevel=2)
+                    "#torch.nn.Module.register_full_backward_hook for more details.", "grad_input is all None here; give the input "
+                    "requires_grad=True to see its gradient."), stacklevel=2)
             grad_input = (None,) * state.n_inputs
             for hook in state.module._backward_hooks.values():
                 new = hook(state.module, grad_input, grad_output)

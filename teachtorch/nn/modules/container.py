@@ -8,6 +8,7 @@ import operator
 from collections import OrderedDict
 from itertools import islice
 
+from teachtorch import _errors
 from teachtorch.nn.modules.module import Module, _addindent
 from teachtorch.nn.parameter import Parameter
 from teachtorch.tensor import Tensor
@@ -16,8 +17,8 @@ from teachtorch.tensor import Tensor
 def _abs_index(idx, n):
     idx = operator.index(idx)
     if not -n <= idx < n:
-        raise IndexError(f"index {idx} is out of range\nhint: this container holds "
-                         f"{n} item(s), indices 0..{n - 1} (or -1 for the last).")
+        raise IndexError(_errors.hint(f"index {idx} is out of range", "this container holds "
+                         f"{n} item(s), indices 0..{n - 1} (or -1 for the last)."))
     return idx + n if idx < 0 else idx
 
 

@@ -6,7 +6,7 @@ Chapter 10 (CNN basics) and chapter 11 (Inception, ResNet) open this file.
 """
 import math
 
-from teachtorch import creation
+from teachtorch import _errors, creation
 from teachtorch.nn import init
 from teachtorch.nn.modules.module import Module
 from teachtorch.nn.modules._size_args import _ntuple
@@ -28,31 +28,30 @@ class _ConvNd(Module):
                  device=None, dtype=None):
         super().__init__()
         if groups <= 0:
-            raise ValueError("groups must be a positive integer\nhint: groups=1 is an "
-                             "ordinary convolution.")
+            raise ValueError(_errors.hint("groups must be a positive integer", "groups=1 is an "
+                             "ordinary convolution."))
         if in_channels % groups != 0:
-            raise ValueError("in_channels must be divisible by groups\nhint: got "
-                             f"in_channels={in_channels}, groups={groups}.")
+            raise ValueError(_errors.hint("in_channels must be divisible by groups", "got "
+                             f"in_channels={in_channels}, groups={groups}."))
         if out_channels % groups != 0:
-            raise ValueError("out_channels must be divisible by groups\nhint: got "
-                             f"out_channels={out_channels}, groups={groups}.")
+            raise ValueError(_errors.hint("out_channels must be divisible by groups", "got "
+                             f"out_channels={out_channels}, groups={groups}."))
         kernel_size, stride = _ntuple(kernel_size, nd), _ntuple(stride, nd)
         dilation = _ntuple(dilation, nd)
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
                 raise ValueError(
-                    f"Invalid padding string '{padding}', should be one of "
-                    f"{_PADDING_STRINGS}\nhint: use 'same', 'valid' or numbers.")
+                    _errors.hint(f"Invalid padding string '{padding}', should be one of "
+                    f"{_PADDING_STRINGS}", "use 'same', 'valid' or numbers."))
             if padding == "same" and any(s != 1 for s in stride):
                 raise ValueError(
-                    "padding='same' is not supported for strided convolutions\n"
-                    "hint: use stride=1 with 'same', or give the padding as numbers.")
+                    _errors.hint("padding='same' is not supported for strided convolutions", "use stride=1 with 'same', or give the padding as numbers."))
         else:
             padding = _ntuple(padding, nd)
         if padding_mode not in _PADDING_MODES:
-            raise ValueError(f"padding_mode must be one of {_PADDING_MODES}, but got "
-                             f"padding_mode='{padding_mode}'\nhint: 'zeros' is the "
-                             "usual choice.")
+            raise ValueError(_errors.hint(f"padding_mode must be one of {_PADDING_MODES}, but got "
+                             f"padding_mode='{padding_mode}'", "'zeros' is the "
+                             "usual choice."))
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = kernel_size
@@ -158,8 +157,8 @@ class ConvTranspose2d(_ConvNd):
                  output_padding=0, groups=1, bias=True, dilation=1,
                  padding_mode="zeros", device=None, dtype=None):
         if padding_mode != "zeros":
-            raise ValueError('Only "zeros" padding mode is supported for '
-                             "ConvTranspose2d\nhint: drop padding_mode.")
+            raise ValueError(_errors.hint('Only "zeros" padding mode is supported for '
+                             "ConvTranspose2d", "drop padding_mode."))
         super().__init__(2, in_channels, out_channels, kernel_size, stride, padding,
                          dilation, True, output_padding, groups, bias, padding_mode,
                          device, dtype)
@@ -175,10 +174,9 @@ class ConvTranspose2d(_ConvNd):
         for size, lo, hi in zip(output_size, mins, maxs):
             if not lo <= size <= hi:
                 raise ValueError(
-                    f"requested an output size of {list(output_size)}, but valid sizes "
-                    f"range from {mins} to {maxs} (for an input of {list(spatial)})\n"
-                    "hint: a strided conv maps several sizes to one; only those can be "
-                    "asked back.")
+                    _errors.hint(f"requested an output size of {list(output_size)}, but valid sizes "
+                    f"range from {mins} to {maxs} (for an input of {list(spatial)})", "a strided conv maps several sizes to one; only those can be "
+                    "asked back."))
         return tuple(size - lo for size, lo in zip(output_size, mins))
 
     def forward(self, input, output_size=None):

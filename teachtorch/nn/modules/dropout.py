@@ -4,6 +4,7 @@ Dropout is the identity in eval() mode; in train() mode the kept values are scal
 by 1/(1-p) so the expected output stays the same. Seeded by teachtorch.manual_seed.
 Chapter 15 (train/eval) opens this file.
 """
+from teachtorch import _errors
 from teachtorch.nn import functional as F
 from teachtorch.nn.modules.module import Module
 
@@ -12,8 +13,8 @@ class _DropoutNd(Module):
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
         if p < 0 or p > 1:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got "
-                             f"{p}\nhint: p is the fraction zeroed, e.g. 0.5.")
+            raise ValueError(_errors.hint("dropout probability has to be between 0 and 1, but got "
+                             f"{p}", "p is the fraction zeroed, e.g. 0.5."))
         self.p = p
         self.inplace = inplace
 

@@ -7,6 +7,7 @@ Chapter 10 (CNN basics) opens this file.
 """
 import warnings
 
+from teachtorch import _errors
 from teachtorch.nn import functional as F
 from teachtorch.nn.modules.conv import _ConvNd
 from teachtorch.nn.modules.loss import NLLLoss, _Loss
@@ -24,8 +25,8 @@ class ConvTranspose1d(_ConvNd):
                  output_padding=0, groups=1, bias=True, dilation=1,
                  padding_mode="zeros", device=None, dtype=None):
         if padding_mode != "zeros":
-            raise ValueError('Only "zeros" padding mode is supported for '
-                             "ConvTranspose1d\nhint: drop padding_mode.")
+            raise ValueError(_errors.hint('Only "zeros" padding mode is supported for '
+                             "ConvTranspose1d", "drop padding_mode."))
         super().__init__(1, in_channels, out_channels, kernel_size, stride, padding,
                          dilation, True, output_padding, groups, bias, padding_mode,
                          device, dtype)

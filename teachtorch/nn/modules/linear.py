@@ -4,7 +4,7 @@ Chapter 06 (linear regression) and chapter 09 (the MNIST MLP) open this file.
 """
 import math
 
-from teachtorch import _checks, creation
+from teachtorch import _checks, _errors, creation
 from teachtorch.tensor import Tensor
 from teachtorch.nn import functional as F
 from teachtorch.nn import init
@@ -61,11 +61,11 @@ class Linear(Module):
         if input.dim() >= 1 and input.shape[-1] != self.weight.shape[1]:
             lead = "x".join(str(s) for s in input.shape[:-1]) or "1"
             raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied ({lead}x{input.shape[-1]} "
-                f"and {self.in_features}x{self.out_features})\nhint: this Linear "
+                _errors.hint(f"mat1 and mat2 shapes cannot be multiplied ({lead}x{input.shape[-1]} "
+                f"and {self.in_features}x{self.out_features})", "this Linear "
                 f"expects inputs (..., {self.in_features}) but got last dim "
                 f"{input.shape[-1]}; flatten images first (x.view(x.size(0), -1)) or "
-                f"change in_features to {input.shape[-1]}.")
+                f"change in_features to {input.shape[-1]}."))
         return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self):

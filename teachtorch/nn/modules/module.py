@@ -9,6 +9,7 @@ Chapter 14 (nn.Module internals and hooks) opens this file.
 import copy
 from collections import OrderedDict
 
+from teachtorch import _errors
 from teachtorch.autograd.function import RemovableHandle
 from teachtorch.nn.modules import _hooks
 from teachtorch.nn.modules.module_state import ModuleStateMixin, _IncompatibleKeys  # noqa: F401
@@ -52,10 +53,9 @@ class Module(ModuleStateMixin):
             raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword "
                             f"argument '{next(iter(kwargs))}'")
         if args:
-            raise TypeError(f"{type(self).__name__}.__init__() takes 1 positional "
-                            f"argument but {len(args) + 1} were given\nhint: "
-                            "super().__init__() takes no arguments; keep your layer's "
-                            "own arguments for your __init__.")
+            raise TypeError(_errors.hint(f"{type(self).__name__}.__init__() takes 1 positional "
+                            f"argument but {len(args) + 1} were given", "super().__init__() takes no arguments; keep your layer's "
+                            "own arguments for your __init__."))
         d = self.__dict__
         d["training"] = True
         d["_parameters"] = {}  # plain dicts (ordered), as in PyTorch 2.x
@@ -80,23 +80,23 @@ class Module(ModuleStateMixin):
         else:
             hint = "define forward(self, x) in your class (spelled exactly 'forward')."
         raise NotImplementedError(
-            f'Module [{name}] is missing the required "forward" function\nhint: {hint}')
+            _errors.hint(f'Module [{name}] is missing the required "forward" function', f'{hint}'))
 
     # ----- registering ----------------------------------------------------------------
     def register_parameter(self, name, param):
         """Add a Parameter (or None) under name."""
         if "_parameters" not in self.__dict__:
             raise AttributeError(
-                "cannot assign parameter before Module.__init__() call\nhint: call "
-                "super().__init__() first thing in your __init__.")
+                _errors.hint("cannot assign parameter before Module.__init__() call", "call "
+                "super().__init__() first thing in your __init__."))
         _check_name(self, name, "parameter", self._parameters)
         if param is None:
             self._parameters[name] = None
         elif not isinstance(param, Parameter):
             raise TypeError(
-                f"cannot assign '{_typename(param)}' object to parameter '{name}' "
-                "(torch.nn.Parameter or None required)\nhint: wrap it: "
-                f"nn.Parameter(tensor); a plain tensor attribute is not learned.")
+                _errors.hint(f"cannot assign '{_typename(param)}' object to parameter '{name}' "
+                "(torch.nn.Parameter or None required)", "wrap it: "
+                "nn.Parameter(tensor); a plain tensor attribute is not learned."))
         elif param.grad_fn is not None:
             raise ValueError(
                 f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters "
@@ -108,8 +108,7 @@ class Module(ModuleStateMixin):
     def register_buffer(self, name, tensor, persistent=True):
         """Add a tensor that is saved with the model but not learned."""
         if "_buffers" not in self.__dict__:
-            raise AttributeError("cannot assign buffer before Module.__init__() call"
-                                 "\nhint: call super().__init__() first.")
+            raise AttributeError(_errors.hint("cannot assign buffer before Module.__init__() call", "call super().__init__() first."))
         _check_name(self, name, "buffer", self._buffers)
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer "
@@ -172,25 +171,24 @@ class Module(ModuleStateMixin):
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError(
-                    "cannot assign parameters before Module.__init__() call\nhint: "
-                    "call super().__init__() first thing in your __init__.")
+                    _errors.hint("cannot assign parameters before Module.__init__() call", "call super().__init__() first thing in your __init__."))
             _remove_from(self, name, "_buffers", "_modules")
             self.register_parameter(name, value)
             return
         if params is not None and name in params:
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{_typename(value)}' as parameter '{name}' "
-                    "(torch.nn.Parameter or None expected)\nhint: change its values "
-                    f"in place instead: with torch.no_grad(): self.{name}.copy_(...)")
+                    _errors.hint(f"cannot assign '{_typename(value)}' as parameter '{name}' "
+                    "(torch.nn.Parameter or None expected)", "change its values "
+                    f"in place instead: with torch.no_grad(): self.{name}.copy_(...)"))
             self.register_parameter(name, value)
             return
         modules = d.get("_modules")
         if isinstance(value, Module):
             if modules is None:
                 raise AttributeError(
-                    "cannot assign module before Module.__init__() call\nhint: call "
-                    "super().__init__() first thing in your __init__.")
+                    _errors.hint("cannot assign module before Module.__init__() call", "call "
+                    "super().__init__() first thing in your __init__."))
             _remove_from(self, name, "_parameters", "_buffers")
             modules[name] = value
             return

@@ -5,7 +5,7 @@ and behaves differently in train() and eval() mode: the classic reason to call
 ``model.eval()`` before testing.
 Chapter 10 (CNN basics) and chapter 15 (train/eval, state_dict) open this file.
 """
-from teachtorch import creation, dtypes
+from teachtorch import _errors, creation, dtypes
 from teachtorch.nn import functional as F
 from teachtorch.nn import init
 from teachtorch.nn.modules.module import Module
@@ -61,8 +61,7 @@ class _BatchNorm(Module):
         if input.dim() not in self._expected_dims:
             want = " or ".join(f"{d}D" for d in self._expected_dims)
             raise ValueError(
-                f"expected {want} input (got {input.dim()}D input)\nhint: "
-                f"{type(self).__name__} takes {self._shape_text}.")
+                _errors.hint(f"expected {want} input (got {input.dim()}D input)", f"{type(self).__name__} takes {self._shape_text}."))
 
     def forward(self, input):
         self._check_input_dim(input)
@@ -151,9 +150,9 @@ class GroupNorm(Module):
                  dtype=None, *, bias=True):
         super().__init__()
         if num_channels % num_groups != 0:
-            raise ValueError(f"num_channels ({num_channels}) must be divisible by "
-                             f"num_groups ({num_groups})\nhint: each group takes "
-                             "num_channels / num_groups channels.")
+            raise ValueError(_errors.hint(f"num_channels ({num_channels}) must be divisible by "
+                             f"num_groups ({num_groups})", "each group takes "
+                             "num_channels / num_groups channels."))
         self.num_groups = num_groups
         self.num_channels = num_channels
         self.eps = eps

@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from teachtorch import creation, dtypes, random
+from teachtorch import _errors, creation, dtypes, random
 from teachtorch.autograd import grad_mode
 from teachtorch.nn.modules.module import Module
 from teachtorch.nn.parameter import Parameter
@@ -45,20 +45,19 @@ class RNNBase(Module):
         super().__init__()
         if not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1 \
                 or isinstance(dropout, bool):
-            raise ValueError("dropout should be a number in range [0, 1] representing "
-                             "the probability of an element being zeroed\nhint: e.g. "
-                             "dropout=0.2")
+            raise ValueError(_errors.hint("dropout should be a number in range [0, 1] representing "
+                             "the probability of an element being zeroed", "e.g. "
+                             "dropout=0.2"))
         if isinstance(num_layers, int) and num_layers <= 0:
-            raise ValueError("num_layers must be greater than zero\nhint: one layer is "
-                             "num_layers=1.")
+            raise ValueError(_errors.hint("num_layers must be greater than zero", "one layer is "
+                             "num_layers=1."))
         if dropout > 0 and num_layers == 1:
             warnings.warn(
                 "dropout option adds dropout after all but last recurrent layer, so "
                 "non-zero dropout expects num_layers greater than 1, but got "
                 f"dropout={dropout} and num_layers={num_layers}")
         if proj_size:
-            raise NotImplementedError("proj_size is not supported in teachtorch\nhint: "
-                                      "add a Linear layer after the LSTM instead.")
+            raise NotImplementedError(_errors.hint("proj_size is not supported in teachtorch", "add a Linear layer after the LSTM instead."))
         self.mode = mode
         self.input_size = input_size
         self.hidden_size = hidden_size
@@ -120,9 +119,9 @@ class RNNBase(Module):
     def _check_hidden(self, h, expected, which):
         if tuple(h.shape) != expected:
             raise RuntimeError(
-                f"Expected {which} size {expected}, got {list(h.shape)}\nhint: the "
+                _errors.hint(f"Expected {which} size {expected}, got {list(h.shape)}", "the "
                 "initial state is (num_layers * num_directions, batch, hidden_size) = "
-                f"{expected}; it does not follow batch_first.")
+                f"{expected}; it does not follow batch_first."))
 
     def forward(self, input, hx=None):
         name = type(self).__name__
@@ -138,10 +137,10 @@ class RNNBase(Module):
         else:
             data = input
             if input.dim() not in (2, 3):
-                raise ValueError(f"{name}: Expected input to be 2D or 3D, got "
-                                 f"{input.dim()}D instead\nhint: (seq_len, batch, "
+                raise ValueError(_errors.hint(f"{name}: Expected input to be 2D or 3D, got "
+                                 f"{input.dim()}D instead", "(seq_len, batch, "
                                  "input_size), or (batch, seq_len, input_size) with "
-                                 "batch_first=True.")
+                                 "batch_first=True."))
             unbatched = input.dim() == 2
             if unbatched:
                 input = input.unsqueeze(batch_dim)
@@ -149,17 +148,17 @@ class RNNBase(Module):
             max_batch = input.shape[batch_dim]
         if data.shape[-1] != self.input_size:
             raise RuntimeError(
-                f"input.size(-1) must be equal to input_size. Expected "
-                f"{self.input_size}, got {data.shape[-1]}\nhint: the last dimension "
+                _errors.hint("input.size(-1) must be equal to input_size. Expected "
+                f"{self.input_size}, got {data.shape[-1]}", "the last dimension "
                 "of the input is the feature size; it must equal the layer's "
-                "input_size (for an Embedding before it: its embedding_dim).")
+                "input_size (for an Embedding before it: its embedding_dim)."))
         weight_dtype = self.weight_ih_l0.dtype
         if data.dtype != weight_dtype:
             raise ValueError(
-                f"RNN input dtype ({data.dtype}) does not match weight dtype "
+                _errors.hint(f"RNN input dtype ({data.dtype}) does not match weight dtype "
                 f"({weight_dtype}). Convert input: input.to({weight_dtype}), or "
-                f"convert model: model.to({data.dtype})\nhint: NumPy data is float64 "
-                "by default; torch.tensor(array).float() makes it float32.")
+                f"convert model: model.to({data.dtype})", "NumPy data is float64 "
+                "by default; torch.tensor(array).float() makes it float32."))
         dirs = 2 if self.bidirectional else 1
         expected = (self.num_layers * dirs, max_batch, self.hidden_size)
         if hx is None:
@@ -172,9 +171,9 @@ class RNNBase(Module):
             if h0.dim() != want:
                 kind = "unbatched 2-D" if unbatched else "batched 3-D"
                 raise RuntimeError(
-                    f"For {kind} input, hx should also be {want}-D but got "
-                    f"{h0.dim()}-D tensor\nhint: hx is (num_layers * num_directions, "
-                    "batch, hidden_size), without the batch axis for one sequence.")
+                    _errors.hint(f"For {kind} input, hx should also be {want}-D but got "
+                    f"{h0.dim()}-D tensor", "hx is (num_layers * num_directions, "
+                    "batch, hidden_size), without the batch axis for one sequence."))
             if unbatched:
                 h0 = h0.unsqueeze(1)
                 c0 = c0.unsqueeze(1) if lstm else None
@@ -208,8 +207,8 @@ class RNN(RNNBase):
             nonlinearity = args[3]
             args = args[:3] + args[4:]
         if nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from "
-                             "'tanh' or 'relu'.\nhint: nonlinearity='tanh' or 'relu'.")
+            raise ValueError(_errors.hint(f"Unknown nonlinearity '{nonlinearity}'. Select from "
+                             "'tanh' or 'relu'.", "nonlinearity='tanh' or 'relu'."))
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU",
                          *args, **kwargs)
         self.nonlinearity = nonlinearity

@@ -9,7 +9,7 @@ Chapter 12 (RNN basics) opens this file.
 """
 import math
 
-from teachtorch import creation, dtypes
+from teachtorch import _errors, creation, dtypes
 from teachtorch.nn import functional as F
 from teachtorch.nn.modules.module import Module
 from teachtorch.nn.modules.rnn import _new_param, _uniform_parameters
@@ -55,15 +55,15 @@ class RNNCellBase(Module):
         """Check shapes; return input and states as 2-D, and whether to squeeze back."""
         name = type(self).__name__
         if input.dim() not in (1, 2):
-            raise ValueError(f"{name}: Expected input to be 1D or 2D, got "
-                             f"{input.dim()}D instead\nhint: a cell takes one time "
+            raise ValueError(_errors.hint(f"{name}: Expected input to be 1D or 2D, got "
+                             f"{input.dim()}D instead", "a cell takes one time "
                              "step: (batch, input_size). Loop over time, or use "
-                             "nn.RNN/LSTM/GRU.")
+                             "nn.RNN/LSTM/GRU."))
         if input.shape[-1] != self.input_size:
             raise RuntimeError(
-                f"input has inconsistent input_size: got {input.shape[-1]} expected "
-                f"{self.input_size}\nhint: the input's last dimension must equal the "
-                "cell's input_size.")
+                _errors.hint(f"input has inconsistent input_size: got {input.shape[-1]} expected "
+                f"{self.input_size}", "the input's last dimension must equal the "
+                "cell's input_size."))
         unbatched = input.dim() == 1
         if unbatched:
             input = input.unsqueeze(0)
@@ -77,14 +77,14 @@ class RNNCellBase(Module):
         for k, s in enumerate(states):
             if s.shape[0] != batch:
                 raise RuntimeError(
-                    f"Input batch size {batch} doesn't match hidden{k} batch size "
-                    f"{s.shape[0]}\nhint: the hidden state is (batch, hidden_size); "
-                    "make it with the input's batch size.")
+                    _errors.hint(f"Input batch size {batch} doesn't match hidden{k} batch size "
+                    f"{s.shape[0]}", "the hidden state is (batch, hidden_size); "
+                    "make it with the input's batch size."))
             if s.shape[1] != self.hidden_size:
                 raise RuntimeError(
-                    f"hidden{k} has inconsistent hidden_size: got {s.shape[1]}, "
-                    f"expected {self.hidden_size}\nhint: the hidden state is (batch, "
-                    "hidden_size).")
+                    _errors.hint(f"hidden{k} has inconsistent hidden_size: got {s.shape[1]}, "
+                    f"expected {self.hidden_size}", "the hidden state is (batch, "
+                    "hidden_size)."))
         return input, states, unbatched
 
 
@@ -94,8 +94,7 @@ class RNNCell(RNNCellBase):
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh",
                  device=None, dtype=None):
         if nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"Unknown nonlinearity: {nonlinearity}\nhint: "
-                             "nonlinearity='tanh' or 'relu'.")
+            raise ValueError(_errors.hint(f"Unknown nonlinearity: {nonlinearity}", "nonlinearity='tanh' or 'relu'."))
         super().__init__(input_size, hidden_size, bias, 1, device, dtype)
         self.nonlinearity = nonlinearity
 

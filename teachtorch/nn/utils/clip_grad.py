@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from teachtorch import _backend
+from teachtorch import _backend, _errors
 from teachtorch.tensor import Tensor
 
 
@@ -42,11 +42,10 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     dtype = grads[0]._data.dtype
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(
-            f"The total norm of order {norm_type} for gradients from `parameters` is "
+            _errors.hint(f"The total norm of order {norm_type} for gradients from `parameters` is "
             "non-finite, so it cannot be clipped. To disable this error and scale the "
-            "gradients by the non-finite norm anyway, set `error_if_nonfinite=False`"
-            "\nhint: a gradient is inf/nan: lower the learning rate or look for log(0)"
-            " / division by zero in the loss.")
+            "gradients by the non-finite norm anyway, set `error_if_nonfinite=False`", "a gradient is inf/nan: lower the learning rate or look for log(0)"
+            " / division by zero in the loss."))
     coef = min(max_norm / (total + 1e-6), 1.0)
     for g in grads:
         g._data *= g._data.dtype.type(coef)

@@ -10,6 +10,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch._backend import get_array_module, to_numpy
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import make as _tensor
@@ -151,12 +152,12 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
     if enforce_sorted:
         if np.any(np.diff(lengths) > 0):
             raise RuntimeError(
-                "`lengths` array must be sorted in decreasing order when "
+                _errors.hint("`lengths` array must be sorted in decreasing order when "
                 "`enforce_sorted` is True. You can pass `enforce_sorted=False` to "
                 "pack_padded_sequence and/or pack_sequence to sidestep this "
-                "requirement if you do not need ONNX exportability.\nhint: got lengths "
+                "requirement if you do not need ONNX exportability.", "got lengths "
                 f"{lengths.tolist()}; sort the batch by length (longest first) or pass "
-                "enforce_sorted=False and the RNN will restore the original order.")
+                "enforce_sorted=False and the RNN will restore the original order."))
         sorted_indices = None
     else:
         order = np.argsort(-lengths, kind="stable")
@@ -164,15 +165,15 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
         lengths = lengths[order]
     if lengths.size and lengths.min() <= 0:
         raise RuntimeError(
-            "Length of all samples has to be greater than 0, but found an element in "
-            "'lengths' that is <= 0\nhint: drop empty sequences from the batch.")
+            _errors.hint("Length of all samples has to be greater than 0, but found an element in "
+            "'lengths' that is <= 0", "drop empty sequences from the batch."))
     n_batch = input.shape[0 if batch_first else 1]
     t_total = input.shape[1 if batch_first else 0]
     if int(lengths.max()) > t_total:
         raise RuntimeError(
-            f"Expected sequence length to be at most {t_total}, but got a sequence of "
-            f"length {int(lengths.max())}\nhint: lengths must not exceed the padded "
-            "length of the input.")
+            _errors.hint(f"Expected sequence length to be at most {t_total}, but got a sequence of "
+            f"length {int(lengths.max())}", "lengths must not exceed the padded "
+            "length of the input."))
     batch_pos = np.arange(n_batch) if sorted_indices is None else order
     running = np.arange(int(lengths.max()))[:, None] < lengths[None, :]   # (T, B)
     tt, bb = np.nonzero(running)            # time step by time step, longest first
@@ -195,10 +196,10 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0,
     if total_length is not None:
         if total_length < t_max:
             raise ValueError(
-                "Expected total_length to be at least the length of the longest "
+                _errors.hint("Expected total_length to be at least the length of the longest "
                 f"sequence in input, but got total_length={total_length} and max "
-                f"sequence length being {t_max}\nhint: total_length pads the output "
-                "up to a fixed length; it cannot cut sequences shorter.")
+                f"sequence length being {t_max}", "total_length pads the output "
+                "up to a fixed length; it cannot cut sequences shorter."))
         t_max = total_length
     lengths = (bs[None, :] > np.arange(n_batch)[:, None]).sum(axis=1)  # sorted order
     unsorted = (None if sequence.unsorted_indices is None
@@ -222,8 +223,8 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
     Mirrors: torch.nn.utils.rnn.pad_sequence
     """
     if len(sequences) == 0:
-        raise RuntimeError("received an empty list of sequences\nhint: pass at least "
-                           "one (L, *) tensor.")
+        raise RuntimeError(_errors.hint("received an empty list of sequences", "pass at least "
+                           "one (L, *) tensor."))
     return PadSequence.apply(*sequences, batch_first=batch_first,
                              padding_value=padding_value, left=padding_side == "left")
 

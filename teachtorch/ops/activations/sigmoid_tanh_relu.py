@@ -5,6 +5,7 @@ Chapter 07 (logistic regression) and chapter 09 (the MNIST MLP) open this file.
 """
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import write_out
@@ -129,8 +130,8 @@ class Relu(Function):
     @staticmethod
     def forward(ctx, x):
         if x.dtype == np.bool_:
-            raise RuntimeError("Boolean inputs not supported for relu\nhint: relu "
-                               "needs numbers; convert with x.float().")
+            raise RuntimeError(_errors.hint("Boolean inputs not supported for relu", "relu "
+                               "needs numbers; convert with x.float()."))
         y = array_of(get_array_module(x).maximum(x, x.dtype.type(0)))
         ctx.save_for_backward(y)
         return y
@@ -232,8 +233,8 @@ def relu(input):
 def hardtanh(input, min_val=-1.0, max_val=1.0):
     """input clipped to [min_val, max_val]. Mirrors: torch.nn.functional.hardtanh"""
     if min_val > max_val:
-        raise ValueError("min_val cannot be greater than max_val\nhint: hardtanh(x, "
-                         "min_val, max_val) needs min_val <= max_val.")
+        raise ValueError(_errors.hint("min_val cannot be greater than max_val", "hardtanh(x, "
+                         "min_val, max_val) needs min_val <= max_val."))
     return Hardtanh.apply(input, min_val, max_val)
 
 

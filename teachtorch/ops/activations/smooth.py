@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from teachtorch import _checks
+from teachtorch import _checks, _errors
 from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
@@ -188,8 +188,7 @@ class Mish(Function):
 
 def gelu(input, approximate="none"):
     if approximate not in ("none", "tanh"):
-        raise RuntimeError(f"approximate argument must be either none or tanh.\nhint: "
-                           f"got {approximate!r}")
+        raise RuntimeError(_errors.hint("approximate argument must be either none or tanh.", f"got {approximate!r}"))
     if input._data.dtype.kind != "f":
         _checks.not_implemented("GeluKernelImpl", input)
     if is_reference_mode():

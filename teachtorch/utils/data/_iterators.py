@@ -12,14 +12,11 @@ import multiprocessing
 import os
 import queue
 
+from teachtorch import _errors
 from teachtorch.utils.data import _worker
 from teachtorch.utils.data.dataset import IterableDataset
 
 POLL_INTERVAL = 0.2  # seconds between checks that the workers are still alive
-
-
-def _hint(message, text):
-    return f"{message}\nhint: {text}"
 
 
 class _BaseIter:
@@ -169,7 +166,7 @@ class _MultiProcessIter(_BaseIter):
             if self._timeout > 0 and waited >= self._timeout:
                 self._shutdown()
                 raise RuntimeError(
-                    _hint(
+                    _errors.hint(
                         f"DataLoader timed out after {self._timeout} seconds",
                         "a worker took longer than `timeout` for one batch; raise the "
                         "timeout or make __getitem__ faster.",
@@ -251,7 +248,7 @@ def _dead_worker_message(w):
             "due to multiprocessing. Rerunning with num_workers=0 may give "
             "better error trace."
         )
-    return _hint(
+    return _errors.hint(
         f"DataLoader worker (pid {w.pid}) {reason}",
         "the worker process ended without raising a Python exception (a "
         "crash, os._exit, or the system killing it for memory). Run with "

@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-from teachtorch import _backend
+from teachtorch import _backend, _errors
 from teachtorch.tensor import Tensor
 
 _STRING_DTYPE = re.compile(r"[SaUO]")
@@ -38,11 +38,11 @@ def _stack_tensors(batch):
     for i, t in enumerate(batch):
         if t._data.shape != shape:
             raise RuntimeError(
-                "stack expects each tensor to be equal size, but got "
+                _errors.hint("stack expects each tensor to be equal size, but got "
                 f"{list(first.shape)}"
-                f" at entry 0 and {list(t.shape)} at entry {i}\nhint: samples in a "
+                f" at entry 0 and {list(t.shape)} at entry {i}", "samples in a "
                 "batch must have one shape. Pad them in a collate_fn (see "
-                "nn.utils.rnn.pad_sequence), or use batch_size=1."
+                "nn.utils.rnn.pad_sequence), or use batch_size=1.")
             )
     if any(t._requires_grad for t in batch):
         from teachtorch import ops
@@ -84,9 +84,9 @@ def default_collate(batch):
         size = len(elem)
         if not all(len(e) == size for e in batch):
             raise RuntimeError(
-                "each element in list of batch should be of equal size\nhint: samples "
+                _errors.hint("each element in list of batch should be of equal size", "samples "
                 "here are lists/tuples of different lengths; return the same number "
-                "of fields from every __getitem__, or write a collate_fn."
+                "of fields from every __getitem__, or write a collate_fn.")
             )
         transposed = [default_collate(s) for s in zip(*batch)]
         if isinstance(elem, tuple):

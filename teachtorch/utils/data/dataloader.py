@@ -11,6 +11,7 @@ Chapter 08 (Dataset and DataLoader) opens this file.
 import os
 import warnings
 
+from teachtorch import _errors
 from teachtorch.random import rng
 from teachtorch.utils.data._iterators import _MultiProcessIter, _SingleProcessIter
 from teachtorch.utils.data.collate import default_collate, default_convert
@@ -18,10 +19,6 @@ from teachtorch.utils.data.dataset import IterableDataset
 from teachtorch.utils.data.sampler import BatchSampler, RandomSampler, SequentialSampler
 
 POLL_INTERVAL = 0.2  # seconds between checks that the workers are still alive
-
-
-def _hint(message, text):
-    return f"{message}\nhint: {text}"
 
 
 class _InfiniteConstantSampler:
@@ -96,7 +93,7 @@ class DataLoader:
             ):
                 if value not in (None, False):
                     raise ValueError(
-                        _hint(
+                        _errors.hint(
                             "DataLoader with IterableDataset: expected unspecified "
                             f"{name} "
                             f"option, but got {name}={value}",
@@ -109,7 +106,7 @@ class DataLoader:
             shuffle = bool(shuffle)
         if sampler is not None and shuffle:
             raise ValueError(
-                _hint(
+                _errors.hint(
                     "sampler option is mutually exclusive with shuffle",
                     "a sampler already decides the order; drop shuffle=True (use "
                     "RandomSampler or SubsetRandomSampler to shuffle).",
@@ -118,7 +115,7 @@ class DataLoader:
         if batch_sampler is not None:
             if batch_size != 1 or shuffle or sampler is not None or drop_last:
                 raise ValueError(
-                    _hint(
+                    _errors.hint(
                         "batch_sampler option is mutually exclusive with batch_size, "
                         "shuffle, sampler, and drop_last",
                         "the batch_sampler yields whole batches; leave the other four "
@@ -177,9 +174,9 @@ class DataLoader:
     def __setattr__(self, name, value):
         if getattr(self, "_initialized", False) and name in self._frozen:
             raise ValueError(
-                f"{name} attribute should not be set after "
-                f"{self.__class__.__name__} is initialized\nhint: make a "
-                "new DataLoader with the setting you want."
+                _errors.hint(f"{name} attribute should not be set after "
+                f"{self.__class__.__name__} is initialized", "make a "
+                "new DataLoader with the setting you want.")
             )
         super().__setattr__(name, value)
 

@@ -12,7 +12,7 @@ import itertools
 import math
 import warnings
 
-from teachtorch import _backend
+from teachtorch import _backend, _errors
 from teachtorch.tensor import Tensor
 
 
@@ -55,9 +55,9 @@ class TensorDataset(Dataset):
     def __init__(self, *tensors):
         if not all(tensors[0].size(0) == t.size(0) for t in tensors):
             raise AssertionError(
-                "Size mismatch between tensors\nhint: every tensor needs the same "
+                _errors.hint("Size mismatch between tensors", "every tensor needs the same "
                 "first dimension (one row per sample); got sizes "
-                f"{[t.size(0) for t in tensors]}."
+                f"{[t.size(0) for t in tensors]}.")
             )
         self.tensors = tensors
 
@@ -125,9 +125,8 @@ class ConcatDataset(Dataset):
         for d in self.datasets:
             if isinstance(d, IterableDataset):
                 raise AssertionError(  # noqa: TRY004
-                    "ConcatDataset does not support IterableDataset"
-                    "\nhint: chain iterable datasets with "
-                    "ChainDataset instead."
+                    _errors.hint("ConcatDataset does not support IterableDataset", "chain iterable datasets with "
+                    "ChainDataset instead.")
                 )
         self.cumulative_sizes = self.cumsum(self.datasets)
 
@@ -138,8 +137,8 @@ class ConcatDataset(Dataset):
         if idx < 0:
             if -idx > len(self):
                 raise ValueError(
-                    "absolute value of index should not exceed dataset "
-                    f"length\nhint: this dataset has {len(self)} samples."
+                    _errors.hint("absolute value of index should not exceed dataset "
+                    "length", f"this dataset has {len(self)} samples.")
                 )
             idx = len(self) + idx
         which = bisect.bisect_right(self.cumulative_sizes, idx)
@@ -221,9 +220,8 @@ def random_split(dataset, lengths, generator=None):
                 )
     if sum(lengths) != n:
         raise ValueError(
-            "Sum of input lengths does not equal the length of the input dataset!\n"
-            f"hint: the dataset has {n} samples but the lengths {list(lengths)} add up "
-            f"to {sum(lengths)}; or pass fractions that sum to 1, e.g. [0.8, 0.2]."
+            _errors.hint("Sum of input lengths does not equal the length of the input dataset!", f"the dataset has {n} samples but the lengths {list(lengths)} add up "
+            f"to {sum(lengths)}; or pass fractions that sum to 1, e.g. [0.8, 0.2].")
         )
     indices = randperm(sum(lengths), generator=generator or default_generator).tolist()
     return [

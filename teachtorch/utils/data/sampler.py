@@ -9,6 +9,7 @@ Chapter 08 (Dataset and DataLoader) opens this file.
 
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch.random import Generator, rng
 
 
@@ -154,10 +155,10 @@ class WeightedRandomSampler(Sampler):
         w = self.weights.numpy()
         if not self.replacement and self.num_samples > (w > 0).sum():
             raise RuntimeError(
-                "cannot sample n_sample > prob_dist.size(-1) samples "
-                "without replacement\nhint: pass replacement=True or "
+                _errors.hint("cannot sample n_sample > prob_dist.size(-1) samples "
+                "without replacement", "pass replacement=True or "
                 "a num_samples no larger than the number of non-zero "
-                "weights."
+                "weights.")
             )
         g = rng(self.generator)
         drawn = g.choice(

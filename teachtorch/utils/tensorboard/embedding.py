@@ -14,6 +14,7 @@ import os
 
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch.utils.tensorboard import summary
 
 
@@ -47,9 +48,9 @@ def write_embedding(log_dir, entries, mat, metadata, label_img, global_step, tag
     """
     mat = summary.to_numpy(mat)
     if mat.ndim != 2:
-        raise ValueError(f"mat should be 2D, where mat.size(0) is the number of data "
-                         f"points; got shape {mat.shape}\nhint: flatten each point: "
-                         "features.view(N, -1).")
+        raise ValueError(_errors.hint("mat should be 2D, where mat.size(0) is the number of data "
+                         f"points; got shape {mat.shape}", "flatten each point: "
+                         "features.view(N, -1)."))
     step = 0 if global_step is None else int(global_step)
     subdir = f"{step:05d}/{_encode_tag(tag)}"
     folder = os.path.join(log_dir, subdir)
@@ -60,16 +61,16 @@ def write_embedding(log_dir, entries, mat, metadata, label_img, global_step, tag
     entry = [f'  tensor_name: "{tag}:{step:05d}"']
     if metadata is not None:
         if len(metadata) != mat.shape[0]:
-            raise ValueError(f"#labels should equal with #data points: {len(metadata)} "
-                             f"labels for {mat.shape[0]} points\nhint: one label per row.")
+            raise ValueError(_errors.hint(f"#labels should equal with #data points: {len(metadata)} "
+                             f"labels for {mat.shape[0]} points", "one label per row."))
         rows = [str(m) for m in metadata] if not metadata_header else \
             ["\t".join(str(e) for e in r) for r in [metadata_header, *metadata]]
         _write(os.path.join(folder, "metadata.tsv"), "\n".join(rows) + "\n")
         entry.append(f'  metadata_path: "{subdir}/metadata.tsv"')
     if label_img is not None:
         if label_img.shape[0] != mat.shape[0]:
-            raise ValueError("#images should equal with #data points\nhint: one "
-                             "thumbnail (C, H, W) per row of mat.")
+            raise ValueError(_errors.hint("#images should equal with #data points", "one "
+                             "thumbnail (C, H, W) per row of mat."))
         _sprite(label_img, os.path.join(folder, "sprite.png"))
         entry += ["  sprite {", f'    image_path: "{subdir}/sprite.png"',
                   f"    single_image_dim: {label_img.shape[3]}",

@@ -21,6 +21,7 @@ import weakref
 
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch.utils.tensorboard import _proto
 
 _POLY = 0x82F63B78  # CRC-32C, bit-reflected
@@ -153,8 +154,8 @@ class EventFileWriter:
     def add_event(self, encoded_event):
         with self._lock:
             if self._closed:
-                raise RuntimeError("add to a SummaryWriter after close()\nhint: make a "
-                                   "new SummaryWriter, or call close() only at the end.")
+                raise RuntimeError(_errors.hint("add to a SummaryWriter after close()", "make a "
+                                   "new SummaryWriter, or call close() only at the end."))
             self._file.write(encode_record(encoded_event))
             self._pending += 1
         if self._pending > self._max_queue:

@@ -10,6 +10,7 @@ import numbers
 
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch.utils.tensorboard import _proto
 
 
@@ -28,8 +29,8 @@ def scalar(tag, value):
     arr = to_numpy(value)
     if arr.size != 1:
         raise AssertionError(
-            f"scalar should be 0D, got shape {arr.shape}\nhint: log one number per "
-            "call, e.g. loss.item(); use add_histogram for many values.")
+            _errors.hint(f"scalar should be 0D, got shape {arr.shape}", "log one number per "
+            "call, e.g. loss.item(); use add_histogram for many values."))
     return _proto.summary(_proto.summary_value(tag, simple_value=float(arr.reshape(()))))
 
 
@@ -53,8 +54,8 @@ def histogram(tag, values, bins="tensorflow", max_bins=None):
     """
     v = to_numpy(values).astype(np.float64).reshape(-1)
     if v.size == 0:
-        raise ValueError("The input has no element.\nhint: add_histogram needs at least "
-                         "one value.")
+        raise ValueError(_errors.hint("The input has no element.", "add_histogram needs at least "
+                         "one value."))
     if isinstance(bins, str) and bins == "tensorflow":
         bins = default_bins()
     counts, edges = np.histogram(v, bins=bins)
@@ -83,8 +84,7 @@ def grid(batch, ncols=8):
     if batch.shape[1] == 1:
         batch = np.repeat(batch, 3, axis=1)
     if batch.ndim != 4 or batch.shape[1] != 3:
-        raise ValueError(f"images should have 1 or 3 channels, got shape {batch.shape}"
-                         "\nhint: pass (N, C, H, W) with C = 1 or 3.")
+        raise ValueError(_errors.hint(f"images should have 1 or 3 channels, got shape {batch.shape}", "pass (N, C, H, W) with C = 1 or 3."))
     n, c, h, w = batch.shape
     ncols = min(n, ncols)
     nrows = -(-n // ncols)
@@ -99,9 +99,9 @@ def to_hwc(img, dataformats):
     fmt = dataformats.upper()
     if len(set(fmt)) != len(fmt) or img.ndim != len(fmt):
         raise AssertionError(
-            f"size of input tensor and input format are different. tensor shape: "
-            f"{img.shape}, input_format: {dataformats}\nhint: a (3, H, W) image is "
-            "'CHW', (H, W, 3) is 'HWC', (H, W) is 'HW', a batch (N, 3, H, W) 'NCHW'.")
+            _errors.hint("size of input tensor and input format are different. tensor shape: "
+            f"{img.shape}, input_format: {dataformats}", "a (3, H, W) image is "
+            "'CHW', (H, W, 3) is 'HWC', (H, W) is 'HW', a batch (N, 3, H, W) 'NCHW'."))
     if len(fmt) == 4:
         return grid(img.transpose([fmt.index(c) for c in "NCHW"])).transpose(1, 2, 0)
     if len(fmt) == 3:
@@ -173,8 +173,7 @@ def _hparam_value(v):
         return _proto.bytes_field(3, v), 1
     if hasattr(v, "_data"):
         return _proto.double_field(2, float(to_numpy(v).reshape(-1)[0])), 3
-    raise ValueError("value should be one of int, float, str, bool, or torch.Tensor"
-                     f"\nhint: got {type(v).__name__}; log its str() instead.")
+    raise ValueError(_errors.hint("value should be one of int, float, str, bool, or torch.Tensor", f"got {type(v).__name__}; log its str() instead."))
 
 
 def hparams(hparam_dict, metric_dict):
@@ -183,8 +182,7 @@ def hparams(hparam_dict, metric_dict):
     Mirrors: torch.utils.tensorboard.summary.hparams
     """
     if not isinstance(hparam_dict, dict) or not isinstance(metric_dict, dict):
-        raise TypeError("hparam_dict and metric_dict should be dictionary.\nhint: "
-                        "add_hparams({'lr': 0.1}, {'hparam/accuracy': 0.9})")
+        raise TypeError(_errors.hint("hparam_dict and metric_dict should be dictionary.", "add_hparams({'lr': 0.1}, {'hparam/accuracy': 0.9})"))
     infos, start = b"", b""
     for name, v in hparam_dict.items():
         if v is None:

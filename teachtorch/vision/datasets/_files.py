@@ -8,6 +8,7 @@
 
 Nothing here downloads; a missing file raises an error naming it and where it goes.
 """
+from teachtorch import _errors
 import gzip
 import pickle
 from pathlib import Path
@@ -38,22 +39,20 @@ def read_idx(file, expected_magic=None):
     magic = int.from_bytes(raw[0:4], "big")
     if expected_magic is not None and magic != expected_magic:
         raise RuntimeError(
-            f"{file}: IDX magic number is {magic}, expected {expected_magic}\nhint: "
-            "images files start with 2051 and label files with 2049; check that the "
-            "file is not swapped with another one or damaged.")
+            _errors.hint(f"{file}: IDX magic number is {magic}, expected {expected_magic}", "images files start with 2051 and label files with 2049; check that the "
+            "file is not swapped with another one or damaged."))
     type_code, ndim = (magic >> 8) & 0xFF, magic & 0xFF
     if raw[0:2] != b"\x00\x00" or type_code not in IDX_TYPES:
-        raise RuntimeError(f"{file} is not an IDX file (magic {magic})\nhint: "
-                           "expected an MNIST-style file such as "
-                           "t10k-images-idx3-ubyte(.gz).")
+        raise RuntimeError(_errors.hint(f"{file} is not an IDX file (magic {magic})", "expected an MNIST-style file such as "
+                           "t10k-images-idx3-ubyte(.gz)."))
     sizes = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
     dtype = np.dtype(IDX_TYPES[type_code])
     count = int(np.prod(sizes))
     offset = 4 + 4 * ndim
     if len(raw) - offset < count * dtype.itemsize:
-        raise RuntimeError(f"{file} is truncated: header says {sizes}, but only "
-                           f"{len(raw) - offset} bytes of data follow\nhint: copy the "
-                           "file again.")
+        raise RuntimeError(_errors.hint(f"{file} is truncated: header says {sizes}, but only "
+                           f"{len(raw) - offset} bytes of data follow", "copy the "
+                           "file again."))
     data = np.frombuffer(raw, dtype=dtype, count=count, offset=offset)
     return data.astype(dtype.newbyteorder("="), copy=True).reshape(sizes)
 
@@ -102,9 +101,9 @@ class SafeUnpickler(pickle.Unpickler):
         fn = _ALLOWED.get((module, name))
         if fn is None:
             raise pickle.UnpicklingError(
-                f"global '{module}.{name}' is forbidden\nhint: teachtorch reads CIFAR "
+                _errors.hint(f"global '{module}.{name}' is forbidden", "teachtorch reads CIFAR "
                 "batches without running pickle code; only NumPy arrays, dicts, lists, "
-                "str, bytes and numbers may appear in the file.")
+                "str, bytes and numbers may appear in the file."))
         return fn
 
 

@@ -13,6 +13,7 @@ import os
 import numpy as np
 from PIL import Image
 
+from teachtorch import _errors
 from teachtorch.vision.datasets._files import load_pickle
 from teachtorch.vision.datasets.vision import VisionDataset
 
@@ -44,9 +45,9 @@ class CIFAR10(VisionDataset):
         if missing:
             what = "Error downloading" if download else "Dataset not found or corrupted."
             raise RuntimeError(
-                f"{what} You can use download=True to download it\nhint: missing "
+                _errors.hint(f"{what} You can use download=True to download it", "missing "
                 f"{', '.join(missing)} in {folder}/; nothing downloads here, so copy "
-                f"the extracted {self.base_folder} folder into {self.root}/.")
+                f"the extracted {self.base_folder} folder into {self.root}/."))
         data, targets = [], []
         for name in names:
             batch = load_pickle(os.path.join(folder, name))
@@ -130,9 +131,9 @@ def write_cifar10(root, images, labels, train=False, classes=CIFAR10_CLASSES):
 
     images = np.asarray(images)
     if images.dtype != np.uint8 or images.shape[1:] != (32, 32, 3):
-        raise ValueError(f"images must be uint8 of shape (N, 32, 32, 3), got "
-                         f"{images.dtype} {images.shape}\nhint: CIFAR-10 images are "
-                         "32x32 RGB; resize and convert with np.uint8 first.")
+        raise ValueError(_errors.hint("images must be uint8 of shape (N, 32, 32, 3), got "
+                         f"{images.dtype} {images.shape}", "CIFAR-10 images are "
+                         "32x32 RGB; resize and convert with np.uint8 first."))
     labels = [int(v) for v in labels]
     if len(labels) != len(images):
         raise ValueError(f"{len(images)} images but {len(labels)} labels")

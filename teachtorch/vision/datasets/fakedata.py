@@ -6,6 +6,7 @@ Item ``i`` is drawn from its own generator seeded with ``i + random_offset``, so
 import numpy as np
 from PIL import Image
 
+from teachtorch import _errors
 from teachtorch.vision.datasets.vision import VisionDataset
 
 
@@ -25,8 +26,8 @@ class FakeData(VisionDataset):
         self.image_size = tuple(image_size)
         self.random_offset = random_offset
         if len(self.image_size) != 3 or self.image_size[0] not in (1, 3, 4):
-            raise ValueError(f"image_size must be (C, H, W) with C in 1, 3, 4; got "
-                             f"{image_size}\nhint: e.g. image_size=(3, 32, 32).")
+            raise ValueError(_errors.hint("image_size must be (C, H, W) with C in 1, 3, 4; got "
+                             f"{image_size}", "e.g. image_size=(3, 32, 32)."))
 
     def __getitem__(self, index):
         if not -self.size <= index < self.size:

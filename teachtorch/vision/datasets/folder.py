@@ -11,6 +11,7 @@ import os
 
 from PIL import Image
 
+from teachtorch import _errors
 from teachtorch.vision.datasets.vision import VisionDataset
 
 IMG_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff",
@@ -34,9 +35,8 @@ def find_classes(directory):
     """
     classes = sorted(e.name for e in os.scandir(directory) if e.is_dir())
     if not classes:
-        raise FileNotFoundError(f"Couldn't find any class folder in {directory}.\nhint: "
-                                "put each class's files in its own sub-folder, e.g. "
-                                "root/cat/1.png and root/dog/2.png.")
+        raise FileNotFoundError(_errors.hint(f"Couldn't find any class folder in {directory}.", "put each class's files in its own sub-folder, e.g. "
+                                "root/cat/1.png and root/dog/2.png."))
     return classes, {name: i for i, name in enumerate(classes)}
 
 
@@ -50,8 +50,8 @@ def make_dataset(directory, class_to_idx=None, extensions=None, is_valid_file=No
     if class_to_idx is None:
         _, class_to_idx = find_classes(directory)
     if (extensions is None) == (is_valid_file is None):
-        raise ValueError("Both extensions and is_valid_file cannot be None or not None "
-                         "at the same time\nhint: pass exactly one of them.")
+        raise ValueError(_errors.hint("Both extensions and is_valid_file cannot be None or not None "
+                         "at the same time", "pass exactly one of them."))
     if extensions is not None:
         def is_valid_file(path):
             return has_file_allowed_extension(path, extensions)
@@ -72,8 +72,8 @@ def make_dataset(directory, class_to_idx=None, extensions=None, is_valid_file=No
         if extensions is not None:
             ext = extensions if isinstance(extensions, str) else ", ".join(extensions)
             msg += f"Supported extensions are: {ext}"
-        raise FileNotFoundError(msg + "\nhint: add files to those folders, remove "
-                                "them, or pass allow_empty=True.")
+        raise FileNotFoundError(msg + _errors.hint("", "add files to those folders, remove "
+                                "them, or pass allow_empty=True."))
     return instances
 
 

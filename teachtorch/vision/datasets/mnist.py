@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 import teachtorch
-from teachtorch import data_files
+from teachtorch import _errors, data_files
 from teachtorch.vision.datasets._files import find_file, read_idx
 from teachtorch.vision.datasets.vision import VisionDataset
 
@@ -46,9 +46,9 @@ class MNIST(VisionDataset):
         data = read_idx(images, expected_magic=2051)
         targets = read_idx(labels, expected_magic=2049).astype(np.int64)
         if len(data) != len(targets):
-            raise RuntimeError(f"{images} has {len(data)} images but {labels} has "
-                               f"{len(targets)} labels\nhint: the two files must come "
-                               "from the same split.")
+            raise RuntimeError(_errors.hint(f"{images} has {len(data)} images but {labels} has "
+                               f"{len(targets)} labels", "the two files must come "
+                               "from the same split."))
         self.data = teachtorch.from_numpy(data)
         self.targets = teachtorch.from_numpy(targets)
 
@@ -69,12 +69,11 @@ class MNIST(VisionDataset):
                if isinstance(self, MNIST) and self.shipped else "")
         if download:
             raise RuntimeError(
-                f"Error downloading {name}.gz: teachtorch downloads nothing.\nhint: put "
-                f"{name}.gz (or the unzipped {name}) in {where}/ yourself{alt}.")
+                _errors.hint(f"Error downloading {name}.gz: teachtorch downloads nothing.", "put "
+                f"{name}.gz (or the unzipped {name}) in {where}/ yourself{alt}."))
         raise RuntimeError(
-            "Dataset not found. You can use download=True to download it\nhint: "
-            f"missing {name}.gz (or {name}) in {where}/; nothing downloads here, so "
-            f"copy the file there yourself{alt}.")
+            _errors.hint("Dataset not found. You can use download=True to download it", f"missing {name}.gz (or {name}) in {where}/; nothing downloads here, so "
+            f"copy the file there yourself{alt}."))
 
     def __getitem__(self, index):
         img = Image.fromarray(self.data.numpy()[index])  # 2-D uint8 -> mode 'L'
@@ -169,8 +168,8 @@ def mnist_t10k_split(root=None, train=True, transform=None, target_transform=Non
     full = _T10kSplit(root if root is not None else data_files.asset_dir(), train=False,
                       transform=transform, target_transform=target_transform)
     if not 0 < n_train < len(full):
-        raise ValueError(f"n_train must be between 1 and {len(full) - 1}, got "
-                         f"{n_train}\nhint: the t10k file has {len(full)} images.")
+        raise ValueError(_errors.hint(f"n_train must be between 1 and {len(full) - 1}, got "
+                         f"{n_train}", f"the t10k file has {len(full)} images."))
     order = np.random.default_rng(seed).permutation(len(full))
     keep = np.sort(order[:n_train] if train else order[n_train:])
     full.data = teachtorch.from_numpy(np.ascontiguousarray(full.data.numpy()[keep]))

@@ -1,4 +1,5 @@
 """What ``weights=`` / ``pretrained=`` do here: nothing downloads, so they refuse."""
+from teachtorch import _errors
 
 
 def check_no_weights(arch, weights, kwargs):
@@ -12,8 +13,8 @@ def check_no_weights(arch, weights, kwargs):
         return
     asked = f"weights={weights!r}" if weights is not None else "pretrained=True"
     raise RuntimeError(
-        f"{arch}({asked}): pretrained weights cannot be downloaded in teachtorch (it "
-        "never downloads anything).\nhint: build the architecture with "
+        _errors.hint(f"{arch}({asked}): pretrained weights cannot be downloaded in teachtorch (it "
+        "never downloads anything).", "build the architecture with "
         f"model = {arch}(weights=None), then load a weights file you have locally: "
         "model.load_state_dict(torch.load(path)). The state_dict keys are "
-        "torchvision's, so a file saved from torchvision's model loads into it.")
+        "torchvision's, so a file saved from torchvision's model loads into it."))

@@ -5,7 +5,7 @@ A Fire module squeezes the channels with 1x1 convs, then expands them again with
 match torchvision's (``features.3.squeeze.weight``, ``classifier.1.weight`` ...).
 Chapter 11 (Inception and ResNet) opens this file.
 """
-from teachtorch import nn
+from teachtorch import _errors, nn
 from teachtorch.ops import cat
 from teachtorch.vision.models._utils import check_no_weights
 
@@ -48,8 +48,7 @@ def _features(version):
             Fire(128, 32, 128, 128), Fire(256, 32, 128, 128), pool(),
             Fire(256, 48, 192, 192), Fire(384, 48, 192, 192), Fire(384, 64, 256, 256),
             Fire(512, 64, 256, 256))
-    raise ValueError(f"Unsupported SqueezeNet version {version}: 1_0 or 1_1 expected"
-                     "\nhint: use squeezenet1_0() or squeezenet1_1().")
+    raise ValueError(_errors.hint(f"Unsupported SqueezeNet version {version}: 1_0 or 1_1 expected", "use squeezenet1_0() or squeezenet1_1()."))
 
 
 class SqueezeNet(nn.Module):

@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image
 
 import teachtorch
-from teachtorch import _backend
+from teachtorch import _backend, _errors
 
 
 def _is_pil(img):
@@ -30,12 +30,11 @@ def _check_image(img):
     if _is_pil(img):
         return
     if not _is_tensor(img):
-        raise TypeError(f"img should be PIL Image or Tensor. Got {type(img)}\nhint: "
-                        "open files with PIL.Image.open, or convert NumPy arrays with "
-                        "transforms.ToTensor() first.")
+        raise TypeError(_errors.hint(f"img should be PIL Image or Tensor. Got {type(img)}", "open files with PIL.Image.open, or convert NumPy arrays with "
+                        "transforms.ToTensor() first."))
     if img.ndim < 2:
-        raise TypeError(f"Tensor is not a torch image.\nhint: expected shape (C, H, W) "
-                        f"or (N, C, H, W), got {tuple(img.shape)}.")
+        raise TypeError(_errors.hint("Tensor is not a torch image.", "expected shape (C, H, W) "
+                        f"or (N, C, H, W), got {tuple(img.shape)}."))
 
 
 def get_dimensions(img):

@@ -21,6 +21,7 @@ from enum import Enum
 import numpy as np
 from PIL import Image
 
+from teachtorch import _errors
 import teachtorch
 from teachtorch.vision.transforms._image import (
     _array,
@@ -73,9 +74,8 @@ def _interp(mode):
         return mode
     if isinstance(mode, int):  # a PIL constant, as older code passes
         return {v: k for k, v in _PIL_FILTER.items()}[mode]
-    raise TypeError("Argument interpolation should be a InterpolationMode or a "
-                    f"corresponding Pillow integer constant, got {type(mode)}\nhint: "
-                    "use transforms.InterpolationMode.BILINEAR (or NEAREST, BICUBIC).")
+    raise TypeError(_errors.hint("Argument interpolation should be a InterpolationMode or a "
+                    f"corresponding Pillow integer constant, got {type(mode)}", "use transforms.InterpolationMode.BILINEAR (or NEAREST, BICUBIC)."))
 
 
 
@@ -96,12 +96,12 @@ def to_tensor(pic):
     Mirrors: torchvision.transforms.functional.to_tensor
     """
     if not (_is_pil(pic) or isinstance(pic, np.ndarray)):
-        raise TypeError(f"pic should be PIL Image or ndarray. Got {type(pic)}\nhint: a "
-                        "tensor is already converted; drop ToTensor() for it.")
+        raise TypeError(_errors.hint(f"pic should be PIL Image or ndarray. Got {type(pic)}", "a "
+                        "tensor is already converted; drop ToTensor() for it."))
     if isinstance(pic, np.ndarray):
         if pic.ndim not in (2, 3):
-            raise ValueError(f"pic should be 2/3 dimensional. Got {pic.ndim} "
-                             "dimensions.\nhint: pass one image (H, W) or (H, W, C).")
+            raise ValueError(_errors.hint(f"pic should be 2/3 dimensional. Got {pic.ndim} "
+                             "dimensions.", "pass one image (H, W) or (H, W, C)."))
         arr = pic[:, :, None] if pic.ndim == 2 else pic
     else:
         arr = _pil_array(pic)
@@ -138,14 +138,14 @@ def to_pil_image(pic, mode=None):
     """
     if _is_tensor(pic):
         if pic.ndim not in (2, 3):
-            raise ValueError(f"pic should be 2/3 dimensional. Got {pic.ndim} "
-                             "dimensions.\nhint: take one image out of a batch: x[0].")
+            raise ValueError(_errors.hint(f"pic should be 2/3 dimensional. Got {pic.ndim} "
+                             "dimensions.", "take one image out of a batch: x[0]."))
         arr = _array(pic)
         arr = arr[None] if arr.ndim == 2 else arr
         if arr.shape[0] > 4:
-            raise ValueError(f"pic should not have > 4 channels. Got {arr.shape[0]} "
-                             "channels.\nhint: tensors are (C, H, W); use "
-                             "x.permute(2, 0, 1) on an (H, W, C) tensor.")
+            raise ValueError(_errors.hint(f"pic should not have > 4 channels. Got {arr.shape[0]} "
+                             "channels.", "tensors are (C, H, W); use "
+                             "x.permute(2, 0, 1) on an (H, W, C) tensor."))
         arr = arr.transpose(1, 2, 0)
     elif isinstance(pic, np.ndarray):
         arr = pic[:, :, None] if pic.ndim == 2 else pic
@@ -159,8 +159,8 @@ def to_pil_image(pic, mode=None):
                    np.dtype(np.int32): "I", np.dtype(np.float32): "F"}.get(arr.dtype)
         mode = mode or default
         if mode is None:
-            raise TypeError(f"Input type {arr.dtype} is not supported\nhint: convert "
-                            "to uint8 or float32 first.")
+            raise TypeError(_errors.hint(f"Input type {arr.dtype} is not supported", "convert "
+                            "to uint8 or float32 first."))
         if mode in ("I", "F"):
             return Image.fromarray(arr.astype({"I": np.int32, "F": np.float32}[mode]))
         return Image.fromarray(arr).convert(mode) if mode != "L" else \
@@ -176,22 +176,21 @@ def normalize(tensor, mean, std, inplace=False):
     Mirrors: torchvision.transforms.functional.normalize
     """
     if not _is_tensor(tensor):
-        raise TypeError(f"img should be Tensor Image. Got {type(tensor)}\nhint: put "
-                        "transforms.ToTensor() before Normalize in Compose.")
+        raise TypeError(_errors.hint(f"img should be Tensor Image. Got {type(tensor)}", "put "
+                        "transforms.ToTensor() before Normalize in Compose."))
     if not tensor.is_floating_point():
-        raise TypeError(f"Input tensor should be a float tensor. Got {tensor.dtype}.\n"
-                        "hint: use ToTensor() or v2.ToDtype(torch.float32, scale=True) "
-                        "first.")
+        raise TypeError(_errors.hint(f"Input tensor should be a float tensor. Got {tensor.dtype}.", "use ToTensor() or v2.ToDtype(torch.float32, scale=True) "
+                        "first."))
     if tensor.ndim < 3:
-        raise ValueError("Expected tensor to be a tensor image of size (..., C, H, W). "
-                         f"Got tensor.size() = {tensor.shape}\nhint: a grey image is "
-                         "(1, H, W); add the channel with x.unsqueeze(0).")
+        raise ValueError(_errors.hint("Expected tensor to be a tensor image of size (..., C, H, W). "
+                         f"Got tensor.size() = {tensor.shape}", "a grey image is "
+                         "(1, H, W); add the channel with x.unsqueeze(0)."))
     np_dtype = tensor.dtype.np
     m = np.asarray(mean, dtype=np_dtype).reshape(-1, 1, 1)
     s = np.asarray(std, dtype=np_dtype).reshape(-1, 1, 1)
     if (s == 0).any():
-        raise ValueError(f"std evaluated to zero after conversion to {tensor.dtype}, "
-                         "leading to division by zero.\nhint: every std must be > 0.")
+        raise ValueError(_errors.hint(f"std evaluated to zero after conversion to {tensor.dtype}, "
+                         "leading to division by zero.", "every std must be > 0."))
     m, s = teachtorch.from_numpy(m), teachtorch.from_numpy(s)
     if inplace:
         return tensor.sub_(m).div_(s)

@@ -12,6 +12,7 @@ Chapter 16 (vision tools) opens this file.
 import numpy as np
 from PIL import Image, ImageEnhance
 
+from teachtorch import _errors
 import teachtorch
 from teachtorch.vision.transforms._image import (
     _array,
@@ -39,8 +40,8 @@ def _gray(arr):
 
 def _check_factor(name, factor):
     if factor < 0:
-        raise ValueError(f"{name}_factor ({factor}) is not non-negative.\nhint: 1 "
-                         "leaves the image unchanged, 0 gives black/grey, 2 doubles.")
+        raise ValueError(_errors.hint(f"{name}_factor ({factor}) is not non-negative.", "1 "
+                         "leaves the image unchanged, 0 gives black/grey, 2 doubles."))
 
 
 def adjust_brightness(img, brightness_factor):
@@ -122,8 +123,7 @@ def adjust_hue(img, hue_factor):
     Mirrors: torchvision.transforms.functional.adjust_hue
     """
     if not -0.5 <= hue_factor <= 0.5:
-        raise ValueError(f"hue_factor ({hue_factor}) is not in [-0.5, 0.5].\nhint: "
-                         "0.5 and -0.5 both give the complementary colours.")
+        raise ValueError(_errors.hint(f"hue_factor ({hue_factor}) is not in [-0.5, 0.5].", "0.5 and -0.5 both give the complementary colours."))
     _check_image(img)
     if _is_pil(img):
         if img.mode in ("L", "1", "I", "F"):
@@ -149,8 +149,8 @@ def rgb_to_grayscale(img, num_output_channels=1):
     Mirrors: torchvision.transforms.functional.rgb_to_grayscale
     """
     if num_output_channels not in (1, 3):
-        raise ValueError("num_output_channels should be either 1 or 3\nhint: 3 "
-                         "repeats the grey channel for models that expect RGB.")
+        raise ValueError(_errors.hint("num_output_channels should be either 1 or 3", "3 "
+                         "repeats the grey channel for models that expect RGB."))
     _check_image(img)
     if _is_pil(img):
         gray = img.convert("L")

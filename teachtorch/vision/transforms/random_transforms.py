@@ -10,6 +10,7 @@ import numbers
 
 import numpy as np
 
+from teachtorch import _errors
 from teachtorch.random import rng
 from teachtorch.vision.transforms import functional as F
 from teachtorch.vision.transforms.functional import InterpolationMode, _setup_size
@@ -76,9 +77,9 @@ class RandomCrop(Transform):
         _, h, w = F.get_dimensions(img)
         th, tw = output_size
         if h < th or w < tw:
-            raise ValueError(f"Required crop size {(th, tw)} is larger than input "
-                             f"image size {(h, w)}\nhint: pass pad_if_needed=True or "
-                             "a padding, or Resize first.")
+            raise ValueError(_errors.hint(f"Required crop size {(th, tw)} is larger than input "
+                             f"image size {(h, w)}", "pass pad_if_needed=True or "
+                             "a padding, or Resize first."))
         if (h, w) == (th, tw):
             return 0, 0, h, w
         return _randint(0, h - th + 1), _randint(0, w - tw + 1), th, tw

@@ -6,6 +6,7 @@ first image, applies them to each image, and rebuilds the same structure.
 import numpy as np
 from PIL import Image
 
+from teachtorch import _errors
 import teachtorch
 from teachtorch.vision.transforms import functional as F
 from teachtorch.vision.transforms import functional_color as FC
@@ -100,14 +101,12 @@ class ToDtype(Transform):
 
     def __init__(self, dtype, scale=False):
         if isinstance(dtype, dict):
-            raise TypeError("teachtorch's ToDtype takes one dtype, not a dict\nhint: "
-                            "every image in the sample gets the same dtype.")
+            raise TypeError(_errors.hint("teachtorch's ToDtype takes one dtype, not a dict", "every image in the sample gets the same dtype."))
         self.dtype, self.scale = dtype, scale
 
     def apply(self, img, params):
         if not isinstance(img, teachtorch.Tensor):
-            raise TypeError(f"ToDtype expects a tensor image, got {type(img)}\nhint: "
-                            "put v2.ToImage() before v2.ToDtype in Compose.")
+            raise TypeError(_errors.hint(f"ToDtype expects a tensor image, got {type(img)}", "put v2.ToImage() before v2.ToDtype in Compose."))
         if self.scale:
             return FC.convert_image_dtype(img, self.dtype)
         return img.to(self.dtype)
