@@ -341,7 +341,7 @@ def one_element(t):
                 "pick one (x[0]) or reduce first (x.sum(), x.mean()).")
 
 
-# ----- legacy API and conversions (issue 14) ------------------------------------------
+# ----- legacy API and conversions ----------------------------------------------------
 _TO_SIGNATURES = (
     " * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = "
     "False, bool copy = False, *, torch.memory_format memory_format = None)\n"

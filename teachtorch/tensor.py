@@ -20,14 +20,14 @@ from teachtorch.device import device_of_array
 from teachtorch.storage import TypedStorage, UntypedStorage, array_ptr
 from teachtorch.tensor_legacy import TensorAbsentMixin, TensorLegacyMixin
 from teachtorch.tensor_math import TensorMathMixin
-from teachtorch.tensor_math_more import TensorMoreMathMixin
+from teachtorch.tensor_math_special import TensorSpecialMathMixin
 from teachtorch.tensor_shape import TensorShapeMixin
 
 _ndarray = np.ndarray
 _new = object.__new__
 
 
-class Tensor(TensorMathMixin, TensorMoreMathMixin, TensorShapeMixin,
+class Tensor(TensorMathMixin, TensorSpecialMathMixin, TensorShapeMixin,
              TensorLegacyMixin, TensorAbsentMixin):
     """A multi-dimensional array of one dtype, with autograd.
 

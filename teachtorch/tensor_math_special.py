@@ -1,4 +1,4 @@
-"""Tensor methods for the rest of the math (issue 14's audit): inverse and hyperbolic
+"""Tensor methods for special math: inverse and hyperbolic
 trigonometry, special functions, signs, matrix building, counting and statistics.
 
 One line each, delegating to ``teachtorch.ops`` as in ``tensor_math.py``; a name
@@ -9,7 +9,7 @@ from teachtorch import ops
 _inplace = ops.apply_inplace
 
 
-class TensorMoreMathMixin:
+class TensorSpecialMathMixin:
     __slots__ = ()
 
     # ----- trigonometry (ops/trig.py) ------------------------------------------------
@@ -77,7 +77,7 @@ class TensorMoreMathMixin:
     def isposinf(self): return ops.isposinf(self)
     def isneginf(self): return ops.isneginf(self)
 
-    # ----- building and rearranging (ops/matrix_build.py, ops/shape_more.py) ---------
+    # ----- building and rearranging (ops/matrix_build.py, ops/rearrange.py) ---------
     def cross(self, other, dim=None): return ops.cross(self, other, dim)
     def kron(self, other): return ops.kron(self, other)
     def diag_embed(self, offset=0, dim1=-2, dim2=-1): return ops.diag_embed(self, offset, dim1, dim2)
@@ -107,7 +107,7 @@ class TensorMoreMathMixin:
     def cov(self, *, correction=1, fweights=None, aweights=None): return ops.cov(self, correction=correction, fweights=fweights, aweights=aweights)
     def corrcoef(self): return ops.corrcoef(self)
 
-    # ----- linear algebra (ops/linalg_more.py) -----------------------------------------
+    # ----- linear algebra (ops/matrix_functions.py) -----------------------------------------
     def inverse(self): return ops.inverse(self)
     def det(self): return ops.det(self)
     def logdet(self): return ops.logdet(self)

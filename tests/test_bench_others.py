@@ -1,4 +1,4 @@
-"""The DeZero and MyGrad versions of the benchmark workloads still run (issue 7).
+"""The DeZero and MyGrad versions of the benchmark workloads still run.
 
 Sanity, not timing, so the comparison in benchmarks/run.py --others cannot rot quietly:
 each workload takes training steps on its fixed batch, its loss is finite, falls, and

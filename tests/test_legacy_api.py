@@ -1,4 +1,4 @@
-"""Code of the notes' era runs as on PyTorch 2.13 (issue 14).
+"""Code of the notes' era runs as on PyTorch 2.13.
 
 Where PyTorch 2.13 still accepts an old idiom, teachtorch gives the same result and
 the same warning; where PyTorch raises, teachtorch raises the same error type and

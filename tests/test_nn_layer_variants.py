@@ -1,4 +1,4 @@
-"""Parity with PyTorch for the layers and functions added by issue 14's audit:
+"""Parity with PyTorch for the layers and functions added by the API audit:
 ConvTranspose1d, 1-D adaptive max pooling and unpooling, LPPool, LocalResponseNorm,
 ChannelShuffle, *_with_indices, RReLU / AlphaDropout (eval and statistics),
 gumbel_softmax, NLLLoss2d. Same weights, same inputs: values, gradients, reprs.

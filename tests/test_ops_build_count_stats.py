@@ -1,5 +1,5 @@
 """Parity with PyTorch for the matrix-building, rearranging, counting and statistics
-functions added by issue 14's audit: values, dtypes, and gradients where torch has one.
+functions added by the API audit: values, dtypes, and gradients where torch has one.
 """
 import warnings
 

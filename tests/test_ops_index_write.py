@@ -1,5 +1,5 @@
 """Parity with PyTorch for index_copy, put, masked_scatter, fill_diagonal_, renorm,
-sum_to_size, gradient and histogram (issue 14's audit): values and gradients."""
+sum_to_size, gradient and histogram: values and gradients."""
 import numpy as np
 import pytest
 from helpers import assert_close, both

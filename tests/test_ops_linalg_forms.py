@@ -1,5 +1,5 @@
 """Parity with PyTorch for the linear algebra, distances and small torch.X functions
-added by issue 14's audit (values, gradients, warnings, errors)."""
+added by the API audit (values, gradients, warnings, errors)."""
 import warnings
 
 import numpy as np

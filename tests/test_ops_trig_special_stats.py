@@ -1,4 +1,4 @@
-"""Parity with PyTorch for the math the API audit found missing (issue 14).
+"""Parity with PyTorch for the math the API audit found missing.
 
 Every op runs on both libraries on the same data: values, dtypes, gradients against
 torch's, and teachtorch's own float64 gradcheck where the op is differentiable.

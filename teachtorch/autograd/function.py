@@ -155,7 +155,7 @@ class FunctionMeta(type):
         super().__init__(name, bases, attrs)
         node_name = attrs.get("node_name") or name + "Backward"
         body = {"__slots__": (), "_forward_cls": cls}
-        if not getattr(cls, "_raw", False):  # issue 14: grad_fn.apply(grad), see below
+        if not getattr(cls, "_raw", False):  # grad_fn.apply(grad), see below
             body["apply"] = _custom_node_apply
         cls._backward_cls = type(node_name, (Node,), body)
 

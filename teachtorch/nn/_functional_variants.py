@@ -1,4 +1,4 @@
-"""More of torch.nn.functional (issue 14's audit): the *_with_indices forms, 1-D
+"""Variants of nn.functional's layers: the *_with_indices forms, 1-D
 twins of 2-D layers (conv_transpose1d, adaptive_max_pool1d, max_unpool1d), lp_pool,
 local_response_norm, channel_shuffle, gumbel_softmax, rrelu, alpha_dropout.
 

@@ -381,7 +381,7 @@ from teachtorch.ops.pool import (  # noqa: F401,E402
     max_unpool2d,
 )
 from teachtorch.nn._grid_sample import affine_grid, grid_sample  # noqa: F401,E402
-from teachtorch.nn._functional_more import (  # noqa: F401,E402
+from teachtorch.nn._functional_variants import (  # noqa: F401,E402
     adaptive_max_pool1d, adaptive_max_pool1d_with_indices,
     adaptive_max_pool2d_with_indices, alpha_dropout, channel_shuffle, conv_transpose1d,
     feature_alpha_dropout, gumbel_softmax, local_response_norm, lp_pool1d, lp_pool2d,

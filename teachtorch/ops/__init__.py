@@ -65,7 +65,7 @@ from teachtorch.ops.index import index_put  # noqa: F401,E402
 from teachtorch.storage import as_strided  # noqa: F401,E402
 from teachtorch.ops.views import ravel  # noqa: F401,E402
 from teachtorch.ops.join import select  # noqa: F401,E402
-# ----- issue 14: the rest of the math the API audit found missing -----------------------
+# ----- the rest of the math and tensor functions (see tools/api_audit.py) -----------
 from teachtorch.ops.trig import (acos, acosh, arccos, arccosh, arcsin, arcsinh,  # noqa: F401,E402
                                  arctan, arctan2, arctanh, asin, asinh, atan, atan2,
                                  atanh, cosh, deg2rad, hypot, rad2deg, sinc, sinh)
@@ -76,7 +76,7 @@ from teachtorch.ops.signs import (copysign, fmax, fmin, gcd, heaviside, lcm,  # 
 from teachtorch.ops.matrix_build import (block_diag, cartesian_prod, cross,  # noqa: F401,E402
                                          diag_embed, diagflat, kron, tensordot,
                                          tril_indices, triu_indices)
-from teachtorch.ops.shape_more import (atleast_1d, atleast_2d, atleast_3d,  # noqa: F401,E402
+from teachtorch.ops.rearrange import (atleast_1d, atleast_2d, atleast_3d,  # noqa: F401,E402
                                        column_stack, diff, dsplit, dstack, hsplit,
                                        rot90, vsplit)
 from teachtorch.ops.counting import (bincount, bucketize, histc, isin,  # noqa: F401,E402
@@ -85,7 +85,7 @@ from teachtorch.ops.stats import (aminmax, corrcoef, cov, cummax, cummin,  # noq
                                   logcumsumexp, mode, nanmean, nanmedian, nanquantile,
                                   nansum, quantile, std_mean, var_mean)
 from teachtorch.ops.inplace_funcs import *  # noqa: F401,F403,E402
-from teachtorch.ops.linalg_more import (addbmm, addmv, addr, baddbmm,  # noqa: F401,E402
+from teachtorch.ops.matrix_functions import (addbmm, addmv, addr, baddbmm,  # noqa: F401,E402
                                         cdist, chain_matmul, combinations,
                                         cumulative_trapezoid, det, dist, inverse,
                                         logdet, matrix_power, pdist, slogdet,
@@ -99,7 +99,7 @@ from teachtorch.ops.function_forms import (binomial, bitwise_left_shift,  # noqa
                                            unravel_index)
 from teachtorch.ops.index_write import (fill_diagonal_, index_copy,  # noqa: F401,E402
                                         index_put_, masked_scatter, put)
-from teachtorch.ops.shape_more import gradient, renorm, sum_to_size  # noqa: F401,E402
+from teachtorch.ops.rearrange import gradient, renorm, sum_to_size  # noqa: F401,E402
 from teachtorch.ops.counting import histogram  # noqa: F401,E402
 from teachtorch.ops.function_forms import (alpha_dropout, alpha_dropout_,  # noqa: F401,E402
                                            dropout_, feature_alpha_dropout,

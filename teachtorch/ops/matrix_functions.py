@@ -1,4 +1,4 @@
-"""More linear algebra: inverse, det, logdet, slogdet, matrix_power, the add*-family
+"""Matrix functions: inverse, det, logdet, slogdet, matrix_power, the add*-family
 (addmv, addr, addbmm, baddbmm), distances (cdist, dist, pdist), vander, trapezoid.
 
 inverse and det have their own Functions (NumPy's LAPACK does the work, the backward

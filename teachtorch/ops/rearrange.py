@@ -1,4 +1,4 @@
-"""More ways to reshape and rearrange: diff, rot90, atleast_nd, column_stack, dstack,
+"""Rearranging a tensor by composition: diff, rot90, atleast_nd, column_stack, dstack,
 hsplit / vsplit / dsplit.
 
 Compositions of ops that already have a backward (narrow, flip, transpose, cat,

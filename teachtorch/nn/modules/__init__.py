@@ -50,7 +50,7 @@ from teachtorch.nn.modules.pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d,
 from teachtorch.nn.modules.rnn import GRU, LSTM, RNN, RNNBase  # noqa: F401,E402
 from teachtorch.nn.modules.rnn_cell import (GRUCell, LSTMCell, RNNCell,  # noqa: F401,E402
                                             RNNCellBase)
-from teachtorch.nn.modules.extra_layers import (AdaptiveMaxPool1d,  # noqa: F401,E402
+from teachtorch.nn.modules.layer_variants import (AdaptiveMaxPool1d,  # noqa: F401,E402
                                                 AlphaDropout, ChannelShuffle,
                                                 ConvTranspose1d, FeatureAlphaDropout,
                                                 LocalResponseNorm, LPPool1d, LPPool2d,

@@ -1,4 +1,4 @@
-"""More layers from issue 14's audit: 1-D twins of 2-D layers (ConvTranspose1d,
+"""Layer variants: 1-D twins of 2-D layers (ConvTranspose1d,
 AdaptiveMaxPool1d, MaxUnpool1d), LPPool, LocalResponseNorm, ChannelShuffle, RReLU,
 AlphaDropout, and the deprecated NLLLoss2d.
 
