@@ -6,11 +6,16 @@ A wheel carries copies of them as ``teachtorch/_course/chapters/*.ipynb`` and
 ``pip install teachtorch`` brings the whole course: ``teachtorch lab`` copies the
 chapters out for the learner and ``teachtorch.data_files`` checks the data's SHA-256.
 MANIFEST.in puts the same files in the sdist. Everything else is in pyproject.toml.
+
+Packages: ``teachtorch`` and ``simulated_cupy``, the NumPy stand-in for CuPy behind
+``TEACHTORCH_FAKE_CUDA=N``. It is test support and lives in ``tests/support/`` (never
+inside teachtorch/), but chapter 18 runs DataParallel on two pretend GPUs, so the
+wheel carries it as a top-level package of its own.
 """
 import shutil
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
@@ -39,4 +44,6 @@ class BuildWithCourse(build_py):
                 shutil.copyfile(file, out)
 
 
-setup(cmdclass={"build_py": BuildWithCourse})
+setup(cmdclass={"build_py": BuildWithCourse},
+      packages=find_packages(include=["teachtorch", "teachtorch.*"]) + ["simulated_cupy"],
+      package_dir={"simulated_cupy": "tests/support/simulated_cupy"})
