@@ -6,6 +6,7 @@ with one line per skipped group at the end. And ``teachtorch lab`` must start as
 (JupyterLab refuses root unless told) and answer on 127.0.0.1 with a token only.
 """
 import os
+import re
 import pathlib
 import secrets
 import signal
@@ -69,10 +70,10 @@ def test_make_test_steps_pass_without_dot_and_chromium(tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert tests.returncode == 0, tests.stdout[-4000:]
     tail = tests.stdout[tests.stdout.index("missing system programs"):]
-    assert "SKIPPED 1 test(s): graphviz's `dot` program is not installed. To run " \
-        "them: apt-get install graphviz" in tail
-    assert "SKIPPED 1 test(s): Chromium is not installed. To run them: apt-get " \
-        "install chromium" in tail
+    assert re.search(r"SKIPPED [1-9]\d* test\(s\): graphviz's `dot` program is not "
+                     r"installed\. To run them: apt-get install graphviz", tail), tail
+    assert re.search(r"SKIPPED [1-9]\d* test\(s\): Chromium is not installed\. To run "
+                     r"them: apt-get install chromium", tail), tail
     assert "failed" not in tail and "passed" in tail
 
     # a chapter that draws graphs, with strict nbval and no variable set
