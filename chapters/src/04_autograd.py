@@ -254,7 +254,7 @@ print("正确的 b.grad =", b.grad)
 # 1. `_ReadyQueue` 先数出每个节点还要等几份梯度（`deps`），梯度到齐的节点才进入按创建顺序倒序的堆；
 # 2. `queue.pop()` 取出一个节点和已经到达它的梯度 `grads_in`；
 # 3. 普通节点：`_call_node` 调用它的 backward，得到给每个输入的梯度 `grads_out`；
-#    不保留图时 `_free_saved` 把 saved tensors 换成 `_FREED`（这就是第二次 backward 报错的原因）；
+#    不保留图时把 `node._saved` 换成 `_FREED`，saved tensors 就此放掉（这就是第二次 backward 报错的原因）；
 # 4. 节点是 `AccumulateGrad`（叶子）时，`_accumulate` 把梯度加进 `.grad`；
 # 5. `queue.send` 把 `grads_out` **加**进下一个节点的缓冲区，它的 `deps` 减 1，变成 0 就入堆。
 
@@ -328,8 +328,8 @@ print((x.grad - numeric).abs().max().item() < 1e-6)
 # 1. `y = w * x + b` 中，若 `x` 也 `requires_grad=True`，`y.grad_fn.next_functions` 会怎样变化？
 # 2. 解释为什么 `out = z.mean()` 对每个 `x_i` 的导数是 4.5（写出 $o = \frac{1}{4}\sum 3(x_i+2)^2$）。
 # 3. 用 `torch.no_grad()` 作为装饰器，写一个不记录计算图的函数。
-# 4. **改坏一行**：把 `_accumulate` 最后一行的 `leaf.grad._data += grad._data` 改成
-#    `leaf.grad._data[...] = grad._data`（覆盖而不是累加），临时换掉引擎里的 `_accumulate`，
+# 4. **改坏一行**：把 `_accumulate` 最后一个分支的 `old._data += grad._data` 改成
+#    `old._data[...] = grad._data`（覆盖而不是累加），临时换掉引擎里的 `_accumulate`，
 #    重做第 5 节“梯度要清零”的实验，和正确的结果对比。
 
 # %% answer 练习 1～3
@@ -351,7 +351,7 @@ print(predict(torch.ones(2, requires_grad=True)).requires_grad)
 
 # %% answer 练习 4
 source = inspect.getsource(engine._accumulate)
-broken = source.replace("leaf.grad._data += grad._data", "leaf.grad._data[...] = grad._data")
+broken = source.replace("old._data += grad._data", "old._data[...] = grad._data")
 assert broken != source
 namespace = dict(vars(engine))
 exec(broken, namespace)

@@ -341,12 +341,17 @@ print([group["lr"] for group in optimizer.param_groups])
 # %% [markdown]
 # ## 10. 打开源码：`SGD.step`
 #
-# `teachtorch/optim/sgd.py` 的 `step` 对每个参数组、每个有梯度的参数做第 1 节的公式
-# $p \leftarrow p - \alpha\, d$，其中 $d$ 是梯度（有 `weight_decay` 时加上 $\lambda p$，
-# 有动量时换成动量缓冲区 `buf`）。装饰器 `_no_grad_step` 让整个 step 在 `no_grad` 下运行。
+# `teachtorch/optim/sgd.py` 的 `step` 对每个参数组、每个有梯度的参数调用一次更新；
+# 装饰器 `_no_grad_step` 让整个 step 在 `no_grad` 下运行。默认跑的是快速内核
+# （`teachtorch/optim/_kernels.py`），在 `with torch.reference_mode():` 里跑的是参考实现
+# `sgd_update`：它逐行就是第 1 节的公式 $p \leftarrow p - \alpha\, d$，其中 $d$ 是梯度
+# （有 `weight_decay` 时加上 $\lambda p$，有动量时换成动量缓冲区 `buf`）。两者结果相同。
 
 # %%
+from teachtorch.optim import sgd
+
 print(inspect.getsource(torch.optim.SGD.step))
+print(inspect.getsource(sgd.sgd_update))
 
 # %% [markdown]
 # ## 11. 小项目：自己写一个 SGD
@@ -398,8 +403,9 @@ print(results[0] == results[1], results[0])
 # 3. 笔记在更新时写 `w.data = w.data - 0.01 * w.grad.data`，注释说这样“不会构建计算图”。
 #    用 `w = w - 0.01 * w.grad`（不加 `no_grad`）更新 3 次，数一数 `w.grad_fn` 往回有几层；
 #    再用 `with torch.no_grad(): w -= 0.01 * w.grad` 更新，看 `w` 是否还是叶子。
-# 4. **改坏一行**：把 `SGD.step` 里的 `p._data -= lr * d` 改成 `p._data += lr * d`，
-#    用 `exec` 得到坏掉的 `step`，让一个 `SGD` 子类用它走一步，和手算的 $w - \alpha\,\text{grad}$ 比较。
+# 4. **改坏一行**：把 `sgd_update` 里的 `p.sub_(_to_scalar(group["lr"]) * g)` 改成 `p.add_(...)`，
+#    用 `exec` 得到坏掉的 `sgd_update`，临时换进 `teachtorch/optim/sgd.py`，在
+#    `torch.reference_mode()` 里走一步，和手算的 $w - \alpha\,\text{grad}$ 比较。
 
 # %% answer 练习 1～2
 w = torch.tensor([1.0], requires_grad=True)
@@ -442,27 +448,30 @@ for _ in range(3):
 print("加 no_grad：", w.is_leaf, w.grad_fn)
 
 # %% answer 练习 4
-import textwrap
-
-from teachtorch.optim import sgd
-
-source = inspect.getsource(sgd.SGD.step)
-broken = source.replace("p._data -= lr * d", "p._data += lr * d")
+source = inspect.getsource(sgd.sgd_update)
+broken = source.replace('p.sub_(_to_scalar(group["lr"]) * g)', 'p.add_(_to_scalar(group["lr"]) * g)')
 assert broken != source
 namespace = dict(vars(sgd))
-exec(textwrap.dedent(broken), namespace)
+exec(broken, namespace)
 
 
-class BrokenSGD(torch.optim.SGD):
-    step = namespace["step"]
+def one_step(update):
+    original = sgd.sgd_update
+    sgd.sgd_update = update  # 临时换掉
+    try:
+        torch.manual_seed(0)
+        model = torch.nn.Linear(1, 1)
+        before = model.weight.item()
+        opt = torch.optim.SGD(model.parameters(), lr=0.01)
+        torch.nn.functional.mse_loss(model(x_train), y_train).backward()
+        expected = before - 0.01 * model.weight.grad.item()
+        with torch.reference_mode():
+            opt.step()
+    finally:
+        sgd.sgd_update = original  # 一定要换回来
+    return model.weight.item(), expected
 
 
-for opt_cls in (torch.optim.SGD, BrokenSGD):
-    torch.manual_seed(0)
-    model = torch.nn.Linear(1, 1)
-    before = model.weight.item()
-    opt = opt_cls(model.parameters(), lr=0.01)
-    torch.nn.functional.mse_loss(model(x_train), y_train).backward()
-    expected = before - 0.01 * model.weight.grad.item()
-    opt.step()
-    print(f"{opt_cls.__name__:8s} step 后 w={model.weight.item():.5f}  手算 {expected:.5f}")
+for label, update in (("原来的", sgd.sgd_update), ("改坏的", namespace["sgd_update"])):
+    w, expected = one_step(update)
+    print(f"{label} step 后 w={w:.5f}  手算 {expected:.5f}")

@@ -284,16 +284,29 @@ assert monitor.state["n"] == epochs and monitor.state["error"] is None
 # ## 7. 打开源码：BCE 与 sigmoid
 #
 # `F.binary_cross_entropy` 在 `teachtorch/nn/_loss_functions.py` 里检查形状，然后调用
-# `teachtorch/ops/loss.py` 的 `BinaryCrossEntropy`。读它的 `forward`：和 PyTorch 一样，
-# $\log$ 被截断在 $-100$，所以 $\hat y = 0$ 时损失是有限的 100；`backward` 里是
-# $\partial\, \text{BCE}/\partial \hat y = (\hat y - y)/\big(\hat y(1-\hat y)\big)$
-# （写成 `(y - p) / -(p (1 - p))`，分母不小于 `eps`）。
+# `teachtorch/ops/loss.py` 的 `binary_cross_entropy`：它检查 $\hat y$ 在 $[0, 1]$ 里，默认交给快速内核
+# （`teachtorch/ops/_kernels/loss.py`），在 `with torch.reference_mode():` 里交给参考实现
+# `binary_cross_entropy_reference`。参考实现就是公式本身，用张量运算写成：和 PyTorch 一样，
+# $\log$ 被截断在 $-100$，所以 $\hat y = 0$ 时损失是有限的 100。它没有手写 `backward`：
+# autograd 沿着这几步运算求出 $\partial\, \text{BCE}/\partial \hat y = (\hat y - y)/\big(\hat y(1-\hat y)\big)$
+# （取平均时再除以 $N$）。下面先读源码，再核对这个导数。
 
 # %%
 from teachtorch.ops import loss as loss_ops
 from teachtorch.ops.activations import sigmoid_tanh_relu as activation
 
-print(inspect.getsource(loss_ops.BinaryCrossEntropy))
+print(inspect.getsource(loss_ops.binary_cross_entropy_reference))
+print(inspect.getsource(loss_ops._log_at_least_minus_100))
+
+# %%
+p_hat = torch.tensor([0.2, 0.7, 0.9], dtype=torch.float64, requires_grad=True)
+label = torch.tensor([0.0, 1.0, 1.0], dtype=torch.float64)
+with torch.reference_mode():
+    loss_ref = F.binary_cross_entropy(p_hat, label)
+loss_ref.backward()
+print(loss_ref.item(), F.binary_cross_entropy(p_hat, label).item())  # 参考实现与快速内核：同一个数
+q = p_hat.detach()
+print(p_hat.grad, (q - label) / (q * (1 - q)) / 3)  # autograd 的结果 = 公式
 
 # %% [markdown]
 # sigmoid 的导数是 $\sigma'(z) = \sigma(z)(1 - \sigma(z))$，只用到输出，所以 `Sigmoid` 保存的是输出 `y`。
@@ -339,8 +352,9 @@ print(round(boundary, 3), round(lr_model(torch.tensor([[boundary]])).item(), 4))
 #    验证集准确率有何变化？
 # 2. 为什么 `y_data = torch.from_numpy(xy[:, [-1]])` 用 `[-1]` 而不是 `-1`？
 # 3. 把 `DataLoader` 的 `batch_size` 改成 600（整个训练集），和第 5 节的整批训练有何区别？
-# 4. **改坏一行**：把 `BinaryCrossEntropy.backward` 里 `g = (y._data - pd) / -...` 的负号去掉，
-#    用 `exec` 得到坏掉的类，对 `lambda p: Broken.apply(p, y, None, "mean")` 运行 `gradcheck`。
+# 4. **改坏一行**：把 `binary_cross_entropy_reference` 里 `(1 - y) * _log_at_least_minus_100(1 - p)` 的
+#    `1 - p` 改成 `p`，用 `exec` 得到坏掉的函数，和快速内核 `F.binary_cross_entropy` 做对照（parity check）：
+#    损失和梯度还对得上吗？为什么 `gradcheck` 在这里查不出错？
 
 # %% answer 练习 1
 class ReLUModel(torch.nn.Module):
@@ -376,17 +390,21 @@ full = DataLoader(train_set, batch_size=600, shuffle=False)
 print(len(full))  # 一个 batch：每轮更新一次，和整批训练相同（shuffle=True 时只是顺序不同）
 
 # %% answer 练习 4
-source = inspect.getsource(loss_ops.BinaryCrossEntropy)
-broken = source.replace("g = (y._data - pd) / -get_array_module(pd)",
-                        "g = (y._data - pd) / get_array_module(pd)")
+source = inspect.getsource(loss_ops.binary_cross_entropy_reference)
+broken = source.replace("(1 - y) * _log_at_least_minus_100(1 - p)",
+                        "(1 - y) * _log_at_least_minus_100(p)")
 assert broken != source
 namespace = dict(vars(loss_ops))
 exec(broken, namespace)
-Broken = namespace["BinaryCrossEntropy"]
+broken_bce = namespace["binary_cross_entropy_reference"]
 p = torch.tensor([0.2, 0.7, 0.9], dtype=torch.float64, requires_grad=True)
 y = torch.tensor([0.0, 1.0, 1.0], dtype=torch.float64)
-print(torch.autograd.gradcheck(lambda p: loss_ops.BinaryCrossEntropy.apply(p, y, None, "mean"), (p,)))
-try:
-    torch.autograd.gradcheck(lambda p: Broken.apply(p, y, None, "mean"), (p,))
-except RuntimeError as err:
-    print(str(err)[:260])
+for label, fn in (("参考实现", loss_ops.binary_cross_entropy_reference), ("改坏的", broken_bce)):
+    got = fn(p, y)
+    want = F.binary_cross_entropy(p, y)  # 快速内核
+    g_got, = torch.autograd.grad(got, p)
+    g_want, = torch.autograd.grad(want, p)
+    print(label, "损失一致:", torch.allclose(got, want), " 梯度一致:", torch.allclose(g_got, g_want))
+# gradcheck 只比较“解析梯度”和“数值梯度”：改坏的函数由张量运算组成，autograd 对它求的梯度
+# 仍然和它自己的数值导数一致，所以 gradcheck 通过；错在公式本身，要和另一份实现对照才看得出来。
+print(torch.autograd.gradcheck(lambda p: broken_bce(p, y), (p,)))

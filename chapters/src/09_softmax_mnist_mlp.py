@@ -48,14 +48,34 @@ print(F.softmax(big, dim=1))
 print(softmax_naive(big, dim=1))  # e^1000 溢出：inf/inf = nan
 
 # %% [markdown]
-# 打开稳定版本的源码：`LogSoftmax.forward` 先用 `_shifted_exp` 减去最大值，
-# 再算 $\log\mathrm{softmax}(z)_i = z_i - m - \log\sum_j e^{z_j - m}$；
-# `backward` 只有一行：$\partial L/\partial z = g - \mathrm{softmax}(z)\sum_i g_i$。
+# 打开稳定版本的源码（`teachtorch/ops/softmax.py` 的参考实现）：`LogSoftmaxReference.forward`
+# 先用 `_max_along` 减去最大值 $m$，再算 $\log\mathrm{softmax}(z)_i = z_i - m - \log\sum_j e^{z_j - m}$；
+# `backward` 交给只有一行的 `log_softmax_backward`：$\partial L/\partial z = g - \mathrm{softmax}(z)\sum_i g_i$。
+# 默认运行的是 `teachtorch/ops/_kernels/softmax.py` 里的快速内核，算的是同一个公式。
 
 # %%
-from teachtorch.ops.softmax import LogSoftmax
+from teachtorch.ops.softmax import LogSoftmaxReference, log_softmax_backward
 
-SourceView(LogSoftmax)
+softmax_ops = inspect.getmodule(LogSoftmaxReference)  # teachtorch/ops/softmax.py
+SourceView(LogSoftmaxReference)
+
+# %%
+SourceView(log_softmax_backward)
+
+# %% [markdown]
+# 在 `with torch.reference_mode():` 里，`F.log_softmax` 走的就是上面的参考实现；结果和默认的快速内核相同
+# （差别只在浮点舍入），梯度也一样。
+
+# %%
+z_demo = torch.tensor([[2.0, 1.0, 0.1], [1000.0, 999.0, 998.0]], requires_grad=True)
+fast_logp = F.log_softmax(z_demo, dim=1)
+with torch.reference_mode():
+    reference_logp = F.log_softmax(z_demo, dim=1)
+print(reference_logp)
+print(torch.allclose(fast_logp, reference_logp))
+g_fast, = torch.autograd.grad(fast_logp[:, 0].sum(), z_demo)
+g_reference, = torch.autograd.grad(reference_logp[:, 0].sum(), z_demo)
+print(torch.allclose(g_fast, g_reference))
 
 # %% [markdown]
 # ## 2. 交叉熵 = log_softmax + NLLLoss
@@ -99,12 +119,18 @@ print(F.nll_loss(F.log_softmax(score, dim=1), label))
 print(-F.log_softmax(score, dim=1)[torch.arange(3), label].mean())
 
 # %% [markdown]
-# 打开 `F.cross_entropy`：类别维上的 `log_softmax`，然后 `K.nll`（`NllLoss`，挑出 $-\log p_y$）；
-# `label_smoothing` 和概率形式的目标是额外的分支。小部件默认显示实际运行的代码；
-# 一个函数如果登记了用张量运算写的参考实现（`__reference__`），"version" 按钮可以切换到 reference。
+# 打开 `F.cross_entropy`：`teachtorch/nn/_loss_functions.py` 检查输入和目标，然后交给
+# `teachtorch/ops/loss.py` 的 `cross_entropy`：类别维上的 `log_softmax`，然后 `nll_loss`（挑出 $-\log p_y$，
+# 参考实现是 `nll_loss_reference` 里的一次 `gather`）；`label_smoothing` 是额外的分支。
+# 小部件的 "version" 按钮可以在实际运行的代码和参考实现之间切换。
 
 # %%
-SourceView(F.cross_entropy)
+SourceView(F.cross_entropy, reference=True)
+
+# %%
+from teachtorch.ops import loss as loss_ops
+
+SourceView(loss_ops.nll_loss_reference)
 
 # %% [markdown]
 # 笔记 001 的例子（`random_` 随机生成类下标），并反向传播：
@@ -312,7 +338,7 @@ plt.show()
 #
 # * 网络最后一层输出 logits，不加激活；softmax 把 logits 变成概率：$p_i = e^{z_i}/\sum_j e^{z_j}$。
 # * 交叉熵就是正确类别概率的负对数：$\text{CE} = -\log p_y$；`CrossEntropyLoss` = `log_softmax` + `NLLLoss`，目标是类别下标（int64），不是 one-hot。
-# * 它对分数的梯度是 $p - \text{onehot}(y)$；`LogSoftmax` 先减去最大值，所以大分数不会溢出。
+# * 它对分数的梯度是 $p - \text{onehot}(y)$；`log_softmax` 先减去最大值，所以大分数不会溢出。
 # * 笔记的 784-512-256-128-64-10 全连接网络在 8000 张 MNIST 上训练 2 轮，留出集准确率约 0.91；
 #   测试时用 `torch.no_grad()`（有 Dropout/BatchNorm 的网络还要 `model.eval()`）。
 # * 看模型要看留出集上的曲线，再用混淆矩阵和判错的图片找出它在哪些数字上犯错。
@@ -324,9 +350,9 @@ plt.show()
 # 2. 用 `F.softmax` 把 `model(inputs)` 变成概率，检查每一行的和是不是 1。
 # 3. `CrossEntropyLoss(label_smoothing=0.1)` 对损失值有何影响？
 # 4. 从混淆矩阵里找出最常见的一种错误（非对角线上最大的格子）。
-# 5. **改坏一行**：把 `LogSoftmax.backward` 里 `g - xp.exp(y._data) * g.sum(...)` 的
-#    `* g.sum(...)` 去掉，用 `exec` 得到坏掉的类，对 `lambda x: Broken.apply(x, 1)`
-#    运行 `gradcheck`，看它失败。
+# 5. **改坏一行**：把 `log_softmax_backward` 里 `grad_output - y.exp() * grad_output.sum(dim, keepdim=True)`
+#    的 `* grad_output.sum(...)` 去掉，用 `exec` 得到坏掉的函数，临时换进 `teachtorch/ops/softmax.py`，
+#    对 `lambda x: LogSoftmaxReference.apply(x, 1)` 运行 `gradcheck`，看它失败。
 
 # %% answer 练习 1
 class ReLUOut(MyModule):
@@ -363,17 +389,25 @@ i, j = np.unravel_index(off.argmax(), off.shape)
 print(f"label {i} predicted as {j}: {off[i, j]} times")
 
 # %% answer 练习 5
-softmax_ops = inspect.getmodule(LogSoftmax)  # teachtorch/ops/softmax.py
-source = inspect.getsource(LogSoftmax)
-broken = source.replace("g - xp.exp(y._data) * g.sum(axis=ctx.dim, keepdims=True)",
-                        "g - xp.exp(y._data)")
+source = inspect.getsource(log_softmax_backward)
+broken = source.replace("grad_output - y.exp() * grad_output.sum(dim, keepdim=True)",
+                        "grad_output - y.exp()")
 assert broken != source
 namespace = dict(vars(softmax_ops))
 exec(broken, namespace)
-Broken = namespace["LogSoftmax"]
 x = torch.randn(2, 3, dtype=torch.float64, requires_grad=True)
-print(torch.autograd.gradcheck(lambda x: LogSoftmax.apply(x, 1), (x,)))
+
+
+def reference_log_softmax(x):
+    return LogSoftmaxReference.apply(x, 1)
+
+
+print(torch.autograd.gradcheck(reference_log_softmax, (x,)))
+original = softmax_ops.log_softmax_backward
+softmax_ops.log_softmax_backward = namespace["log_softmax_backward"]  # 临时换掉
 try:
-    torch.autograd.gradcheck(lambda x: Broken.apply(x, 1), (x,))
+    torch.autograd.gradcheck(reference_log_softmax, (x,))
 except RuntimeError as err:
     print(str(err)[:200])
+finally:
+    softmax_ops.log_softmax_backward = original  # 一定要换回来

@@ -103,17 +103,32 @@ b3 = torch.randn(2)
 print(torch.allclose(conv2d_by_unfold(x3, w3, b3), F.conv2d(x3, w3, b3), atol=1e-5))
 
 # %% [markdown]
-# 打开库里的卷积：`Convolution.forward` 就是上面这几行的快速版——`im2col` 排出所有窗口，
-# 权重 reshape 成矩阵，一次 `matmul`；`backward` 用同样的列矩阵：
-# $\partial L/\partial W = \partial L/\partial Y \cdot \text{cols}^T$，
-# $\partial L/\partial X = \text{col2im}(W^T\,\partial L/\partial Y)$，偏置的梯度是
-# $\partial L/\partial Y$ 在每个输出通道上的和。小部件默认显示实际运行的（快速）代码；
-# 登记了参考实现（`__reference__`）的算子，可以用 "version" 按钮切换到用张量运算写的 reference。
+# 打开库里的卷积：`teachtorch/ops/conv.py` 的参考实现 `ConvolutionReference.forward` 就是上面这几行——
+# `columns`（im2col）排出所有窗口，权重 reshape 成矩阵，一次 `matmul`。它的 `backward` 交给
+# `convolution_backward`：$\partial L/\partial X$ 是 $\partial L/\partial Y$ 与同一组权重的转置卷积，
+# $\partial L/\partial W$ 是每个窗口乘上它位置上的 $\partial L/\partial Y$ 再求和（`correlate`，即
+# $\partial L/\partial Y \cdot \text{cols}^T$），偏置的梯度是 $\partial L/\partial Y$ 在每个输出通道上的和。
+# 默认运行的是 `teachtorch/ops/_kernels/conv.py` 里的快速内核；小部件的 "version" 按钮可以在两者之间切换。
 
 # %%
-from teachtorch.ops.conv import Convolution
+from teachtorch.ops import conv as conv_ops
 
-SourceView(Convolution)
+SourceView(nn.Conv2d, reference=True)
+
+# %%
+SourceView(conv_ops.convolution_backward)
+
+# %% [markdown]
+# 参考实现什么时候运行？在 `with torch.reference_mode():` 里，同一个层走参考实现，结果和快速内核相同
+# （差别只在浮点舍入）。
+
+# %%
+x_demo = torch.linspace(-1, 1, 2 * 3 * 8 * 8).reshape(2, 3, 8, 8)
+w_demo = torch.linspace(-0.5, 0.5, 4 * 3 * 3 * 3).reshape(4, 3, 3, 3)
+fast_out = F.conv2d(x_demo, w_demo, padding=1)
+with torch.reference_mode():
+    reference_out = F.conv2d(x_demo, w_demo, padding=1)
+print(fast_out.shape, torch.allclose(fast_out, reference_out, atol=1e-5))
 
 # %% [markdown]
 # ## 4. 小部件：窗口怎样滑动
@@ -168,16 +183,20 @@ print(pool_view.state["formula"], pool_view.state["output_shape"])
 
 # %% [markdown]
 # 打开 `nn.MaxPool2d`：没有参数，设置（`kernel_size`、默认等于它的 `stride`……）由父类 `_MaxPoolNd`
-# 保存，`forward` 只是调用 `max_pool2d`；真正的计算在 `teachtorch/ops/pool.py` 的 `MaxPool2d` 里，
-# 它记下每个窗口最大值的位置 `arg`，`backward` 只把梯度写回这些位置。
+# 保存，`forward` 只是调用 `max_pool2d`；真正的计算在 `teachtorch/ops/pool.py` 的参考实现
+# `MaxPool2dReference` 里（默认运行的快速内核在 `teachtorch/ops/_kernels/pool.py`），
+# 它记下每个窗口最大值的位置 `arg`，`backward`（`max_pool_backward`）只把梯度写回这些位置。
 
 # %%
 SourceView(nn.MaxPool2d)
 
 # %%
-from teachtorch.ops.pool import MaxPool2d as MaxPoolOp
+from teachtorch.ops import pool as pool_ops
 
-SourceView(MaxPoolOp.backward)
+SourceView(nn.MaxPool2d, reference=True)
+
+# %%
+SourceView(pool_ops.max_pool_backward)
 
 # %% [markdown]
 # ## 6. 试一试：卷积核比输入还大
@@ -362,7 +381,7 @@ print(by_hand, sum(p.numel() for p in model.parameters()))
 #
 # * 卷积 = 卷积核在输入上滑动、对应相乘再求和；多通道输入时每个卷积核有 `in_channels` 层，各层结果相加，输出通道数等于卷积核个数，权重形状 $(C_\text{out}, C_\text{in}, k, k)$。
 # * 输出大小 $\lfloor (H + 2p - d(k-1) - 1)/s \rfloor + 1$，步幅 `stride`、`padding`、`dilation` 都在公式里；池化同样滑窗口，`ceil_mode` 决定不足一个窗口的边角要不要。
-# * 卷积可以写成 `F.unfold`（im2col）之后的一次矩阵乘法，teachtorch 的 `Convolution` 就是这样算的；最大池化记下最大值的位置，梯度只回到那里。
+# * 卷积可以写成 `F.unfold`（im2col）之后的一次矩阵乘法，teachtorch 的 `ConvolutionReference` 就是这样算的；最大池化记下最大值的位置，梯度只回到那里。
 # * 笔记的 1-10-20 CNN 只有 8490 个参数（第 9 章的全连接网络有 575050 个），训练 1 轮留出集准确率就约 0.96。
 
 # %% [markdown]
@@ -372,8 +391,9 @@ print(by_hand, sum(p.numel() for p in model.parameters()))
 # 2. 输入 4×4、核 2、步幅 3、padding 1、`ceil_mode=True` 的最大池化：公式 ceil((4+2-2)/3)+1 = 3，
 #    为什么实际输出是 2×2？用小部件看看第 3 个窗口从哪里开始。
 # 3. `padding='same'` 在 stride=1 时保证输出与输入同样大小，它在两边各填多少？
-# 4. **改坏一行**：把 `Convolution.backward` 里偏置梯度的 `.sum(axis=1)` 改成 `.mean(axis=1)`，
-#    用 `exec` 得到坏掉的类，对一个小卷积运行 `gradcheck`，看它失败。
+# 4. **改坏一行**：把 `convolution_backward` 里偏置梯度的 `db = g.sum((0, 2, 3))` 改成 `db = g.mean((0, 2, 3))`，
+#    用 `exec` 得到坏掉的函数，临时换进 `teachtorch/ops/conv.py`，对 `ConvolutionReference` 的一个小卷积运行
+#    `gradcheck`，看它失败。
 
 # %% answer 练习 1～3
 x = torch.zeros(1, 3, 32, 32)
@@ -387,22 +407,27 @@ print(F.max_pool2d(torch.zeros(1, 1, 4, 4), 2, stride=3, padding=1, ceil_mode=Tr
 print(nn.Conv2d(1, 1, 5, padding="same")(torch.zeros(1, 1, 9, 9)).shape)  # 各填 (5-1)/2 = 2
 
 # %% answer 练习 4
-conv_ops = inspect.getmodule(Convolution)  # teachtorch/ops/conv.py
-source = inspect.getsource(Convolution)
-broken = source.replace("gb = _wrap(gm.reshape(o, -1).sum(axis=1))",
-                        "gb = _wrap(gm.reshape(o, -1).mean(axis=1))")
+source = inspect.getsource(conv_ops.convolution_backward)
+broken = source.replace("db = g.sum((0, 2, 3))", "db = g.mean((0, 2, 3))")
 assert broken != source
 namespace = dict(vars(conv_ops))
 exec(broken, namespace)
-Broken = namespace["Convolution"]
 xs = torch.randn(1, 2, 4, 4, dtype=torch.float64, requires_grad=True)
 ws = torch.randn(3, 2, 3, 3, dtype=torch.float64, requires_grad=True)
 bs = torch.randn(3, dtype=torch.float64, requires_grad=True)
 geometry = ((1, 1), ((0, 0), (0, 0)), (1, 1), 1)  # stride, pads, dilation, groups
-print(torch.autograd.gradcheck(lambda x, w, b: Convolution.apply(x, w, b, *geometry),
-                               (xs, ws, bs)))
+
+
+def reference_conv(x, w, b):
+    return conv_ops.ConvolutionReference.apply(x, w, b, *geometry)
+
+
+print(torch.autograd.gradcheck(reference_conv, (xs, ws, bs)))
+original = conv_ops.convolution_backward
+conv_ops.convolution_backward = namespace["convolution_backward"]  # 临时换掉
 try:
-    torch.autograd.gradcheck(lambda x, w, b: Broken.apply(x, w, b, *geometry),
-                             (xs, ws, bs))
+    torch.autograd.gradcheck(reference_conv, (xs, ws, bs))
 except RuntimeError as err:
     print(str(err)[:200])
+finally:
+    conv_ops.convolution_backward = original  # 一定要换回来

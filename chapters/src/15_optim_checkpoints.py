@@ -61,15 +61,17 @@ adam.step()
 print(w.detach(), sorted(adam.state[w]))        # 两个参数都只移动了约 0.1
 
 # %% [markdown]
-# 打开源码：`SGD.step` 就是上面两行公式（外加 dampening、nesterov、weight_decay 的分支）；
-# `Adam.step` 逐行对应 $m, v$、偏差修正和更新。这两个类在 `teachtorch/optim/` 里，直接在 NumPy 数组上
-# 就地更新（`p._data -= ...`），所以不会被 autograd 记录——就像 PyTorch 在 `no_grad` 下更新。
+# 打开源码：`SGD` 的参考实现 `sgd_update` 就是上面两行公式（外加 dampening、nesterov、weight_decay 的分支）；
+# `Adam` 的参考实现 `adam_update` 逐行对应 $m, v$、偏差修正和更新。它们在 `teachtorch/optim/` 里，
+# 用张量的原地操作（`p.sub_`、`p.addcdiv_`）更新参数；`step` 整个跑在 `no_grad` 下，所以不会被
+# autograd 记录——和 PyTorch 一样。默认 `step` 调用的是 `teachtorch/optim/_kernels.py` 里的快速内核，
+# 在 `with torch.reference_mode():` 里调用的是这里显示的参考实现，两者结果相同。
 
 # %%
-SourceView(torch.optim.SGD.step)
+SourceView(torch.optim.SGD, reference=True)
 
 # %%
-SourceView(torch.optim.Adam.step)
+SourceView(torch.optim.Adam, reference=True)
 
 # %% [markdown]
 # ## 2. 参数组：不同的层用不同的学习率（笔记 000 · 6.）
@@ -383,8 +385,9 @@ assert diff_view.state["ok"]
 # 2. 只保存 `net.features` 的 state_dict，再加载进第 7 节的 `NetB().features`，键对得上吗？
 # 3. 对 `Adam` 做一步后，它的 `state_dict()["state"][0]` 里有哪些键？
 # 4. 笔记 003 · 4.：把两个模型和它们的优化器存进**一个**文件，再分别加载回来。
-# 5. **改坏一行**：把 `Adam.step` 里的 `step_size = lr / (1 - beta1**t)` 改成 `step_size = lr`
-#    （去掉一阶矩的偏差修正），用 `exec` 得到坏掉的 `Adam`，和第 1 节的公式对照第一步的更新量。
+# 5. **改坏一行**：把 `adam_update` 里的 `p.addcdiv_(m, denom, value=-lr / (1 - beta1**t))` 改成
+#    `p.addcdiv_(m, denom, value=-lr)`（去掉一阶矩的偏差修正），用 `exec` 得到坏掉的 `adam_update`，
+#    临时换进 `teachtorch/optim/adam.py`，在 `torch.reference_mode()` 里和第 1 节的公式对照第一步的更新量。
 # 6. **小项目**：训练一个小线性回归 20 个 epoch：StepLR 每 5 个 epoch 学习率减半；每 5 个 epoch 存一次
 #    checkpoint（含调度器的 state_dict）；在第 10 个 epoch 后“断电”，从文件恢复再训练到 20，
 #    检查与一口气训练的结果相同。
@@ -425,18 +428,25 @@ print(optimizerB2.param_groups[0]["lr"])  # 超参数也从文件恢复
 
 # %% answer 练习 5
 adam_file = inspect.getmodule(torch.optim.Adam)  # teachtorch/optim/adam.py
-source = inspect.getsource(torch.optim.Adam)
-broken = source.replace("step_size = lr / (1 - beta1**t)", "step_size = lr")
+source = inspect.getsource(adam_file.adam_update)
+broken = source.replace("p.addcdiv_(m, denom, value=-lr / (1 - beta1**t))",
+                        "p.addcdiv_(m, denom, value=-lr)")
 assert broken != source
 namespace = dict(vars(adam_file))
 exec(broken, namespace)
-for cls in (torch.optim.Adam, namespace["Adam"]):
-    w = torch.tensor([1.0, -200.0], requires_grad=True)
-    opt = cls([w], lr=0.1)
-    (w ** 2).sum().backward()
-    opt.step()
+original = adam_file.adam_update
+for update in (original, namespace["adam_update"]):
+    adam_file.adam_update = update  # 临时换掉
+    try:
+        w = torch.tensor([1.0, -200.0], requires_grad=True)
+        opt = torch.optim.Adam([w], lr=0.1)
+        (w ** 2).sum().backward()
+        with torch.reference_mode():
+            opt.step()
+    finally:
+        adam_file.adam_update = original  # 一定要换回来
     step = torch.tensor([1.0, -200.0]) - w.detach()
-    print(cls is torch.optim.Adam, step, torch.allclose(step, torch.tensor([0.1, -0.1]), atol=1e-4))
+    print(update is original, step, torch.allclose(step, torch.tensor([0.1, -0.1]), atol=1e-4))
 # 去掉修正后第一步只有 (1 - beta1) * lr = 0.01：前几步走得太慢
 
 # %% answer 练习 6
