@@ -72,4 +72,15 @@ def reference_of(obj):
     class, e.g. ``F.conv2d.__reference__`` or ``nn.Conv2d.__reference__``.
     ``widgets.SourceView(obj, reference=True)`` shows it.
     """
-    return getattr(obj, "__reference__", None)
+    ref = getattr(obj, "__reference__", None)
+    if ref is None and callable(obj):       # a method (SGD.step): its class's reference
+        import inspect
+        import sys
+
+        fn = inspect.unwrap(obj)
+        owner_name, _, _ = getattr(fn, "__qualname__", "").rpartition(".")
+        module = sys.modules.get(getattr(fn, "__module__", ""), None)
+        owner = getattr(module, owner_name, None) if owner_name and "<" not in \
+            owner_name else None
+        ref = getattr(owner, "__reference__", None) if owner is not None else None
+    return ref

@@ -306,3 +306,14 @@ def test_decorated_method_shows_its_own_file():
     assert info["file"].endswith("optim/sgd.py")
     assert info["first_line"] == inspect.getsourcelines(inner)[1]
     assert any("def step" in line for line in info["lines"])
+
+
+def test_a_method_finds_its_class_reference():
+    """SourceView(SGD.step, reference=True) shows SGD's update rule, as for SGD."""
+    import teachtorch as torch
+    from teachtorch.optim import sgd
+    from teachtorch.reference import reference_of
+
+    assert reference_of(torch.optim.SGD.step) is sgd.sgd_update
+    assert reference_of(torch.optim.SGD) is sgd.sgd_update
+    assert reference_of(torch.exp) is None        # one implementation: no reference
