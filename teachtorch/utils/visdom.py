@@ -15,10 +15,12 @@ quietly on every later call.
 
 Chapter 17 (TensorBoard and visdom) opens this file.
 """
-from teachtorch import _errors
 import functools
 import socket
 from urllib.parse import urlparse
+
+from teachtorch import _errors
+from teachtorch.utils._visdom_offline import OfflineVisdom, _missing
 
 try:
     import visdom as _visdom
@@ -86,11 +88,15 @@ if _visdom is not None:
     for _name in PLOT_METHODS:
         if hasattr(_visdom.Visdom, _name):
             setattr(Visdom, _name, _numpy_args(getattr(_visdom.Visdom, _name)))
-else:  # pragma: no cover
-    class Visdom:
+else:  # the package is missing: the same errors, and line() recorded offline
+    class Visdom(OfflineVisdom):
         """Stands in for visdom.Visdom when the visdom package is not installed."""
 
-        def __init__(self, *args, **kwargs):
-            raise ModuleNotFoundError(
-                _errors.hint("No module named 'visdom'", "pip install visdom (then start the "
-                "server with python -m visdom.server)."))
+        def __init__(self, server="http://localhost", endpoint="events", port=8097,
+                     *args, connect_timeout=2.0, env="main", offline=False,
+                     log_to_filename=None, **kwargs):
+            if not offline:
+                if not server_reachable(server, port, connect_timeout):
+                    raise _server_missing(server, port)
+                raise _missing("talking to a visdom server")
+            super().__init__(env, log_to_filename)
