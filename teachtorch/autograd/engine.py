@@ -120,8 +120,7 @@ def _as_list(x):
 
 def _make_grads(outputs, grads):
     """The gradient each output starts with: the one given, else 1 for a scalar."""
-    if not isinstance(grads, (list, tuple)):
-        grads = [grads]
+    grads = _grads_as_list(grads)
     result = []
     for i, out in enumerate(outputs):
         g = grads[i] if i < len(grads) else None
@@ -132,9 +131,10 @@ def _make_grads(outputs, grads):
             ones = np.ones_like(data) if type(data) is np.ndarray else _gpu_ones(data)
             g = function.Tensor._make(ones)
         elif not isinstance(g, function.Tensor):
-            from teachtorch.creation import tensor
-
-            g = tensor(g, dtype=out.dtype)
+            raise TypeError(_errors.hint(
+                "gradients can be either Tensors or None, but got "
+                f"{type(g).__name__}", "pass the gradient as a tensor of the output's "
+                "shape, e.g. y.backward(torch.ones_like(y))."))
         if g._data.shape != out._data.shape:
             raise RuntimeError(_errors.hint(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
@@ -142,6 +142,22 @@ def _make_grads(outputs, grads):
                 "the gradient you pass to backward must have the output's shape."))
         result.append(g)
     return result
+
+
+def _grads_as_list(grads):
+    """The gradients given to backward, as a list (PyTorch takes a Tensor, None or
+    a sequence; a bare number is refused as not iterable, as there)."""
+    if grads is None or isinstance(grads, function.Tensor):
+        return [grads]
+    if isinstance(grads, list):
+        return grads
+    try:
+        return list(grads)
+    except TypeError as not_iterable:  # Python's "'float' object is not iterable"
+        raise TypeError(_errors.hint(
+            str(not_iterable),
+            "the gradient must be a tensor: y.backward(torch.tensor(2.0)), not "
+            "y.backward(2.0).")) from None
 
 
 def _gpu_ones(data):

@@ -340,11 +340,13 @@ class MaskedFill(Function):
     @staticmethod
     def forward(ctx, x, mask, value):
         ctx.mask = mask
+        ctx.save_for_backward()  # PyTorch saves the mask: freed by backward
         xp = _backend.get_array_module(x)
         return xp.where(mask, xp.asarray(value, dtype=x.dtype), x)
 
     @staticmethod
     def backward(ctx, grad_output):
+        ctx.saved_tensors  # noqa: B018 - raises once backward has freed them
         return MaskedFill.apply(grad_output, ctx.mask, 0)
 
 
@@ -361,6 +363,7 @@ class MaskedFillTensor(MaskedFill):
     @staticmethod
     def backward(ctx, grad_output):
         gx = gv = None
+        ctx.saved_tensors  # noqa: B018 - raises once backward has freed them
         if ctx.needs_input_grad[0]:
             gx = MaskedFill.apply(grad_output, ctx.mask, 0)
         if ctx.needs_input_grad[1]:
