@@ -10,7 +10,7 @@ import builtins
 
 import numpy as np
 
-from teachtorch import _backend, _checks, _errors, _ranges, dtypes
+from teachtorch import _backend, _checks, _creation_args, _errors, _ranges, dtypes
 from teachtorch import random as _random
 from teachtorch.creation_out import accepts_out
 from teachtorch.tensor import Tensor
@@ -241,6 +241,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
 @accepts_out
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     """The identity matrix (n x m). Mirrors: torch.eye"""
+    _creation_args.check_eye(n, m, dtype)
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
             raise RuntimeError(_errors.hint(f"{name} must be greater or equal to 0, got {v}", "sizes are >= 0."))
@@ -251,6 +252,8 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
 @accepts_out
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     """Values from start (inclusive) to end (exclusive). Mirrors: torch.arange"""
+    _creation_args.check_arange((start,) if end is None else (
+        (start, end) if step == 1 else (start, end, step)), dtype)
     if end is None:
         start, end = 0, start
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
@@ -285,6 +288,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
 
     Mirrors: torch.linspace
     """
+    _creation_args.check_space("linspace", start, end, steps, dtype)
     _check_steps(steps)
     return _finish(np.linspace(start, end, steps).astype(_float_dtype(dtype).np), None,
                    device, requires_grad)
@@ -294,6 +298,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None,
              requires_grad=False):
     """base ** linspace(start, end, steps). Mirrors: torch.logspace"""
+    _creation_args.check_space("logspace", start, end, steps, dtype, base)
     _check_steps(steps)
     return _finish(np.logspace(start, end, steps, base=base).astype(
         _float_dtype(dtype).np), None, device, requires_grad)
@@ -346,7 +351,10 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
             requires_grad=False):
     """Integers in [low, high). Mirrors: torch.randint"""
     if size is None and isinstance(high, (tuple, list)) or type(high).__name__ == "Size":
+        _creation_args.check_int("randint", "high", 1, low)
         low, high, size = 0, low, high
+    elif size is not None:
+        _creation_args.check_randint(low, high, size, dtype)
     if size is None:
         raise TypeError(
             _errors.hint("randint() received an invalid combination of arguments - got "
@@ -364,6 +372,7 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
 
 @accepts_out
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    _creation_args.check_int("randperm", "n", 1, n)
     _size((n,), "randperm")  # n >= 0, with PyTorch's message
     data = _random.rng(generator).permutation(n)
     return _finish(data.astype((dtypes.to_dtype(dtype) if dtype else dtypes.int64).np),

@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from teachtorch import _backend, _errors, dtypes
+from teachtorch import _backend, _creation_args, _errors, dtypes
 from teachtorch.ops._util import make
 
 
@@ -31,6 +31,8 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None,
     """
     from teachtorch.creation import tensor
 
+    _creation_args.check_arange((start, end) if step == 1 else (start, end, step),
+                                dtype, fn="range")
     warnings.warn(
         "torch.range is deprecated and will be removed in a future release because its "
         "behavior is inconsistent with Python's range builtin. Instead, use "

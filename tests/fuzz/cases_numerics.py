@@ -115,3 +115,19 @@ for code in [
     "torch.diff(torch.tensor([1, 4, 9]))", "torch.trapz(torch.tensor([1.0, 2.0]))",
 ]:
     CASES.append((f"numeric: {code}", code))
+
+# functions that take only Tensors in PyTorch: a Python number is its TypeError
+for fn in ["atan2", "hypot", "maximum", "minimum", "fmax", "fmin", "logaddexp",
+           "logaddexp2", "heaviside", "dist", "dot", "matmul", "isclose", "allclose",
+           "equal", "kron", "outer", "cross", "cdist", "take", "masked_select", "gcd",
+           "copysign", "xlogy", "float_power", "fmod", "remainder"]:
+    CASES.append((f"tensor only: torch.{fn}(a, 2)", f"a = torch.ones(3)\nout = torch.{fn}(a, 2)"))
+CASES.append(("tensor only: torch.atan2(2, a)", "a = torch.ones(3)\nout = torch.atan2(2, a)"))
+# inverse and determinant take float32/float64 matrices only
+for fn in ["inverse", "det", "slogdet", "logdet"]:
+    for dt in ["int64", "bool", "float16", "float64"]:
+        CASES.append((f"linalg dtype: torch.{fn} {dt}",
+                      f"out = torch.{fn}(torch.eye(2, dtype=torch.{dt}))"))
+for n in [2, -1]:
+    CASES.append((f"linalg dtype: matrix_power int {n}",
+                  f"out = torch.matrix_power(torch.eye(2, dtype=torch.int64), {n})"))

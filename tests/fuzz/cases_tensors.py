@@ -198,3 +198,19 @@ for op in ["sum", "mean", "prod", "max", "min", "argmax", "std", "var", "median"
                        ("one", "torch.tensor([2.0])")]:
         call = f"torch.{op}({make})" if op != "logsumexp" else f"torch.{op}({make}, 0)"
         add(f"reduce: {op} of {name}", call)
+
+# argument types of the creation functions, as PyTorch's argument parser checks them
+for code in ["torch.arange(0, '5')", "torch.arange(0, 5, '1')", "torch.arange(None)",
+             "torch.arange([5])", "torch.arange(True)", "torch.arange(0, 5, dtype='int64')",
+             "torch.linspace('0', 1, 3)", "torch.linspace(0, 1, '3')",
+             "torch.linspace(0, 1, 3.0)", "torch.linspace(0, 1, None)",
+             "torch.linspace(0, 1, True)", "torch.linspace(0, 1, 3, dtype='float')",
+             "torch.linspace(0, 1, torch.tensor(3))", "torch.logspace(0, 1, '3')",
+             "torch.logspace(0, 1, 2.5)", "torch.logspace(0, 1, 3, '2')",
+             "torch.eye('2')", "torch.eye(2, 3.0)", "torch.eye(None)", "torch.eye(True)",
+             "torch.eye(2, dtype='x')", "torch.eye(np.int64(2))",
+             "torch.randint('5', (2,))", "torch.randint(0, '5', (2,))",
+             "torch.randint(5.0, (2,))", "torch.randint(0, 5.0, (2,))",
+             "torch.randperm('3')", "torch.randperm(3.0)", "torch.randperm(np.int64(3))",
+             "torch.range('1', 3)", "torch.range(0, '5')"]:
+    CASES.append((f"create args: {code}", "import numpy as np\nout = " + code))
