@@ -1,4 +1,4 @@
-"""Argument types of the creation functions, refused as PyTorch's argument parser does.
+"""Argument types refused as PyTorch's parser does (creation functions, bit shifts).
 
 PyTorch words a wrong type in one of two ways. When one form of the function fits
 the number of arguments, it names the argument: ``arange(): argument 'end'
@@ -16,8 +16,8 @@ from teachtorch._errors import hint
 _FORMS = {
     "arange": ["(Number end, *, torch.dtype dtype = None, ...)",
                "(Number start, Number end, *, torch.dtype dtype = None, ...)",
-               "(Number start, Number end, Number step = 1, *, torch.dtype dtype = None,"
-               " ...)"],
+               "(Number start, Number end, Number step = 1, *, "
+               "torch.dtype dtype = None, ...)"],
     "range": ["(Number start, Number end, Number step = 1, *, torch.dtype dtype = None,"
               " ...)"],
     "eye": ["(int n, *, torch.dtype dtype = None, ...)",
@@ -26,6 +26,12 @@ _FORMS = {
                 "torch.dtype dtype = None, ...)",
                 "(int low, int high, tuple of ints size, *, torch.Generator generator,"
                 " torch.dtype dtype = None, ...)"],
+    "bitwise_left_shift": ["(Tensor input, Tensor other, *, Tensor out = None)",
+                           "(Number self, Tensor other)",
+                           "(Tensor input, Number other, *, Tensor out = None)"],
+    "bitwise_right_shift": ["(Tensor input, Tensor other, *, Tensor out = None)",
+                            "(Number self, Tensor other)",
+                            "(Tensor input, Number other, *, Tensor out = None)"],
     "linspace": ["(Tensor or Number start, Tensor or Number end, int steps, *, "
                  "torch.dtype dtype = None, ...)"],
     "logspace": ["(Tensor or Number start, Tensor or Number end, int steps, "
@@ -37,6 +43,8 @@ _HINTS = {
     "eye": "eye takes whole numbers: torch.eye(3) or torch.eye(2, 3).",
     "randint": "low and high are whole numbers, size a tuple: "
                "torch.randint(0, 10, (3,)).",
+    "bitwise_left_shift": "shift by a tensor or a whole number: x << 2.",
+    "bitwise_right_shift": "shift by a tensor or a whole number: x >> 2.",
     "linspace": "the number of points is a whole number: torch.linspace(0, 1, 5).",
     "logspace": "the number of points is a whole number: torch.logspace(0, 2, 3).",
 }
