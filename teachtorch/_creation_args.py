@@ -32,6 +32,8 @@ _FORMS = {
     "bitwise_right_shift": ["(Tensor input, Tensor other, *, Tensor out = None)",
                             "(Number self, Tensor other)",
                             "(Tensor input, Number other, *, Tensor out = None)"],
+    "randint_like": ["(Tensor input, int high, *, torch.dtype dtype = None, ...)",
+                     "(Tensor input, int low, int high, *, torch.dtype dtype = None, ...)"],
     "linspace": ["(Tensor or Number start, Tensor or Number end, int steps, *, "
                  "torch.dtype dtype = None, ...)"],
     "logspace": ["(Tensor or Number start, Tensor or Number end, int steps, "
@@ -45,6 +47,7 @@ _HINTS = {
                "torch.randint(0, 10, (3,)).",
     "bitwise_left_shift": "shift by a tensor or a whole number: x << 2.",
     "bitwise_right_shift": "shift by a tensor or a whole number: x >> 2.",
+    "randint_like": "the first argument is a tensor to copy the shape of.",
     "linspace": "the number of points is a whole number: torch.linspace(0, 1, 5).",
     "logspace": "the number of points is a whole number: torch.logspace(0, 2, 3).",
 }

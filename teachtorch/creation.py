@@ -257,6 +257,10 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if end is None:
         start, end = 0, start
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    if not (np.isfinite(vals[0]) and np.isfinite(vals[1])):
+        raise RuntimeError(_errors.hint(
+            f"unsupported range: {_number_text(vals[0])} -> {_number_text(vals[1])}",
+            "a range needs finite ends: torch.arange(0, 10)."))
     if dtype is None:
         is_float = any(isinstance(v, float) for v in vals)
         dtype = dtypes.get_default_dtype() if is_float else dtypes.int64
@@ -274,6 +278,12 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     n = int(np.ceil((vals[1] - vals[0]) / vals[2]))
     data = _ranges.arange_values(vals[0], vals[2], max(n, 0), dt.np)
     return _finish(data, None, device, requires_grad)
+
+
+def _number_text(v):
+    """A number as PyTorch's C++ prints it in messages: 0 (not 0.0), 0.5, inf, nan."""
+    v = float(v)
+    return str(int(v)) if v.is_integer() else str(v)
 
 
 def _check_steps(steps):
@@ -305,20 +315,24 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None,
 
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False):
+    _checks.tensor_arg("zeros_like", "input", 1, input)
     return zeros(input.shape, dtype=dtype or input.dtype, device=device or input.device,
                  requires_grad=requires_grad)
 
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False):
+    _checks.tensor_arg("ones_like", "input", 1, input)
     return ones(input.shape, dtype=dtype or input.dtype, device=device or input.device,
                 requires_grad=requires_grad)
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False):
+    _checks.tensor_arg("empty_like", "input", 1, input)
     return zeros_like(input, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False):
+    _checks.tensor_arg("full_like", "input", 1, input)
     return full(input.shape, fill_value, dtype=dtype or input.dtype,
                 device=device or input.device, requires_grad=requires_grad)
 
@@ -380,16 +394,21 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False):
+    _checks.tensor_arg("rand_like", "input", 1, input)
     return rand(input.shape, dtype=dtype or input.dtype, device=device or input.device,
                 requires_grad=requires_grad)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False):
+    _checks.tensor_arg("randn_like", "input", 1, input)
     return randn(input.shape, dtype=dtype or input.dtype, device=device or input.device,
                  requires_grad=requires_grad)
 
 
 def randint_like(input, low, high=None, *, dtype=None):
+    if not hasattr(input, "_data"):
+        args = (input, low) if high is None else (input, low, high)
+        raise _creation_args.invalid_combination("randint_like", args)
     if high is None:
         low, high = 0, low
     return randint(low, high, input.shape, dtype=dtype or input.dtype)

@@ -314,7 +314,7 @@ def _run_pre_hooks(node, grads):
                 continue
             new = fn(grads[output_nr])
             if new is not None:
-                grads[output_nr] = new
+                grads[output_nr] = _checked_hook_result(fn, grads[output_nr], new)
         for output_nr, fn in retain:
             if grads[output_nr] is not None:
                 fn(grads[output_nr])
@@ -324,6 +324,24 @@ def _run_pre_hooks(node, grads):
             if new is not None:
                 grads = list(new)
     return grads
+
+
+def _checked_hook_result(fn, grad, new):
+    """What a tensor hook returned: a Tensor of the gradient's shape (PyTorch's rule)."""
+    if not isinstance(new, function.Tensor):
+        raise TypeError(_errors.hint(
+            f"expected Variable, but hook returned '{type(new).__name__}'",
+            "a hook returns a new gradient (a tensor) or None to keep it."))
+    if new._data.shape != grad._data.shape:
+        raise RuntimeError(_errors.hint(
+            f"hook '{getattr(fn, '__name__', 'hook')}' has changed the size of value",
+            f"the hook must return a gradient of shape {tuple(grad.shape)}."))
+    if new._data.dtype != grad._data.dtype:
+        raise RuntimeError(_errors.hint(
+            f"hook '{getattr(fn, '__name__', 'hook')}' has changed the type of value "
+            f"(was torch.{grad.dtype.legacy_name} got torch.{new.dtype.legacy_name})",
+            f"return the gradient in its own dtype: .to({grad.dtype})."))
+    return new
 
 
 def _run_post_hooks(node, grad_inputs, grad_outputs):

@@ -77,6 +77,12 @@ def _check_list(fn, tensors):
                            "nothing to stack."))
     if len(tensors) == 0:
         raise ValueError(_errors.hint(f"torch.{fn}(): expected a non-empty list of Tensors", "there is nothing to join."))
+    for i, t in enumerate(tensors):
+        if not hasattr(t, "_data"):
+            raise TypeError(_errors.hint(
+                f"expected Tensor as element {i} in argument 0, but got "
+                f"{type(t).__name__}", "every item must be a tensor: wrap numbers "
+                "with torch.tensor([...])."))
     return list(tensors)
 
 

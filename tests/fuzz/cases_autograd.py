@@ -141,3 +141,7 @@ for g in ["2", "2.0", "[2.0]", "'a'", "(torch.tensor(1.0),)", "[None]", "np.floa
                   f"y.backward({g})\nout = x.grad"))
     CASES.append((f"grad gradient: {g}", X + f"import numpy as np\ny = x.sum()\n"
                   f"out = torch.autograd.grad(y, x, {g})"))
+# what a tensor hook may return: a tensor of the gradient's shape, or None
+for ret in ["g[:2]", "None", "g.double()", "g.sum()", "[1.0, 2.0, 3.0]", "g * 2"]:
+    CASES.append((f"hook returns: {ret}", X + f"y = x * 2\ny.register_hook(lambda g: {ret})\n"
+                  "y.sum().backward()\nout = x.grad"))

@@ -201,3 +201,11 @@ for code in [
     "nn.PairwiseDistance()(torch.ones(2, 3), torch.ones(3, 3))",
 ]:
     add(f"nn: {code.splitlines()[-1]}", code)
+# interpolate to or from a zero size
+for x, size, mode in [("torch.ones(1, 1, 2)", "0", "'nearest'"),
+                      ("torch.ones(1, 1, 2, 2, 2)", "(0, 1, 1)", "'nearest'"),
+                      ("torch.ones(1, 1, 2, 2)", "(0, 3)", "'bilinear'"),
+                      ("torch.ones(1, 1, 2)", "0", "'linear'"),
+                      ("torch.ones(1, 1, 0, 2)", "(2, 2)", "'nearest'")]:
+    CASES.append((f"interpolate zero: {x} {size} {mode}",
+                  f"out = F.interpolate({x}, size={size}, mode={mode})"))

@@ -214,3 +214,13 @@ for code in ["torch.arange(0, '5')", "torch.arange(0, 5, '1')", "torch.arange(No
              "torch.randperm('3')", "torch.randperm(3.0)", "torch.randperm(np.int64(3))",
              "torch.range('1', 3)", "torch.range(0, '5')"]:
     CASES.append((f"create args: {code}", "import numpy as np\nout = " + code))
+for code in ["torch.ones_like(3)", "torch.empty_like([1.0])", "torch.full_like((1, 2), 0.5)",
+             "torch.rand_like([1.0])", "torch.randn_like(None)", "torch.randint_like(2, 5)",
+             "torch.cat([torch.ones(2), 1])", "torch.cat([1, torch.ones(2)])",
+             "torch.stack([torch.ones(2), 1])", "torch.device('cuda:-1')",
+             "torch.device('cpu:x')", "torch.device('cuda: 1')", "torch.device('cuda:1')",
+             "torch.arange(0.5, float('inf'))", "torch.arange(float('-inf'), 2)",
+             "torch.arange(1.5, float('nan'))", "torch.bincount(torch.tensor([True]))",
+             "torch.bincount(torch.tensor([[1, 2]]).float())",
+             "torch.bincount(torch.tensor([[1, 2]]))"]:
+    CASES.append((f"parser: {code}", "out = " + code))
