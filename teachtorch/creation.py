@@ -174,15 +174,27 @@ def _size(size, fn="zeros"):
             f"torch.{fn}(2, 3) or torch.{fn}((2, 3))."))
     for pos, s in enumerate(size):
         if (not isinstance(s, (int, np.integer)) or isinstance(s, bool)) and \
-                not _is_int_0dim(s):
+                not _is_int_one(s):
             raise TypeError(
                 _errors.hint(f"{fn}(): argument 'size' failed to unpack the object at pos {pos + 1} "
                 f"with error \"type must be tuple of ints,but got {type(s).__name__}\"", f"sizes are whole numbers, e.g. torch.{fn}(2, 3) or "
                 f"torch.{fn}((2, 3))."))
+    tensors = any(isinstance(s, Tensor) for s in size)
+    size = tuple(int(s.item()) if isinstance(s, Tensor) else int(s) for s in size)
+    for s in size:
+        if s < 0 and tensors:  # PyTorch's symbolic-size path words it so
+            raise RuntimeError(_errors.hint(f"{fn}: Dimension size must be non-negative.",
+                                            "every size must be >= 0."))
         if s < 0:
             raise RuntimeError(_errors.hint(f"Trying to create tensor with negative dimension {s}: "
                                f"{list(size)}", "every size must be >= 0."))
-    return tuple(int(s) for s in size)
+    return size
+
+
+def _is_int_one(s):
+    """An integer tensor of one element: PyTorch takes it as one size in a list of
+    sizes (torch.zeros(2, lengths[:1]))."""
+    return isinstance(s, Tensor) and s._data.size == 1 and s.dtype.category == 1
 
 
 def _is_int_0dim(s):

@@ -209,3 +209,7 @@ for x, size, mode in [("torch.ones(1, 1, 2)", "0", "'nearest'"),
                       ("torch.ones(1, 1, 0, 2)", "(2, 2)", "'nearest'")]:
     CASES.append((f"interpolate zero: {x} {size} {mode}",
                   f"out = F.interpolate({x}, size={size}, mode={mode})"))
+for layer, x in [("nn.Conv2d(1, 2, 3, padding=1)", "torch.ones(0, 1, 5, 5)"),
+                 ("nn.Conv1d(1, 2, 3, stride=2)", "torch.ones(0, 1, 7)"),
+                 ("nn.Unfold(2)", "torch.ones(0, 1, 4, 4)")]:
+    CASES.append((f"empty batch: {layer}", f"out = {layer}({x}).shape"))

@@ -224,3 +224,9 @@ for code in ["torch.ones_like(3)", "torch.empty_like([1.0])", "torch.full_like((
              "torch.bincount(torch.tensor([[1, 2]]).float())",
              "torch.bincount(torch.tensor([[1, 2]]))"]:
     CASES.append((f"parser: {code}", "out = " + code))
+for code in ["torch.zeros(2, torch.tensor([-3]))", "torch.zeros((torch.tensor([3]),))",
+             "torch.zeros(2, torch.tensor([[3]]))", "torch.zeros(torch.tensor([2, 3]))",
+             "torch.ones(2, torch.tensor([3.0]))",
+             "torch.tensor([], dtype=torch.int64).median()", "torch.zeros(0, 3).median()",
+             "torch.tensor([]).nanmedian()", "torch.zeros(3, 0).median(0)"]:
+    CASES.append((f"sizes and empties: {code}", "out = " + code))
