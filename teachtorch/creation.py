@@ -172,23 +172,24 @@ def _size(size, fn="zeros"):
             _errors.hint(f"{fn}(): argument 'size' (position 1) must be tuple of ints, not "
             f"{type(size[0]).__name__}", "sizes are whole numbers, e.g. "
             f"torch.{fn}(2, 3) or torch.{fn}((2, 3))."))
+    tensors = False  # a one-element tensor among the sizes (rare: checked after)
     for pos, s in enumerate(size):
-        if (not isinstance(s, (int, np.integer)) or isinstance(s, bool)) and \
-                not _is_int_one(s):
-            raise TypeError(
-                _errors.hint(f"{fn}(): argument 'size' failed to unpack the object at pos {pos + 1} "
-                f"with error \"type must be tuple of ints,but got {type(s).__name__}\"", f"sizes are whole numbers, e.g. torch.{fn}(2, 3) or "
-                f"torch.{fn}((2, 3))."))
-    tensors = any(isinstance(s, Tensor) for s in size)
-    size = tuple(int(s.item()) if isinstance(s, Tensor) else int(s) for s in size)
-    for s in size:
-        if s < 0 and tensors:  # PyTorch's symbolic-size path words it so
-            raise RuntimeError(_errors.hint(f"{fn}: Dimension size must be non-negative.",
-                                            "every size must be >= 0."))
-        if s < 0:
+        if (not isinstance(s, (int, np.integer)) or isinstance(s, bool)):
+            if not _is_int_one(s):
+                raise TypeError(
+                    _errors.hint(f"{fn}(): argument 'size' failed to unpack the object at pos {pos + 1} "
+                    f"with error \"type must be tuple of ints,but got {type(s).__name__}\"", f"sizes are whole numbers, e.g. torch.{fn}(2, 3) or "
+                    f"torch.{fn}((2, 3))."))
+            tensors = True
+        elif s < 0:
             raise RuntimeError(_errors.hint(f"Trying to create tensor with negative dimension {s}: "
                                f"{list(size)}", "every size must be >= 0."))
-    return size
+    if tensors:
+        size = tuple(int(s.item()) if isinstance(s, Tensor) else s for s in size)
+        if min(size) < 0:  # PyTorch's symbolic-size path words it so
+            raise RuntimeError(_errors.hint(f"{fn}: Dimension size must be non-negative.",
+                                            "every size must be >= 0."))
+    return tuple(int(s) for s in size)
 
 
 def _is_int_one(s):
