@@ -132,5 +132,6 @@ def check_int(fn, arg, position, value):
 
 def check_randint(low, high, size, dtype):
     """randint(low, high, size): ints, and a torch.dtype."""
-    if not (is_int(low) and is_int(high)) or _not_dtype(dtype):
+    sized = isinstance(size, (tuple, list)) or type(size).__name__ == "Size"
+    if not (is_int(low) and is_int(high) and sized) or _not_dtype(dtype):
         raise invalid_combination("randint", (low, high, size), dtype)

@@ -158,7 +158,7 @@ def from_numpy(ndarray):
     return _make(ndarray)
 
 
-def _size(size, fn="zeros"):
+def _size(size, fn="empty"):
     """The shape from f(2, 3), f((2, 3)) or f([2, 3]), checked like PyTorch.
 
     A 0-dim integer tensor counts as a number: torch.zeros(2, lengths.max()).
@@ -176,20 +176,31 @@ def _size(size, fn="zeros"):
     for pos, s in enumerate(size):
         if (not isinstance(s, (int, np.integer)) or isinstance(s, bool)):
             if not _is_int_one(s):
-                raise TypeError(
-                    _errors.hint(f"{fn}(): argument 'size' failed to unpack the object at pos {pos + 1} "
-                    f"with error \"type must be tuple of ints,but got {type(s).__name__}\"", f"sizes are whole numbers, e.g. torch.{fn}(2, 3) or "
-                    f"torch.{fn}((2, 3))."))
+                raise TypeError(_errors.hint(_bad_size_item(fn, pos, s), "sizes are whole "
+                                f"numbers, e.g. torch.{fn}(2, 3) or torch.{fn}((2, 3))."))
             tensors = True
+        elif s < 0 and fn == "zeros":  # (PyTorch's zeros words it its own way)
+            raise RuntimeError(_errors.hint("zeros: Dimension size must be non-negative.",
+                                            "every size must be >= 0."))
         elif s < 0:
             raise RuntimeError(_errors.hint(f"Trying to create tensor with negative dimension {s}: "
                                f"{list(size)}", "every size must be >= 0."))
     if tensors:
         size = tuple(int(s.item()) if isinstance(s, Tensor) else s for s in size)
-        if min(size) < 0:  # PyTorch's symbolic-size path words it so
-            raise RuntimeError(_errors.hint(f"{fn}: Dimension size must be non-negative.",
-                                            "every size must be >= 0."))
+        return _size(size, fn)  # now all ints: the checks above, once more
     return tuple(int(s) for s in size)
+
+
+def _bad_size_item(fn, pos, s):
+    """PyTorch's words for a size that is not an int: the first item is named by
+    position, a later one by 'failed to unpack'."""
+    kind = type(s).__name__
+    if pos == 0:
+        position = 2 if fn == "randint" else 1
+        return (f"{fn}(): argument 'size' (position {position}) must be tuple of ints, "
+                f"but found element of type {kind} at pos 0")
+    return (f"{fn}(): argument 'size' failed to unpack the object at pos {pos + 1} with "
+            f"error \"type must be tuple of ints,but got {kind}\"")
 
 
 def _is_int_one(s):
@@ -217,7 +228,7 @@ def zeros(*size, dtype=None, device=None, requires_grad=False):
     if len(size) == 1 and isinstance(size[0], (int, np.integer)) and size[0] < 0:
         raise RuntimeError(_errors.hint("zeros: Dimension size must be non-negative.", "every "
                            "size must be >= 0."))
-    return _finish(np.zeros(_size(size), _float_dtype(dtype).np), None, device,
+    return _finish(np.zeros(_size(size, "zeros"), _float_dtype(dtype).np), None, device,
                    requires_grad)
 
 
@@ -381,7 +392,13 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
         _creation_args.check_int("randint", "high", 1, low)
         low, high, size = 0, low, high
     elif size is not None:
+        if high is None:  # randint(10, size=(3,)): the one number is high
+            low, high = 0, low
         _creation_args.check_randint(low, high, size, dtype)
+    elif high is not None:  # randint(3, 2): the second argument is read as the size
+        raise TypeError(_errors.hint(
+            "randint(): argument 'size' (position 2) must be tuple of ints, not "
+            f"{type(high).__name__}", "give the size as a tuple: torch.randint(3, (2,))."))
     if size is None:
         raise TypeError(
             _errors.hint("randint() received an invalid combination of arguments - got "
@@ -392,7 +409,7 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
         raise RuntimeError(_errors.hint("random_ expects 'from' to be less than 'to', but got "
                            f"from={low} >= to={high}", "high is excluded, so it must "
                            "be larger than low."))
-    data = _random.rng(generator).integers(low, high, size=_size((size,)))
+    data = _random.rng(generator).integers(low, high, size=_size((size,), "randint"))
     return _finish(data.astype((dtypes.to_dtype(dtype) if dtype else dtypes.int64).np),
                    None, device, requires_grad)
 
@@ -436,7 +453,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None):
     m = _backend.to_numpy(mean._data) if isinstance(mean, Tensor) else mean
     s = _backend.to_numpy(std._data) if isinstance(std, Tensor) else std
     _checks.normal_std(std)
-    shape = _size((size,)) if size is not None else np.broadcast_shapes(
+    shape = _size((size,), "normal") if size is not None else np.broadcast_shapes(
         np.shape(m), np.shape(s))
     data = _random.rng(generator).normal(m, s, shape)
     ref = mean if isinstance(mean, Tensor) else std if isinstance(std, Tensor) else None

@@ -230,3 +230,16 @@ for code in ["torch.zeros(2, torch.tensor([-3]))", "torch.zeros((torch.tensor([3
              "torch.tensor([], dtype=torch.int64).median()", "torch.zeros(0, 3).median()",
              "torch.tensor([]).nanmedian()", "torch.zeros(3, 0).median(0)"]:
     CASES.append((f"sizes and empties: {code}", "out = " + code))
+# sizes: which words PyTorch uses for a float, a None or a negative size, per function
+for code in ["torch.zeros((2.0,))", "torch.zeros(2, 3.0)", "torch.zeros([2, 3.0])",
+             "torch.ones(2.0)", "torch.rand((2, 3.0))", "torch.empty(2, 'a')",
+             "torch.full((2.0,), 1.0)", "torch.full([2, 3.0], 1.0)",
+             "torch.randint(5, (2.0,))", "torch.randint(0, 5, (2, 3.0))",
+             "torch.zeros(2, None)", "torch.zeros((2, -3))", "torch.ones(-1)",
+             "torch.empty(-1)", "torch.rand(-1)", "torch.randn(2, -1)",
+             "torch.full((-1,), 1.0)", "torch.randint(0, 5, (-1,))", "torch.zeros(-1, 2)",
+             "torch.randperm(-1)", "torch.empty(2, -3)", "torch.normal(0.0, 1.0, (-1,))",
+             "torch.ones(2, torch.tensor(-1))", "torch.randint(3)", "torch.randint(3, 2.0)",
+             "torch.randint(3, 2)", "torch.randint(0, 3, 2)",
+             "torch.randint(3, size=(2,)).shape", "torch.randint(0, 3, torch.Size([2])).shape"]:
+    CASES.append((f"size words: {code}", "out = " + code))

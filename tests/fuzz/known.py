@@ -7,10 +7,6 @@ reported by `python -m tests.fuzz` as fixed, so it can be taken off. Categories:
 numpy error (NumPy/Python text reaches the learner)."""
 
 KNOWN = {
-    'create: torch.zeros(2, -3)':
-        'tensors / message: same exception type; wording differs',
-    'create: torch.randint(3, 2)':
-        'tensors / message: same exception type; wording differs',
     'create: torch.from_numpy(np.array([1, 2], dtype=np.uint16))':
         'tensors / spurious: teachtorch raises, PyTorch answers',
     "create: torch.from_numpy(np.array(['a']))":
