@@ -290,6 +290,10 @@ def unsafe_chunk(input, chunks, dim=0):
 
 def unbind(input, dim=0):
     """A tuple of the slices along dim (views). Mirrors: torch.unbind"""
+    if input._data.ndim == 0 and dim in (0, -1):  # (PyTorch's own words for 0-dim)
+        raise IndexError(_errors.hint(
+            "Dimension specified as 0 but tensor has no dimensions",
+            "a 0-dim tensor holds one number: use .item(), or unsqueeze(0) first."))
     d = wrap_dim(dim, input.dim())
     out = Unbind.apply(input, d)
     return _views_of(input, out if isinstance(out, tuple) else (out,))

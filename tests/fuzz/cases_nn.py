@@ -213,3 +213,9 @@ for layer, x in [("nn.Conv2d(1, 2, 3, padding=1)", "torch.ones(0, 1, 5, 5)"),
                  ("nn.Conv1d(1, 2, 3, stride=2)", "torch.ones(0, 1, 7)"),
                  ("nn.Unfold(2)", "torch.ones(0, 1, 4, 4)")]:
     CASES.append((f"empty batch: {layer}", f"out = {layer}({x}).shape"))
+for code in ["nn.Bilinear(2, 3, 4)(torch.ones(1, 3), torch.ones(1, 2))",
+             "nn.Bilinear(2, 3, 4)(torch.ones(2, 2), torch.ones(1, 3))",
+             "nn.Bilinear(2, 3, 4)(torch.ones(1, 2), torch.ones(1, 3)).shape",
+             "torch.log_softmax(torch.ones(3))", "torch.ones(3).softmax()",
+             "torch.ones(3).softmax(dtype=torch.float64)"]:
+    CASES.append((f"nn words: {code}", "out = " + code))

@@ -243,3 +243,6 @@ for code in ["torch.zeros((2.0,))", "torch.zeros(2, 3.0)", "torch.zeros([2, 3.0]
              "torch.randint(3, 2)", "torch.randint(0, 3, 2)",
              "torch.randint(3, size=(2,)).shape", "torch.randint(0, 3, torch.Size([2])).shape"]:
     CASES.append((f"size words: {code}", "out = " + code))
+for code in ["torch.tensor(3.0).unbind()", "torch.tensor(3.0).unbind(-1)",
+             "torch.unbind(torch.tensor(3.0), 1)", "torch.ones(2).unbind(2)"]:
+    CASES.append((f"unbind: {code}", "out = " + code))
