@@ -68,6 +68,8 @@ def default_collate(batch):
     if isinstance(elem, np.generic) and not isinstance(elem, (np.str_, np.bytes_)):
         return Tensor._make(np.asarray(batch))  # NumPy scalars keep their dtype
     if isinstance(elem, int):  # bools too: torch.tensor(batch) ([1, 2.5] is float)
+        if all(type(x) is int for x in batch):  # the common case: class labels
+            return Tensor._make(np.array(batch, dtype=np.int64))
         from teachtorch.creation import tensor
 
         return tensor(batch)
