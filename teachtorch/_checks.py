@@ -484,3 +484,13 @@ def int_args(fn, **args):
             raise TypeError(hint(
                 f"{fn}(): argument '{name}' (position {pos}) must be tuple of ints, "
                 f"{tail}", f"{name} takes whole numbers."))
+
+
+def tensor_arg(fn, arg, position, value):
+    """PyTorch's TypeError for a number (or list, None...) where ``fn`` takes only a
+    Tensor, e.g. ``torch.atan2(a, 2)``; ``position`` counts from 1 as PyTorch does."""
+    if not hasattr(value, "_data"):
+        raise TypeError(hint(
+            f"{fn}(): argument '{arg}' (position {position}) must be Tensor, not "
+            f"{type(value).__name__}", f"{fn} takes only tensors here: make the "
+            "value one first, e.g. torch.full_like(a, 2.0) or torch.tensor(values)."))

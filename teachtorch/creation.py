@@ -10,7 +10,7 @@ import builtins
 
 import numpy as np
 
-from teachtorch import _backend, _checks, _errors, _ranges, dtypes
+from teachtorch import _backend, _checks, _creation_args, _errors, _ranges, dtypes
 from teachtorch import random as _random
 from teachtorch.creation_out import accepts_out
 from teachtorch.tensor import Tensor
@@ -158,7 +158,7 @@ def from_numpy(ndarray):
     return _make(ndarray)
 
 
-def _size(size, fn="zeros"):
+def _size(size, fn="empty"):
     """The shape from f(2, 3), f((2, 3)) or f([2, 3]), checked like PyTorch.
 
     A 0-dim integer tensor counts as a number: torch.zeros(2, lengths.max()).
@@ -172,17 +172,41 @@ def _size(size, fn="zeros"):
             _errors.hint(f"{fn}(): argument 'size' (position 1) must be tuple of ints, not "
             f"{type(size[0]).__name__}", "sizes are whole numbers, e.g. "
             f"torch.{fn}(2, 3) or torch.{fn}((2, 3))."))
+    tensors = False  # a one-element tensor among the sizes (rare: checked after)
     for pos, s in enumerate(size):
-        if (not isinstance(s, (int, np.integer)) or isinstance(s, bool)) and \
-                not _is_int_0dim(s):
-            raise TypeError(
-                _errors.hint(f"{fn}(): argument 'size' failed to unpack the object at pos {pos + 1} "
-                f"with error \"type must be tuple of ints,but got {type(s).__name__}\"", f"sizes are whole numbers, e.g. torch.{fn}(2, 3) or "
-                f"torch.{fn}((2, 3))."))
-        if s < 0:
+        if (not isinstance(s, (int, np.integer)) or isinstance(s, bool)):
+            if not _is_int_one(s):
+                raise TypeError(_errors.hint(_bad_size_item(fn, pos, s), "sizes are whole "
+                                f"numbers, e.g. torch.{fn}(2, 3) or torch.{fn}((2, 3))."))
+            tensors = True
+        elif s < 0 and fn == "zeros":  # (PyTorch's zeros words it its own way)
+            raise RuntimeError(_errors.hint("zeros: Dimension size must be non-negative.",
+                                            "every size must be >= 0."))
+        elif s < 0:
             raise RuntimeError(_errors.hint(f"Trying to create tensor with negative dimension {s}: "
                                f"{list(size)}", "every size must be >= 0."))
+    if tensors:
+        size = tuple(int(s.item()) if isinstance(s, Tensor) else s for s in size)
+        return _size(size, fn)  # now all ints: the checks above, once more
     return tuple(int(s) for s in size)
+
+
+def _bad_size_item(fn, pos, s):
+    """PyTorch's words for a size that is not an int: the first item is named by
+    position, a later one by 'failed to unpack'."""
+    kind = type(s).__name__
+    if pos == 0:
+        position = 2 if fn == "randint" else 1
+        return (f"{fn}(): argument 'size' (position {position}) must be tuple of ints, "
+                f"but found element of type {kind} at pos 0")
+    return (f"{fn}(): argument 'size' failed to unpack the object at pos {pos + 1} with "
+            f"error \"type must be tuple of ints,but got {kind}\"")
+
+
+def _is_int_one(s):
+    """An integer tensor of one element: PyTorch takes it as one size in a list of
+    sizes (torch.zeros(2, lengths[:1]))."""
+    return isinstance(s, Tensor) and s._data.size == 1 and s.dtype.category == 1
 
 
 def _is_int_0dim(s):
@@ -204,7 +228,7 @@ def zeros(*size, dtype=None, device=None, requires_grad=False):
     if len(size) == 1 and isinstance(size[0], (int, np.integer)) and size[0] < 0:
         raise RuntimeError(_errors.hint("zeros: Dimension size must be non-negative.", "every "
                            "size must be >= 0."))
-    return _finish(np.zeros(_size(size), _float_dtype(dtype).np), None, device,
+    return _finish(np.zeros(_size(size, "zeros"), _float_dtype(dtype).np), None, device,
                    requires_grad)
 
 
@@ -241,6 +265,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
 @accepts_out
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     """The identity matrix (n x m). Mirrors: torch.eye"""
+    _creation_args.check_eye(n, m, dtype)
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
             raise RuntimeError(_errors.hint(f"{name} must be greater or equal to 0, got {v}", "sizes are >= 0."))
@@ -251,9 +276,15 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
 @accepts_out
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     """Values from start (inclusive) to end (exclusive). Mirrors: torch.arange"""
+    _creation_args.check_arange((start,) if end is None else (
+        (start, end) if step == 1 else (start, end, step)), dtype)
     if end is None:
         start, end = 0, start
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    if not (np.isfinite(vals[0]) and np.isfinite(vals[1])):
+        raise RuntimeError(_errors.hint(
+            f"unsupported range: {_number_text(vals[0])} -> {_number_text(vals[1])}",
+            "a range needs finite ends: torch.arange(0, 10)."))
     if dtype is None:
         is_float = any(isinstance(v, float) for v in vals)
         dtype = dtypes.get_default_dtype() if is_float else dtypes.int64
@@ -273,6 +304,12 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     return _finish(data, None, device, requires_grad)
 
 
+def _number_text(v):
+    """A number as PyTorch's C++ prints it in messages: 0 (not 0.0), 0.5, inf, nan."""
+    v = float(v)
+    return str(int(v)) if v.is_integer() else str(v)
+
+
 def _check_steps(steps):
     if steps < 0:
         raise RuntimeError(_errors.hint("number of steps must be non-negative", "steps is how "
@@ -285,6 +322,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
 
     Mirrors: torch.linspace
     """
+    _creation_args.check_space("linspace", start, end, steps, dtype)
     _check_steps(steps)
     return _finish(np.linspace(start, end, steps).astype(_float_dtype(dtype).np), None,
                    device, requires_grad)
@@ -294,26 +332,31 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None,
              requires_grad=False):
     """base ** linspace(start, end, steps). Mirrors: torch.logspace"""
+    _creation_args.check_space("logspace", start, end, steps, dtype, base)
     _check_steps(steps)
     return _finish(np.logspace(start, end, steps, base=base).astype(
         _float_dtype(dtype).np), None, device, requires_grad)
 
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False):
+    _checks.tensor_arg("zeros_like", "input", 1, input)
     return zeros(input.shape, dtype=dtype or input.dtype, device=device or input.device,
                  requires_grad=requires_grad)
 
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False):
+    _checks.tensor_arg("ones_like", "input", 1, input)
     return ones(input.shape, dtype=dtype or input.dtype, device=device or input.device,
                 requires_grad=requires_grad)
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False):
+    _checks.tensor_arg("empty_like", "input", 1, input)
     return zeros_like(input, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False):
+    _checks.tensor_arg("full_like", "input", 1, input)
     return full(input.shape, fill_value, dtype=dtype or input.dtype,
                 device=device or input.device, requires_grad=requires_grad)
 
@@ -346,7 +389,16 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
             requires_grad=False):
     """Integers in [low, high). Mirrors: torch.randint"""
     if size is None and isinstance(high, (tuple, list)) or type(high).__name__ == "Size":
+        _creation_args.check_int("randint", "high", 1, low)
         low, high, size = 0, low, high
+    elif size is not None:
+        if high is None:  # randint(10, size=(3,)): the one number is high
+            low, high = 0, low
+        _creation_args.check_randint(low, high, size, dtype)
+    elif high is not None:  # randint(3, 2): the second argument is read as the size
+        raise TypeError(_errors.hint(
+            "randint(): argument 'size' (position 2) must be tuple of ints, not "
+            f"{type(high).__name__}", "give the size as a tuple: torch.randint(3, (2,))."))
     if size is None:
         raise TypeError(
             _errors.hint("randint() received an invalid combination of arguments - got "
@@ -357,13 +409,14 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
         raise RuntimeError(_errors.hint("random_ expects 'from' to be less than 'to', but got "
                            f"from={low} >= to={high}", "high is excluded, so it must "
                            "be larger than low."))
-    data = _random.rng(generator).integers(low, high, size=_size((size,)))
+    data = _random.rng(generator).integers(low, high, size=_size((size,), "randint"))
     return _finish(data.astype((dtypes.to_dtype(dtype) if dtype else dtypes.int64).np),
                    None, device, requires_grad)
 
 
 @accepts_out
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    _creation_args.check_int("randperm", "n", 1, n)
     _size((n,), "randperm")  # n >= 0, with PyTorch's message
     data = _random.rng(generator).permutation(n)
     return _finish(data.astype((dtypes.to_dtype(dtype) if dtype else dtypes.int64).np),
@@ -371,16 +424,21 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False):
+    _checks.tensor_arg("rand_like", "input", 1, input)
     return rand(input.shape, dtype=dtype or input.dtype, device=device or input.device,
                 requires_grad=requires_grad)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False):
+    _checks.tensor_arg("randn_like", "input", 1, input)
     return randn(input.shape, dtype=dtype or input.dtype, device=device or input.device,
                  requires_grad=requires_grad)
 
 
 def randint_like(input, low, high=None, *, dtype=None):
+    if not hasattr(input, "_data"):
+        args = (input, low) if high is None else (input, low, high)
+        raise _creation_args.invalid_combination("randint_like", args)
     if high is None:
         low, high = 0, low
     return randint(low, high, input.shape, dtype=dtype or input.dtype)
@@ -395,7 +453,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None):
     m = _backend.to_numpy(mean._data) if isinstance(mean, Tensor) else mean
     s = _backend.to_numpy(std._data) if isinstance(std, Tensor) else std
     _checks.normal_std(std)
-    shape = _size((size,)) if size is not None else np.broadcast_shapes(
+    shape = _size((size,), "normal") if size is not None else np.broadcast_shapes(
         np.shape(m), np.shape(s))
     data = _random.rng(generator).normal(m, s, shape)
     ref = mean if isinstance(mean, Tensor) else std if isinstance(std, Tensor) else None

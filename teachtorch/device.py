@@ -20,6 +20,10 @@ class device:  # noqa: N801 - PyTorch's name
             type, index = "cuda", type
         elif ":" in type:
             type, idx = type.split(":", 1)
+            if not idx.isdigit() or not idx.isascii():  # 'cuda:x', 'cuda:-1', 'cuda: 1'
+                raise RuntimeError(_errors.hint(
+                    f"Invalid device string: '{type}:{idx}'",
+                    "write the device as 'cpu', 'cuda' or 'cuda:0'."))
             index = int(idx)
         if type not in ("cpu", "cuda", "mps", "meta"):
             raise RuntimeError(

@@ -370,6 +370,12 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     is_path = isinstance(f, (str, bytes, os.PathLike))
     if mmap and not is_path:
         raise ValueError("f must be a file path in order to use the mmap argument")
+    if not is_path and not hasattr(f, "seek"):  # an int, a list...: PyTorch's words
+        raise AttributeError(_errors.hint(
+            f"'{type(f).__name__}' object has no attribute 'seek'. You can only "
+            "torch.load from a file that is seekable. Please pre-load the data into a "
+            "buffer like io.BytesIO and try to load from it instead.",
+            "pass a file name ('model.pt') or an open file (open('model.pt', 'rb'))."))
     fh = open(f, "rb") if is_path else f  # noqa: SIM115 - closed in finally below
     mapped = None
     try:

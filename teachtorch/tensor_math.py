@@ -219,4 +219,10 @@ class TensorMathMixin:
     def __rand__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.bitwise_and(self, other)
     def __ror__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.bitwise_or(self, other)
     def __rxor__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.bitwise_xor(self, other)
+    def __lshift__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.bitwise_left_shift(self, other)
+    def __rshift__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.bitwise_right_shift(self, other)
+    def __rlshift__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.function_forms._shift(self, other, True, swap=True)
+    def __rrshift__(self, other): return NotImplemented if type(other) in _FOREIGN else ops.function_forms._shift(self, other, False, swap=True)
+    def __ilshift__(self, other): return NotImplemented if type(other) in _FOREIGN else _inplace(self, ops.bitwise_left_shift, other)
+    def __irshift__(self, other): return NotImplemented if type(other) in _FOREIGN else _inplace(self, ops.bitwise_right_shift, other)
     __hash__ = object.__hash__

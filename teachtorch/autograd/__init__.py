@@ -50,7 +50,7 @@ def backward_steps(tensor, gradient=None, retain_graph=None, create_graph=False)
     for i, t in enumerate(tensors):
         if not t.requires_grad:
             raise RuntimeError(_errors.no_grad_fn(i))
-    grads = _make_grads(tensors, _as_list(gradient))
+    grads = _make_grads(tensors, gradient)
     if retain_graph is None:
         retain_graph = create_graph
     return engine.backward_steps(tensors, grads, retain_graph, create_graph,
@@ -71,7 +71,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                 "One of the differentiated Tensors does not require grad",
                 "only tensors with requires_grad=True (or computed from one) have "
                 "gradients."))
-    grads = _make_grads(outputs, _as_list(grad_outputs))
+    grads = _make_grads(outputs, grad_outputs)
     if retain_graph is None:
         retain_graph = create_graph
     if allow_unused is None:

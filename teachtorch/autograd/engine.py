@@ -120,8 +120,7 @@ def _as_list(x):
 
 def _make_grads(outputs, grads):
     """The gradient each output starts with: the one given, else 1 for a scalar."""
-    if not isinstance(grads, (list, tuple)):
-        grads = [grads]
+    grads = _grads_as_list(grads)
     result = []
     for i, out in enumerate(outputs):
         g = grads[i] if i < len(grads) else None
@@ -132,9 +131,10 @@ def _make_grads(outputs, grads):
             ones = np.ones_like(data) if type(data) is np.ndarray else _gpu_ones(data)
             g = function.Tensor._make(ones)
         elif not isinstance(g, function.Tensor):
-            from teachtorch.creation import tensor
-
-            g = tensor(g, dtype=out.dtype)
+            raise TypeError(_errors.hint(
+                "gradients can be either Tensors or None, but got "
+                f"{type(g).__name__}", "pass the gradient as a tensor of the output's "
+                "shape, e.g. y.backward(torch.ones_like(y))."))
         if g._data.shape != out._data.shape:
             raise RuntimeError(_errors.hint(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
@@ -142,6 +142,22 @@ def _make_grads(outputs, grads):
                 "the gradient you pass to backward must have the output's shape."))
         result.append(g)
     return result
+
+
+def _grads_as_list(grads):
+    """The gradients given to backward, as a list (PyTorch takes a Tensor, None or
+    a sequence; a bare number is refused as not iterable, as there)."""
+    if grads is None or isinstance(grads, function.Tensor):
+        return [grads]
+    if isinstance(grads, list):
+        return grads
+    try:
+        return list(grads)
+    except TypeError as not_iterable:  # Python's "'float' object is not iterable"
+        raise TypeError(_errors.hint(
+            str(not_iterable),
+            "the gradient must be a tensor: y.backward(torch.tensor(2.0)), not "
+            "y.backward(2.0).")) from None
 
 
 def _gpu_ones(data):
@@ -298,7 +314,7 @@ def _run_pre_hooks(node, grads):
                 continue
             new = fn(grads[output_nr])
             if new is not None:
-                grads[output_nr] = new
+                grads[output_nr] = _checked_hook_result(fn, grads[output_nr], new)
         for output_nr, fn in retain:
             if grads[output_nr] is not None:
                 fn(grads[output_nr])
@@ -308,6 +324,24 @@ def _run_pre_hooks(node, grads):
             if new is not None:
                 grads = list(new)
     return grads
+
+
+def _checked_hook_result(fn, grad, new):
+    """What a tensor hook returned: a Tensor of the gradient's shape (PyTorch's rule)."""
+    if not isinstance(new, function.Tensor):
+        raise TypeError(_errors.hint(
+            f"expected Variable, but hook returned '{type(new).__name__}'",
+            "a hook returns a new gradient (a tensor) or None to keep it."))
+    if new._data.shape != grad._data.shape:
+        raise RuntimeError(_errors.hint(
+            f"hook '{getattr(fn, '__name__', 'hook')}' has changed the size of value",
+            f"the hook must return a gradient of shape {tuple(grad.shape)}."))
+    if new._data.dtype != grad._data.dtype:
+        raise RuntimeError(_errors.hint(
+            f"hook '{getattr(fn, '__name__', 'hook')}' has changed the type of value "
+            f"(was torch.{grad.dtype.legacy_name} got torch.{new.dtype.legacy_name})",
+            f"return the gradient in its own dtype: .to({grad.dtype})."))
+    return new
 
 
 def _run_post_hooks(node, grad_inputs, grad_outputs):

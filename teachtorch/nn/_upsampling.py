@@ -80,6 +80,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise ValueError("align_corners option can only be set with the interpolating "
                          "modes: linear | bilinear | bicubic | trilinear")
     sizes, scales = _output_sizes(input, size, scale_factor, k)
+    _check_sizes(tuple(input.shape[2:]), tuple(sizes))
     if recompute_scale_factor:
         scales = (None,) * k
     if mode == "nearest":
@@ -106,6 +107,20 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         return out
     raise NotImplementedError(f"interpolate mode {mode!r} is not implemented in "
                               "teachtorch (nearest, linear, bilinear, trilinear are)")
+
+
+def _check_sizes(sizes_in, sizes_out):
+    """Every spatial size, in and out, must be at least 1 (PyTorch's message)."""
+    if min(sizes_in + sizes_out) > 0:
+        return
+    names = ("D", "H", "W")[3 - len(sizes_in):]
+    show_in = ", ".join(f"{n}: {v}" for n, v in zip(names, sizes_in))
+    show_out = ", ".join(f"{n}: {v}" for n, v in zip(names, sizes_out))
+    joint = " and" if len(sizes_in) == 1 else ""  # (PyTorch's 1-D wording has "and")
+    raise RuntimeError(_errors.hint(
+        "Input and output sizes should be greater than 0, but got input "
+        f"({show_in}){joint} output ({show_out})",
+        "every spatial size must be at least 1: check size= and scale_factor=."))
 
 
 def _on_device_of(tensor, array):

@@ -56,10 +56,26 @@ def bilinear(input1, input2, weight, bias=None):
     Math: y[n, k] = sum_ij x1[n, i] W[k, i, j] x2[n, j] + b[k]
     Mirrors: torch.nn.functional.bilinear
     """
+    _bilinear_sizes(input1, input2, weight)
     # (N, i) @ (k, i, j) -> (k, N, j); times x2 and summed over j -> (k, N)
     tmp = ops.matmul(input1.unsqueeze(0), weight)
     out = (tmp * input2.unsqueeze(0)).sum(-1).t()
     return out + bias if bias is not None else out
+
+
+def _bilinear_sizes(input1, input2, weight):
+    """PyTorch's checks: feature sizes against the weight, then the batch dims."""
+    for n, x, want in ((1, input1, weight.shape[1]), (2, input2, weight.shape[2])):
+        if x.shape[-1] != want:
+            raise RuntimeError(_errors.hint(
+                f"bilinear(): input{n} size does not match weight size: got "
+                f"{x.shape[-1]} but expected {want}", "nn.Bilinear(in1, in2, out) takes "
+                "inputs of in1 and in2 features."))
+    for d, (a, b) in enumerate(zip(input1.shape[:-1], input2.shape[:-1])):
+        if a != b:
+            raise RuntimeError(_errors.hint(
+                f"bilinear(): input batch dimensions do not match at dim {d}: got {a} "
+                f"and {b}", "both inputs need the same batch size."))
 
 
 # ----- activations --------------------------------------------------------------------

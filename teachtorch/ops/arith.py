@@ -130,13 +130,15 @@ class Mul(Function):
         if hasattr(b, "shape"):
             ctx.save_for_backward(a, b)
             ctx.b_scalar = None
-        else:
-            ctx.b_scalar = b
+        else:  # PyTorch saves the number as a tensor: a second backward finds
+            ctx.b_scalar = b  # it freed, so the node saves (nothing) to be freed too
+            ctx.save_for_backward()
         return a * b
 
     @staticmethod
     def backward(ctx, grad_output):
         if ctx.b_scalar is not None:
+            ctx.saved_tensors  # noqa: B018 - raises once backward has freed them
             return grad_output * ctx.b_scalar, None
         a, b = ctx.saved_tensors
         ga = grad_output * b if ctx.needs_input_grad[0] else None
@@ -161,14 +163,16 @@ class Div(Function):
         if hasattr(b, "shape"):
             ctx.save_for_backward(a, b)
             ctx.b_scalar = None
-        else:
+        else:  # a saved number, freed by backward as in Mul
             ctx.b_scalar = b
+            ctx.save_for_backward()
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.true_divide(a, b)
 
     @staticmethod
     def backward(ctx, grad_output):
         if ctx.b_scalar is not None:
+            ctx.saved_tensors  # noqa: B018 - raises once backward has freed them
             return grad_output / ctx.b_scalar, None
         a, b = ctx.saved_tensors
         ga = grad_output / b if ctx.needs_input_grad[0] else None
@@ -190,6 +194,7 @@ class DivRounding(Function):
     def forward(ctx, a, b, mode, dtype=None):
         if dtype is not None:
             a, b = _cast(a, b, dtype)
+        ctx.save_for_backward()  # PyTorch saves b (even a number): freed by backward
         with np.errstate(divide="ignore", invalid="ignore"):
             if mode == "floor":  # Python's // (1.5 // 0.3 is 4.0, as in PyTorch)
                 return np.floor_divide(a, b)
@@ -200,6 +205,7 @@ class DivRounding(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
+        ctx.saved_tensors  # noqa: B018 - raises once backward has freed them
         return grad_output * 0, grad_output * 0
 
 

@@ -53,6 +53,7 @@ def ge(input, other):
 
 def equal(input, other):
     """True when both have the same shape and values. Mirrors: torch.equal"""
+    _checks.tensor_arg("equal", "other", 2, other)
     return input.shape == other.shape and bool(np.array_equal(input._data, other._data))
 
 
@@ -101,6 +102,7 @@ def bitwise_not(input):
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """|input - other| <= atol + rtol * |other|, element-wise. Mirrors: torch.isclose"""
+    _checks.tensor_arg("isclose", "other", 2, other)
     if input.dtype is not other.dtype:
         raise RuntimeError(
             _errors.hint(f"{input.dtype.legacy_name[:-6]} did not match "
@@ -112,6 +114,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """True when isclose holds everywhere. Mirrors: torch.allclose"""
+    _checks.tensor_arg("allclose", "other", 2, other)
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 

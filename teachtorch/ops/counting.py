@@ -7,7 +7,7 @@ Chapter 03 (reductions) opens this file.
 """
 import numpy as np
 
-from teachtorch import _backend, _errors
+from teachtorch import _backend, _checks, _errors
 from teachtorch.ops._util import is_tensor, make, write_out
 
 
@@ -50,7 +50,9 @@ def bincount(input, weights=None, minlength=0):
     Mirrors: torch.bincount
     """
     x = _host(input)
-    if x.ndim != 1 or input.dtype.category != 1:
+    if input.dtype.category != 1:
+        _checks.not_implemented("bincount_cpu", input)
+    if x.ndim != 1:
         raise RuntimeError(_errors.hint(
             "bincount only supports 1-d non-negative integral inputs.",
             "give a 1-D tensor of class labels (int64)."))

@@ -10,8 +10,8 @@ import warnings
 
 import numpy as np
 
-from teachtorch import _backend, _errors, dtypes
-from teachtorch.ops._util import make
+from teachtorch import _backend, _creation_args, _errors, dtypes
+from teachtorch.ops._util import check_broadcast, make
 
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
@@ -31,6 +31,8 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None,
     """
     from teachtorch.creation import tensor
 
+    _creation_args.check_arange((start, end) if step == 1 else (start, end, step),
+                                dtype, fn="range")
     warnings.warn(
         "torch.range is deprecated and will be removed in a future release because its "
         "behavior is inconsistent with Python's range builtin. Instead, use "
@@ -147,15 +149,36 @@ def binomial(count, prob, generator=None):
     return make(random.rng(generator).binomial(n.astype(np.int64), p).astype(n.dtype))
 
 
-def _shift(input, other, left):
-    if input.dtype.is_floating_point or (hasattr(other, "dtype") and
-                                         other.dtype.is_floating_point):
-        raise RuntimeError(_errors.hint(
+def _shift(input, other, left, swap=False):
+    """input << other (left) or input >> other, element-wise, in PyTorch's promoted
+    dtype; ``swap`` computes other << input (``2 << t``).
+
+    Math: left: a * 2**b (wrapping); right: floor(a / 2**b). A shift by b < 0 or by
+    b >= the dtype's bits gives 0 (and -1 for a negative a shifted right).
+    """
+    name = "bitwise_left_shift" if left else "bitwise_right_shift"
+    if hasattr(other, "_data"):
+        check_broadcast(input._data.shape, other._data.shape)
+        b = other._data
+    elif isinstance(other, (builtins.int, builtins.float, np.number)):
+        b = np.asarray(other)
+    else:
+        raise _creation_args.invalid_combination(name, (input, other))
+    dt = dtypes.result_type(input, other)
+    if dt.category != 1:  # integers only (bool and floats have no kernel)
+        raise NotImplementedError(_errors.hint(
             f"\"{'lshift' if left else 'rshift'}_cpu\" not implemented for "
-            f"'{input.dtype.legacy_name[:-6]}'", "bit shifts are for integers."))
-    b = other._data if hasattr(other, "_data") else other
-    r = np.left_shift(input._data, b) if left else np.right_shift(input._data, b)
-    return make(np.asarray(r).astype(input._data.dtype))
+            f"'{dt.legacy_name[:-6]}'", "bit shifts are for integers: x.long() << 2."))
+    a = np.asarray(input._data)
+    if swap:
+        a, b = b, a
+    a = a.astype(dt.np, copy=False)
+    outside = (b < 0) | (b >= 8 * a.dtype.itemsize)  # PyTorch defines these as 0
+    b = np.where(outside, 0, b).astype(dt.np, copy=False)
+    r = np.left_shift(a, b) if left else np.right_shift(a, b)
+    if outside.any():
+        r = np.where(outside, np.where(a < 0, -1, 0) if not left else 0, r)
+    return make(np.asarray(r).astype(dt.np, copy=False))
 
 
 def bitwise_left_shift(input, other):

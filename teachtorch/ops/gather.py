@@ -7,7 +7,7 @@ Chapter 02 (indexing) opens this file.
 """
 import numpy as np
 
-from teachtorch import _backend, _errors
+from teachtorch import _backend, _checks, _errors
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import check_broadcast, is_tensor, make, wrap_dim
 from teachtorch.ops.index import AdvancedIndex
@@ -340,11 +340,13 @@ class MaskedFill(Function):
     @staticmethod
     def forward(ctx, x, mask, value):
         ctx.mask = mask
+        ctx.save_for_backward()  # PyTorch saves the mask: freed by backward
         xp = _backend.get_array_module(x)
         return xp.where(mask, xp.asarray(value, dtype=x.dtype), x)
 
     @staticmethod
     def backward(ctx, grad_output):
+        ctx.saved_tensors  # noqa: B018 - raises once backward has freed them
         return MaskedFill.apply(grad_output, ctx.mask, 0)
 
 
@@ -361,6 +363,7 @@ class MaskedFillTensor(MaskedFill):
     @staticmethod
     def backward(ctx, grad_output):
         gx = gv = None
+        ctx.saved_tensors  # noqa: B018 - raises once backward has freed them
         if ctx.needs_input_grad[0]:
             gx = MaskedFill.apply(grad_output, ctx.mask, 0)
         if ctx.needs_input_grad[1]:
@@ -411,6 +414,7 @@ class MaskedSelect(Function):
 
 
 def masked_select(input, mask):
+    _checks.tensor_arg("masked_select", "mask", 2, mask)
     if not is_tensor(mask) or mask.dtype.name != "bool":
         raise RuntimeError(_errors.hint("masked_select: expected BoolTensor for mask", "build "
                            "the mask with a comparison (x > 0) or call mask.bool()."))
@@ -445,6 +449,7 @@ class Take(AdvancedIndex):
 
 def take(input, index):
     """input as if flattened, read at index (the result has index's shape)."""
+    _checks.tensor_arg("take", "index", 2, index)
     n = input.numel()
     data = index._data
     if data.size and (data.max() >= n or data.min() < -n):

@@ -67,7 +67,7 @@ class Stack(Function):
         return tuple(grad_output.unbind(ctx.dim))
 
 
-def _check_list(fn, tensors):
+def _check_list(fn, tensors, elements=True):
     if not isinstance(tensors, (list, tuple)):
         raise TypeError(
             _errors.hint(f"{fn}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
@@ -77,13 +77,29 @@ def _check_list(fn, tensors):
                            "nothing to stack."))
     if len(tensors) == 0:
         raise ValueError(_errors.hint(f"torch.{fn}(): expected a non-empty list of Tensors", "there is nothing to join."))
+    if elements:  # (cat and stack check only when reading an item fails)
+        _check_elements(tensors)
     return list(tensors)
+
+
+def _check_elements(tensors):
+    """Every item a Tensor, or PyTorch's TypeError naming the first that is not."""
+    for i, t in enumerate(tensors):
+        if not hasattr(t, "_data"):
+            raise TypeError(_errors.hint(
+                f"expected Tensor as element {i} in argument 0, but got "
+                f"{type(t).__name__}", "every item must be a tensor: wrap numbers "
+                "with torch.tensor([...])."))
 
 
 def cat(tensors, dim=0, *, out=None):
     """Concatenate along dim; every other dim must match. Mirrors: torch.cat"""
-    tensors = _check_list("cat", tensors)
-    shapes = [t._data.shape for t in tensors]
+    tensors = _check_list("cat", tensors, elements=False)
+    try:
+        shapes = [t._data.shape for t in tensors]
+    except AttributeError:
+        _check_elements(tensors)
+        raise
     ref = next((s for s in shapes if s), None)
     if ref is None:
         raise RuntimeError(_errors.hint("zero-dimensional tensor (at position 0) cannot be "
@@ -117,14 +133,18 @@ concat = concatenate = cat
 
 def stack(tensors, dim=0, *, out=None):
     """Join same-shaped tensors along a new dim. Mirrors: torch.stack"""
-    tensors = _check_list("stack", tensors)
-    shape = tensors[0]._data.shape
-    for i, t in enumerate(tensors):
-        if t._data.shape != shape:
-            raise RuntimeError(
-                _errors.hint(f"stack expects each tensor to be equal size, but got {list(shape)} at "
-                f"entry 0 and {list(t.shape)} at entry {i}", "stack adds a new dim; "
-                "use torch.cat to join tensors of different lengths."))
+    tensors = _check_list("stack", tensors, elements=False)
+    try:
+        shape = tensors[0]._data.shape
+        for i, t in enumerate(tensors):
+            if t._data.shape != shape:
+                raise RuntimeError(_errors.hint(
+                    f"stack expects each tensor to be equal size, but got {list(shape)} "
+                    f"at entry 0 and {list(t.shape)} at entry {i}", "stack adds a new "
+                    "dim; use torch.cat to join tensors of different lengths."))
+    except AttributeError:  # an item that is not a tensor
+        _check_elements(tensors)
+        raise
     d = wrap_dim(dim, len(shape) + 1)
     result = Stack.apply(*tensors, d, _dtype_of(tensors).np)
     if out is not None:
@@ -270,6 +290,10 @@ def unsafe_chunk(input, chunks, dim=0):
 
 def unbind(input, dim=0):
     """A tuple of the slices along dim (views). Mirrors: torch.unbind"""
+    if input._data.ndim == 0 and dim in (0, -1):  # (PyTorch's own words for 0-dim)
+        raise IndexError(_errors.hint(
+            "Dimension specified as 0 but tensor has no dimensions",
+            "a 0-dim tensor holds one number: use .item(), or unsqueeze(0) first."))
     d = wrap_dim(dim, input.dim())
     out = Unbind.apply(input, d)
     return _views_of(input, out if isinstance(out, tuple) else (out,))

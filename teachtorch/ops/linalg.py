@@ -288,6 +288,7 @@ def mv(input, vec, *, out=None):
 
 def dot(input, other, *, out=None):
     """Inner product of two 1-D tensors. Mirrors: torch.dot"""
+    _checks.tensor_arg("dot", "tensor", 2, other)
     _check_dot(input._data, other._data)
     return _out(Dot.apply(input, other), out)
 
@@ -301,6 +302,7 @@ def outer(input, vec2, *, out=None):
 
     Mirrors: torch.outer
     """
+    _checks.tensor_arg("outer", "vec2", 2, vec2)
     return _out(input.unsqueeze(1) * vec2, out)
 
 
@@ -309,7 +311,12 @@ ger = outer
 
 def matmul(input, other, *, out=None):
     """Matrix product following NumPy/PyTorch's rules. Mirrors: torch.matmul"""
-    a, b = input._data, other._data
+    try:
+        a, b = input._data, other._data
+    except AttributeError:  # a number or a list: PyTorch's TypeError
+        _checks.tensor_arg("matmul", "input", 1, input)
+        _checks.tensor_arg("matmul", "other", 2, other)
+        raise
     _check_matmul(a, b, (input._requires_grad or other._requires_grad)
                   and grad_mode._state["enabled"])
     na, nb = a.ndim, b.ndim

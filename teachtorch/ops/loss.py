@@ -220,6 +220,12 @@ class SmoothL1Loss(Function):
     def backward(ctx, grad_output):
         x, y = ctx.saved_tensors
         reduction, n, beta, huber = ctx.params
+        if huber and y._data.dtype != x._data.dtype:  # PyTorch checks here, not forward
+            raise RuntimeError(_errors.hint(
+                f"Found dtype {y.dtype.legacy_name[:-6]} but expected "
+                f"{x.dtype.legacy_name[:-6]}",
+                f"huber_loss's backward needs the target in the input's dtype "
+                f"({x.dtype}): pass y.to({x.dtype})."))
         xp = get_array_module(x._data)
         d = x._data - y._data
         inside = xp.abs(d) < beta

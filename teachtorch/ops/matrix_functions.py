@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from teachtorch import _errors
+from teachtorch import _checks, _errors, dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import make, write_out
 
@@ -28,6 +28,24 @@ def _check_square(a, name):
             f"linalg.{name}: A must be batches of square matrices, but they are "
             f"{a.shape[-2] if a.ndim >= 2 else 1} by {a.shape[-1]} matrices",
             "only square matrices (n x n) have an inverse or a determinant."))
+
+
+def _check_float(a, name):
+    """PyTorch's linear algebra takes float32/float64 (or complex) matrices only."""
+    if a.dtype.kind in "fc" and a.dtype.itemsize >= 4:
+        return
+    got = dtypes._FROM_NP[a.dtype].legacy_name[:-6]
+    if a.dtype.kind == "f" and name == "linalg.det":  # float16: no LU kernel
+        raise NotImplementedError(_errors.hint(
+            f"\"lu_cpu\" not implemented for '{got}'", "convert first: A.float()."))
+    if a.dtype.kind == "f":
+        raise RuntimeError(_errors.hint(
+            f"{name}: Low precision dtypes not supported. Got {got}",
+            "convert first: A.float()."))
+    raise RuntimeError(_errors.hint(
+        f"{name}: Expected a floating point or complex tensor as input. Got {got}",
+        "inverses and determinants are computed in floating point: convert the "
+        "matrix first, A.float()."))
 
 
 def _first_zero_pivot(m):
@@ -70,6 +88,7 @@ class Inverse(Function):
     @staticmethod
     def forward(ctx, a):
         _check_square(a, "inv")
+        _check_float(a, "linalg.inv")
         try:
             b = np.linalg.inv(a)
         except np.linalg.LinAlgError:
@@ -96,6 +115,7 @@ class Det(Function):
     @staticmethod
     def forward(ctx, a):
         _check_square(a, "det")
+        _check_float(a, "linalg.det")
         d = np.asarray(np.linalg.det(a), dtype=a.dtype)
         ctx.save_for_backward(a, d)
         return d
@@ -126,6 +146,7 @@ def slogdet(input):
     from collections import namedtuple
 
     _check_square(input._data, "slogdet")
+    _check_float(input._data, "linalg.slogdet")
     sign, _ = np.linalg.slogdet(input.detach().cpu().numpy())
     # log|det| = log(det * sign): differentiable through Det where det != 0
     logabs = (det(input) * make(np.asarray(sign, input._data.dtype))).log()
@@ -135,6 +156,7 @@ def slogdet(input):
 
 def logdet(input):
     """log det(A) (nan for a negative determinant). Mirrors: torch.logdet"""
+    _check_float(input._data, "logdet")
     return det(input).log()
 
 
@@ -210,6 +232,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     Math: out[..., i, j] = || x1[..., i, :] - x2[..., j, :] ||_p
     Mirrors: torch.cdist
     """
+    _checks.tensor_arg("cdist", "x2", 2, x2)
     if x1.shape[-1] != x2.shape[-1]:
         raise RuntimeError(_errors.hint(
             f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: "
@@ -219,6 +242,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
 
 def dist(input, other, p=2):
     """The p-norm of input - other (all elements). Mirrors: torch.dist"""
+    _checks.tensor_arg("dist", "other", 2, other)
     return _pnorm((input - other).reshape(-1), p)
 
 

@@ -157,6 +157,11 @@ class MedianAll(Function):
     @staticmethod
     def forward(ctx, x):
         flat = x.reshape(-1)
+        if flat.size == 0:  # PyTorch: nan, or the dtype's lowest integer
+            empty = np.nan if x.dtype.kind in "fc" else np.iinfo(x.dtype).min
+            y = array_of(x.dtype.type(empty))
+            ctx.save_for_backward(x, y)
+            return y
         y = array_of(np.partition(flat, (flat.size - 1) // 2)[(flat.size - 1) // 2])
         if np.isnan(flat).any():
             y = array_of(x.dtype.type(np.nan))

@@ -142,6 +142,10 @@ class RemainderScalar(Remainder):
     """remainder with a number divisor (PyTorch's node is RemainderBackward0)."""
     node_name = "RemainderBackward0"
 
+    @staticmethod
+    def backward(ctx, grad_output):  # dy/da = 1: PyTorch keeps nothing to free
+        return grad_output, None
+
 
 class Fmod(Function):
     """a mod b with the sign of a (C's fmod).
@@ -173,6 +177,10 @@ class Fmod(Function):
 class FmodScalar(Fmod):
     """fmod with a number divisor (PyTorch's node is FmodBackward0)."""
     node_name = "FmodBackward0"
+
+    @staticmethod
+    def backward(ctx, grad_output):  # dy/da = 1: PyTorch keeps nothing to free
+        return grad_output, None
 
 
 class Addcmul(Function):

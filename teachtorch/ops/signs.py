@@ -7,7 +7,7 @@ Chapter 03 (broadcasting) opens this file.
 """
 import numpy as np
 
-from teachtorch import _errors, dtypes
+from teachtorch import _checks, _errors, dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import as_tensor, make, write_out
 from teachtorch.ops.reduce import array_of
@@ -96,7 +96,7 @@ def _result(a, b):
     return dtypes.promote_types(dtypes._FROM_NP[a.dtype], dtypes._FROM_NP[b.dtype]).np
 
 
-copysign = _binary(Copysign, "copysign")
+copysign = _binary(Copysign, "copysign", numbers=True)
 fmax = _binary(Fmax, "fmax")
 fmin = _binary(Fmin, "fmin")
 
@@ -106,6 +106,7 @@ def heaviside(input, values, *, out=None):
 
     Mirrors: torch.heaviside (no gradient, as in PyTorch)
     """
+    _checks.tensor_arg("heaviside", "values", 2, values)
     if input.dtype is not values.dtype:
         raise RuntimeError(_errors.hint(
             "heaviside is not yet implemented for tensors with different dtypes",
@@ -115,6 +116,7 @@ def heaviside(input, values, *, out=None):
 
 
 def _integer_pair(name, a, b):
+    _checks.tensor_arg(name, "other", 2, b)
     b = as_tensor(b, like=a)
     if a.dtype.category != 1 or b.dtype.category != 1:
         bad = a if a.dtype.category != 1 else b

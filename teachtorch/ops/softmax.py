@@ -160,8 +160,8 @@ def float_input(input, dtype, name):
 
 def _prepare(input, dim, dtype, name):
     if dim is None:
-        raise TypeError(
-            _errors.hint(f"{name}() missing required argument 'dim' (pos 2)", "say which dim "
+        raise TypeError(_errors.hint(
+            f'{name}() missing 1 required positional arguments: "dim"', "say which dim "
             "holds the classes, usually dim=1 for a batch of logits (N, C)."))
     input = float_input(input, dtype, name)
     return input, wrap_dim(dim, input.dim()) if input.dim() else None

@@ -13,7 +13,7 @@ import numpy as np
 from teachtorch import _backend, _errors
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import make, wrap_dim
-from teachtorch.ops.minmax import _return_type
+from teachtorch.ops.minmax import _return_type, median
 
 
 def _ops():
@@ -78,6 +78,8 @@ def nanmedian(input, dim=None, keepdim=False):
     """The lower median of the values that are not nan. Mirrors: torch.nanmedian"""
     def lower_middle(count):
         return ((count - 1).clamp(min=0) // 2)
+    if dim is None and input.numel() == 0:
+        return median(input)  # nan (or the lowest integer), as median gives
     if dim is None:
         values, _ = _sorted_pick(input.reshape(-1), 0, lower_middle)
         return values.reshape(())

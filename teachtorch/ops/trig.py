@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from teachtorch import dtypes
+from teachtorch import _checks, dtypes
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import as_tensor, write_out
@@ -272,9 +272,15 @@ def _binary_float(a, b):
     return dt.np if dt.is_floating_point else dtypes.get_default_dtype().np
 
 
-def _binary(cls, name):
-    """The lowercase function for a two-tensor op: ``name(input, other, *, out=None)``."""
+def _binary(cls, name, numbers=False):
+    """The lowercase function for a two-tensor op: ``name(input, other, *, out=None)``.
+
+    Only copysign (``numbers=True``) takes a Python number as ``other`` in PyTorch.
+    """
     def op(input, other, *, out=None):
+        if not numbers:
+            _checks.tensor_arg(name, "input", 1, input)
+            _checks.tensor_arg(name, "other", 2, other)
         r = cls.apply(input, as_tensor(other, like=input))
         return write_out(out, r) if out is not None else r
     op.__name__ = op.__qualname__ = name

@@ -127,3 +127,21 @@ for op in ["exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
                   f"y = torch.{op}(x{', ' + args if args else ''})\n"
                   "(y * torch.tensor([1.0, 2.0, 3.0]) if y.dim() else y).sum().backward()"
                   "\nout = x.grad"))
+
+# a second backward: PyTorch frees what each node saved (a Python number too, for
+# mul and div), so only ops that saved something raise
+for expr in ["x * 2", "2 * x", "x / 2", "x.mul(2)", "x + 2", "x - 2", "2 - x", "x ** 2",
+             "x.masked_fill(x > 1, 0)", "x.div(2, rounding_mode='floor')",
+             "x.remainder(2)", "x.fmod(2)", "x.clamp(0, 1)", "x.exp()", "x.reshape(3, 1)"]:
+    CASES.append((f"backward twice: {expr}", X + f"y = ({expr}).sum()\ny.backward()\n"
+                  "y.backward()\nout = x.grad"))
+# what backward and autograd.grad take as the starting gradient
+for g in ["2", "2.0", "[2.0]", "'a'", "(torch.tensor(1.0),)", "[None]", "np.float32(2)"]:
+    CASES.append((f"backward gradient: {g}", X + f"import numpy as np\ny = x.sum()\n"
+                  f"y.backward({g})\nout = x.grad"))
+    CASES.append((f"grad gradient: {g}", X + f"import numpy as np\ny = x.sum()\n"
+                  f"out = torch.autograd.grad(y, x, {g})"))
+# what a tensor hook may return: a tensor of the gradient's shape, or None
+for ret in ["g[:2]", "None", "g.double()", "g.sum()", "[1.0, 2.0, 3.0]", "g * 2"]:
+    CASES.append((f"hook returns: {ret}", X + f"y = x * 2\ny.register_hook(lambda g: {ret})\n"
+                  "y.sum().backward()\nout = x.grad"))

@@ -71,3 +71,9 @@ for code in [
     "        return iter(range(5))\nlen(DataLoader(IDS(), batch_size=2))",
 ]:
     CASES.append((f"data: {code.splitlines()[-1]} #{len(CASES)}", D + code))
+# default_collate of plain numbers: torch.tensor(batch) for ints, float64 for floats
+for items in ["[1, 2.5]", "[1.5, 2]", "[1.0, None]", "[1, None]", "[True, 2]", "[1, 2]"]:
+    CASES.append((f"collate numbers: {items}",
+                  f"out = list(DataLoader({items}, batch_size=2))"))
+CASES.append(("lstm cell: hx not a pair",
+              "out = torch.nn.LSTMCell(3, 4)(torch.ones(2, 3), torch.ones(2, 4))"))

@@ -201,3 +201,21 @@ for code in [
     "nn.PairwiseDistance()(torch.ones(2, 3), torch.ones(3, 3))",
 ]:
     add(f"nn: {code.splitlines()[-1]}", code)
+# interpolate to or from a zero size
+for x, size, mode in [("torch.ones(1, 1, 2)", "0", "'nearest'"),
+                      ("torch.ones(1, 1, 2, 2, 2)", "(0, 1, 1)", "'nearest'"),
+                      ("torch.ones(1, 1, 2, 2)", "(0, 3)", "'bilinear'"),
+                      ("torch.ones(1, 1, 2)", "0", "'linear'"),
+                      ("torch.ones(1, 1, 0, 2)", "(2, 2)", "'nearest'")]:
+    CASES.append((f"interpolate zero: {x} {size} {mode}",
+                  f"out = F.interpolate({x}, size={size}, mode={mode})"))
+for layer, x in [("nn.Conv2d(1, 2, 3, padding=1)", "torch.ones(0, 1, 5, 5)"),
+                 ("nn.Conv1d(1, 2, 3, stride=2)", "torch.ones(0, 1, 7)"),
+                 ("nn.Unfold(2)", "torch.ones(0, 1, 4, 4)")]:
+    CASES.append((f"empty batch: {layer}", f"out = {layer}({x}).shape"))
+for code in ["nn.Bilinear(2, 3, 4)(torch.ones(1, 3), torch.ones(1, 2))",
+             "nn.Bilinear(2, 3, 4)(torch.ones(2, 2), torch.ones(1, 3))",
+             "nn.Bilinear(2, 3, 4)(torch.ones(1, 2), torch.ones(1, 3)).shape",
+             "torch.log_softmax(torch.ones(3))", "torch.ones(3).softmax()",
+             "torch.ones(3).softmax(dtype=torch.float64)"]:
+    CASES.append((f"nn words: {code}", "out = " + code))

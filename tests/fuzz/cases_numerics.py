@@ -22,7 +22,7 @@ PAIRS = [
     ("str", "torch.tensor([1.0])", "'a'"),
     ("empty", "torch.tensor([])", "torch.ones(0)"),
 ]
-OPS = ["+", "-", "*", "/", "//", "%", "**", "@", "&", "|", "<<", "==", "<"]
+OPS = ["+", "-", "*", "/", "//", "%", "**", "@", "&", "|", "<<", ">>", "==", "<"]
 for op in OPS:
     for name, a, b in PAIRS:
         CASES.append((f"binary: {name} {op}", f"a = {a}\nb = {b}\na {op} b"))
@@ -115,3 +115,34 @@ for code in [
     "torch.diff(torch.tensor([1, 4, 9]))", "torch.trapz(torch.tensor([1.0, 2.0]))",
 ]:
     CASES.append((f"numeric: {code}", code))
+
+# functions that take only Tensors in PyTorch: a Python number is its TypeError
+for fn in ["atan2", "hypot", "maximum", "minimum", "fmax", "fmin", "logaddexp",
+           "logaddexp2", "heaviside", "dist", "dot", "matmul", "isclose", "allclose",
+           "equal", "kron", "outer", "cross", "cdist", "take", "masked_select", "gcd",
+           "copysign", "xlogy", "float_power", "fmod", "remainder"]:
+    CASES.append((f"tensor only: torch.{fn}(a, 2)", f"a = torch.ones(3)\nout = torch.{fn}(a, 2)"))
+CASES.append(("tensor only: torch.atan2(2, a)", "a = torch.ones(3)\nout = torch.atan2(2, a)"))
+# inverse and determinant take float32/float64 matrices only
+for fn in ["inverse", "det", "slogdet", "logdet"]:
+    for dt in ["int64", "bool", "float16", "float64"]:
+        CASES.append((f"linalg dtype: torch.{fn} {dt}",
+                      f"out = torch.{fn}(torch.eye(2, dtype=torch.{dt}))"))
+for n in [2, -1]:
+    CASES.append((f"linalg dtype: matrix_power int {n}",
+                  f"out = torch.matrix_power(torch.eye(2, dtype=torch.int64), {n})"))
+
+# bit shifts: the promoted dtype, shifts past the width, reversed and function forms
+SHIFTS = [("neg shift", "torch.tensor([1, 8, -8])", "torch.tensor([-1, 64, 70])"),
+          ("int32/int64", "torch.tensor([1, 2], dtype=torch.int32)", "torch.tensor([1, 2])"),
+          ("uint8 wide", "torch.tensor([1, 200], dtype=torch.uint8)",
+           "torch.tensor([9, 1], dtype=torch.uint8)"),
+          ("int/bool", "torch.tensor([1, 2])", "torch.tensor([True, False])"),
+          ("int/2**40", "torch.tensor([1, 2])", "2**40"),
+          ("int8 by 1", "torch.tensor([-128, 64], dtype=torch.int8)", "1"),
+          ("int8 by -1", "torch.tensor([-128, 64], dtype=torch.int8)", "-1"),
+          ("by True", "torch.tensor([3])", "True"), ("list", "torch.tensor([3])", "[1]")]
+for form in ["a << b", "a >> b", "b << a", "b >> a", "torch.bitwise_left_shift(a, b)",
+             "torch.bitwise_right_shift(a, b)", "a.bitwise_left_shift(b)"]:
+    for name, a, b in SHIFTS:
+        CASES.append((f"shift: {name} {form}", f"a = {a}\nb = {b}\nout = {form}"))

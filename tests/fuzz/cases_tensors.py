@@ -198,3 +198,51 @@ for op in ["sum", "mean", "prod", "max", "min", "argmax", "std", "var", "median"
                        ("one", "torch.tensor([2.0])")]:
         call = f"torch.{op}({make})" if op != "logsumexp" else f"torch.{op}({make}, 0)"
         add(f"reduce: {op} of {name}", call)
+
+# argument types of the creation functions, as PyTorch's argument parser checks them
+for code in ["torch.arange(0, '5')", "torch.arange(0, 5, '1')", "torch.arange(None)",
+             "torch.arange([5])", "torch.arange(True)", "torch.arange(0, 5, dtype='int64')",
+             "torch.linspace('0', 1, 3)", "torch.linspace(0, 1, '3')",
+             "torch.linspace(0, 1, 3.0)", "torch.linspace(0, 1, None)",
+             "torch.linspace(0, 1, True)", "torch.linspace(0, 1, 3, dtype='float')",
+             "torch.linspace(0, 1, torch.tensor(3))", "torch.logspace(0, 1, '3')",
+             "torch.logspace(0, 1, 2.5)", "torch.logspace(0, 1, 3, '2')",
+             "torch.eye('2')", "torch.eye(2, 3.0)", "torch.eye(None)", "torch.eye(True)",
+             "torch.eye(2, dtype='x')", "torch.eye(np.int64(2))",
+             "torch.randint('5', (2,))", "torch.randint(0, '5', (2,))",
+             "torch.randint(5.0, (2,))", "torch.randint(0, 5.0, (2,))",
+             "torch.randperm('3')", "torch.randperm(3.0)", "torch.randperm(np.int64(3))",
+             "torch.range('1', 3)", "torch.range(0, '5')"]:
+    CASES.append((f"create args: {code}", "import numpy as np\nout = " + code))
+for code in ["torch.ones_like(3)", "torch.empty_like([1.0])", "torch.full_like((1, 2), 0.5)",
+             "torch.rand_like([1.0])", "torch.randn_like(None)", "torch.randint_like(2, 5)",
+             "torch.cat([torch.ones(2), 1])", "torch.cat([1, torch.ones(2)])",
+             "torch.stack([torch.ones(2), 1])", "torch.device('cuda:-1')",
+             "torch.device('cpu:x')", "torch.device('cuda: 1')", "torch.device('cuda:1')",
+             "torch.arange(0.5, float('inf'))", "torch.arange(float('-inf'), 2)",
+             "torch.arange(1.5, float('nan'))", "torch.bincount(torch.tensor([True]))",
+             "torch.bincount(torch.tensor([[1, 2]]).float())",
+             "torch.bincount(torch.tensor([[1, 2]]))"]:
+    CASES.append((f"parser: {code}", "out = " + code))
+for code in ["torch.zeros(2, torch.tensor([-3]))", "torch.zeros((torch.tensor([3]),))",
+             "torch.zeros(2, torch.tensor([[3]]))", "torch.zeros(torch.tensor([2, 3]))",
+             "torch.ones(2, torch.tensor([3.0]))",
+             "torch.tensor([], dtype=torch.int64).median()", "torch.zeros(0, 3).median()",
+             "torch.tensor([]).nanmedian()", "torch.zeros(3, 0).median(0)"]:
+    CASES.append((f"sizes and empties: {code}", "out = " + code))
+# sizes: which words PyTorch uses for a float, a None or a negative size, per function
+for code in ["torch.zeros((2.0,))", "torch.zeros(2, 3.0)", "torch.zeros([2, 3.0])",
+             "torch.ones(2.0)", "torch.rand((2, 3.0))", "torch.empty(2, 'a')",
+             "torch.full((2.0,), 1.0)", "torch.full([2, 3.0], 1.0)",
+             "torch.randint(5, (2.0,))", "torch.randint(0, 5, (2, 3.0))",
+             "torch.zeros(2, None)", "torch.zeros((2, -3))", "torch.ones(-1)",
+             "torch.empty(-1)", "torch.rand(-1)", "torch.randn(2, -1)",
+             "torch.full((-1,), 1.0)", "torch.randint(0, 5, (-1,))", "torch.zeros(-1, 2)",
+             "torch.randperm(-1)", "torch.empty(2, -3)", "torch.normal(0.0, 1.0, (-1,))",
+             "torch.ones(2, torch.tensor(-1))", "torch.randint(3)", "torch.randint(3, 2.0)",
+             "torch.randint(3, 2)", "torch.randint(0, 3, 2)",
+             "torch.randint(3, size=(2,)).shape", "torch.randint(0, 3, torch.Size([2])).shape"]:
+    CASES.append((f"size words: {code}", "out = " + code))
+for code in ["torch.tensor(3.0).unbind()", "torch.tensor(3.0).unbind(-1)",
+             "torch.unbind(torch.tensor(3.0), 1)", "torch.ones(2).unbind(2)"]:
+    CASES.append((f"unbind: {code}", "out = " + code))

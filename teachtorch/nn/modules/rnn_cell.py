@@ -68,6 +68,11 @@ class RNNCellBase(Module):
         if unbatched:
             input = input.unsqueeze(0)
         batch = input.shape[0]
+        if n_states == 2 and states is not None and not isinstance(states, (tuple, list)):
+            raise TypeError(_errors.hint(
+                "lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not "
+                f"{type(states).__name__}", "an LSTM cell's state is a pair: "
+                "cell(x, (h, c))."))
         if states is None:
             states = tuple(creation.zeros(batch, self.hidden_size, dtype=input.dtype,
                                           device=input.device)

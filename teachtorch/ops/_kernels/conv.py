@@ -118,7 +118,8 @@ def crop_batch_first(x, pads):
         inner = scratch(xp, "crop", (c, hp - t - b, wp - lf - r, n), x.dtype)
         inner[...] = x[:, t:hp - b, lf:wp - r, :]
         x = inner
-    return batch_first(x.reshape(-1, n), (n,) + x.shape[:3])
+    rows = x.shape[0] * x.shape[1] * x.shape[2]  # (not -1: an empty batch has n = 0)
+    return batch_first(x.reshape(rows, n), (n,) + x.shape[:3])
 
 
 def _as_4d(x, w):
@@ -152,7 +153,7 @@ class Convolution(Function):
         y = scratch(xp, "y", (groups, o // groups, oh * ow * n), x.dtype)
         xp.matmul(wg, cols.reshape(groups, cg * kh * kw, -1), out=y)
         row_bias = None if bias is None else xp.repeat(bias, oh * ow)  # rows (o, y, x)
-        y = batch_first(y.reshape(-1, n), (n, o, oh, ow), row_bias)
+        y = batch_first(y.reshape(o * oh * ow, n), (n, o, oh, ow), row_bias)
         ctx.save_for_backward(x, weight)
         ctx.geometry = (c, (kh, kw), (oh, ow), stride, pads, dilation, groups)
         return y[:, :, 0, :] if weight.ndim == 3 else y
@@ -266,7 +267,8 @@ class Im2Col(Function):
                     for a in (0, 1))
         pads = ((p[0], p[0]), (p[1], p[1]))
         cols = im2col(batch_last(x, pads), k, out, s, d)   # (C*kh*kw, L*N), scratch
-        return batch_first(cols.reshape(-1, n), (n, c * k[0] * k[1], out[0] * out[1]))
+        rows = c * k[0] * k[1] * out[0] * out[1]
+        return batch_first(cols.reshape(rows, n), (n, c * k[0] * k[1], out[0] * out[1]))
 
     @staticmethod
     def backward(ctx, grad_output):   # Tensor ops: differentiable as it stands

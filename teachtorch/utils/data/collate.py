@@ -67,11 +67,18 @@ def default_collate(batch):
         return _stack_tensors([Tensor._make(np.asarray(b)) for b in batch])
     if isinstance(elem, np.generic) and not isinstance(elem, (np.str_, np.bytes_)):
         return Tensor._make(np.asarray(batch))  # NumPy scalars keep their dtype
-    if isinstance(elem, bool):
-        return Tensor._make(np.array(batch, dtype=np.bool_))
-    if isinstance(elem, int):
-        return Tensor._make(np.array(batch, dtype=np.int64))
+    if isinstance(elem, int):  # bools too: torch.tensor(batch) ([1, 2.5] is float)
+        if all(type(x) is int for x in batch):  # the common case: class labels
+            return Tensor._make(np.array(batch, dtype=np.int64))
+        from teachtorch.creation import tensor
+
+        return tensor(batch)
     if isinstance(elem, float):
+        for item in batch:
+            if not isinstance(item, (int, float, np.number)):
+                raise TypeError(_errors.hint(
+                    f"must be real number, not {type(item).__name__}",
+                    "every sample's value must be a number to make a batch tensor."))
         return Tensor._make(np.array(batch, dtype=np.float64))
     if isinstance(elem, (str, bytes)):
         return batch
