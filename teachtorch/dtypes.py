@@ -136,8 +136,8 @@ def to_dtype(d):
     """Accept a teachtorch dtype, a NumPy dtype, a Python type or a name."""
     if isinstance(d, dtype):
         return d
-    if d is builtins.float:
-        return get_default_dtype()
+    if d is builtins.float:     # dtype=float is float64 in PyTorch, whatever the default
+        return float64
     if d is builtins.int:
         return int64
     if d is builtins.bool:

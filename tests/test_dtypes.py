@@ -121,7 +121,7 @@ def test_to_dtype_spellings():
 
     assert dtypes.to_dtype("float32") is teachtorch.float32
     assert dtypes.to_dtype("torch.long") is teachtorch.int64
-    assert dtypes.to_dtype(float) is teachtorch.get_default_dtype()
+    assert dtypes.to_dtype(float) is teachtorch.float64      # as torch: dtype=float
     assert dtypes.to_dtype(int) is teachtorch.int64
     assert dtypes.to_dtype(bool) is teachtorch.bool
     assert dtypes.to_dtype(np.float64) is teachtorch.float64
@@ -167,3 +167,19 @@ def test_overflowing_casts_are_silent_and_match_torch(expr):
         ours = eval(expr, {"lib": teachtorch})
     theirs = eval(expr, {"lib": torch})
     assert ours.tolist() == theirs.tolist()
+
+
+def test_python_types_as_dtypes_like_torch():
+    """dtype=float is float64 (not the default dtype), int is int64, bool is bool."""
+    import torch
+
+    import teachtorch
+
+    for py in (float, int, bool):
+        for make in ("ones", "zeros"):
+            ours = getattr(teachtorch, make)(2, dtype=py).dtype
+            theirs = getattr(torch, make)(2, dtype=py).dtype
+            assert str(ours) == str(theirs), (py, make)
+        assert str(teachtorch.tensor([1, 0], dtype=py).dtype) == \
+            str(torch.tensor([1, 0], dtype=py).dtype)
+        assert str(teachtorch.ones(2).to(py).dtype) == str(torch.ones(2).to(py).dtype)

@@ -120,7 +120,10 @@ def _as_list(x):
 
 def _make_grads(outputs, grads):
     """The gradient each output starts with: the one given, else 1 for a scalar."""
-    grads = _grads_as_list(grads)
+    if grads is None or isinstance(grads, function.Tensor):
+        grads = [grads]
+    elif not isinstance(grads, list):       # a tuple, or a number (not iterable)
+        grads = _grads_as_list(grads)
     result = []
     for i, out in enumerate(outputs):
         g = grads[i] if i < len(grads) else None
@@ -147,10 +150,6 @@ def _make_grads(outputs, grads):
 def _grads_as_list(grads):
     """The gradients given to backward, as a list (PyTorch takes a Tensor, None or
     a sequence; a bare number is refused as not iterable, as there)."""
-    if grads is None or isinstance(grads, function.Tensor):
-        return [grads]
-    if isinstance(grads, list):
-        return grads
     try:
         return list(grads)
     except TypeError as not_iterable:  # Python's "'float' object is not iterable"
