@@ -103,11 +103,13 @@ b3 = torch.randn(2)
 print(torch.allclose(conv2d_by_unfold(x3, w3, b3), F.conv2d(x3, w3, b3), atol=1e-5))
 
 # %% [markdown]
-# 打开库里的卷积：`teachtorch/ops/conv.py` 的参考实现 `ConvolutionReference.forward` 就是上面这几行——
-# `columns`（im2col）排出所有窗口，权重 reshape 成矩阵，一次 `matmul`。它的 `backward` 交给
-# `convolution_backward`：$\partial L/\partial X$ 是 $\partial L/\partial Y$ 与同一组权重的转置卷积，
-# $\partial L/\partial W$ 是每个窗口乘上它位置上的 $\partial L/\partial Y$ 再求和（`correlate`，即
-# $\partial L/\partial Y \cdot \text{cols}^T$），偏置的梯度是 $\partial L/\partial Y$ 在每个输出通道上的和。
+# 打开库里的卷积：`teachtorch/ops/conv.py` 的参考实现 `ConvolutionReference.forward` 就是上面这几行，
+# 直接在 NumPy 数组上写：`columns`（im2col，用填充后数组的跨步视图）排出所有窗口，权重 reshape 成矩阵，
+# 一次 `matmul`。它的 `backward` 交给 `convolution_backward`，里面只调用别的参考 Function：
+# $\partial L/\partial X$ 是 $\partial L/\partial Y$ 与同一组权重的转置卷积（`ConvTransposeReference`），
+# $\partial L/\partial W$ 是每个窗口乘上它位置上的 $\partial L/\partial Y$ 再求和（`Correlation`，即
+# $\partial L/\partial Y \cdot \text{cols}^T$），偏置的梯度是 $\partial L/\partial Y$ 在每个输出通道上的和
+# （`BiasGrad`）。这些 Function 各有自己的 backward，所以二阶导数也能算。
 # 默认运行的是 `teachtorch/ops/_kernels/conv.py` 里的快速内核；小部件的 "version" 按钮可以在两者之间切换。
 
 # %%
@@ -391,8 +393,8 @@ print(by_hand, sum(p.numel() for p in model.parameters()))
 # 2. 输入 4×4、核 2、步幅 3、padding 1、`ceil_mode=True` 的最大池化：公式 ceil((4+2-2)/3)+1 = 3，
 #    为什么实际输出是 2×2？用小部件看看第 3 个窗口从哪里开始。
 # 3. `padding='same'` 在 stride=1 时保证输出与输入同样大小，它在两边各填多少？
-# 4. **改坏一行**：把 `convolution_backward` 里偏置梯度的 `db = g.sum((0, 2, 3))` 改成 `db = g.mean((0, 2, 3))`，
-#    用 `exec` 得到坏掉的函数，临时换进 `teachtorch/ops/conv.py`，对 `ConvolutionReference` 的一个小卷积运行
+# 4. **改坏一行**：把偏置梯度 `BiasGrad.forward` 里的 `grad.sum(axis=dims)` 改成 `grad.mean(axis=dims)`，
+#    用 `exec` 得到坏掉的类，临时换进 `teachtorch/ops/conv.py`，对 `ConvolutionReference` 的一个小卷积运行
 #    `gradcheck`，看它失败。
 
 # %% answer 练习 1～3
@@ -407,8 +409,8 @@ print(F.max_pool2d(torch.zeros(1, 1, 4, 4), 2, stride=3, padding=1, ceil_mode=Tr
 print(nn.Conv2d(1, 1, 5, padding="same")(torch.zeros(1, 1, 9, 9)).shape)  # 各填 (5-1)/2 = 2
 
 # %% answer 练习 4
-source = inspect.getsource(conv_ops.convolution_backward)
-broken = source.replace("db = g.sum((0, 2, 3))", "db = g.mean((0, 2, 3))")
+source = inspect.getsource(conv_ops.BiasGrad)
+broken = source.replace("grad.sum(axis=dims)", "grad.mean(axis=dims)")
 assert broken != source
 namespace = dict(vars(conv_ops))
 exec(broken, namespace)
@@ -423,11 +425,11 @@ def reference_conv(x, w, b):
 
 
 print(torch.autograd.gradcheck(reference_conv, (xs, ws, bs)))
-original = conv_ops.convolution_backward
-conv_ops.convolution_backward = namespace["convolution_backward"]  # 临时换掉
+original = conv_ops.BiasGrad
+conv_ops.BiasGrad = namespace["BiasGrad"]  # 临时换掉
 try:
     torch.autograd.gradcheck(reference_conv, (xs, ws, bs))
 except RuntimeError as err:
     print(str(err)[:200])
 finally:
-    conv_ops.convolution_backward = original  # 一定要换回来
+    conv_ops.BiasGrad = original  # 一定要换回来

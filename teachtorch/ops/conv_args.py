@@ -11,11 +11,6 @@ def pair(v):
     return (v, v) if isinstance(v, int) else tuple(v)
 
 
-def ntuple(v, nd):
-    """An int or an nd-tuple as an nd-tuple."""
-    return (v,) * nd if isinstance(v, int) else tuple(v)
-
-
 def _conv_pads(padding, kernel, dilation, stride, nd):
     """padding int/tuple/'valid'/'same' -> ((lo, hi), ...) per spatial axis."""
     if isinstance(padding, str):
@@ -93,17 +88,29 @@ def _check_conv(input, weight, groups, name, transposed=False):
             "layer's out_channels."))
 
 
-def conv_geometry(input, weight, stride, padding, dilation, groups, nd, name):
+def conv_geometry(input, weight, bias, stride, padding, dilation, groups, nd, name):
     """Checked (stride, pads, dilation) of a convolution, as 2-D tuples.
 
     pads is ((top, bottom), (left, right)); conv1d gets a height axis of size 1.
+    PyTorch's checks in PyTorch's order, each a cheap test here; the function beside
+    it, run only when the test fails, raises PyTorch's error with its hint.
     """
-    _check_conv(input, weight, groups, name)
-    stride, dilation = ntuple(stride, nd), ntuple(dilation, nd)
-    kernel = tuple(weight.shape[2:])
-    _checks.conv_args(kernel, stride, padding, dilation, nd)
-    pads = _conv_pads(padding, kernel, dilation, stride, nd)
-    spatial = input.shape[-nd:]
+    x, w = input._data, weight._data
+    if (x.ndim not in (nd + 1, nd + 2) or w.shape[0] % groups
+            or x.shape[-nd - 1] != w.shape[1] * groups):
+        _check_conv(input, weight, groups, name)
+    stride = (stride,) * nd if isinstance(stride, int) else tuple(stride)
+    dilation = (dilation,) * nd if isinstance(dilation, int) else tuple(dilation)
+    kernel, numbers = w.shape[2:], not isinstance(padding, str)
+    pad = ((padding,) * nd if isinstance(padding, int) else tuple(padding)) if numbers \
+        else ()
+    if (len(stride) != nd or len(dilation) != nd or (numbers and len(pad) != nd)
+            or min(stride) <= 0 or min(pad, default=0) < 0 or min(kernel) <= 0
+            or min(dilation) <= 0):
+        _checks.conv_args(kernel, stride, padding, dilation, nd)
+    pads = (tuple((p, p) for p in pad) if numbers
+            else _conv_pads(padding, kernel, dilation, stride, nd))
+    spatial = x.shape[-nd:]
     padded = [s + lo + hi for s, (lo, hi) in zip(spatial, pads)]
     eff = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
     if any(p < e for p, e in zip(padded, eff)):
@@ -113,6 +120,10 @@ def conv_geometry(input, weight, stride, padding, dilation, groups, nd, name):
             "actual input size", f"the input {tuple(spatial)} (after padding "
             f"{tuple(padded)}) is smaller than the kernel; use a smaller kernel, more "
             "padding, or check how much earlier layers shrank the image."))
+    if bias is not None and (bias._data.ndim != 1 or bias._data.shape[0] != w.shape[0]):
+        _checks.conv_bias(weight, bias)
+    if w.dtype != x.dtype or (bias is not None and bias._data.dtype != x.dtype):
+        check_dtypes(input, weight, bias)
     if nd == 1:
         stride, dilation, pads = (1,) + stride, (1,) + dilation, ((0, 0),) + pads
     return stride, pads, dilation
