@@ -392,3 +392,17 @@ def legacy_new_dtype_mismatch(want, got):
     return hint(f"expected {options(want)} (got {options(got)})",
                 "x.new(t) keeps x's dtype; convert first (t.to(x.dtype)) or use "
                 "x.new_tensor(t).")
+
+
+def dim_out_of_range(dim, ndim):
+    """A dim outside [-ndim, ndim - 1] (a 0-dim tensor accepts -1 and 0)."""
+    lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
+    return hint(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but "
+                f"got {dim})", f"this tensor has {ndim} dimension(s); dims count from 0 "
+                "(or from -1 at the end).")
+
+
+def view_of_leaf_inplace():
+    return hint("a view of a leaf Variable that requires grad is being used in an "
+                "in-place operation.", "change a parameter's values inside `with "
+                "torch.no_grad():` or through w.data[...] = value.")

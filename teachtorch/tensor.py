@@ -161,10 +161,7 @@ class Tensor(TensorMathMixin, TensorSpecialMathMixin, TensorShapeMixin,
         n = self._data.ndim
         lo, hi = (-1, 0) if n == 0 else (-n, n - 1)
         if not lo <= dim <= hi:
-            raise IndexError(
-                _errors.hint(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but "
-                f"got {dim})", f"this tensor has {n} dimension(s); dims count from 0 "
-                "(or from -1 at the end)."))
+            raise IndexError(_errors.dim_out_of_range(dim, n))
         return dim + n if dim < 0 else dim
 
     # ----- memory: storage, strides, views ---------------------------------------------

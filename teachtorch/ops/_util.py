@@ -80,8 +80,5 @@ def wrap_dim(dim, ndim):
         dim = _checks.dim_arg(dim)
     lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
     if not lo <= dim <= hi:
-        raise IndexError(
-            _errors.hint(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got "
-            f"{dim})", f"this tensor has {ndim} dimension(s); dims count from 0 (or "
-            "from -1 at the end)."))
+        raise IndexError(_errors.dim_out_of_range(dim, ndim))
     return dim + ndim if dim < 0 else dim

@@ -367,10 +367,7 @@ def _write_through_view(x, idx, value):
     """x is a view of a tensor that requires grad: record the write on the base."""
     base = x._base
     if base.grad_fn is None:  # the base is a leaf: its values are not ours to change
-        raise RuntimeError(_errors.hint(
-            "a view of a leaf Variable that requires grad is being used in an in-place "
-            "operation.", "change a parameter's values inside `with torch.no_grad():` "
-            "or through w.data[...] = value."))
+        raise RuntimeError(_errors.view_of_leaf_inplace())
     base_pos = storage_positions(base).reshape(-1)
     order = np.argsort(base_pos, kind="stable")
     flat = order[np.searchsorted(base_pos[order], storage_positions(x))]
@@ -418,10 +415,7 @@ def _setitem(x, index, value):
     enabled = grad_mode.is_grad_enabled()
     leaf = enabled and x._requires_grad and x.grad_fn is None
     if leaf and (x._base is not None or (basic and _node_kind(idx) != "Alias")):
-        raise RuntimeError(_errors.hint(
-            "a view of a leaf Variable that requires grad is being used in an "
-            "in-place operation.", "change a parameter's values inside `with "
-            "torch.no_grad():` or through w.data[...] = value."))
+        raise RuntimeError(_errors.view_of_leaf_inplace())
     x._check_inplace()
     if is_tensor(value) and value.dim() > x._data[idx].ndim:
         extra = value.shape[:value.dim() - x._data[idx].ndim]
