@@ -10,11 +10,17 @@ from teachtorch._backend import get_array_module
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
 from teachtorch.ops._kernels.via_reference import reference_grads
-from teachtorch.tensor import Tensor
+from teachtorch.ops._util import make as _const
 
 
-def _const(array):
-    return Tensor._make(array)
+def _scale_shift(xhat, weight, bias, shape, dtype):
+    """The normalised values times the weight plus the bias (each may be None)."""
+    y = xhat
+    if weight is not None:
+        y = y * weight.reshape(shape)
+    if bias is not None:
+        y = y + bias.reshape(shape)
+    return y.astype(dtype, copy=False)
 
 
 def _batch_norm_reference_grads(ctx, x, weight, bias, grad_output):
@@ -53,12 +59,7 @@ class NativeLayerNorm(Function):
         ctx.consts = (xhat, rstd, axes)
         ctx.n_norm, ctx.eps = n_norm, eps
         ctx.save_for_backward(x, weight, bias)
-        y = xhat
-        if weight is not None:
-            y = y * weight
-        if bias is not None:
-            y = y + bias
-        return y.astype(x.dtype, copy=False)
+        return _scale_shift(xhat, weight, bias, x.shape[x.ndim - n_norm:], x.dtype)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -121,12 +122,7 @@ class NativeBatchNorm(Function):
         ctx.stats = (None, None) if training else (running_mean, running_var)
         ctx.eps = eps
         ctx.save_for_backward(x, weight, bias)
-        y = xhat
-        if weight is not None:
-            y = y * weight.reshape(bshape)
-        if bias is not None:
-            y = y + bias.reshape(bshape)
-        return y.astype(x.dtype, copy=False)
+        return _scale_shift(xhat, weight, bias, bshape, x.dtype)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -174,12 +170,7 @@ class NativeGroupNorm(Function):
         ctx.consts = (xhat, rstd, groups, bshape)
         ctx.eps = eps
         ctx.save_for_backward(x, weight, bias)
-        y = xhat
-        if weight is not None:
-            y = y * weight.reshape(bshape)
-        if bias is not None:
-            y = y + bias.reshape(bshape)
-        return y.astype(x.dtype, copy=False)
+        return _scale_shift(xhat, weight, bias, bshape, x.dtype)
 
     @staticmethod
     def backward(ctx, grad_output):
