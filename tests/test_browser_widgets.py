@@ -9,6 +9,7 @@ reference toggle, and clicks BackwardStepper through a backward pass. A screensh
 saved on failure; the server is always stopped. Set TEACHTORCH_SCREENSHOTS=DIR to also
 save one PNG per widget there (that is how assets/screenshots/ was made).
 """
+import contextlib
 import os
 import secrets
 import shutil
@@ -97,10 +98,11 @@ def _accept_kernel_dialog(page, wait_s):
     button.first.click()
 
 
-def test_widgets_render_and_respond_to_the_keyboard(lab):
+@contextlib.contextmanager
+def _notebook_page(url, tmp):
+    """Chromium on the Lab page with every cell run; a screenshot if the test fails."""
     from playwright.sync_api import sync_playwright
 
-    url, tmp = lab
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -114,56 +116,7 @@ def test_widgets_render_and_respond_to_the_keyboard(lab):
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
             _accept_kernel_dialog(page, wait_s=3)
-            for cls in VIEWS.values():
-                page.wait_for_selector(f".teachtorch-{cls} svg", timeout=90_000)
-
-            conv = page.locator(".teachtorch-convwindowview")
-            before = conv.locator("svg").first.text_content()
-            start = geo.compute("conv2d", (7, 7), 3, 1, 1, 1, False)["output_shape"]
-            assert f"output {start[2]}×{start[3]}" in before
-
-            slider = conv.locator(".widget-hslider").filter(has_text="stride")
-            slider.locator(".noUi-handle").first.focus()
-            page.keyboard.press("ArrowRight")
-            want = geo.compute("conv2d", (7, 7), 3, 2, 1, 1, False)["output_shape"]
-            page.wait_for_function(
-                "([sel, txt]) => document.querySelector(sel).textContent.includes(txt)",
-                arg=[".teachtorch-convwindowview svg", f"output {want[2]}×{want[3]}"])
-            after = conv.locator("svg").first.text_content()
-            assert after != before
-            assert f"output {want[2]}×{want[3]}" in after
-            assert "stride 2" in after
-
-            graph = page.locator(".teachtorch-graphview svg").first.text_content()
-            assert "PowBackward0" in graph and "y = AddBackward0" in graph
-            bp = page.locator(".teachtorch-backpropview").first.text_content()
-            assert "x.grad from autograd = 13 (equal)" in bp
-            rnn = page.locator(".teachtorch-rnnunrollview svg").first.text_content()
-            assert "f_t = σ(" in rnn
-            # the time-step slider: the forget gate the model computes for t=4
-            x = ru.sample_sequence("sine", 8, 3)
-            f4 = ru.unroll("lstm", x, ru.make_weights("lstm", 3, 4, 0))["f"][4]
-            want_rnn = "at t=4: [" + ", ".join(f"{v:.3f}" for v in f4) + "]"
-            assert want_rnn not in rnn
-            step = page.locator(".teachtorch-rnnunrollview .widget-hslider").filter(
-                has_text="time step")
-            step.locator(".noUi-handle").first.focus()
-            page.keyboard.press("ArrowRight")
-            page.wait_for_function(
-                "([sel, txt]) => document.querySelector(sel).textContent.includes(txt)",
-                arg=[".teachtorch-rnnunrollview svg", want_rnn])
-
-            shots = os.environ.get("TEACHTORCH_SCREENSHOTS")
-            if shots:
-                news = page.locator(".Toastify button", has_text="No")
-                if news.count():
-                    news.first.click()  # the "Jupyter news?" toast would cover them
-                    page.wait_for_timeout(500)
-                Path(shots).mkdir(parents=True, exist_ok=True)
-                for name, cls in VIEWS.items():
-                    el = page.locator(f".teachtorch-{cls}").first
-                    el.scroll_into_view_if_needed()
-                    el.screenshot(path=str(Path(shots) / f"{name}.png"))
+            yield page
         except Exception:
             shot = tmp / "failure.png"
             page.screenshot(path=str(shot), full_page=True)
@@ -171,6 +124,61 @@ def test_widgets_render_and_respond_to_the_keyboard(lab):
             raise
         finally:
             browser.close()
+
+
+def test_widgets_render_and_respond_to_the_keyboard(lab):
+    url, tmp = lab
+    with _notebook_page(url, tmp) as page:
+        for cls in VIEWS.values():
+            page.wait_for_selector(f".teachtorch-{cls} svg", timeout=90_000)
+
+        conv = page.locator(".teachtorch-convwindowview")
+        before = conv.locator("svg").first.text_content()
+        start = geo.compute("conv2d", (7, 7), 3, 1, 1, 1, False)["output_shape"]
+        assert f"output {start[2]}×{start[3]}" in before
+
+        slider = conv.locator(".widget-hslider").filter(has_text="stride")
+        slider.locator(".noUi-handle").first.focus()
+        page.keyboard.press("ArrowRight")
+        want = geo.compute("conv2d", (7, 7), 3, 2, 1, 1, False)["output_shape"]
+        page.wait_for_function(
+            "([sel, txt]) => document.querySelector(sel).textContent.includes(txt)",
+            arg=[".teachtorch-convwindowview svg", f"output {want[2]}×{want[3]}"])
+        after = conv.locator("svg").first.text_content()
+        assert after != before
+        assert f"output {want[2]}×{want[3]}" in after
+        assert "stride 2" in after
+
+        graph = page.locator(".teachtorch-graphview svg").first.text_content()
+        assert "PowBackward0" in graph and "y = AddBackward0" in graph
+        bp = page.locator(".teachtorch-backpropview").first.text_content()
+        assert "x.grad from autograd = 13 (equal)" in bp
+        rnn = page.locator(".teachtorch-rnnunrollview svg").first.text_content()
+        assert "f_t = σ(" in rnn
+        # the time-step slider: the forget gate the model computes for t=4
+        x = ru.sample_sequence("sine", 8, 3)
+        f4 = ru.unroll("lstm", x, ru.make_weights("lstm", 3, 4, 0))["f"][4]
+        want_rnn = "at t=4: [" + ", ".join(f"{v:.3f}" for v in f4) + "]"
+        assert want_rnn not in rnn
+        step = page.locator(".teachtorch-rnnunrollview .widget-hslider").filter(
+            has_text="time step")
+        step.locator(".noUi-handle").first.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "([sel, txt]) => document.querySelector(sel).textContent.includes(txt)",
+            arg=[".teachtorch-rnnunrollview svg", want_rnn])
+
+        shots = os.environ.get("TEACHTORCH_SCREENSHOTS")
+        if shots:
+            news = page.locator(".Toastify button", has_text="No")
+            if news.count():
+                news.first.click()  # the "Jupyter news?" toast would cover them
+                page.wait_for_timeout(500)
+            Path(shots).mkdir(parents=True, exist_ok=True)
+            for name, cls in VIEWS.items():
+                el = page.locator(f".teachtorch-{cls}").first
+                el.scroll_into_view_if_needed()
+                el.screenshot(path=str(Path(shots) / f"{name}.png"))
 
 
 def _lit_node(page):
@@ -197,7 +205,6 @@ def test_source_view_and_backward_stepper_in_the_browser(lab):
     import inspect
 
     import torch
-    from playwright.sync_api import sync_playwright
 
     import teachtorch
     from teachtorch.viz.graph import fmt_array, graph_model
@@ -212,74 +219,55 @@ def test_source_view_and_backward_stepper_in_the_browser(lab):
     model = graph_model(y)
     n_steps = len(model["nodes"])
     y.backward()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        page = browser.new_page(viewport={"width": 1500, "height": 1100})
-        page.set_default_timeout(60_000)
-        try:
-            page.goto(url)
-            page.wait_for_selector(".jp-Notebook .jp-Cell")
-            _accept_kernel_dialog(page, wait_s=8)
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-            _accept_kernel_dialog(page, wait_s=3)
-            page.wait_for_selector(".teachtorch-sourceview .teachtorch-source",
-                                   timeout=90_000)
-            page.wait_for_selector(".teachtorch-backwardstepper svg", timeout=90_000)
+    with _notebook_page(url, tmp) as page:
+        page.wait_for_selector(".teachtorch-sourceview .teachtorch-source",
+                               timeout=90_000)
+        page.wait_for_selector(".teachtorch-backwardstepper svg", timeout=90_000)
 
-            # SourceView: the class, then its forward picked from the dropdown
-            source = page.locator(".teachtorch-sourceview").first
-            text = source.text_content()
-            assert "teachtorch/nn/modules/linear.py" in text
-            assert f"lines {cls_first}-" in text
-            source.locator("select").first.select_option(label="forward")
-            last = fwd_first + len(fwd_lines) - 1
-            _wait_text(page, ".teachtorch-sourceview", f"lines {fwd_first}-{last}")
-            assert "Linear.forward" in source.text_content()
+        # SourceView: the class, then its forward picked from the dropdown
+        source = page.locator(".teachtorch-sourceview").first
+        text = source.text_content()
+        assert "teachtorch/nn/modules/linear.py" in text
+        assert f"lines {cls_first}-" in text
+        source.locator("select").first.select_option(label="forward")
+        last = fwd_first + len(fwd_lines) - 1
+        _wait_text(page, ".teachtorch-sourceview", f"lines {fwd_first}-{last}")
+        assert "Linear.forward" in source.text_content()
 
-            # the reference toggle of a function the notebook gave a __reference__
-            ref = page.locator(".teachtorch-sourceview").nth(1)
-            assert "fast_double" in ref.text_content()
-            ref.locator(".widget-toggle-button", has_text="reference").first.click()
-            page.wait_for_function(
-                "() => document.querySelectorAll('.teachtorch-sourceview')[1]"
-                ".textContent.includes('readable_double')")
-            assert "(this notebook)" in ref.text_content()
+        # the reference toggle of a function the notebook gave a __reference__
+        ref = page.locator(".teachtorch-sourceview").nth(1)
+        assert "fast_double" in ref.text_content()
+        ref.locator(".widget-toggle-button", has_text="reference").first.click()
+        page.wait_for_function(
+            "() => document.querySelectorAll('.teachtorch-sourceview')[1]"
+            ".textContent.includes('readable_double')")
+        assert "(this notebook)" in ref.text_content()
 
-            # BackwardStepper: next lights the output's node, run to end fills .grad
-            stepper = page.locator(".teachtorch-backwardstepper").first
-            assert f"before backward: {n_steps} nodes to run" in stepper.text_content()
-            assert _lit_node(page) is None
-            stepper.locator("button", has_text="next").first.click()
-            _wait_text(page, ".teachtorch-backwardstepper",
-                       f"step 1 of {n_steps}: {y.grad_fn.name()}")
-            page.wait_for_function("() => document.querySelector("
-                                   "'.teachtorch-backwardstepper svg') !== null")
-            assert _lit_node(page) == model["root"]
-            assert "def backward" in stepper.text_content().replace("\xa0", " ")
-            stepper.locator("button", has_text="run to end").first.click()
-            _wait_text(page, ".teachtorch-backwardstepper", "backward finished")
-            text = stepper.text_content()
-            for name, t in leaves.items():
-                assert f"{name} = {fmt_array(t.grad.numpy())}" in text, name
-            stepper.locator("button", has_text="previous").first.click()
-            _wait_text(page, ".teachtorch-backwardstepper",
-                       f"step {n_steps - 1} of {n_steps}")
-            assert "backward finished" not in stepper.text_content()
+        # BackwardStepper: next lights the output's node, run to end fills .grad
+        stepper = page.locator(".teachtorch-backwardstepper").first
+        assert f"before backward: {n_steps} nodes to run" in stepper.text_content()
+        assert _lit_node(page) is None
+        stepper.locator("button", has_text="next").first.click()
+        _wait_text(page, ".teachtorch-backwardstepper",
+                   f"step 1 of {n_steps}: {y.grad_fn.name()}")
+        page.wait_for_function("() => document.querySelector("
+                               "'.teachtorch-backwardstepper svg') !== null")
+        assert _lit_node(page) == model["root"]
+        assert "def backward" in stepper.text_content().replace("\xa0", " ")
+        stepper.locator("button", has_text="run to end").first.click()
+        _wait_text(page, ".teachtorch-backwardstepper", "backward finished")
+        text = stepper.text_content()
+        for name, t in leaves.items():
+            assert f"{name} = {fmt_array(t.grad.numpy())}" in text, name
+        stepper.locator("button", has_text="previous").first.click()
+        _wait_text(page, ".teachtorch-backwardstepper",
+                   f"step {n_steps - 1} of {n_steps}")
+        assert "backward finished" not in stepper.text_content()
 
-            shots = os.environ.get("TEACHTORCH_SCREENSHOTS")
-            if shots:
-                Path(shots).mkdir(parents=True, exist_ok=True)
-                for name, el in (("source_view", source), ("backward_stepper",
-                                                           stepper)):
-                    el.scroll_into_view_if_needed()
-                    el.screenshot(path=str(Path(shots) / f"{name}.png"))
-        except Exception:
-            shot = tmp / "failure.png"
-            page.screenshot(path=str(shot), full_page=True)
-            print(f"screenshot of the failure: {shot}; server log: {tmp / 'lab.log'}")
-            raise
-        finally:
-            browser.close()
+        shots = os.environ.get("TEACHTORCH_SCREENSHOTS")
+        if shots:
+            Path(shots).mkdir(parents=True, exist_ok=True)
+            for name, el in (("source_view", source), ("backward_stepper",
+                                                       stepper)):
+                el.scroll_into_view_if_needed()
+                el.screenshot(path=str(Path(shots) / f"{name}.png"))
