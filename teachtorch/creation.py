@@ -10,7 +10,7 @@ import builtins
 
 import numpy as np
 
-from teachtorch import _backend, _checks, _creation_args, _errors, _ranges, dtypes
+from teachtorch import _arg_types, _backend, _checks, _creation_args, _errors, _ranges, dtypes
 from teachtorch import random as _random
 from teachtorch.creation_out import accepts_out
 from teachtorch.tensor import Tensor
@@ -217,7 +217,7 @@ def _is_int_0dim(s):
 def _float_dtype(dtype):
     if isinstance(dtype, str):
         raise TypeError(_errors.hint(
-            f"{_checks._public_name()}(): argument 'dtype' must be torch.dtype, not "
+            f"{_arg_types._public_name()}(): argument 'dtype' must be torch.dtype, not "
             f"{type(dtype).__name__}", "write dtype=torch.float32, not a string."))
     return dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
 
@@ -339,24 +339,24 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None,
 
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False):
-    _checks.tensor_arg("zeros_like", "input", 1, input)
+    _arg_types.tensor_arg("zeros_like", "input", 1, input)
     return zeros(input.shape, dtype=dtype or input.dtype, device=device or input.device,
                  requires_grad=requires_grad)
 
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False):
-    _checks.tensor_arg("ones_like", "input", 1, input)
+    _arg_types.tensor_arg("ones_like", "input", 1, input)
     return ones(input.shape, dtype=dtype or input.dtype, device=device or input.device,
                 requires_grad=requires_grad)
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False):
-    _checks.tensor_arg("empty_like", "input", 1, input)
+    _arg_types.tensor_arg("empty_like", "input", 1, input)
     return zeros_like(input, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False):
-    _checks.tensor_arg("full_like", "input", 1, input)
+    _arg_types.tensor_arg("full_like", "input", 1, input)
     return full(input.shape, fill_value, dtype=dtype or input.dtype,
                 device=device or input.device, requires_grad=requires_grad)
 
@@ -424,13 +424,13 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False):
-    _checks.tensor_arg("rand_like", "input", 1, input)
+    _arg_types.tensor_arg("rand_like", "input", 1, input)
     return rand(input.shape, dtype=dtype or input.dtype, device=device or input.device,
                 requires_grad=requires_grad)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False):
-    _checks.tensor_arg("randn_like", "input", 1, input)
+    _arg_types.tensor_arg("randn_like", "input", 1, input)
     return randn(input.shape, dtype=dtype or input.dtype, device=device or input.device,
                  requires_grad=requires_grad)
 

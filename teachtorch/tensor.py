@@ -11,7 +11,7 @@ Chapter 01 (tensors) opens this file.
 """
 import numpy as np
 
-from teachtorch import _backend, _checks, _errors, dtypes
+from teachtorch import _arg_types, _backend, _checks, _errors, dtypes
 from teachtorch.autograd import engine as _engine
 from teachtorch.autograd import function as _function
 from teachtorch.autograd import grad_mode
@@ -446,4 +446,4 @@ def _handle_remover(hooks, key):
 
 
 _function.Tensor = Tensor  # Function.apply tells Tensors from other arguments with it
-_checks.name_methods_like_torch(Tensor, TensorMathMixin, TensorShapeMixin)
+_arg_types.name_methods_like_torch(Tensor, TensorMathMixin, TensorShapeMixin)

@@ -1,7 +1,7 @@
 """Small helpers shared by the op files: tensor checks, dtype promotion, out=."""
 import numpy as np
 
-from teachtorch import _checks, _errors, dtypes
+from teachtorch import _arg_types, _errors, dtypes
 from teachtorch import tensor as _tm
 
 
@@ -77,7 +77,7 @@ def normalize_dims(dim, ndim):
 
 def wrap_dim(dim, ndim):
     if type(dim) is not int:
-        dim = _checks.dim_arg(dim)
+        dim = _arg_types.dim_arg(dim)
     lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
     if not lo <= dim <= hi:
         raise IndexError(_errors.dim_out_of_range(dim, ndim))

@@ -4,7 +4,7 @@ Chapter 02 (indexing with masks) opens this file.
 """
 import numpy as np
 
-from teachtorch import _checks, _errors
+from teachtorch import _arg_types, _checks, _errors
 from teachtorch.ops._util import binary_dtype, check_broadcast, is_tensor, make
 from teachtorch.ops.reduce import array_of
 
@@ -53,7 +53,7 @@ def ge(input, other):
 
 def equal(input, other):
     """True when both have the same shape and values. Mirrors: torch.equal"""
-    _checks.tensor_arg("equal", "other", 2, other)
+    _arg_types.tensor_arg("equal", "other", 2, other)
     return input.shape == other.shape and bool(np.array_equal(input._data, other._data))
 
 
@@ -102,7 +102,7 @@ def bitwise_not(input):
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """|input - other| <= atol + rtol * |other|, element-wise. Mirrors: torch.isclose"""
-    _checks.tensor_arg("isclose", "other", 2, other)
+    _arg_types.tensor_arg("isclose", "other", 2, other)
     if input.dtype is not other.dtype:
         raise RuntimeError(
             _errors.hint(f"{input.dtype.legacy_name[:-6]} did not match "
@@ -114,7 +114,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """True when isclose holds everywhere. Mirrors: torch.allclose"""
-    _checks.tensor_arg("allclose", "other", 2, other)
+    _arg_types.tensor_arg("allclose", "other", 2, other)
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 

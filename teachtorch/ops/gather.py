@@ -7,7 +7,7 @@ Chapter 02 (indexing) opens this file.
 """
 import numpy as np
 
-from teachtorch import _backend, _checks, _errors
+from teachtorch import _arg_types, _backend, _errors
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import check_broadcast, is_tensor, make, wrap_dim
 from teachtorch.ops.index import AdvancedIndex
@@ -414,7 +414,7 @@ class MaskedSelect(Function):
 
 
 def masked_select(input, mask):
-    _checks.tensor_arg("masked_select", "mask", 2, mask)
+    _arg_types.tensor_arg("masked_select", "mask", 2, mask)
     if not is_tensor(mask) or mask.dtype.name != "bool":
         raise RuntimeError(_errors.hint("masked_select: expected BoolTensor for mask", "build "
                            "the mask with a comparison (x > 0) or call mask.bool()."))
@@ -449,7 +449,7 @@ class Take(AdvancedIndex):
 
 def take(input, index):
     """input as if flattened, read at index (the result has index's shape)."""
-    _checks.tensor_arg("take", "index", 2, index)
+    _arg_types.tensor_arg("take", "index", 2, index)
     n = input.numel()
     data = index._data
     if data.size and (data.max() >= n or data.min() < -n):

@@ -6,7 +6,7 @@ Chapter 06 (linear regression) and chapter 09 (the MNIST MLP) open this file.
 """
 import numpy as np
 
-from teachtorch import _checks, _errors, dtypes
+from teachtorch import _arg_types, _checks, _errors, dtypes
 from teachtorch.autograd import grad_mode
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import check_broadcast
@@ -288,7 +288,7 @@ def mv(input, vec, *, out=None):
 
 def dot(input, other, *, out=None):
     """Inner product of two 1-D tensors. Mirrors: torch.dot"""
-    _checks.tensor_arg("dot", "tensor", 2, other)
+    _arg_types.tensor_arg("dot", "tensor", 2, other)
     _check_dot(input._data, other._data)
     return _out(Dot.apply(input, other), out)
 
@@ -302,7 +302,7 @@ def outer(input, vec2, *, out=None):
 
     Mirrors: torch.outer
     """
-    _checks.tensor_arg("outer", "vec2", 2, vec2)
+    _arg_types.tensor_arg("outer", "vec2", 2, vec2)
     return _out(input.unsqueeze(1) * vec2, out)
 
 
@@ -314,8 +314,8 @@ def matmul(input, other, *, out=None):
     try:
         a, b = input._data, other._data
     except AttributeError:  # a number or a list: PyTorch's TypeError
-        _checks.tensor_arg("matmul", "input", 1, input)
-        _checks.tensor_arg("matmul", "other", 2, other)
+        _arg_types.tensor_arg("matmul", "input", 1, input)
+        _arg_types.tensor_arg("matmul", "other", 2, other)
         raise
     _check_matmul(a, b, (input._requires_grad or other._requires_grad)
                   and grad_mode._state["enabled"])

@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 
-from teachtorch import _checks, _errors
+from teachtorch import _arg_types, _errors
 from teachtorch.ops._util import make, wrap_dim, write_out
 
 
@@ -25,7 +25,7 @@ def cross(input, other, dim=None, *, out=None):
     Math: c = (a2 b3 - a3 b2, a3 b1 - a1 b3, a1 b2 - a2 b1)
     Mirrors: torch.cross
     """
-    _checks.tensor_arg("cross", "other", 2, other)
+    _arg_types.tensor_arg("cross", "other", 2, other)
     ops = _ops()
     input, other = ops.broadcast_tensors(input, other)
     if dim is None:
@@ -56,7 +56,7 @@ def kron(input, other):
     Math: (A kron B)[i*p + k, j*q + l] = A[i, j] B[k, l]   (any number of dims)
     Mirrors: torch.kron
     """
-    _checks.tensor_arg("kron", "other", 2, other)
+    _arg_types.tensor_arg("kron", "other", 2, other)
     n = max(input.dim(), other.dim())
     sa = (1,) * (n - input.dim()) + tuple(input.shape)
     sb = (1,) * (n - other.dim()) + tuple(other.shape)

@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from teachtorch import _checks, _errors, dtypes
+from teachtorch import _arg_types, _errors, dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import make, write_out
 
@@ -232,7 +232,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     Math: out[..., i, j] = || x1[..., i, :] - x2[..., j, :] ||_p
     Mirrors: torch.cdist
     """
-    _checks.tensor_arg("cdist", "x2", 2, x2)
+    _arg_types.tensor_arg("cdist", "x2", 2, x2)
     if x1.shape[-1] != x2.shape[-1]:
         raise RuntimeError(_errors.hint(
             f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: "
@@ -242,7 +242,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
 
 def dist(input, other, p=2):
     """The p-norm of input - other (all elements). Mirrors: torch.dist"""
-    _checks.tensor_arg("dist", "other", 2, other)
+    _arg_types.tensor_arg("dist", "other", 2, other)
     return _pnorm((input - other).reshape(-1), p)
 
 

@@ -20,7 +20,7 @@ Chapter 10 (CNN basics) opens this file.
 """
 import numpy as np
 
-from teachtorch import _checks, _errors
+from teachtorch import _arg_types, _checks, _errors
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
 from teachtorch.ops._kernels import pool as fast
@@ -215,7 +215,7 @@ def _check_pool(input, name, kernel, stride, pad, dilation, ceil_mode):
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1,
                ceil_mode=False, return_indices=False):
     """Max over kh x kw windows. Mirrors: torch.nn.functional.max_pool2d"""
-    _checks.int_args("max_pool2d", kernel_size=kernel_size)
+    _arg_types.int_args("max_pool2d", kernel_size=kernel_size)
     kernel = _pair(kernel_size)
     stride = kernel if stride is None or stride == [] else _pair(stride)
     pad, dilation = _pair(padding), _pair(dilation)
@@ -228,7 +228,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1,
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True, divisor_override=None):
     """Mean over kh x kw windows. Mirrors: torch.nn.functional.avg_pool2d"""
-    _checks.int_args("avg_pool2d", kernel_size=kernel_size)
+    _arg_types.int_args("avg_pool2d", kernel_size=kernel_size)
     kernel = _pair(kernel_size)
     stride = kernel if stride is None or stride == [] else _pair(stride)
     pad = _pair(padding)
@@ -249,7 +249,7 @@ def _one(v):
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1,
                ceil_mode=False, return_indices=False):
     """Max over windows of a (N, C, L) signal: max_pool2d on a height-1 image."""
-    _checks.int_args("max_pool1d", kernel_size=kernel_size)
+    _arg_types.int_args("max_pool1d", kernel_size=kernel_size)
     stride = kernel_size if stride is None or stride == [] else stride
     _checks.max_pool1d_args(_one(kernel_size), _one(stride), _one(padding),
                             _one(dilation))
@@ -265,7 +265,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1,
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True):
     """Mean over windows of a (N, C, L) signal: avg_pool2d on a height-1 image."""
-    _checks.int_args("avg_pool1d", kernel_size=kernel_size)
+    _arg_types.int_args("avg_pool1d", kernel_size=kernel_size)
     stride = kernel_size if stride is None or stride == [] else stride
     return avg_pool2d(input.unsqueeze(-2), (1, _one(kernel_size)), (1, _one(stride)),
                       (0, _one(padding)), ceil_mode, count_include_pad).squeeze(-2)

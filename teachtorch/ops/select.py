@@ -6,7 +6,7 @@ Chapter 03 (broadcasting, masks) opens this file.
 """
 import numpy as np
 
-from teachtorch import _checks, _errors, dtypes
+from teachtorch import _arg_types, _errors, dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import check_broadcast, is_tensor, make, write_out
 
@@ -222,11 +222,11 @@ def _pair(cls, input, other, out):
 
 def maximum(input, other, *, out=None):
     """Element-wise larger value. Mirrors: torch.maximum"""
-    _checks.tensor_arg("maximum", "other", 2, other)
+    _arg_types.tensor_arg("maximum", "other", 2, other)
     return _pair(Maximum, input, other, out)
 
 
 def minimum(input, other, *, out=None):
     """Element-wise smaller value. Mirrors: torch.minimum"""
-    _checks.tensor_arg("minimum", "other", 2, other)
+    _arg_types.tensor_arg("minimum", "other", 2, other)
     return _pair(Minimum, input, other, out)

@@ -7,7 +7,7 @@ Chapter 03 (broadcasting) opens this file.
 """
 import numpy as np
 
-from teachtorch import _checks, _errors, dtypes
+from teachtorch import _arg_types, _errors, dtypes
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import as_tensor, make, write_out
 from teachtorch.ops.reduce import array_of
@@ -106,7 +106,7 @@ def heaviside(input, values, *, out=None):
 
     Mirrors: torch.heaviside (no gradient, as in PyTorch)
     """
-    _checks.tensor_arg("heaviside", "values", 2, values)
+    _arg_types.tensor_arg("heaviside", "values", 2, values)
     if input.dtype is not values.dtype:
         raise RuntimeError(_errors.hint(
             "heaviside is not yet implemented for tensors with different dtypes",
@@ -116,7 +116,7 @@ def heaviside(input, values, *, out=None):
 
 
 def _integer_pair(name, a, b):
-    _checks.tensor_arg(name, "other", 2, b)
+    _arg_types.tensor_arg(name, "other", 2, b)
     b = as_tensor(b, like=a)
     if a.dtype.category != 1 or b.dtype.category != 1:
         bad = a if a.dtype.category != 1 else b

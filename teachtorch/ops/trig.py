@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from teachtorch import _checks, dtypes
+from teachtorch import _arg_types, dtypes
 from teachtorch._backend import get_array_module
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import as_tensor, write_out
@@ -279,8 +279,8 @@ def _binary(cls, name, numbers=False):
     """
     def op(input, other, *, out=None):
         if not numbers:
-            _checks.tensor_arg(name, "input", 1, input)
-            _checks.tensor_arg(name, "other", 2, other)
+            _arg_types.tensor_arg(name, "input", 1, input)
+            _arg_types.tensor_arg(name, "other", 2, other)
         r = cls.apply(input, as_tensor(other, like=input))
         return write_out(out, r) if out is not None else r
     op.__name__ = op.__qualname__ = name

@@ -7,7 +7,7 @@ Chapter 02 (views, indexing, storage and strides) opens this file.
 """
 import numpy as np
 
-from teachtorch import _checks, _errors
+from teachtorch import _arg_types, _errors
 from teachtorch.autograd.function import Function
 from teachtorch.ops._util import wrap_dim
 from teachtorch.storage import (  # noqa: F401
@@ -236,7 +236,7 @@ def _shape_arg(args, name="view"):
         else args
     for s in shape:
         if type(s) is not int:  # floats, tensors, NumPy ints: checked one by one
-            return _checks.size_arg(name, args, "size" if name == "view" else "shape")
+            return _arg_types.size_arg(name, args, "size" if name == "view" else "shape")
     return shape
 
 
