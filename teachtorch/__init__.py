@@ -19,12 +19,13 @@ from teachtorch.storage import TypedStorage, UntypedStorage  # noqa: F401
 from teachtorch.creation import BFloat16Tensor  # noqa: F401
 from teachtorch.creation import (BoolTensor, ByteTensor, CharTensor, DoubleTensor,  # noqa: F401
                                  FloatTensor, HalfTensor, IntTensor, LongTensor,
-                                 ShortTensor, arange, as_tensor, asarray, bernoulli,
-                                 empty, empty_like, eye, from_numpy, full, full_like,
-                                 linspace, logspace, multinomial, normal, ones,
-                                 ones_like, rand, rand_like, randint, randint_like,
-                                 randn, randn_like, randperm, tensor, zeros,
+                                 ShortTensor, arange, as_tensor, asarray, empty,
+                                 empty_like, eye, from_numpy, full, full_like,
+                                 linspace, logspace, ones, ones_like, tensor, zeros,
                                  zeros_like)
+from teachtorch.random_tensors import (bernoulli, multinomial, normal,  # noqa: F401
+                                       rand, rand_like, randint, randint_like, randn,
+                                       randn_like, randperm)
 from teachtorch.random import (Generator, default_generator, get_rng_state,  # noqa: F401
                                initial_seed, manual_seed, seed, set_rng_state)
 from teachtorch.autograd.grad_mode import (enable_grad, inference_mode,  # noqa: F401

@@ -164,7 +164,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     Mirrors: torch.autograd.gradgradcheck
     """
     from teachtorch import autograd
-    from teachtorch.creation import randn_like
+    from teachtorch.random_tensors import randn_like
 
     inputs = _as_tuple(inputs)
     diff_idx = [i for i, x in enumerate(inputs) if _is_tensor(x) and x.requires_grad]

@@ -198,7 +198,7 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     """alpha_dropout that drops whole channels. Mirrors: F.feature_alpha_dropout"""
     if not training or p == 0:
         return input
-    from teachtorch.creation import rand
+    from teachtorch.random_tensors import rand
 
     alpha_p = -_SELU_ALPHA * _SELU_SCALE
     shape = tuple(input.shape[:2]) + (1,) * (input.dim() - 2)

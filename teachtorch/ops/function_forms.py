@@ -232,7 +232,7 @@ def feature_dropout(input, p, train):
     """Zero whole channels (dims >= 2) with probability p. Mirrors: torch.feature_dropout"""
     if not train or p == 0:
         return input
-    from teachtorch.creation import rand
+    from teachtorch.random_tensors import rand
 
     shape = tuple(input.shape[:2]) + (1,) * (input.dim() - 2)
     keep = (rand(*shape, dtype=input.dtype) >= p).to(input.dtype) / (1 - p)

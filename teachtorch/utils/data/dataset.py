@@ -198,7 +198,7 @@ def random_split(dataset, lengths, generator=None):
     Pass ``generator=torch.Generator().manual_seed(42)`` for a repeatable split.
     Mirrors: torch.utils.data.random_split
     """
-    from teachtorch.creation import randperm
+    from teachtorch.random_tensors import randperm
     from teachtorch.random import default_generator
 
     n = len(dataset)
