@@ -7,7 +7,8 @@ from teachtorch.ops.arith import add, div, mul, neg, negative, rsub, sub, true_d
 from teachtorch.ops.pow_remainder_lerp import pow  # noqa: F401,A004
 from teachtorch.ops.copy import clone, contiguous, to_dtype  # noqa: F401
 from teachtorch.ops.device_ops import to  # noqa: F401
-from teachtorch.ops.index import getitem, setitem  # noqa: F401
+from teachtorch.ops.index import getitem  # noqa: F401
+from teachtorch.ops.setitem import setitem  # noqa: F401
 from teachtorch.ops.inplace import apply_inplace, copy_, fill_, zero_  # noqa: F401
 from teachtorch.ops.linalg import addmm, matmul, mm  # noqa: F401
 from teachtorch.ops.pointwise import abs, exp, log, sqrt  # noqa: F401,A004
@@ -23,8 +24,8 @@ from teachtorch.ops.join import (broadcast_tensors, cat, chunk, concat,  # noqa:
                                  concatenate, hstack, meshgrid, narrow, row_stack, split,
                                  stack, unbind, vstack)
 from teachtorch.ops.gather import (gather, index_add, index_fill,  # noqa: F401,E402
-                                   index_select, masked_fill, masked_select, scatter,
-                                   scatter_add, take_along_dim)
+                                   index_select, scatter, scatter_add, take_along_dim)
+from teachtorch.ops.masking import masked_fill, masked_select  # noqa: F401,E402
 from teachtorch.ops.sort import (argsort, argwhere, kthvalue, msort, nonzero,  # noqa: F401,E402
                                  one_hot, sort, topk, unique)
 from teachtorch.ops.copy import (diag, flip, fliplr, flipud,  # noqa: F401,E402
@@ -61,7 +62,7 @@ from teachtorch.ops.pool import (adaptive_avg_pool1d, avg_pool1d, max_pool1d,  #
                                  max_pool2d)
 from teachtorch.ops.join import tensor_split, unsafe_chunk  # noqa: F401,E402
 from teachtorch.ops.gather import take  # noqa: F401,E402
-from teachtorch.ops.index import index_put  # noqa: F401,E402
+from teachtorch.ops.setitem import index_put  # noqa: F401,E402
 from teachtorch.storage import as_strided  # noqa: F401,E402
 from teachtorch.ops.views import ravel  # noqa: F401,E402
 from teachtorch.ops.join import select  # noqa: F401,E402

@@ -25,7 +25,7 @@ def apply_inplace(x, fn, *args, **kwargs):
     if node is not None and node._saved:
         node._saved = [(_snapshot(x) if t is x else t, v) for t, v in node._saved]
     if node is not None and x._base is not None and x._base.requires_grad:
-        from teachtorch.ops.index import write_through_view
+        from teachtorch.ops.setitem import write_through_view
 
         write_through_view(x, r)  # record the change on the base (CopySlices)
         return x
