@@ -15,6 +15,11 @@ def hint(message, text):
     return f"{message}\nhint: {text}"
 
 
+def hint_line(text):
+    """Just the hint line, for a message whose first part is built elsewhere."""
+    return f"\nhint: {text}"
+
+
 def backward_twice():
     return hint(
         "Trying to backward through the graph a second time (or directly access saved "

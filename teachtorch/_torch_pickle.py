@@ -178,7 +178,7 @@ def weights_only_error(module, name):
                "containers. Save model.state_dict() instead of the model, or load "
                "with weights_only=False if you trust the file (the class must be "
                "importable).")
-    return pickle.UnpicklingError(text + DOCS_MESSAGE + _errors.hint("", "") + why)
+    return pickle.UnpicklingError(text + DOCS_MESSAGE + _errors.hint_line("") + why)
 
 
 def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=False,

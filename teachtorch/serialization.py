@@ -198,7 +198,7 @@ def _stream_error(what, hint):
         _errors.hint(f"PytorchStreamReader failed {what}. This is an internal miniz error. If you are "
         "seeing this error, there is a high likelihood that your checkpoint file is "
         "corrupted. This can happen if the checkpoint was not saved properly, was "
-        "transferred incorrectly, or the file was modified after saving.", "") + hint)
+        "transferred incorrectly, or the file was modified after saving.", hint))
 
 
 def _cuda_error():

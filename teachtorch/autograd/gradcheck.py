@@ -151,7 +151,7 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                 f"numerical:{_as_torch_prints(num)}\nanalytical:{_as_torch_prints(ana)}"
                 "\n\n"
                 + _table(k, o, num, ana, inputs[k].shape, atol, rtol)
-                + _errors.hint("", "the backward for this op returns a different derivative "
+                + _errors.hint_line("the backward for this op returns a different derivative "
                 "than the forward's slope; check its Math: line and the broadcasting "
                 "of each returned gradient."))
     return True

@@ -13,7 +13,7 @@ from teachtorch.ops import loss as K
 from teachtorch.ops.activations.smooth import log_softmax
 from teachtorch.tensor import Tensor
 
-_CE_HINT = (_errors.hint("", "cross_entropy wants input (N, C) raw logits (no softmax) and "
+_CE_HINT = (_errors.hint_line("cross_entropy wants input (N, C) raw logits (no softmax) and "
             "target (N,) int64 class indices in [0, C), e.g. torch.tensor([2, 0, 1]); "
             "or a float target of the same shape (N, C) holding class probabilities."))
 

@@ -3,7 +3,7 @@
 ``ops/conv.py`` calls these before it convolves; nothing here is about the math.
 Chapter 10 (CNN basics) meets these errors in its "try it" cells.
 """
-from teachtorch import _checks, _errors
+from teachtorch import _checks, _errors, dtypes
 
 
 def pair(v):
@@ -33,12 +33,14 @@ def _sizes_text(sizes):
     return " x ".join(str(s) for s in sizes)
 
 
-_C_TYPE = {"float32": "float", "float64": "double", "float16": "c10::Half",
-           "int64": "long int", "int32": "int", "int16": "short int",
-           "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
-_SCALAR = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-           "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-           "bool": "Bool"}
+def _c_type(np_dtype):
+    """How PyTorch's C++ names a dtype in its errors ('float', 'double', 'long int')."""
+    return dtypes.from_numpy_dtype(np_dtype).cpp_name
+
+
+def _scalar_type(np_dtype):
+    """PyTorch's ScalarType name ('Float', 'Double', 'Long')."""
+    return dtypes.from_numpy_dtype(np_dtype).legacy_name[:-len("Tensor")]
 
 
 def check_dtypes(input, weight, bias):
@@ -46,31 +48,30 @@ def check_dtypes(input, weight, bias):
     dtype = input._data.dtype
     if weight._data.dtype == dtype and (bias is None or bias._data.dtype == dtype):
         return                                   # the usual case, checked cheaply
-    hint = (_errors.hint("", "the input and the layer's weights must share one dtype; convert "
+    hint = (_errors.hint_line("the input and the layer's weights must share one dtype; convert "
             "the input (x.float(): NumPy data is often float64) or the model "
             "(model.double())."))
-    a = dtype.name
-    if bias is not None and a != bias._data.dtype.name:
-        raise RuntimeError(f"Input type ({_C_TYPE.get(a, a)}) and bias type "
-                           f"({_C_TYPE.get(bias._data.dtype.name)}) should be the same"
-                           + hint)
-    if a != weight._data.dtype.name:
+    if bias is not None and dtype != bias._data.dtype:
+        raise RuntimeError(f"Input type ({_c_type(dtype)}) and bias type "
+                           f"({_c_type(bias._data.dtype)}) should be the same" + hint)
+    if dtype != weight._data.dtype:
         if bias is None and input._data.dtype.kind != "f":
-            raise RuntimeError(f"Input type ({_C_TYPE.get(a, a)}) and weight type "
-                               f"({_C_TYPE.get(weight._data.dtype.name)}) should be "
-                               "the same" + hint)
-        raise RuntimeError(f"expected scalar type {_SCALAR.get(a, a)} but found "
-                           f"{_SCALAR.get(weight._data.dtype.name)}" + hint)
+            raise RuntimeError(f"Input type ({_c_type(dtype)}) and weight type "
+                               f"({_c_type(weight._data.dtype)}) should be the same"
+                               + hint)
+        raise RuntimeError(f"expected scalar type {_scalar_type(dtype)} but found "
+                           f"{_scalar_type(weight._data.dtype)}" + hint)
 
 
 def _check_conv(input, weight, groups, name, transposed=False):
     nd = weight.dim() - 2
     if input.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(
-            _errors.hint(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, "
-            f"but got input of size: {list(input.shape)}", f"{name} wants (N, C, ")
-            + ("L" if nd == 1 else "H, W") + ") or one sample without the N; add a "
-            "batch dimension with x.unsqueeze(0).")
+            _errors.hint(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to "
+                         f"{name}, but got input of size: {list(input.shape)}",
+                         f"{name} wants (N, C, {'L' if nd == 1 else 'H, W'}) or one "
+                         "sample without the N; add a batch dimension with "
+                         "x.unsqueeze(0)."))
     if not transposed and weight.shape[0] % groups:
         raise RuntimeError(
             _errors.hint(f"Given groups={groups}, expected weight to be divisible by {groups} at "

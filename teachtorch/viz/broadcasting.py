@@ -58,7 +58,7 @@ def explain(shape_a, shape_b):
         dim, x, y = bad[-1][:3]
         error = (f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
                  f"non-singleton dimension {dim}")
-        hint = (_errors.hint("", "right-align the shapes; at each dim the sizes must be equal "
+        hint = (_errors.hint_line("right-align the shapes; at each dim the sizes must be equal "
                 "or one of them 1. Use .unsqueeze()/.view() to add a size-1 dim where "
                 "you mean it to stretch."))
         return {"rows": rows, "shape": None, "error": error + hint}

@@ -69,7 +69,7 @@ def check(mode, input_size, kernel_size, stride, padding, dilation, ceil_mode,
     if min(sh, sw) < 1:
         msg = "stride should not be zero" if is_pool else \
             "non-positive stride is not supported"
-        return None, msg + _errors.hint("", "the window must move by at least 1 cell"), []
+        return None, msg + _errors.hint_line("the window must move by at least 1 cell"), []
     if min(dh, dw) < 1 and not is_pool:
         return None, (_errors.hint(f"dilation should be greater than zero, but got [{dh}, {dw}]", "dilation 1 means neighbouring cells")), []
     ekh, ekw = dh * (kh - 1) + 1, dw * (kw - 1) + 1

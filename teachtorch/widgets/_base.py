@@ -96,7 +96,7 @@ class View:
         except Exception as e:  # noqa: BLE001 - a callback must not raise
             msg = f"{type(e).__name__}: {e}"
             if "hint:" not in msg:
-                msg += _errors.hint("", "change the setting back; the view will redraw.")
+                msg += _errors.hint_line("change the setting back; the view will redraw.")
             self.state["error"] = msg
             html = self.state.get("svg", "")
         self._error.value = error_html(self.state.get("error"))

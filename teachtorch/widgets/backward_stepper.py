@@ -35,7 +35,7 @@ def _engine_error(error):
         return None
     text = f"{type(error).__name__}: {error}"
     if "hint:" not in text:
-        text += (_errors.hint("", "the backward pass stopped here; build the graph again to "
+        text += (_errors.hint_line("the backward pass stopped here; build the graph again to "
                  "step through it."))
     return text
 

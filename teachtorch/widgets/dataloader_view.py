@@ -51,7 +51,7 @@ class DataLoaderView(View):
         except (ValueError, TypeError, RuntimeError) as e:
             msg = f"{type(e).__name__}: {e}"
             if "hint:" not in msg:
-                msg += _errors.hint("", "see the DataLoader arguments above")
+                msg += _errors.hint_line("see the DataLoader arguments above")
             self.state["error"] = msg
             return self._draw()
         self.state.update(res)

@@ -43,7 +43,7 @@ class StorageView(View):
         except Exception as e:  # noqa: BLE001 - shown to the learner, not raised
             msg = f"{type(e).__name__}: {e}"
             if "hint:" not in msg:
-                msg += _errors.hint("", "write an expression of x, e.g. x.t() or x[:, ::2]")
+                msg += _errors.hint_line("write an expression of x, e.g. x.t() or x[:, ::2]")
             self.state["error"] = msg
             return self._draw(None)
         if not hasattr(view, "stride"):

@@ -112,8 +112,8 @@ class StateDictDiffView(View):
             for k, got, want in diff["mismatched"]:
                 error += (f"\n    size mismatch for {k}: copying a param with shape "
                           f"{got} from checkpoint, the shape in current model is {want}.")
-            error += _errors.hint("", "") + (diff["hint"] or "compare the groups below; "
-                                   "load_state_dict(sd, strict=False) skips them")
+            error += _errors.hint_line(diff["hint"] or "compare the groups below; "
+                                       "load_state_dict(sd, strict=False) skips them")
         self.state = dict(diff, error=error, ok=ok,
                           strip_module=self.controls["strip_module"].value)
         html = [_TABLE, _row(["group", "missing", "unexpected"], True)]

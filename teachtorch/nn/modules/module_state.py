@@ -29,15 +29,15 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys",
 def _prefix_hint(missing, unexpected):
     """A hint for the classic DataParallel checkpoint mismatch."""
     if unexpected and all(k.startswith("module.") for k in unexpected):
-        return (_errors.hint("", "the checkpoint's keys start with 'module.': it was saved from "
+        return (_errors.hint_line("the checkpoint's keys start with 'module.': it was saved from "
                 "an nn.DataParallel wrapper. Strip the prefix: "
                 "{k.removeprefix('module.'): v for k, v in sd.items()}, or save "
                 "model.module.state_dict() instead. strict=False would load nothing "
                 "here, only report the keys."))
     if missing and all(k.startswith("module.") for k in missing):
-        return (_errors.hint("", "this model is wrapped (nn.DataParallel) so its keys start with "
+        return (_errors.hint_line("this model is wrapped (nn.DataParallel) so its keys start with "
                 "'module.'; load into model.module instead."))
-    return (_errors.hint("", "the checkpoint and the model name their tensors differently. "
+    return (_errors.hint_line("the checkpoint and the model name their tensors differently. "
             "Compare model.state_dict().keys() with the checkpoint's keys; "
             "strict=False loads the matching ones and returns the rest."))
 
@@ -202,7 +202,7 @@ class ModuleStateMixin:
                     ", ".join(f'"{k}"' for k in missing)))
         if errors:
             hint = _prefix_hint(missing, unexpected) if (missing or unexpected) else (
-                _errors.hint("", "the checkpoint came from a model with different layer sizes; "
+                _errors.hint_line("the checkpoint came from a model with different layer sizes; "
                 "build the model with the same sizes before loading."))
             raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
                 type(self).__name__, "\n\t".join(errors)) + hint)

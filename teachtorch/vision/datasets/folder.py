@@ -72,7 +72,7 @@ def make_dataset(directory, class_to_idx=None, extensions=None, is_valid_file=No
         if extensions is not None:
             ext = extensions if isinstance(extensions, str) else ", ".join(extensions)
             msg += f"Supported extensions are: {ext}"
-        raise FileNotFoundError(msg + _errors.hint("", "add files to those folders, remove "
+        raise FileNotFoundError(msg + _errors.hint_line("add files to those folders, remove "
                                 "them, or pass allow_empty=True."))
     return instances
 
